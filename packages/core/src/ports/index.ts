@@ -1,0 +1,23 @@
+export type { ByteStream, OperationOptions, RandomAccessSource, ReplayableBody } from "./common.js";
+export type {
+  BucketInfo,
+  ByteRange,
+  CopyObjectOptions,
+  DeleteObjectsResult,
+  GetObjectOptions,
+  GetObjectResult,
+  ListedObject,
+  ListObjectsOptions,
+  ListObjectsPage,
+  ObjectInfo,
+  ObjectStore,
+  PutObjectOptions,
+  PutObjectResult,
+} from "./object-store.js";
+export type { DeltaCodec, DeltaEncodeOptions } from "./delta-codec.js";
+export type { ReferenceCache } from "./reference-cache.js";
+export type { ScratchBlob, ScratchSpace, ScratchWriter } from "./scratch.js";
+export type { Hash, Hasher } from "./hasher.js";
+export type { Clock } from "./clock.js";
+export type { Logger, LogLevel } from "./logger.js";
+export type { ProgressEvent, ProgressListener } from "./progress.js";
