@@ -1,1 +1,7 @@
-export {};
+export { createBufferSource } from "./buffer-source.js";
+export { createIdentityCodec } from "./identity-codec.js";
+export { createMemoryObjectStore } from "./memory-object-store.js";
+export type { MemoryObjectStoreOptions } from "./memory-object-store.js";
+export { createSimpleMemoryReferenceCache } from "./memory-reference-cache.js";
+export { createMemoryScratchSpace } from "./memory-scratch-space.js";
+export { createSha256Hasher } from "./sha256-hasher.js";
