@@ -1,0 +1,91 @@
+import type { OperationOptions, ReplayableBody } from "../ports/index.js";
+import { contextFrom } from "./context.js";
+import { deleteObject, deleteObjects } from "./delete.js";
+import { listAll, listObjects } from "./list.js";
+import { putObject } from "./put.js";
+import { getObject, headObject } from "./read.js";
+import { spool } from "./streams.js";
+import type {
+  CopyOptions,
+  DeleteResult,
+  DeltaServiceOptions,
+  GetOptions,
+  GetResult,
+  ListOptions,
+  ListResult,
+  LogicalListedObject,
+  LogicalObjectInfo,
+  PutOptions,
+  PutResult,
+} from "./types.js";
+
+/** The delta-storage operations, on logical keys. */
+export interface DeltaService {
+  put(bucket: string, key: string, body: ReplayableBody, options?: PutOptions): Promise<PutResult>;
+  get(bucket: string, key: string, options?: GetOptions): Promise<GetResult>;
+  head(bucket: string, key: string, options?: OperationOptions): Promise<LogicalObjectInfo>;
+  list(bucket: string, options?: ListOptions): Promise<ListResult>;
+  listAll(
+    bucket: string,
+    options?: Omit<ListOptions, "continuationToken">,
+  ): AsyncIterable<LogicalListedObject>;
+  delete(bucket: string, key: string, options?: OperationOptions): Promise<DeleteResult>;
+  deleteMany(
+    bucket: string,
+    keys: readonly string[],
+    options?: OperationOptions,
+  ): Promise<DeleteResult & { readonly missing: readonly string[] }>;
+  /**
+   * Copy a logical object: the file is rebuilt (and verified) and stored again at the
+   * destination, as a delta against the destination's reference where that pays.
+   */
+  copy(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options?: CopyOptions,
+  ): Promise<PutResult>;
+}
+
+/**
+ * Create the delta service over a store, a codec, a reference cache and scratch space.
+ *
+ * @example
+ * ```ts
+ * import { createDeltaService } from "@dg/core";
+ * import { createMemoryObjectStore, createIdentityCodec, createSimpleMemoryReferenceCache,
+ *   createMemoryScratchSpace, createSha256Hasher } from "@dg/core/memory";
+ * const service = createDeltaService({ store: createMemoryObjectStore({ buckets: ["b"] }),
+ *   codec: createIdentityCodec(), cache: createSimpleMemoryReferenceCache(),
+ *   scratch: createMemoryScratchSpace(), hasher: createSha256Hasher(), toolVersion: "0.1.0" });
+ * ```
+ */
+export function createDeltaService(options: DeltaServiceOptions): DeltaService {
+  const ctx = contextFrom(options);
+  return {
+    put: (bucket, key, body, opts) => putObject(ctx, bucket, key, body, opts),
+    get: (bucket, key, opts) => getObject(ctx, bucket, key, opts),
+    head: (bucket, key, opts) => headObject(ctx, bucket, key, opts),
+    list: (bucket, opts) => listObjects(ctx, bucket, opts),
+    listAll: (bucket, opts) => listAll(ctx, bucket, opts),
+    delete: (bucket, key, opts) => deleteObject(ctx, bucket, key, opts),
+    deleteMany: (bucket, keys, opts) => deleteObjects(ctx, bucket, keys, opts),
+    async copy(sourceBucket, sourceKey, destinationBucket, destinationKey, opts = {}) {
+      const opOptions = opts.signal ? { signal: opts.signal } : {};
+      const source = await getObject(ctx, sourceBucket, sourceKey, opOptions);
+      const blob = await spool(ctx.scratch, source.body, opOptions);
+      try {
+        return await putObject(ctx, destinationBucket, destinationKey, blob, {
+          ...opts,
+          metadata: opts.metadata ?? source.info.metadata,
+          ...((opts.contentType ?? source.info.contentType)
+            ? { contentType: (opts.contentType ?? source.info.contentType) as string }
+            : {}),
+        });
+      } finally {
+        await blob.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import {
+  assertStorableKey,
+  baseName,
+  deltaKeyFor,
+  deltaspaceOf,
+  referenceKeyFor,
+} from "../domain/deltaspace.js";
+import {
+  deltaMetadata,
+  directMetadata,
+  readField,
+  referenceMetadata,
+  userMetadataToStore,
+  ZERO_DIFF_NOTE,
+} from "../domain/metadata.js";
+import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
+import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
+import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
+import type { ScratchBlob } from "../ports/scratch.js";
+import { loadReference, type ServiceContext } from "./context.js";
+import { countingStream, hashStream, spool, verifiedStream } from "./streams.js";
+import type { PutOptions, PutResult } from "./types.js";
+
+/**
+ * Store a file under a logical key: as the deltaspace's reference (plus its zero-diff delta),
+ * as a delta against the existing reference, or directly. See design.md §3.
+ */
+export async function putObject(
+  ctx: ServiceContext,
+  bucket: string,
+  key: string,
+  body: ReplayableBody,
+  options: PutOptions = {},
+): Promise<PutResult> {
+  assertStorableKey(key);
+  const userMetadata = userMetadataToStore(options.metadata);
+  const maxRatio = validateMaxRatio(options.maxRatio ?? ctx.maxRatio);
+  const name = baseName(key);
+  const { signal } = options;
+  const opOptions = signal ? { signal } : {};
+
+  options.onProgress?.({
+    type: "start",
+    key,
+    ...(body.size === undefined ? {} : { totalBytes: body.size }),
+  });
+  const { sha256, size } = await hashStream(ctx.hasher, body.open(opOptions), opOptions);
+  if (body.size !== undefined && body.size !== size) {
+    throw new IntegrityError(`The file changed while it was read: ${name}`, {
+      hint: "Upload it again once nothing is writing to it.",
+    });
+  }
+  // Every later read of the body must give the same bytes as the hash pass.
+  const replay = (): ByteStream =>
+    verifiedStream(
+      ctx.hasher,
+      body.open(opOptions),
+      { sha256, size, what: `${name} (changed while uploading)` },
+      opOptions,
+    );
+  const common = {
+    contentType: options.contentType ?? "application/octet-stream",
+    ...opOptions,
+  };
+  const now = ctx.clock.now();
+
+  const storeDirect = async (reason: NonNullable<PutResult["reason"]>): Promise<PutResult> => {
+    const metadata = {
+      ...userMetadata,
+      ...directMetadata({ tool: ctx.tool, originalName: name, sha256, size, createdAt: now }),
+    };
+    let sent = 0;
+    const result = await ctx.store.putObject(
+      bucket,
+      key,
+      countingStream(replay(), (n) => {
+        sent += n;
+        options.onProgress?.({ type: "bytes", key, bytes: n });
+      }),
+      { ...common, metadata, contentLength: size },
+    );
+    if (isDeltaEligible(name, ctx.deltaExtensions)) {
+      await ctx.store.deleteObject(bucket, deltaKeyFor(key), opOptions);
+    }
+    options.onProgress?.({ type: "done", key, storedBytes: sent });
+    return {
+      bucket,
+      key,
+      storedKey: key,
+      storageType: "direct",
+      originalSize: size,
+      storedSize: size,
+      sha256,
+      ...(result.etag === undefined ? {} : { etag: result.etag }),
+      reason,
+    };
+  };
+
+  if (options.delta === false) return storeDirect("delta-disabled");
+  if (!isDeltaEligible(name, ctx.deltaExtensions)) return storeDirect("not-eligible");
+  if (size === 0) return storeDirect("empty");
+
+  const deltaspace = deltaspaceOf(key);
+  const referenceKey = referenceKeyFor(deltaspace);
+  let referenceInfo = await ctx.store.headObject(bucket, referenceKey, opOptions);
+  let createdReference = false;
+  if (!referenceInfo) {
+    try {
+      await ctx.store.putObject(bucket, referenceKey, replay(), {
+        ...common,
+        metadata: referenceMetadata({ tool: ctx.tool, sourceName: name, sha256, createdAt: now }),
+        contentLength: size,
+        ifNoneMatch: true,
+      });
+      createdReference = true;
+    } catch (error) {
+      if (!hasCode(error, "CONFLICT")) throw error;
+      // Another client created the reference first: encode against theirs.
+      ctx.logger.log("info", "reference created concurrently; using the existing one", {
+        referenceKey,
+      });
+      referenceInfo = await ctx.store.headObject(bucket, referenceKey, opOptions);
+      if (!referenceInfo) {
+        throw new UnavailableError(
+          `Reference vanished while uploading: s3://${bucket}/${referenceKey}`,
+          {
+            hint: "Another client created and deleted it at the same time; try again.",
+          },
+        );
+      }
+    }
+  }
+
+  let source: RandomAccessSource;
+  let referenceSha: string;
+  if (createdReference || !referenceInfo) {
+    referenceSha = sha256;
+    source = await ctx.cache.put(sha256, replay(), opOptions);
+  } else {
+    const stored = readField(referenceInfo.metadata, "fileSha256");
+    if (!stored) {
+      throw new IntegrityError(
+        `Reference has no SHA-256 in its metadata: s3://${bucket}/${referenceKey}`,
+        {
+          hint: "The reference was not written by deltaglider; move the file to another folder.",
+        },
+      );
+    }
+    referenceSha = stored.toLowerCase();
+    source = await loadReference(ctx, bucket, referenceKey, referenceSha, opOptions);
+  }
+
+  let delta: ScratchBlob | undefined;
+  try {
+    const target = countingStream(replay(), (n) =>
+      options.onProgress?.({ type: "bytes", key, bytes: n }),
+    );
+    delta = await spool(
+      ctx.scratch,
+      ctx.codec.encode(source, target, { targetSize: size, ...opOptions }),
+      opOptions,
+    );
+  } finally {
+    await source.close();
+  }
+  try {
+    if (!createdReference && exceedsMaxRatio(delta.size, size, maxRatio)) {
+      ctx.logger.log("info", "delta exceeds the max ratio; storing the file directly", {
+        key,
+        deltaSize: delta.size,
+        size,
+        maxRatio,
+      });
+      return await storeDirect("max-ratio");
+    }
+    const deltaKey = deltaKeyFor(key);
+    const metadata = {
+      ...userMetadata,
+      ...deltaMetadata({
+        tool: ctx.tool,
+        originalName: name,
+        sha256,
+        size,
+        createdAt: now,
+        refKey: referenceKey,
+        refSha256: referenceSha,
+        deltaSize: delta.size,
+        ...(createdReference ? { note: ZERO_DIFF_NOTE } : {}),
+      }),
+    };
+    const result = await ctx.store.putObject(bucket, deltaKey, delta.open(opOptions), {
+      ...common,
+      metadata,
+      contentLength: delta.size,
+    });
+    // A direct object of the same logical key would shadow the new delta on reads.
+    await ctx.store.deleteObject(bucket, key, opOptions);
+    options.onProgress?.({ type: "done", key, storedBytes: delta.size });
+    return {
+      bucket,
+      key,
+      storedKey: deltaKey,
+      storageType: createdReference ? "reference" : "delta",
+      originalSize: size,
+      // A new reference is stored whole, beside its tiny zero-diff delta.
+      storedSize: createdReference ? size + delta.size : delta.size,
+      sha256,
+      ...(result.etag === undefined ? {} : { etag: result.etag }),
+      referenceKey,
+    };
+  } finally {
+    await delta.dispose();
+  }
+}

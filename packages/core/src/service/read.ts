@@ -1,0 +1,146 @@
+import { deltaKeyFor, DELTA_SUFFIX, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import {
+  classifyStoredObject,
+  parseDeltaMetadata,
+  parseDirectMetadata,
+  userMetadataOf,
+} from "../domain/metadata.js";
+import { formatS3Uri } from "../domain/s3-uri.js";
+import { InvalidArgumentError, NotFoundError } from "../errors.js";
+import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
+import { loadReference, type ServiceContext } from "./context.js";
+import { sliceStream, verifiedStream } from "./streams.js";
+import type { GetOptions, GetResult, LogicalObjectInfo } from "./types.js";
+
+/** A logical key resolved to the stored object that holds it. */
+interface Resolved {
+  readonly info: LogicalObjectInfo;
+  readonly stored: ObjectInfo;
+}
+
+/**
+ * Find the stored object of a logical key: the key itself when it exists (a direct or
+ * foreign object, or a `.delta` key asked for by its stored name), else `<key>.delta`.
+ */
+async function resolve(
+  ctx: ServiceContext,
+  bucket: string,
+  key: string,
+  options?: OperationOptions,
+): Promise<Resolved> {
+  if (key === "" || key.endsWith("/")) {
+    throw new InvalidArgumentError(`Not an object key: ${formatS3Uri(bucket, key)}`, {
+      hint: "Name an object, or use --recursive for a folder.",
+    });
+  }
+  let stored = isReferenceKey(key) ? undefined : await ctx.store.headObject(bucket, key, options);
+  if (!stored && !key.endsWith(DELTA_SUFFIX)) {
+    stored = await ctx.store.headObject(bucket, deltaKeyFor(key), options);
+  }
+  if (!stored) {
+    throw new NotFoundError(`Object not found: ${formatS3Uri(bucket, key)}`, {
+      hint: "Check the key; `deltaglider ls` lists what the folder holds.",
+    });
+  }
+  return { stored, info: describe(bucket, stored) };
+}
+
+function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
+  const where = formatS3Uri(bucket, stored.key);
+  const kind = classifyStoredObject(stored.key, stored.metadata);
+  const base = {
+    bucket,
+    storedKey: stored.key,
+    storedSize: stored.size,
+    lastModified: stored.lastModified,
+    ...(stored.etag === undefined ? {} : { etag: stored.etag }),
+    ...(stored.contentType === undefined ? {} : { contentType: stored.contentType }),
+    metadata: userMetadataOf(stored.metadata),
+  };
+  if (kind === "delta") {
+    const meta = parseDeltaMetadata(where, stored.metadata);
+    return {
+      ...base,
+      key: logicalKeyOf(stored.key),
+      kind: "delta",
+      size: meta.fileSize,
+      sha256: meta.fileSha256,
+      referenceKey: meta.refKey,
+    };
+  }
+  if (kind === "direct") {
+    const meta = parseDirectMetadata(where, stored.metadata);
+    return { ...base, key: stored.key, kind: "direct", size: stored.size, sha256: meta.fileSha256 };
+  }
+  return { ...base, key: stored.key, kind: "foreign", size: stored.size };
+}
+
+/** What a logical object is, without reading its body. */
+export async function headObject(
+  ctx: ServiceContext,
+  bucket: string,
+  key: string,
+  options?: OperationOptions,
+): Promise<LogicalObjectInfo> {
+  return (await resolve(ctx, bucket, key, options)).info;
+}
+
+/**
+ * Read a logical object: deltas are rebuilt against their reference, and everything with a
+ * stored SHA-256 is verified as it streams.
+ */
+export async function getObject(
+  ctx: ServiceContext,
+  bucket: string,
+  key: string,
+  options: GetOptions = {},
+): Promise<GetResult> {
+  const opOptions = options.signal ? { signal: options.signal } : {};
+  const { info, stored } = await resolve(ctx, bucket, key, opOptions);
+  const what = formatS3Uri(bucket, info.key);
+
+  if (info.kind !== "delta") {
+    // A range of a direct object cannot be verified; S3 does not verify ranges either.
+    if (options.range || info.sha256 === undefined) {
+      const got = await ctx.store.getObject(bucket, stored.key, {
+        ...opOptions,
+        ...(options.range ? { range: options.range } : {}),
+      });
+      return { info, body: got.body };
+    }
+    const got = await ctx.store.getObject(bucket, stored.key, opOptions);
+    return {
+      info,
+      body: verifiedStream(
+        ctx.hasher,
+        got.body,
+        { sha256: info.sha256, size: info.size, what },
+        opOptions,
+      ),
+    };
+  }
+
+  const meta = parseDeltaMetadata(formatS3Uri(bucket, stored.key), stored.metadata);
+  const source = await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions);
+  let delta: ByteStream;
+  try {
+    delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  async function* rebuilt(): ByteStream {
+    try {
+      yield* verifiedStream(
+        ctx.hasher,
+        ctx.codec.decode(source, delta, opOptions),
+        { sha256: meta.fileSha256, size: meta.fileSize, what },
+        opOptions,
+      );
+    } finally {
+      await source.close();
+    }
+  }
+  const body = options.range ? sliceStream(rebuilt(), options.range) : rebuilt();
+  return { info, body };
+}

@@ -1,0 +1,127 @@
+import type { Metadata } from "../domain/metadata.js";
+import type { ByteRange, ByteStream, OperationOptions, ReplayableBody } from "../ports/index.js";
+import type { Clock } from "../ports/clock.js";
+import type { DeltaCodec } from "../ports/delta-codec.js";
+import type { Hasher } from "../ports/hasher.js";
+import type { Logger } from "../ports/logger.js";
+import type { ObjectStore } from "../ports/object-store.js";
+import type { ProgressListener } from "../ports/progress.js";
+import type { ReferenceCache } from "../ports/reference-cache.js";
+import type { ScratchSpace } from "../ports/scratch.js";
+
+export interface DeltaServiceOptions {
+  readonly store: ObjectStore;
+  readonly codec: DeltaCodec;
+  readonly cache: ReferenceCache;
+  readonly scratch: ScratchSpace;
+  readonly hasher: Hasher;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Written as `dg-tool: deltaglider-ts/<version>`. */
+  readonly toolVersion: string;
+  /** Default 0.5. */
+  readonly maxRatio?: number;
+  /** Default: the DeltaGlider 6.x list. */
+  readonly deltaExtensions?: readonly string[];
+  /** Parallel HEAD requests while listing original sizes. Default 16. */
+  readonly metadataConcurrency?: number;
+}
+
+/** How a logical object is stored. `reference`: the first file of its deltaspace. */
+export type StorageType = "reference" | "delta" | "direct";
+
+export interface PutOptions extends OperationOptions {
+  /** User metadata, kept beside deltaglider's `dg-*` keys. */
+  readonly metadata?: Metadata;
+  readonly contentType?: string;
+  /** `false`: store directly whatever the name (`--no-delta` keeps deltaglider metadata). */
+  readonly delta?: boolean;
+  readonly maxRatio?: number;
+  readonly onProgress?: ProgressListener;
+}
+
+export interface PutResult {
+  readonly bucket: string;
+  readonly key: string;
+  /** The key the bytes went to (`x.zip.delta`, or `x.zip` when stored directly). */
+  readonly storedKey: string;
+  readonly storageType: StorageType;
+  readonly originalSize: number;
+  readonly storedSize: number;
+  readonly sha256: string;
+  readonly etag?: string;
+  /** For deltas: the reference they decode against. */
+  readonly referenceKey?: string;
+  /** Why an eligible file was stored directly, when it was. */
+  readonly reason?: "max-ratio" | "not-eligible" | "empty" | "delta-disabled";
+}
+
+/** What deltaglider knows about a logical object without reading its body. */
+export interface LogicalObjectInfo {
+  readonly bucket: string;
+  readonly key: string;
+  readonly storedKey: string;
+  /** `foreign`: an object with no deltaglider metadata, read as it is. */
+  readonly kind: "delta" | "direct" | "foreign";
+  /** Size of the original file. */
+  readonly size: number;
+  readonly storedSize: number;
+  readonly lastModified: Date;
+  readonly etag?: string;
+  readonly contentType?: string;
+  readonly sha256?: string;
+  /** The user's own metadata. */
+  readonly metadata: Record<string, string>;
+  readonly referenceKey?: string;
+}
+
+export interface GetOptions extends OperationOptions {
+  /** A range of the original bytes. */
+  readonly range?: ByteRange;
+}
+
+export interface GetResult {
+  readonly info: LogicalObjectInfo;
+  /**
+   * The original bytes (or the range). Verified against the stored SHA-256 as it streams: a
+   * mismatch makes the stream fail at its end with an `IntegrityError`.
+   */
+  readonly body: ByteStream;
+}
+
+export interface ListOptions extends OperationOptions {
+  readonly prefix?: string;
+  readonly delimiter?: string;
+  readonly continuationToken?: string;
+  readonly startAfter?: string;
+  readonly maxKeys?: number;
+  /** Look up original sizes (one HEAD per delta, in parallel). Default true. */
+  readonly originalSizes?: boolean;
+}
+
+export interface LogicalListedObject {
+  readonly key: string;
+  readonly storedKey: string;
+  /** The original size, or the stored size when `originalSizes` was false. */
+  readonly size: number;
+  readonly storedSize: number;
+  readonly lastModified: Date;
+  readonly etag?: string;
+  readonly isDelta: boolean;
+}
+
+export interface ListResult {
+  readonly objects: readonly LogicalListedObject[];
+  readonly commonPrefixes: readonly string[];
+  readonly nextContinuationToken?: string;
+}
+
+export interface DeleteResult {
+  /** Stored keys removed, the reference included when it went. */
+  readonly deletedKeys: readonly string[];
+  readonly referenceDeleted: boolean;
+}
+
+export interface CopyOptions extends PutOptions {}
+
+export type { ReplayableBody };
