@@ -81,6 +81,8 @@ export function assertStorableKey(logicalKey: string): void {
     );
   }
   if (logicalKey.startsWith(INTERNAL_PREFIX)) {
-    throw new InvalidArgumentError(`The ${INTERNAL_PREFIX} prefix is reserved: ${logicalKey}`);
+    throw new InvalidArgumentError(`The ${INTERNAL_PREFIX} prefix is reserved: ${logicalKey}`, {
+      hint: "deltaglider keeps its own files there; choose another folder.",
+    });
   }
 }

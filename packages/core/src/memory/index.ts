@@ -1,5 +1,5 @@
 export { createBufferSource } from "./buffer-source.js";
-export { createIdentityCodec } from "./identity-codec.js";
+export { createPrefixCodec } from "./prefix-codec.js";
 export { createMemoryObjectStore } from "./memory-object-store.js";
 export type { MemoryObjectStoreOptions } from "./memory-object-store.js";
 export { createSimpleMemoryReferenceCache } from "./memory-reference-cache.js";

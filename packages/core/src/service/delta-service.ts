@@ -54,10 +54,10 @@ export interface DeltaService {
  * @example
  * ```ts
  * import { createDeltaService } from "@dg/core";
- * import { createMemoryObjectStore, createIdentityCodec, createSimpleMemoryReferenceCache,
+ * import { createMemoryObjectStore, createPrefixCodec, createSimpleMemoryReferenceCache,
  *   createMemoryScratchSpace, createSha256Hasher } from "@dg/core/memory";
  * const service = createDeltaService({ store: createMemoryObjectStore({ buckets: ["b"] }),
- *   codec: createIdentityCodec(), cache: createSimpleMemoryReferenceCache(),
+ *   codec: createPrefixCodec(), cache: createSimpleMemoryReferenceCache(),
  *   scratch: createMemoryScratchSpace(), hasher: createSha256Hasher(), toolVersion: "0.1.0" });
  * ```
  */
