@@ -1,0 +1,271 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import type { ByteStream, OperationOptions, RandomAccessSource, ReferenceCache } from "@dg/core";
+import { IntegrityError, throwIfAborted } from "@dg/core";
+import type { CacheEnv } from "./cache-config.js";
+import {
+  cacheKeyFrom,
+  checkSizeOption,
+  DEFAULT_FS_CACHE_MB,
+  defaultCacheDirectory,
+  sizeFromEnv,
+} from "./cache-config.js";
+import type { CacheKey, FileKeys } from "./cache-key.js";
+import {
+  DEFAULT_CHUNK_SIZE,
+  encryptedFileSize,
+  HEADER_SIZE,
+  headerMacMatches,
+  parseHeader,
+} from "./entry-format.js";
+import type { EntryHeader } from "./entry-format.js";
+import { createEntrySource } from "./entry-source.js";
+import { writeEncryptedEntry } from "./entry-writer.js";
+import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
+import { errnoCode, mapFsError } from "./fs-errors.js";
+import { evictLeastRecentlyUsed, removeQuietly, TEMP_PREFIX } from "./lru-eviction.js";
+import { assertSha256Hex } from "./sha256-name.js";
+
+/** Options of {@link createFsReferenceCache}; each one overrides its environment variable. */
+export interface FsReferenceCacheOptions {
+  /** The cache folder. Default: `DG_CACHE_DIR`, else `$XDG_CACHE_HOME/deltaglider`, else `~/.cache/deltaglider`. */
+  readonly directory?: string;
+  /**
+   * 32 bytes, or their base64 text. Default: `DG_CACHE_ENCRYPTION_KEY`, else a random key made
+   * once per process (entries then cannot be read by other processes and are deleted at exit).
+   */
+  readonly encryptionKey?: string | Uint8Array;
+  /** Bound on the bytes on disk of all entries. Default: `DG_CACHE_MAX_SIZE_MB` MiB, else 2048 MiB. */
+  readonly maxSizeBytes?: number;
+  /** Plaintext bytes per encrypted chunk. Default 64 KiB. */
+  readonly chunkSize?: number;
+  /** Where the `DG_*` variables are read. Default `process.env`. */
+  readonly env?: CacheEnv;
+}
+
+/** A filesystem reference cache, with where it lives and how big it may grow. */
+export interface FsReferenceCache extends ReferenceCache {
+  /** The cache folder; entries are in its `references` subfolder. */
+  readonly directory: string;
+  readonly maxSizeBytes: number;
+}
+
+/**
+ * A content-addressed reference cache on disk, encrypted at rest with AES-256-GCM in chunks
+ * that are each authenticated, so that entries are read by position without decrypting the
+ * whole file, and every byte returned has been checked. Bounded in size, least recently used
+ * entries evicted first; several processes can share the folder.
+ *
+ * - `get` checks the entry's header (its MAC, the SHA-256 and the file length). An entry that
+ *   fails is deleted and `get` misses. An entry written under another key is a miss but is
+ *   left alone (another process may be using it).
+ * - A chunk found corrupt during a later `read` makes that read throw `IntegrityError`, and
+ *   the entry is deleted so that the next `get` misses and the reference is fetched again.
+ * - `put` hashes while it encrypts; on a SHA-256 mismatch it throws `IntegrityError` and
+ *   stores nothing. An entry larger than the whole bound is returned but not kept.
+ *
+ * @example
+ * ```ts
+ * const cache = createFsReferenceCache({ maxSizeBytes: 512 * 1024 * 1024 });
+ * const source = (await cache.get(sha)) ?? (await cache.put(sha, downloadReference()));
+ * try {
+ *   const bytes = await source.read(0, 65536);
+ * } finally {
+ *   await source.close();
+ * }
+ * ```
+ */
+export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): FsReferenceCache {
+  const env = options.env ?? process.env;
+  const directory = options.directory ?? defaultCacheDirectory(env);
+  const folder = join(directory, "references");
+  const maxSizeBytes =
+    options.maxSizeBytes === undefined
+      ? sizeFromEnv(env, "DG_CACHE_MAX_SIZE_MB", DEFAULT_FS_CACHE_MB)
+      : checkSizeOption(options.maxSizeBytes, "maxSizeBytes");
+  const key: CacheKey = cacheKeyFrom(options.encryptionKey, env);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const folderHint = "Set DG_CACHE_DIR to a folder you can write to.";
+
+  const entryPath = (sha256: string): string => join(folder, `${sha256}.${key.keyTag}.dgc`);
+
+  let eviction: Promise<void> | undefined;
+  let evictAgain = false;
+  const evict = (): Promise<void> => {
+    if (eviction) {
+      evictAgain = true;
+      return eviction;
+    }
+    eviction = (async () => {
+      do {
+        evictAgain = false;
+        await evictLeastRecentlyUsed(folder, maxSizeBytes).catch(() => undefined);
+      } while (evictAgain);
+    })().finally(() => {
+      eviction = undefined;
+    });
+    return eviction;
+  };
+
+  const sourceFor = (
+    handle: FileHandle,
+    path: string,
+    entry: EntryHeader,
+    fileKeys: FileKeys,
+  ): RandomAccessSource =>
+    createEntrySource({
+      handle,
+      header: entry,
+      fileKeys,
+      path,
+      onCorrupt: () => removeIfSameFile(path, handle),
+    });
+
+  return {
+    directory,
+    maxSizeBytes,
+
+    async get(sha256: string, opts?: OperationOptions): Promise<RandomAccessSource | undefined> {
+      assertSha256Hex(sha256);
+      throwIfAborted(opts?.signal);
+      const path = entryPath(sha256);
+      let handle: FileHandle;
+      try {
+        handle = await open(path, "r");
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+        throw mapFsError(error, { action: "open the cache entry", path, hint: folderHint });
+      }
+      try {
+        const [stats, headerBytes] = await Promise.all([handle.stat(), readHeader(handle)]);
+        const parsed = parseHeader(headerBytes, key.keyId);
+        if (!parsed.ok && parsed.problem === "other-key") {
+          await handle.close();
+          return undefined;
+        }
+        const header = parsed.ok ? parsed.header : undefined;
+        const fileKeys = header ? key.fileKeys(header.salt) : undefined;
+        if (
+          !header ||
+          !fileKeys ||
+          header.sha256 !== sha256 ||
+          stats.size !== encryptedFileSize(header) ||
+          !headerMacMatches(headerBytes, fileKeys.mac)
+        ) {
+          await removeIfSameFile(path, handle);
+          await handle.close();
+          return undefined;
+        }
+        const now = new Date();
+        await handle.utimes(now, now).catch(() => undefined);
+        return sourceFor(handle, path, header, fileKeys);
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw mapFsError(error, { action: "read the cache entry", path });
+      }
+    },
+
+    async put(
+      sha256: string,
+      body: ByteStream,
+      opts?: OperationOptions,
+    ): Promise<RandomAccessSource> {
+      assertSha256Hex(sha256);
+      throwIfAborted(opts?.signal);
+      try {
+        await mkdir(folder, { recursive: true, mode: 0o700 });
+      } catch (error) {
+        throw mapFsError(error, {
+          action: "create the cache folder",
+          path: folder,
+          hint: folderHint,
+        });
+      }
+      const tempPath = join(
+        folder,
+        `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString("hex")}`,
+      );
+      let handle: FileHandle;
+      try {
+        handle = await open(tempPath, "wx+", 0o600);
+      } catch (error) {
+        throw mapFsError(error, {
+          action: "create a cache entry",
+          path: tempPath,
+          hint: folderHint,
+        });
+      }
+      removeAtExit(tempPath);
+      const path = entryPath(sha256);
+      try {
+        const written = await writeEncryptedEntry(handle, body, {
+          key,
+          sha256,
+          chunkSize,
+          path: tempPath,
+          ...(opts?.signal ? { signal: opts.signal } : {}),
+        });
+        if (written.actualSha256 !== sha256) {
+          throw new IntegrityError(
+            `Reference SHA-256 mismatch: expected ${sha256}, got ${written.actualSha256}`,
+            { hint: "The download was damaged or the reference changed; nothing was cached." },
+          );
+        }
+        if (written.fileSize > maxSizeBytes) {
+          // Larger than the whole cache: readable through this handle only, never kept.
+          await removeQuietly(tempPath);
+        } else {
+          try {
+            await rename(tempPath, path);
+          } catch (error) {
+            throw mapFsError(error, { action: "store the cache entry", path });
+          }
+          if (key.ephemeral) removeAtExit(path);
+        }
+        forgetAtExit(tempPath);
+        const source = sourceFor(handle, path, written.header, written.fileKeys);
+        await evict();
+        return source;
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        await removeQuietly(tempPath);
+        forgetAtExit(tempPath);
+        throw error;
+      }
+    },
+
+    async delete(sha256: string): Promise<void> {
+      assertSha256Hex(sha256);
+      const path = entryPath(sha256);
+      await removeQuietly(path);
+      forgetAtExit(path);
+    },
+  };
+}
+
+async function readHeader(handle: FileHandle): Promise<Buffer> {
+  const bytes = Buffer.alloc(HEADER_SIZE);
+  let filled = 0;
+  while (filled < HEADER_SIZE) {
+    const { bytesRead } = await handle.read(bytes, filled, HEADER_SIZE - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return bytes.subarray(0, filled);
+}
+
+/**
+ * Deletes `path` only if it is still the file `handle` has open: another process may have
+ * renamed a fresh copy into place since this one was opened.
+ */
+async function removeIfSameFile(path: string, handle: FileHandle): Promise<void> {
+  try {
+    const [opened, current] = await Promise.all([handle.stat(), stat(path)]);
+    if (opened.ino === current.ino && opened.dev === current.dev) await removeQuietly(path);
+  } catch {
+    // Gone already, or the handle is closed: nothing to remove.
+  }
+}
