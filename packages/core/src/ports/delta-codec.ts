@@ -3,6 +3,12 @@ import type { ByteStream, OperationOptions, RandomAccessSource } from "./common.
 export interface DeltaEncodeOptions extends OperationOptions {
   /** Size of the target when known in advance (lets an engine size its windows). */
   readonly targetSize?: number;
+  /**
+   * Called, before the delta stream ends, by codecs that write something other than plain
+   * VCDIFF (e.g. archive-aware deltas), with the format's versioned name. The caller records
+   * it in the object's metadata as `dg-delta-format`; plain VCDIFF carries no mark.
+   */
+  readonly onFormat?: (format: string) => void;
 }
 
 /**

@@ -412,3 +412,29 @@ describe("codec errors", () => {
     expect(await store.headObject("bkt", "rel/a.zip.delta")).toBeUndefined();
   });
 });
+
+describe("delta formats", () => {
+  it("records a codec's declared format as dg-delta-format, and nothing for plain deltas", async () => {
+    const inner = createPrefixCodec();
+    const marking: DeltaCodec = {
+      name: "marking",
+      encode(source, target, options) {
+        options?.onFormat?.("test-format/1");
+        return inner.encode(source, target, options);
+      },
+      decode: inner.decode,
+    };
+    const { service, store } = makeService({ codec: marking });
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await service.put("bkt", "rel/app-2.zip", bodyOf(v2));
+    expect(
+      (await store.headObject("bkt", "rel/app-2.zip.delta"))?.metadata["dg-delta-format"],
+    ).toBe("test-format/1");
+    const plain = makeService();
+    await plain.service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await plain.service.put("bkt", "rel/app-2.zip", bodyOf(v2));
+    expect(
+      (await plain.store.headObject("bkt", "rel/app-2.zip.delta"))?.metadata["dg-delta-format"],
+    ).toBeUndefined();
+  });
+});

@@ -151,15 +151,19 @@ export async function putObject(
   }
 
   let delta: ScratchBlob | undefined;
+  let deltaFormat: string | undefined;
   try {
     const target = countingStream(replay(), (n) =>
       options.onProgress?.({ type: "bytes", key, bytes: n }),
     );
-    delta = await spool(
-      ctx.scratch,
-      ctx.codec.encode(source, target, { targetSize: size, ...opOptions }),
-      opOptions,
-    );
+    const encoded = ctx.codec.encode(source, target, {
+      targetSize: size,
+      onFormat: (format) => {
+        deltaFormat = format;
+      },
+      ...opOptions,
+    });
+    delta = await spool(ctx.scratch, encoded, opOptions);
   } finally {
     await source.close();
   }
@@ -186,6 +190,7 @@ export async function putObject(
         refSha256: referenceSha,
         deltaSize: delta.size,
         ...(createdReference ? { note: ZERO_DIFF_NOTE } : {}),
+        ...(deltaFormat === undefined ? {} : { deltaFormat }),
       }),
     };
     const result = await ctx.store.putObject(bucket, deltaKey, delta.open(opOptions), {
