@@ -10,3 +10,6 @@ export type { ObjectStoreFactory, ObjectStoreHarness } from "./object-store.cont
 export { objectStoreContract } from "./object-store.contract.js";
 export type { Rng } from "./seeded.js";
 export { createRng, seededBytes, seededStream } from "./seeded.js";
+export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
+export { deltaCodecContract } from "./delta-codec.contract.js";
+export { scratchSpaceContract } from "./scratch-space.contract.js";
