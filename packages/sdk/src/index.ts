@@ -1,1 +1,83 @@
-export {};
+export { createClient } from "./client.js";
+export type { DeltaGliderClient } from "./client-interface.js";
+export { paginateListObjectsV2 } from "./paginate.js";
+export type { PaginatorConfig } from "./paginate.js";
+export type {
+  CacheBackend,
+  ChecksumMode,
+  ClientCredentials,
+  ClientOptions,
+  CredentialsOption,
+  DeltaEngine,
+  Env,
+} from "./options.js";
+export type {
+  CopyObjectInput,
+  CopyObjectOutput,
+  DeleteObjectInput,
+  DeleteObjectOutput,
+  DeleteObjectsInput,
+  DeleteObjectsOutput,
+  DeltaGliderInfo,
+  DirectReason,
+  GetObjectInput,
+  GetObjectOutput,
+  HeadObjectInput,
+  HeadObjectOutput,
+  ListedObject,
+  ListObjectsV2Input,
+  ListObjectsV2Output,
+  ObjectDeltaGliderInfo,
+  PutObjectBody,
+  PutObjectInput,
+  PutObjectOutput,
+  RequestOptions,
+  StorageType,
+  StoredKind,
+  StreamingBody,
+  TransferOptions,
+} from "./object-types.js";
+export type {
+  BucketInput,
+  CannedBucketAcl,
+  CreateBucketInput,
+  CreateBucketOutput,
+  GetBucketAclOutput,
+  GetSignedUrlInput,
+  Grant,
+  Grantee,
+  ListBucketsOutput,
+  Owner,
+  Permission,
+  PutBucketAclInput,
+} from "./bucket-types.js";
+export type {
+  BucketStats,
+  BucketStatsOptions,
+  CompressionEstimate,
+  DeltaspaceStats,
+  DownloadFileOptions,
+  DownloadResult,
+  EstimateOptions,
+  FolderEstimate,
+  StatsMode,
+  StorageFigures,
+  UploadFileOptions,
+  UploadResult,
+  VerifyResult,
+} from "./simple-types.js";
+export {
+  CancelledError,
+  ConflictError,
+  DgError,
+  hasCode,
+  IntegrityError,
+  InternalError,
+  InvalidArgumentError,
+  isDgError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnavailableError,
+  UnsupportedError,
+} from "@dg/core";
+export type { DgErrorCode, Logger, LogLevel, ProgressEvent, ProgressListener } from "@dg/core";

@@ -1,0 +1,101 @@
+import type { DeltaService, ObjectStore } from "@dg/core";
+import type {
+  BucketInput,
+  CreateBucketInput,
+  CreateBucketOutput,
+  GetBucketAclOutput,
+  GetSignedUrlInput,
+  ListBucketsOutput,
+  PutBucketAclInput,
+} from "./bucket-types.js";
+import type {
+  CopyObjectInput,
+  CopyObjectOutput,
+  DeleteObjectInput,
+  DeleteObjectOutput,
+  DeleteObjectsInput,
+  DeleteObjectsOutput,
+  GetObjectInput,
+  GetObjectOutput,
+  HeadObjectInput,
+  HeadObjectOutput,
+  ListObjectsV2Input,
+  ListObjectsV2Output,
+  PutObjectInput,
+  PutObjectOutput,
+  RequestOptions,
+  TransferOptions,
+} from "./object-types.js";
+import type {
+  BucketStats,
+  BucketStatsOptions,
+  CompressionEstimate,
+  DownloadFileOptions,
+  DownloadResult,
+  EstimateOptions,
+  UploadFileOptions,
+  UploadResult,
+  VerifyResult,
+} from "./simple-types.js";
+
+/**
+ * A deltaglider client: S3's object and bucket operations, shaped like the AWS SDK v3
+ * commands, on delta-compressed storage; plus a simple file API. Errors are the `DgError`
+ * family of `@dg/core` (`NotFoundError`, `IntegrityError`, …), each with a `hint`.
+ */
+export interface DeltaGliderClient {
+  /** Where the buckets are, for messages: `s3 https://…`, `dir /data`. */
+  readonly description: string;
+  /** The resolved endpoint URL, when one is configured. */
+  readonly endpoint: string | undefined;
+  /** The store kind behind this client. */
+  readonly storeKind: "s3" | "dir" | "custom";
+  /** The delta service underneath (for tools that need the logical operations directly). */
+  readonly service: DeltaService;
+  /** The object store underneath. */
+  readonly store: ObjectStore;
+
+  putObject(input: PutObjectInput, options?: TransferOptions): Promise<PutObjectOutput>;
+  getObject(input: GetObjectInput, options?: RequestOptions): Promise<GetObjectOutput>;
+  headObject(input: HeadObjectInput, options?: RequestOptions): Promise<HeadObjectOutput>;
+  listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
+  deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
+  deleteObjects(input: DeleteObjectsInput, options?: RequestOptions): Promise<DeleteObjectsOutput>;
+  copyObject(input: CopyObjectInput, options?: TransferOptions): Promise<CopyObjectOutput>;
+
+  createBucket(input: CreateBucketInput, options?: RequestOptions): Promise<CreateBucketOutput>;
+  /** Fails with `ConflictError` when the bucket is not empty. */
+  deleteBucket(input: BucketInput, options?: RequestOptions): Promise<void>;
+  listBuckets(options?: RequestOptions): Promise<ListBucketsOutput>;
+  /** Resolves when the bucket exists and can be reached; `NotFoundError` otherwise. */
+  headBucket(input: BucketInput, options?: RequestOptions): Promise<void>;
+  getBucketAcl(input: BucketInput, options?: RequestOptions): Promise<GetBucketAclOutput>;
+  putBucketAcl(input: PutBucketAclInput, options?: RequestOptions): Promise<void>;
+
+  /**
+   * A presigned GET URL of an object stored directly. Delta-stored objects cannot be fetched
+   * with a plain GET (their bytes are a delta): `UnsupportedError` with a hint.
+   */
+  getSignedUrl(input: GetSignedUrlInput, options?: RequestOptions): Promise<string>;
+
+  /**
+   * Upload a local file (streamed, read twice, never loaded whole). `s3Uri` follows
+   * `aws s3 cp`: `s3://b/dir/` keeps the file's name, `s3://b/dir/new.zip` renames it.
+   */
+  uploadFile(path: string, s3Uri: string, options?: UploadFileOptions): Promise<UploadResult>;
+  /**
+   * Download to a file atomically: written beside it under a temporary name, verified, then
+   * renamed; nothing is left behind on failure. A `path` ending in a separator, or naming an
+   * existing directory, gets the object's name.
+   */
+  downloadFile(s3Uri: string, path: string, options?: DownloadFileOptions): Promise<DownloadResult>;
+  /** Rebuild an object and check its SHA-256; nothing is written. */
+  verifyObject(s3Uri: string, options?: RequestOptions): Promise<VerifyResult>;
+  /** Storage figures per deltaspace and in total. */
+  getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
+  /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
+  estimateCompression(s3Uri: string, options?: EstimateOptions): Promise<CompressionEstimate>;
+
+  /** Release sockets and the S3 client this client built (not one passed in). */
+  destroy(): void;
+}

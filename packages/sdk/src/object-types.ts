@@ -1,0 +1,235 @@
+import type { Readable } from "node:stream";
+import type { ProgressListener } from "@dg/core";
+
+/** Options every client method accepts as its last argument. */
+export interface RequestOptions {
+  /** Abort the operation; it then fails with `CancelledError`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of uploads: cancellation plus progress on the original bytes. */
+export interface TransferOptions extends RequestOptions {
+  readonly onProgress?: ProgressListener;
+}
+
+/**
+ * What `putObject` accepts as a body. A one-shot stream (Node `Readable`, web `ReadableStream`,
+ * any async iterable of bytes) is spooled to scratch space first, never held whole in memory;
+ * strings are UTF-8.
+ */
+export type PutObjectBody =
+  | Uint8Array
+  | string
+  | Blob
+  | Readable
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** How deltaglider stored a file. */
+export type StorageType = "reference" | "delta" | "direct";
+
+/** Why an eligible file was stored directly. */
+export type DirectReason = "max-ratio" | "not-eligible" | "empty" | "delta-disabled";
+
+/** What deltaglider did with an upload. */
+export interface DeltaGliderInfo {
+  /** `reference`: first file of its deltaspace (stored whole, plus a tiny zero-diff delta). */
+  readonly StorageType: StorageType;
+  /** The key the bytes went to (`x.zip.delta`, or the key itself when stored directly). */
+  readonly StoredKey: string;
+  readonly OriginalSize: number;
+  /** Bytes written for this file (a new reference counts whole, with its zero-diff delta). */
+  readonly StoredSize: number;
+  /** `(OriginalSize - StoredSize) / OriginalSize × 100`, 0 for empty files; may be negative. */
+  readonly SavingsPercent: number;
+  /** `StoredSize / OriginalSize` (1 for direct uploads and empty files). */
+  readonly DeltaRatio: number;
+  /** SHA-256 of the original bytes, 64 lowercase hex. */
+  readonly Sha256: string;
+  /** For deltas and references: the deltaspace's `reference.bin` key. */
+  readonly ReferenceKey?: string;
+  /** Why an eligible file was stored directly. */
+  readonly DirectReason?: DirectReason;
+}
+
+export interface PutObjectInput {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly Body: PutObjectBody;
+  /** User metadata (keys are lower-cased; `dg-*` and the legacy deltaglider names are refused). */
+  readonly Metadata?: Readonly<Record<string, string>>;
+  /** Default `application/octet-stream`. */
+  readonly ContentType?: string;
+  /** Size of the body when known; checked against what was read. */
+  readonly ContentLength?: number;
+  /** `false`: store the file directly whatever its name (`--no-delta`). Default true. */
+  readonly UseDelta?: boolean;
+  /** Override the client's max ratio for this upload. */
+  readonly MaxRatio?: number;
+}
+
+export interface PutObjectOutput {
+  /** The store's entity tag of the stored object, quoted. */
+  readonly ETag?: string;
+  readonly DeltaGliderInfo: DeltaGliderInfo;
+}
+
+/**
+ * A response body: a Node `Readable` of the original bytes with the AWS SDK's helpers. The
+ * SHA-256 is checked as it streams; on a mismatch the stream errors at its end with an
+ * `IntegrityError`, so do not trust what was read before the stream has ended.
+ */
+export type StreamingBody = Readable & {
+  /** Read the whole body (verified) into memory. */
+  transformToByteArray(): Promise<Uint8Array>;
+  /** Read the whole body (verified) as text; default UTF-8. */
+  transformToString(encoding?: BufferEncoding): Promise<string>;
+  /** The same bytes as a web stream; use this or the Readable, not both. */
+  transformToWebStream(): ReadableStream<Uint8Array>;
+};
+
+/** How a logical object is stored; `foreign` objects carry no deltaglider metadata. */
+export type StoredKind = "delta" | "direct" | "foreign";
+
+/** What deltaglider knows about a stored object (head and get). */
+export interface ObjectDeltaGliderInfo {
+  readonly StorageType: StoredKind;
+  readonly StoredKey: string;
+  readonly StoredSize: number;
+  readonly OriginalSize: number;
+  /** SHA-256 of the original bytes, when recorded (not for foreign objects). */
+  readonly Sha256?: string;
+  readonly ReferenceKey?: string;
+}
+
+export interface HeadObjectInput {
+  readonly Bucket: string;
+  readonly Key: string;
+}
+
+export interface HeadObjectOutput {
+  /** Size of the original file. */
+  readonly ContentLength: number;
+  readonly ContentType?: string;
+  readonly LastModified: Date;
+  /** The stored object's entity tag. */
+  readonly ETag?: string;
+  /** The user's own metadata (deltaglider's `dg-*` keys left out). */
+  readonly Metadata: Record<string, string>;
+  readonly AcceptRanges: "bytes";
+  readonly DeltaGliderInfo: ObjectDeltaGliderInfo;
+}
+
+export interface GetObjectInput {
+  readonly Bucket: string;
+  readonly Key: string;
+  /** A range of the original bytes: `bytes=a-b`, `bytes=a-` or `bytes=-n`. */
+  readonly Range?: string;
+}
+
+export interface GetObjectOutput extends HeadObjectOutput {
+  readonly Body: StreamingBody;
+  /** For ranged reads: `bytes a-b/size`. */
+  readonly ContentRange?: string;
+}
+
+export interface ListObjectsV2Input {
+  readonly Bucket: string;
+  readonly Prefix?: string;
+  readonly Delimiter?: string;
+  /** At most 1,000. A page may hold fewer keys (references are hidden). */
+  readonly MaxKeys?: number;
+  readonly ContinuationToken?: string;
+  /** A logical key: listing starts after it. */
+  readonly StartAfter?: string;
+  /** Look up original sizes of deltas (one HEAD each, in parallel). Default true. */
+  readonly FetchOriginalSizes?: boolean;
+}
+
+/** One entry of a listing, under its logical (original) name. */
+export interface ListedObject {
+  readonly Key: string;
+  /** Original size, or the stored size when `FetchOriginalSizes` was false. */
+  readonly Size: number;
+  readonly LastModified: Date;
+  readonly ETag?: string;
+  readonly DeltaGliderInfo: {
+    readonly StoredKey: string;
+    readonly StoredSize: number;
+    readonly IsDelta: boolean;
+  };
+}
+
+export interface ListObjectsV2Output {
+  readonly Name: string;
+  readonly Prefix?: string;
+  readonly Delimiter?: string;
+  readonly MaxKeys: number;
+  readonly StartAfter?: string;
+  readonly ContinuationToken?: string;
+  readonly Contents: readonly ListedObject[];
+  readonly CommonPrefixes: readonly { readonly Prefix: string }[];
+  /** Entries in `Contents` plus `CommonPrefixes`. */
+  readonly KeyCount: number;
+  readonly IsTruncated: boolean;
+  readonly NextContinuationToken?: string;
+}
+
+export interface DeleteObjectInput {
+  readonly Bucket: string;
+  readonly Key: string;
+}
+
+export interface DeleteObjectOutput {
+  readonly DeltaGliderInfo: {
+    /** False when nothing was stored under the key (S3 reports success all the same). */
+    readonly Deleted: boolean;
+    /** Stored keys removed, the deltaspace's reference included when its last delta went. */
+    readonly DeletedKeys: readonly string[];
+    readonly ReferenceDeleted: boolean;
+  };
+}
+
+export interface DeleteObjectsInput {
+  readonly Bucket: string;
+  readonly Delete: {
+    readonly Objects: readonly { readonly Key: string }[];
+    readonly Quiet?: boolean;
+  };
+}
+
+export interface DeleteObjectsOutput {
+  /** Keys deleted, missing ones included as in S3; empty when `Quiet`. */
+  readonly Deleted: readonly { readonly Key: string }[];
+  readonly Errors: readonly {
+    readonly Key: string;
+    readonly Code: string;
+    readonly Message: string;
+  }[];
+  readonly DeltaGliderInfo: {
+    readonly DeletedKeys: readonly string[];
+    readonly ReferencesDeleted: boolean;
+    /** Keys under which nothing was stored. */
+    readonly MissingKeys: readonly string[];
+  };
+}
+
+export interface CopyObjectInput {
+  /** Destination bucket. */
+  readonly Bucket: string;
+  /** Destination key. */
+  readonly Key: string;
+  /** `source-bucket/source-key`, the key URL-encoded as the AWS SDK expects (a leading `/` is allowed). */
+  readonly CopySource: string;
+  /** `COPY` (default): keep the source's metadata and content type; `REPLACE`: use the ones given. */
+  readonly MetadataDirective?: "COPY" | "REPLACE";
+  readonly Metadata?: Readonly<Record<string, string>>;
+  readonly ContentType?: string;
+  readonly UseDelta?: boolean;
+  readonly MaxRatio?: number;
+}
+
+export interface CopyObjectOutput {
+  readonly CopyObjectResult: { readonly ETag?: string; readonly LastModified?: Date };
+  readonly DeltaGliderInfo: DeltaGliderInfo;
+}

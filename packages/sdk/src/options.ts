@@ -1,0 +1,90 @@
+import type {
+  Clock,
+  DeltaCodec,
+  Hasher,
+  Logger,
+  LogLevel,
+  ObjectStore,
+  ReferenceCache,
+  ScratchSpace,
+} from "@dg/core";
+import type { S3Client } from "@aws-sdk/client-s3";
+
+/** Environment variables, as `process.env` holds them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The delta engines `DG_DELTA_ENGINE` accepts. */
+export type DeltaEngine = "builtin" | "xdelta3";
+
+/** The reference cache backends `DG_CACHE_BACKEND` accepts. */
+export type CacheBackend = "filesystem" | "memory";
+
+/** Static AWS credentials. */
+export interface ClientCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** Credentials, or a function that provides them (refreshed by the AWS SDK when they expire). */
+export type CredentialsOption = ClientCredentials | (() => Promise<ClientCredentials>);
+
+/** How the AWS SDK adds checksums to requests and checks them on responses. */
+export type ChecksumMode = "WHEN_SUPPORTED" | "WHEN_REQUIRED";
+
+/**
+ * Options of {@link createClient}. Every field is optional: each falls back to the `DG_*` and
+ * `AWS_*` environment variables (of `env`), then to the shared AWS config files and the AWS
+ * SDK's defaults.
+ */
+export interface ClientOptions {
+  /**
+   * Where the buckets are: `http(s)://…` for an S3-compatible endpoint, `file:///path` for the
+   * local-directory store. Falls back to `DG_ENDPOINT_URL`, `AWS_ENDPOINT_URL_S3`,
+   * `AWS_ENDPOINT_URL`; unset means AWS S3 itself.
+   */
+  readonly endpoint?: string;
+  /** AWS region. Falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`. */
+  readonly region?: string;
+  /** Shared-config profile. Falls back to `AWS_PROFILE`. */
+  readonly profile?: string;
+  /** Credentials. Falls back to `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, then the AWS SDK chain. */
+  readonly credentials?: CredentialsOption;
+  /** Use this S3 client instead of building one (its endpoint, region and credentials win). */
+  readonly s3Client?: S3Client;
+  /** Path-style bucket addressing; default true when an endpoint is set (`DG_FORCE_PATH_STYLE`). */
+  readonly forcePathStyle?: boolean;
+  /** Request checksums; `WHEN_REQUIRED` for stores that reject the SDK's CRC headers (`DG_CHECKSUM_MODE`). */
+  readonly checksumMode?: ChecksumMode;
+  /** Attempts per S3 request, retries included (`AWS_MAX_ATTEMPTS`). */
+  readonly maxAttempts?: number;
+  /** Reference cache backend when no `cache` is given (`DG_CACHE_BACKEND`; default filesystem). */
+  readonly cacheBackend?: CacheBackend;
+  /** Largest delta kept, as a fraction of the file size, in (0, 1] (`DG_MAX_RATIO`; default 0.5). */
+  readonly maxRatio?: number;
+  /** Delta engine when no `codec` is given (`DG_DELTA_ENGINE`; default builtin). */
+  readonly deltaEngine?: DeltaEngine;
+  /** Parallel requests for metadata lookups, stats and estimates (`DG_CONCURRENCY`; default 16). */
+  readonly concurrency?: number;
+  /** Where log lines go; default: stderr at `logLevel`. */
+  readonly logger?: Logger;
+  /** Level of the default logger (`DG_LOG_LEVEL`; default `warn`). */
+  readonly logLevel?: LogLevel;
+  /** The environment to read instead of `process.env` (tests pass their own). */
+  readonly env?: Env;
+  /** Inject an object store (tests, embedding); `endpoint` and the S3 options are then unused. */
+  readonly store?: ObjectStore;
+  /** Inject a delta codec; `deltaEngine` is then unused. */
+  readonly codec?: DeltaCodec;
+  /** Inject a reference cache; `cacheBackend` is then unused. */
+  readonly cache?: ReferenceCache;
+  /** Inject scratch space for spooled uploads and deltas (default: temp files). */
+  readonly scratch?: ScratchSpace;
+  readonly hasher?: Hasher;
+  readonly clock?: Clock;
+  /** Written as `dg-tool: deltaglider-ts/<toolVersion>`; default this package's version. */
+  readonly toolVersion?: string;
+  /** Delta-eligible name suffixes; default the DeltaGlider 6.x list. */
+  readonly deltaExtensions?: readonly string[];
+}
