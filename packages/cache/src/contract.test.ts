@@ -19,7 +19,12 @@ referenceCacheContract("encrypted filesystem cache (process key)", async () => {
 referenceCacheContract("encrypted filesystem cache (shared key, 1000-byte chunks)", async () => {
   const directory = await mkdtemp(join(tmpdir(), "dg-cache-contract-"));
   return {
-    cache: createFsReferenceCache({ directory, encryptionKey: SHARED_KEY, chunkSize: 1000, env: {} }),
+    cache: createFsReferenceCache({
+      directory,
+      encryptionKey: SHARED_KEY,
+      chunkSize: 1000,
+      env: {},
+    }),
     dispose: () => rm(directory, { recursive: true, force: true }),
   };
 });

@@ -1,0 +1,39 @@
+// Runs in a child process of the integration tests, against the built package.
+// Usage: node child-cache.mjs <dist index URL> <command> <cache dir> <sha256> [file]
+//   get   → prints {"hit":bool,"sha256":…,"size":…}
+//   put   → stores <file> under <sha256> (key from DG_CACHE_ENCRYPTION_KEY, or the process key)
+//   scratch <dir> → leaves a scratch file behind and exits without disposing it
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+
+const [distUrl, command, dir, sha, file] = process.argv.slice(2);
+const cache = await import(distUrl);
+
+if (command === "scratch") {
+  const writer = await cache.createFsScratchSpace({ directory: dir }).create();
+  await writer.write(new TextEncoder().encode("left behind"));
+  await writer.finish();
+  process.stdout.write("{}");
+  process.exit(0);
+}
+
+const store = cache.createFsReferenceCache({ directory: dir });
+if (command === "get") {
+  const source = await store.get(sha);
+  if (!source) {
+    process.stdout.write(JSON.stringify({ hit: false }));
+  } else {
+    const hash = createHash("sha256");
+    for (let at = 0; at < source.size; at += 100_000) hash.update(await source.read(at, 100_000));
+    await source.close();
+    process.stdout.write(
+      JSON.stringify({ hit: true, sha256: hash.digest("hex"), size: source.size }),
+    );
+  }
+} else if (command === "put") {
+  const source = await store.put(sha, createReadStream(file));
+  await source.close();
+  process.stdout.write(JSON.stringify({ stored: true }));
+} else {
+  throw new Error(`unknown command ${command}`);
+}
