@@ -1,0 +1,54 @@
+import type { RandomAccessSource } from "@dg/core";
+import { createDeltaInput } from "./delta-input.js";
+import { decodeWindows } from "./decode-windows.js";
+import { toDecodeError } from "./errors.js";
+import {
+  decodeWithRecovery,
+  externalCompressionError,
+  externalCompressionOf,
+} from "./external-compression.js";
+import { parseFileHeader } from "./file-header.js";
+import type { DecodeVcdiffOptions } from "./options.js";
+
+/**
+ * Decode a VCDIFF delta (RFC 3284, with xdelta3's extensions: application header, Adler-32
+ * window checksums, LZMA secondary compression) against `source`, yielding the target one
+ * window at a time. The delta is read once, in order; the source is read by position, only
+ * where COPY instructions need it. Memory is bounded by `maxWindowSize`, not by the file.
+ *
+ * Errors, raised while iterating: `IntegrityError` for a damaged or truncated delta, a
+ * checksum mismatch or a declared size over the limits; `UnsupportedError` for features the
+ * built-in decoder lacks (DJW/FGK secondary compression, custom code tables) and for deltas
+ * xdelta3 made over content it decompressed itself (see `recoverExternalCompression`);
+ * `CancelledError` when `signal` aborts. Do not modify the yielded chunks.
+ *
+ * @example
+ * ```ts
+ * const source = createBufferSource(referenceBytes);
+ * for await (const chunk of decodeVcdiff(source, createReadStream("file.delta"))) {
+ *   out.write(chunk);
+ * }
+ * ```
+ */
+export async function* decodeVcdiff(
+  source: RandomAccessSource,
+  delta: AsyncIterable<Uint8Array>,
+  options: DecodeVcdiffOptions = {},
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const input = createDeltaInput(delta);
+  try {
+    const header = await parseFileHeader(input);
+    options.onHeader?.(header);
+    if (externalCompressionOf(header) === undefined) {
+      yield* decodeWindows(source, input, header, options);
+    } else if (options.recoverExternalCompression === true) {
+      yield* decodeWithRecovery(source, input, header, options);
+    } else {
+      throw externalCompressionError(header);
+    }
+  } catch (error) {
+    throw toDecodeError(error, options.signal);
+  } finally {
+    await input.close();
+  }
+}

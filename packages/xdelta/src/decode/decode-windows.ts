@@ -1,0 +1,225 @@
+import type { RandomAccessSource } from "@dg/core";
+import { throwIfAborted, UnsupportedError } from "@dg/core";
+import { adler32 } from "../vcdiff/adler32.js";
+import { createAddressCache } from "../vcdiff/address-cache.js";
+import { DEFAULT_CODE_TABLE } from "../vcdiff/code-table.js";
+import {
+  VCD_ADDRCOMP,
+  VCD_ADLER32,
+  VCD_DATACOMP,
+  VCD_INSTCOMP,
+  VCD_SOURCE,
+  VCD_TARGET,
+} from "../vcdiff/header.js";
+import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
+import type { DeltaInput } from "./delta-input.js";
+import { damaged } from "./errors.js";
+import type { VcdiffHeader } from "./file-header.js";
+import type { WindowCode } from "./instructions.js";
+import { runInstructions } from "./instructions.js";
+import type { DecodeVcdiffOptions } from "./options.js";
+import { DEFAULT_MAX_TARGET_HISTORY, DEFAULT_MAX_WINDOW_SIZE } from "./options.js";
+import { createSecondaryDecoder } from "./secondary.js";
+import type { SegmentRanges } from "./segment.js";
+import { createRangeCollector } from "./segment.js";
+
+/** Source reads are split into pieces of at most this size. */
+const READ_PIECE = 4 * 1024 * 1024;
+
+interface HistoryEntry {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Decode the windows that follow the file header, yielding each target window. Memory is
+ * bounded by the window size limit: one window's delta, its sections, the source ranges its
+ * COPY instructions use, the target window, and the VCD_TARGET history.
+ */
+export async function* decodeWindows(
+  source: RandomAccessSource,
+  input: DeltaInput,
+  header: VcdiffHeader,
+  options: DecodeVcdiffOptions,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const signal = options.signal;
+  const maxWindow = options.maxWindowSize ?? DEFAULT_MAX_WINDOW_SIZE;
+  const maxHistory = options.maxTargetHistory ?? DEFAULT_MAX_TARGET_HISTORY;
+  const verify = options.verifyChecksums ?? true;
+  // A window's delta is its sections plus a few varints; sections may exceed the target a
+  // little (incompressible ADD data, addresses), never by much.
+  const maxDeltaLength = 2 * maxWindow + 64 * 1024;
+  const table = DEFAULT_CODE_TABLE;
+  const cache = createAddressCache();
+  const varint = { value: 0, offset: 0 };
+  const history: HistoryEntry[] = [];
+  let historyBytes = 0;
+  let targetOffset = 0;
+  let windowIndex = 0;
+  const secondary = createSecondaryDecoder(header.secondaryCompressor);
+  try {
+    while (!(await input.atEnd())) {
+      throwIfAborted(signal);
+      const where = `window ${windowIndex}`;
+      const indicator = await input.readByte(`the indicator of ${where}`);
+      if ((indicator & ~(VCD_SOURCE | VCD_TARGET | VCD_ADLER32)) !== 0) {
+        throw damaged(`unknown indicator bits 0x${indicator.toString(16)} in ${where}`);
+      }
+      const fromSource = (indicator & VCD_SOURCE) !== 0;
+      const fromTarget = (indicator & VCD_TARGET) !== 0;
+      if (fromSource && fromTarget) throw damaged(`${where} has both VCD_SOURCE and VCD_TARGET`);
+      let segmentLength = 0;
+      let segmentPosition = 0;
+      if (fromSource || fromTarget) {
+        segmentLength = await input.readVarint(`the segment length of ${where}`);
+        segmentPosition = await input.readVarint(`the segment position of ${where}`);
+        const limit = fromSource ? source.size : targetOffset;
+        if (segmentPosition > limit || segmentLength > limit - segmentPosition) {
+          throw damaged(
+            `${where} refers to bytes ${segmentPosition}..${segmentPosition + segmentLength} of the ${
+              fromSource ? "source" : "target"
+            }, which has ${limit}`,
+          );
+        }
+      }
+      const deltaLength = await input.readVarint(`the delta length of ${where}`);
+      if (deltaLength > maxDeltaLength) {
+        throw damaged(`${where} declares ${deltaLength} bytes of delta (limit ${maxDeltaLength})`);
+      }
+      if (!(await input.fill(deltaLength))) throw damaged(`truncated in ${where}`);
+      const body = input.take(deltaLength);
+
+      // The rest of the window header, from the body held in memory.
+      let p = 0;
+      const next = (what: string): number => {
+        if (readVarint(body, p, body.length, varint) === VARINT_INCOMPLETE) {
+          throw damaged(`truncated ${what} in ${where}`);
+        }
+        p = varint.offset;
+        return varint.value;
+      };
+      const targetLength = next("target window length");
+      if (targetLength > maxWindow) {
+        throw damaged(
+          `${where} declares a target window of ${targetLength} bytes, over the limit of ${maxWindow} (maxWindowSize)`,
+        );
+      }
+      if (p >= body.length) throw damaged(`truncated ${where}`);
+      const deltaIndicator = body[p++]!;
+      if ((deltaIndicator & ~(VCD_DATACOMP | VCD_INSTCOMP | VCD_ADDRCOMP)) !== 0) {
+        throw damaged(`unknown delta indicator bits in ${where}`);
+      }
+      const dataLength = next("data section length");
+      const instLength = next("instruction section length");
+      const addrLength = next("address section length");
+      let checksum: number | undefined;
+      if ((indicator & VCD_ADLER32) !== 0) {
+        if (body.length - p < 4) throw damaged(`truncated checksum in ${where}`);
+        checksum =
+          ((body[p]! << 24) | (body[p + 1]! << 16) | (body[p + 2]! << 8) | body[p + 3]!) >>> 0;
+        p += 4;
+      }
+      if (dataLength + instLength + addrLength !== body.length - p) {
+        throw damaged(`the section lengths of ${where} do not add up to its delta length`);
+      }
+      let data = body.subarray(p, p + dataLength);
+      let inst = body.subarray(p + dataLength, p + dataLength + instLength);
+      let addr = body.subarray(p + dataLength + instLength);
+      const sectionLimit = 2 * targetLength + 64 * 1024;
+      if ((deltaIndicator & VCD_DATACOMP) !== 0) {
+        data = await secondary.decompress("data", data, sectionLimit);
+      }
+      if ((deltaIndicator & VCD_INSTCOMP) !== 0) {
+        inst = await secondary.decompress("instruction", inst, sectionLimit);
+      }
+      if ((deltaIndicator & VCD_ADDRCOMP) !== 0) {
+        addr = await secondary.decompress("address", addr, sectionLimit);
+      }
+      throwIfAborted(signal);
+
+      const code: WindowCode = { data, inst, addr, targetLength, segmentLength };
+      const collector = createRangeCollector();
+      runInstructions(code, table, cache, collector, undefined, undefined);
+      const ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
+      if (fromSource) {
+        await readSourceRanges(source, segmentPosition, ranges, signal);
+      } else if (fromTarget) {
+        readHistoryRanges(history, segmentPosition, ranges, maxHistory);
+      }
+      const target = new Uint8Array(targetLength);
+      runInstructions(code, table, cache, undefined, ranges, target);
+      if (verify && checksum !== undefined && adler32(target) !== checksum) {
+        throw damaged(`the checksum of ${where} does not match (wrong source, or damaged delta)`);
+      }
+
+      if (maxHistory > 0 && targetLength > 0) {
+        history.push({ start: targetOffset, bytes: target });
+        historyBytes += targetLength;
+        while (history.length > 1 && historyBytes - history[0]!.bytes.length >= maxHistory) {
+          historyBytes -= history.shift()!.bytes.length;
+        }
+      }
+      targetOffset += targetLength;
+      windowIndex++;
+      if (targetLength > 0) yield target;
+    }
+  } finally {
+    secondary.dispose();
+  }
+}
+
+async function readSourceRanges(
+  source: RandomAccessSource,
+  segmentPosition: number,
+  ranges: SegmentRanges,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (let i = 0; i < ranges.count; i++) {
+    let position = segmentPosition + ranges.starts[i]!;
+    const end = segmentPosition + ranges.ends[i]!;
+    let offset = ranges.offsets[i]!;
+    while (position < end) {
+      throwIfAborted(signal);
+      const length = Math.min(READ_PIECE, end - position);
+      const piece = await source.read(position, length);
+      if (piece.length === 0) throw damaged(`the source ends at ${position}, before its size`);
+      const n = Math.min(piece.length, length);
+      ranges.bytes.set(n === piece.length ? piece : piece.subarray(0, n), offset);
+      offset += n;
+      position += n;
+    }
+  }
+}
+
+function readHistoryRanges(
+  history: readonly HistoryEntry[],
+  segmentPosition: number,
+  ranges: SegmentRanges,
+  maxHistory: number,
+): void {
+  for (let i = 0; i < ranges.count; i++) {
+    let position = segmentPosition + ranges.starts[i]!;
+    const end = segmentPosition + ranges.ends[i]!;
+    let offset = ranges.offsets[i]!;
+    const oldest = history[0]?.start ?? Number.POSITIVE_INFINITY;
+    if (position < oldest) {
+      throw new UnsupportedError(
+        `A VCD_TARGET window copies from target offset ${position}, further back than the ${maxHistory} bytes of output kept`,
+        {
+          hint: "Raise maxTargetHistory, or decode with the native engine (DG_DELTA_ENGINE=xdelta3).",
+        },
+      );
+    }
+    for (const entry of history) {
+      const entryEnd = entry.start + entry.bytes.length;
+      if (position >= end) break;
+      if (entryEnd <= position) continue;
+      const n = Math.min(end, entryEnd) - position;
+      const at = position - entry.start;
+      ranges.bytes.set(entry.bytes.subarray(at, at + n), offset);
+      offset += n;
+      position += n;
+    }
+    if (position < end) throw damaged("a VCD_TARGET segment reaches past the decoded output");
+  }
+}

@@ -1,0 +1,32 @@
+import { CancelledError, IntegrityError, isDgError, UnsupportedError } from "@dg/core";
+
+const DAMAGED_HINT =
+  "The delta is damaged or was not made against this source; download it again or re-create it.";
+
+/** An `IntegrityError` for a delta that is damaged, truncated or inconsistent. */
+export function damaged(message: string, cause?: unknown): IntegrityError {
+  return new IntegrityError(`Invalid VCDIFF delta: ${message}`, {
+    hint: DAMAGED_HINT,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** An `UnsupportedError` for a VCDIFF feature this decoder does not implement. */
+export function unsupported(message: string, hint?: string): UnsupportedError {
+  return new UnsupportedError(message, hint === undefined ? {} : { hint });
+}
+
+/** The hint for features only the native engine has. */
+export const NATIVE_ENGINE_HINT =
+  "Decode it with the native engine: install xdelta3 and set DG_DELTA_ENGINE=xdelta3.";
+
+/**
+ * Map anything thrown while decoding to the error family: `DgError`s pass through, an abort
+ * becomes `CancelledError`, and runtime errors (RangeError from a hostile size, a TypeError)
+ * become `IntegrityError`, since valid input never causes them.
+ */
+export function toDecodeError(error: unknown, signal?: AbortSignal): Error {
+  if (isDgError(error)) return error;
+  if (signal?.aborted) return new CancelledError("Decoding cancelled", { cause: signal.reason });
+  return damaged(error instanceof Error ? error.message : String(error), error);
+}

@@ -1,0 +1,136 @@
+import type { AddressCache } from "../vcdiff/address-cache.js";
+import type { CodeTable } from "../vcdiff/code-table.js";
+import { VCD_ADD, VCD_COPY, VCD_NOOP, VCD_RUN } from "../vcdiff/code-table.js";
+import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
+import { damaged } from "./errors.js";
+import type { RangeCollector, SegmentRanges } from "./segment.js";
+import { findRange } from "./segment.js";
+
+/** The three sections of a window, decompressed, and its sizes. */
+export interface WindowCode {
+  readonly data: Uint8Array;
+  readonly inst: Uint8Array;
+  readonly addr: Uint8Array;
+  readonly targetLength: number;
+  /** Length of the source segment (0 when the window has none). */
+  readonly segmentLength: number;
+}
+
+/**
+ * Run the instructions of a window. With a `RangeCollector` (planning pass) it checks every
+ * instruction and records which parts of the source segment are copied, writing nothing.
+ * With `ranges` and `target` (execution pass) it builds the target window. Both passes do the
+ * same checks, so damaged input throws `IntegrityError` and never reads or writes out of range.
+ * Runs synchronously over the in-memory sections: cost is linear in the section sizes.
+ */
+export function runInstructions(
+  code: WindowCode,
+  table: CodeTable,
+  cache: AddressCache,
+  collector: RangeCollector | undefined,
+  ranges: SegmentRanges | undefined,
+  target: Uint8Array | undefined,
+): void {
+  const { data, inst, addr, targetLength, segmentLength } = code;
+  const nearModes = 2 + cache.nearSize;
+  const varint = { value: 0, offset: 0 };
+  let ip = 0;
+  let dp = 0;
+  let ap = 0;
+  let t = 0;
+  let rangeHint = 0;
+  cache.reset();
+
+  while (ip < inst.length) {
+    const opcode = inst[ip++]!;
+    for (let half = 0; half < 2; half++) {
+      const type = half === 0 ? table.type1[opcode]! : table.type2[opcode]!;
+      if (type === VCD_NOOP) continue;
+      let size = half === 0 ? table.size1[opcode]! : table.size2[opcode]!;
+      if (size === 0) {
+        if (readVarint(inst, ip, inst.length, varint) === VARINT_INCOMPLETE) {
+          throw damaged("truncated instruction section");
+        }
+        size = varint.value;
+        ip = varint.offset;
+      }
+      if (size > targetLength - t) throw damaged("an instruction runs past the target window");
+      if (type === VCD_ADD) {
+        if (size > data.length - dp) throw damaged("an ADD runs past the data section");
+        if (target !== undefined) target.set(data.subarray(dp, dp + size), t);
+        dp += size;
+      } else if (type === VCD_RUN) {
+        if (dp >= data.length) throw damaged("a RUN runs past the data section");
+        if (target !== undefined) target.fill(data[dp]!, t, t + size);
+        dp += 1;
+      } else if (type === VCD_COPY) {
+        const mode = half === 0 ? table.mode1[opcode]! : table.mode2[opcode]!;
+        let encoded: number;
+        if (mode < nearModes) {
+          if (readVarint(addr, ap, addr.length, varint) === VARINT_INCOMPLETE) {
+            throw damaged("truncated address section");
+          }
+          encoded = varint.value;
+          ap = varint.offset;
+        } else {
+          if (ap >= addr.length) throw damaged("truncated address section");
+          encoded = addr[ap++]!;
+        }
+        const here = segmentLength + t;
+        const address = cache.decode(encoded, mode, here);
+        if (!(address >= 0 && address < here)) throw damaged("a COPY address is out of range");
+        if (size > 0) {
+          rangeHint = copy(address, size, t, segmentLength, collector, ranges, target, rangeHint);
+        }
+      } else {
+        throw damaged(`undefined instruction type ${type}`);
+      }
+      t += size;
+    }
+  }
+  if (t !== targetLength) throw damaged("the instructions do not fill the target window");
+  if (dp !== data.length) throw damaged("unused bytes in the data section");
+  if (ap !== addr.length) throw damaged("unused bytes in the address section");
+}
+
+function copy(
+  address: number,
+  size: number,
+  t: number,
+  segmentLength: number,
+  collector: RangeCollector | undefined,
+  ranges: SegmentRanges | undefined,
+  target: Uint8Array | undefined,
+  rangeHint: number,
+): number {
+  let hint = rangeHint;
+  let from = address;
+  let to = t;
+  let remaining = size;
+  if (from < segmentLength) {
+    // The part in the source segment (a copy may run on into the target window, RFC 3284 5.3).
+    const n = Math.min(remaining, segmentLength - from);
+    if (collector !== undefined) collector.add(from, from + n);
+    if (ranges !== undefined && target !== undefined) {
+      const r = findRange(ranges, from, hint);
+      hint = r;
+      const at = ranges.offsets[r]! + (from - ranges.starts[r]!);
+      target.set(ranges.bytes.subarray(at, at + n), to);
+    }
+    from += n;
+    to += n;
+    remaining -= n;
+  }
+  if (remaining === 0 || target === undefined) return hint;
+  // The part in the target window. It may overlap what it writes (RFC 3284 byte-by-byte
+  // semantics): the bytes then repeat with period `to - src`, so copy from `src` in blocks
+  // that double each time, never overlapping within one copyWithin.
+  const src = from - segmentLength;
+  while (remaining > 0) {
+    const n = Math.min(to - src, remaining);
+    target.copyWithin(to, src, src + n);
+    to += n;
+    remaining -= n;
+  }
+  return hint;
+}

@@ -1,0 +1,52 @@
+import type { VcdiffHeader } from "./file-header.js";
+
+/** Something the decoder wants the caller to know without failing. */
+export interface DecodeWarning {
+  /**
+   * `external-recompression`: the output was re-compressed (recovery mode) and is NOT
+   * byte-identical to the original. `external-source-decompressed`: the delta was decoded
+   * against the decompressed source (recovery mode); the output is exact.
+   */
+  readonly code: "external-recompression" | "external-source-decompressed";
+  readonly message: string;
+}
+
+export interface DecodeVcdiffOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Largest target window accepted, in bytes (default 64 MiB; xdelta3 writes at most 16 MiB,
+   * 8 MiB by default). Larger declared windows are an `IntegrityError`. Memory use is a small
+   * multiple of this bound, whatever the size of the file.
+   */
+  readonly maxWindowSize?: number;
+  /**
+   * How many bytes of earlier output to keep for VCD_TARGET windows, whose source segment is
+   * part of the target already decoded (default 8 MiB). A segment reaching further back is an
+   * `UnsupportedError`. The yielded chunks are kept by reference: do not modify them.
+   */
+  readonly maxTargetHistory?: number;
+  /** Check each window's Adler-32 when the delta has one (default true). */
+  readonly verifyChecksums?: boolean;
+  /** Called once with the file header, before any output. */
+  readonly onHeader?: (header: VcdiffHeader) => void;
+  /**
+   * Decode deltas that xdelta3 made over input it decompressed itself (application header
+   * `name/G/...`) against the decompressed source, and re-compress the output the same way.
+   * The result is equivalent but not byte-identical; `onWarning` is told. Default false:
+   * such deltas fail with `UnsupportedError`.
+   */
+  readonly recoverExternalCompression?: boolean;
+  /** Receives warnings, e.g. that recovery produced output that is not byte-identical. */
+  readonly onWarning?: (warning: DecodeWarning) => void;
+  /** Directory for the decompressed source during recovery (default `os.tmpdir()`). */
+  readonly tempDir?: string;
+  /**
+   * During recovery, a decompressed source up to this size is kept in memory; larger ones go
+   * to a temporary file (default 16 MiB).
+   */
+  readonly maxInMemorySource?: number;
+}
+
+export const DEFAULT_MAX_WINDOW_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_MAX_TARGET_HISTORY = 8 * 1024 * 1024;
+export const DEFAULT_MAX_IN_MEMORY_SOURCE = 16 * 1024 * 1024;

@@ -1,0 +1,140 @@
+import {
+  code,
+  decoderInit,
+  end,
+  getModule,
+  initModule,
+  LZMA_OK,
+  LZMA_RUN,
+  LZMA_STREAM_END,
+  WasmLzmaStream,
+} from "node-liblzma/wasm";
+import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
+import { damaged, NATIVE_ENGINE_HINT, unsupported } from "./errors.js";
+import type { SecondaryCompressor } from "./file-header.js";
+
+/** Which section of a window. */
+export type SectionKind = "data" | "instruction" | "address";
+
+/**
+ * Undoes xdelta3's secondary compression for one delta. xdelta3 keeps one compressor per
+ * section kind for the whole file and flushes it at the end of each window, so the
+ * compressed sections of one kind are consecutive pieces of a single xz stream (the first
+ * piece starts with the xz headers; no piece ends the stream). Each piece is the varint of the
+ * decompressed size followed by the compressed bytes.
+ */
+export interface SecondaryDecoder {
+  decompress(kind: SectionKind, section: Uint8Array, maxSize: number): Promise<Uint8Array>;
+  /** Free the decoders' memory. */
+  dispose(): void;
+}
+
+/** liblzma's own memory limit for one section decoder (xdelta3 uses a 256 KiB dictionary). */
+const XZ_MEMLIMIT = 64 * 1024 * 1024;
+
+/**
+ * A secondary decoder for the compressor named in the file header.
+ *
+ * @example
+ * ```ts
+ * const secondary = createSecondaryDecoder(header.secondaryCompressor);
+ * try { data = await secondary.decompress("data", section, limit); } finally { secondary.dispose(); }
+ * ```
+ */
+export function createSecondaryDecoder(
+  compressor: SecondaryCompressor | undefined,
+): SecondaryDecoder {
+  const streams = new Map<SectionKind, XzPieceDecoder>();
+  return {
+    async decompress(kind, section, maxSize) {
+      if (compressor === undefined) {
+        throw damaged(
+          `the ${kind} section is marked compressed but the header names no compressor`,
+        );
+      }
+      if (compressor !== "lzma") {
+        throw unsupported(
+          `This delta uses xdelta3's ${compressor.toUpperCase()} secondary compression, which the built-in decoder does not support`,
+          NATIVE_ENGINE_HINT,
+        );
+      }
+      const out = { value: 0, offset: 0 };
+      const size = readVarint(section, 0, section.length, out);
+      if (size === VARINT_INCOMPLETE) throw damaged(`truncated ${kind} section`);
+      if (size > maxSize) throw damaged(`the ${kind} section declares ${size} bytes`);
+      let stream = streams.get(kind);
+      if (stream === undefined) {
+        stream = await createXzPieceDecoder();
+        streams.set(kind, stream);
+      }
+      return stream.next(section.subarray(out.offset), size, kind);
+    },
+    dispose() {
+      for (const stream of streams.values()) stream.dispose();
+      streams.clear();
+    },
+  };
+}
+
+interface XzPieceDecoder {
+  next(compressed: Uint8Array, size: number, kind: SectionKind): Uint8Array;
+  dispose(): void;
+}
+
+let moduleReady: Promise<unknown> | undefined;
+
+async function createXzPieceDecoder(): Promise<XzPieceDecoder> {
+  moduleReady ??= initModule();
+  await moduleReady;
+  const module = getModule();
+  const stream = new WasmLzmaStream(module);
+  let broken = false;
+  let disposed = false;
+  try {
+    decoderInit(stream, XZ_MEMLIMIT);
+  } catch (error) {
+    stream.free();
+    throw error;
+  }
+  return {
+    next(compressed, size, kind) {
+      if (broken) throw damaged(`the ${kind} sections cannot be decoded after an earlier error`);
+      // One spare output byte: a piece that inflates to more than it declares is caught.
+      const inPtr = module._malloc(Math.max(1, compressed.length));
+      const outPtr = module._malloc(size + 1);
+      try {
+        if (inPtr === 0 || outPtr === 0) throw damaged(`no memory to inflate the ${kind} section`);
+        module.HEAPU8.set(compressed, inPtr);
+        stream.setInput(inPtr, compressed.length);
+        stream.setOutput(outPtr, size + 1);
+        // Each call either makes progress or returns an error (liblzma answers LZMA_BUF_ERROR
+        // to a second call without progress), so this loop ends.
+        for (;;) {
+          const status = code(stream, LZMA_RUN);
+          if (status === LZMA_STREAM_END) break;
+          if (status !== LZMA_OK) {
+            if (stream.availIn === 0 && size + 1 - stream.availOut === size) break;
+            broken = true;
+            throw damaged(`the ${kind} section is not valid xz data (liblzma status ${status})`);
+          }
+          if (stream.availOut === 0) break;
+        }
+        const produced = size + 1 - stream.availOut;
+        if (produced !== size || stream.availIn !== 0) {
+          broken = true;
+          throw damaged(`the ${kind} section inflates to ${produced} bytes, not ${size}`);
+        }
+        return module.HEAPU8.slice(outPtr, outPtr + size);
+      } finally {
+        module._free(inPtr);
+        module._free(outPtr);
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      end(stream);
+      stream.free();
+    },
+  };
+}
