@@ -1,3 +1,19 @@
+export type {
+  BuiltinCodecOptions,
+  DeltaEngine,
+  XdeltaCodecOptions,
+} from "./codec.js";
+export {
+  createBuiltinCodec,
+  createXdeltaCodec,
+  DELTA_ENGINES,
+  parseDeltaEngine,
+} from "./codec.js";
+export type { DecodeVcdiffOptions } from "./decode/index.js";
+export { decodeVcdiff } from "./decode/index.js";
+export type { EncodeVcdiffOptions, MatcherParams } from "./encode/index.js";
+export { encodeVcdiff } from "./encode/index.js";
 export { openFileSource } from "./file-source.js";
-export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 export type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
+export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
+export { createBufferSource } from "./vcdiff/index.js";

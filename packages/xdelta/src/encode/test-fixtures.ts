@@ -1,3 +1,11 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
+
 /**
  * Seeded test data for the codec tests (never `Math.random`): a small xorshift PRNG and
  * builders of source/target pairs. Not exported from the package index.
@@ -94,4 +102,34 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8A
   const parts: Uint8Array[] = [];
   for await (const chunk of stream) parts.push(Uint8Array.from(chunk));
   return concatBytes(...parts);
+}
+
+/** Whether the `xdelta3` binary runs here (tests that need it are skipped otherwise). */
+export function hasXdelta3(): boolean {
+  try {
+    execFileSync("xdelta3", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decode `delta` against `source` with `xdelta3 -d` (through temporary files). */
+export async function xdelta3Decode(source: Uint8Array, delta: Uint8Array): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(tmpdir(), "dg-xd3-"));
+  try {
+    await writeFile(join(dir, "src"), source);
+    await writeFile(join(dir, "delta"), delta);
+    await execFileAsync("xdelta3", [
+      "-d",
+      "-f",
+      "-s",
+      join(dir, "src"),
+      join(dir, "delta"),
+      join(dir, "out"),
+    ]);
+    return new Uint8Array(await readFile(join(dir, "out")));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

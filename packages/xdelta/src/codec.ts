@@ -1,0 +1,99 @@
+import { InvalidArgumentError } from "@dg/core";
+import type {
+  ByteStream,
+  DeltaCodec,
+  DeltaEncodeOptions,
+  OperationOptions,
+  RandomAccessSource,
+} from "@dg/core";
+import type { DecodeVcdiffOptions } from "./decode/index.js";
+import { decodeVcdiff } from "./decode/index.js";
+import type { EncodeVcdiffOptions } from "./encode/index.js";
+import { encodeVcdiff } from "./encode/index.js";
+import type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
+import { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
+
+/** The delta engines: the TypeScript codec, or the `xdelta3` binary. */
+export type DeltaEngine = "builtin" | "xdelta3";
+
+export const DELTA_ENGINES: readonly DeltaEngine[] = ["builtin", "xdelta3"];
+
+/** Options of the built-in codec: tuning of its encoder and limits of its decoder. */
+export interface BuiltinCodecOptions {
+  readonly encoder?: Omit<EncodeVcdiffOptions, "signal" | "targetSize">;
+  readonly decoder?: Omit<DecodeVcdiffOptions, "signal">;
+}
+
+export interface XdeltaCodecOptions {
+  /** Default: `DG_DELTA_ENGINE` from `env`, else `builtin`. */
+  readonly engine?: DeltaEngine;
+  /** Where `DG_DELTA_ENGINE` is read from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly builtin?: BuiltinCodecOptions;
+  readonly native?: NativeXdeltaCodecOptions;
+}
+
+/**
+ * The built-in VCDIFF codec, in TypeScript: `encodeVcdiff` and `decodeVcdiff` behind the
+ * `DeltaCodec` port. Its deltas decode with `xdelta3 -d`, and it decodes xdelta3's deltas.
+ *
+ * @example
+ * ```ts
+ * const codec = createBuiltinCodec();
+ * const delta = codec.encode(await openFileSource("v1.zip"), createReadStream("v2.zip"));
+ * ```
+ */
+export function createBuiltinCodec(options: BuiltinCodecOptions = {}): DeltaCodec {
+  return {
+    name: "builtin",
+    encode(source: RandomAccessSource, target: ByteStream, opts?: DeltaEncodeOptions) {
+      return encodeVcdiff(source, target, {
+        ...options.encoder,
+        ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
+        ...(opts?.targetSize === undefined ? {} : { targetSize: opts.targetSize }),
+      });
+    },
+    decode(source: RandomAccessSource, delta: ByteStream, opts?: OperationOptions) {
+      return decodeVcdiff(source, delta, {
+        ...options.decoder,
+        ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
+      });
+    },
+  };
+}
+
+/**
+ * Parse an engine name (`builtin` or `xdelta3`), e.g. from `DG_DELTA_ENGINE` or `--engine`.
+ *
+ * @example
+ * ```ts
+ * parseDeltaEngine("xdelta3"); // "xdelta3"
+ * ```
+ */
+export function parseDeltaEngine(value: string): DeltaEngine {
+  const name = value.trim().toLowerCase();
+  if (name === "builtin" || name === "xdelta3") return name;
+  throw new InvalidArgumentError(`Unknown delta engine: ${value}`, {
+    hint: "Use builtin or xdelta3.",
+  });
+}
+
+/**
+ * The delta codec of the chosen engine: `builtin` (default) or `xdelta3` (the binary, which
+ * must be installed). Without `engine`, `DG_DELTA_ENGINE` decides.
+ *
+ * @example
+ * ```ts
+ * const codec = createXdeltaCodec(); // DG_DELTA_ENGINE or builtin
+ * const native = createXdeltaCodec({ engine: "xdelta3" });
+ * ```
+ */
+export function createXdeltaCodec(options: XdeltaCodecOptions = {}): DeltaCodec {
+  const fromEnv = (options.env ?? process.env).DG_DELTA_ENGINE;
+  const engine =
+    options.engine ??
+    (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
+  return engine === "xdelta3"
+    ? createNativeXdeltaCodec(options.native)
+    : createBuiltinCodec(options.builtin);
+}

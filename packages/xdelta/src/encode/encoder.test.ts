@@ -1,0 +1,198 @@
+import type { RandomAccessSource } from "@dg/core";
+import { describe, expect, it } from "vitest";
+import { decodeVcdiff } from "../decode/index.js";
+import { createBufferSource } from "../vcdiff/index.js";
+import type { EncodeVcdiffOptions } from "./encoder.js";
+import { encodeVcdiff } from "./encoder.js";
+import {
+  collect,
+  concatBytes,
+  hasXdelta3,
+  randomBytes,
+  randomText,
+  streamOf,
+  xdelta3Decode,
+} from "./test-fixtures.js";
+
+const xdelta3 = hasXdelta3();
+
+async function encode(
+  source: Uint8Array,
+  target: Uint8Array,
+  options: EncodeVcdiffOptions = {},
+  chunk = 65_521,
+): Promise<Uint8Array> {
+  return collect(encodeVcdiff(createBufferSource(source), streamOf(target, chunk), options));
+}
+
+async function decodeBuiltin(source: Uint8Array, delta: Uint8Array): Promise<Uint8Array> {
+  return collect(decodeVcdiff(createBufferSource(source), streamOf(delta, 4099)));
+}
+
+/** Encode, then decode with the builtin decoder and with xdelta3; returns the delta. */
+async function roundTrip(
+  source: Uint8Array,
+  target: Uint8Array,
+  options: EncodeVcdiffOptions = {},
+): Promise<Uint8Array> {
+  const delta = await encode(source, target, options);
+  const back = await decodeBuiltin(source, delta);
+  expect(back.length).toBe(target.length);
+  expect(Buffer.compare(back, target)).toBe(0);
+  if (xdelta3) {
+    const viaXdelta3 = await xdelta3Decode(source, delta);
+    expect(Buffer.compare(viaXdelta3, target)).toBe(0);
+  }
+  return delta;
+}
+
+const base = randomBytes(1, 400_000);
+const third = 133_333;
+
+describe("encodeVcdiff round trips (builtin decoder and xdelta3 -d)", () => {
+  it("identical: a tiny delta", async () => {
+    const delta = await roundTrip(base, base);
+    expect(delta.length).toBeLessThan(64);
+  });
+
+  it("empty source", async () => {
+    const text = randomText(2, 200_000);
+    const delta = await roundTrip(new Uint8Array(0), text);
+    // Self-copies inside the window compress repetitive text.
+    expect(delta.length).toBeLessThan(text.length / 2);
+  });
+
+  it("empty target", async () => {
+    const delta = await roundTrip(base, new Uint8Array(0));
+    expect(delta.length).toBe(16);
+  });
+
+  it("both empty", async () => {
+    await roundTrip(new Uint8Array(0), new Uint8Array(0));
+  });
+
+  it("appended", async () => {
+    const delta = await roundTrip(base, concatBytes(base, randomBytes(3, 5_000)));
+    expect(delta.length).toBeLessThan(5_100);
+  });
+
+  it("inserted", async () => {
+    const target = concatBytes(base.subarray(0, third), randomBytes(4, 777), base.subarray(third));
+    const delta = await roundTrip(base, target);
+    expect(delta.length).toBeLessThan(900);
+  });
+
+  it("deleted", async () => {
+    const delta = await roundTrip(
+      base,
+      concatBytes(base.subarray(0, third), base.subarray(2 * third)),
+    );
+    expect(delta.length).toBeLessThan(64);
+  });
+
+  it("reordered blocks", async () => {
+    const target = concatBytes(
+      base.subarray(2 * third),
+      base.subarray(0, third),
+      base.subarray(third, 2 * third),
+    );
+    const delta = await roundTrip(base, target);
+    expect(delta.length).toBeLessThan(80);
+  });
+
+  it("unrelated data: about the target's size", async () => {
+    const target = randomBytes(5, 412_345);
+    const delta = await roundTrip(base, target);
+    expect(delta.length).toBeLessThan(target.length + 200);
+  });
+
+  it("scattered byte edits in text", async () => {
+    const text = randomText(6, 300_000);
+    const edited = text.slice();
+    for (let i = 0; i < 300; i++) edited[(i * 997) % edited.length] = 0x41 + (i % 26);
+    const delta = await roundTrip(text, edited);
+    expect(delta.length).toBeLessThan(2_500);
+  });
+
+  it("runs of one byte", async () => {
+    const target = concatBytes(
+      new Uint8Array(100_000),
+      base.subarray(0, 1000),
+      new Uint8Array(5000).fill(7),
+    );
+    const delta = await roundTrip(base, target);
+    expect(delta.length).toBeLessThan(100);
+  });
+
+  it("multi-window targets whose size is not a multiple of the window", async () => {
+    const source = randomText(7, 700_000);
+    const target = concatBytes(
+      source.subarray(350_000),
+      randomBytes(8, 3_333),
+      source.subarray(0, 350_000),
+    );
+    const delta = await roundTrip(source, target, { windowSize: 65_536 });
+    expect(delta.length).toBeLessThan(5_000);
+  });
+
+  it("a small block cache: sources read again by position", async () => {
+    const source = randomBytes(9, 3_000_000);
+    const target = concatBytes(
+      source.subarray(2_500_000),
+      randomBytes(10, 1000),
+      source.subarray(100_000, 2_400_000),
+    );
+    const delta = await roundTrip(source, target, { cacheBytes: 1 << 20, windowSize: 1 << 20 });
+    expect(delta.length).toBeLessThan(1_200);
+  });
+
+  it("uses only the source bytes it needs to read", async () => {
+    const inner = createBufferSource(base);
+    let bad = 0;
+    const watched: RandomAccessSource = {
+      size: inner.size,
+      read(position, length) {
+        if (position < 0 || length < 0 || position >= base.length) bad++;
+        return inner.read(position, length);
+      },
+      close: () => inner.close(),
+    };
+    await collect(encodeVcdiff(watched, streamOf(concatBytes(base, base))));
+    expect(bad).toBe(0);
+  });
+});
+
+describe("encodeVcdiff determinism", () => {
+  it("gives the same bytes for the same inputs, however the target is chunked", async () => {
+    const source = randomText(11, 500_000);
+    const target = concatBytes(
+      source.subarray(200_000),
+      randomText(12, 20_000),
+      source.subarray(0, 150_000),
+    );
+    const a = await encode(source, target, { windowSize: 131_072 }, 4096);
+    const b = await encode(source, target, { windowSize: 131_072 }, 100_003);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+});
+
+describe("encodeVcdiff on sources much larger than its cache and windows", () => {
+  it("finds a block moved from the end of the source to the start of the target", async () => {
+    const size = 24 << 20;
+    const source = randomBytes(13, size);
+    const moved = source.subarray(size - 300_000);
+    const target = concatBytes(moved, source.subarray(0, 4 << 20), randomBytes(14, 2000));
+    const delta = await roundTrip(source, target, { windowSize: 1 << 20, cacheBytes: 2 << 20 });
+    expect(delta.length).toBeLessThan(3_000);
+  });
+});
+
+describe.runIf(process.env.DG_LARGE_TESTS === "1")("large sources (DG_LARGE_TESTS=1)", () => {
+  it("finds a block moved from the end of a 200 MB source", { timeout: 600_000 }, async () => {
+    const size = 200 << 20;
+    const source = randomBytes(15, size);
+    const target = concatBytes(source.subarray(size - (1 << 20)), source.subarray(0, 16 << 20));
+    const delta = await roundTrip(source, target);
+    expect(delta.length).toBeLessThan(1_000);
+  });
+});

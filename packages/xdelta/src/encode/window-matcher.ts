@@ -1,0 +1,347 @@
+import { varintLength } from "../vcdiff/varint.js";
+import type { SourceBlockCache } from "./block-cache.js";
+import type { InstructionList } from "./instruction-list.js";
+import { hashBlock, mixHash, outgoingWeight, rollHash } from "./rolling-hash.js";
+import type { SourceIndex } from "./source-index.js";
+
+/** Tuning of the match search. */
+export interface MatcherParams {
+  /** Shortest COPY considered (the default code table's smallest COPY is 4). */
+  readonly minMatch: number;
+  /** How many earlier window positions with the same 4-byte hash are tried per position. */
+  readonly selfChain: number;
+  /** log2 of the self-match hash table size. */
+  readonly selfHashBits: number;
+  /** A match at least this long is taken without looking for a better one. */
+  readonly longEnough: number;
+  /** A match shorter than this is compared with the match one byte later (lazy matching). */
+  readonly lazyBelow: number;
+  /** Smallest `length - estimated cost` worth a COPY or RUN instead of literal bytes. */
+  readonly minGain: number;
+}
+
+/**
+ * Finds the instructions of one target window. It runs synchronously over source blocks that
+ * are in the cache; when it needs one that is not, `run` returns that block's number, the
+ * caller loads it and calls `run` again, which resumes at the same position.
+ */
+export interface WindowMatcher {
+  /** Start a window: `target[0 .. length)`, at absolute target position `start`. */
+  begin(target: Uint8Array, length: number, start: number): void;
+  /** Continue; -1 when the window is done, otherwise a source block to load first. */
+  run(): number;
+}
+
+const KIND_NONE = 0;
+const KIND_RUN = 1;
+const KIND_SOURCE = 2;
+const KIND_TARGET = 3;
+/** A forward extension that reaches an uncached block stops there once it is this long. */
+const PARTIAL_OK = 64;
+/** Inside a COPY longer than this, only its last positions go into the self-match table. */
+const INSERT_SKIP = 1024;
+/** Keep one window's source segment well inside 32-bit addresses. */
+const MAX_SEGMENT = 2 ** 31;
+const SELF_MULTIPLIER = 0x9e3779b1;
+
+/**
+ * Create a matcher over `index` and `cache` that appends to `list`.
+ *
+ * @example
+ * ```ts
+ * matcher.begin(window, length, start);
+ * for (let need = matcher.run(); need >= 0; need = matcher.run()) await cache.load(need);
+ * ```
+ */
+export function createWindowMatcher(
+  index: SourceIndex,
+  cache: SourceBlockCache,
+  list: InstructionList,
+  params: MatcherParams,
+): WindowMatcher {
+  const { table, slotShift, step, hashLength, sampleBits, sampleMask, tagMask } = index;
+  const { slab, blockSize } = cache;
+  const sourceSize = cache.sourceSize;
+  const weight = outgoingWeight(hashLength);
+  const { minMatch, selfChain, longEnough, lazyBelow, minGain } = params;
+  const selfShift = 32 - params.selfHashBits;
+  const head = new Int32Array(1 << params.selfHashBits);
+  let prev = new Int32Array(0);
+
+  let tgt: Uint8Array = new Uint8Array(0);
+  let n = 0;
+  let winStart = 0;
+  let pos = 0;
+  let litStart = 0;
+  let inserted = 0;
+  let hashPos = -1;
+  let hashVal = 0;
+  let hasDiag = false;
+  let diagDelta = 0;
+  let lastSourceEnd = -1;
+  let need = -1;
+
+  // The best candidate of the last `evaluate`.
+  let bKind = KIND_NONE;
+  let bStart = 0;
+  let bLen = 0;
+  let bAddr = 0;
+  let bGain = 0;
+
+  const consider = (kind: number, start: number, len: number, addr: number, cost: number): void => {
+    const gain = len - cost;
+    if (gain > bGain) {
+      bKind = kind;
+      bStart = start;
+      bLen = len;
+      bAddr = addr;
+      bGain = gain;
+    }
+  };
+
+  const hashAt = (p: number): number => {
+    if (hashPos === p) return hashVal;
+    if (hashPos === p - 1 && hashPos >= 0) {
+      hashVal = rollHash(hashVal, tgt[p - 1]!, tgt[p + hashLength - 1]!, weight);
+    } else {
+      hashVal = hashBlock(tgt, p, hashLength);
+    }
+    hashPos = p;
+    return hashVal;
+  };
+
+  const insertSelf = (q: number): void => {
+    const key = tgt[q]! | (tgt[q + 1]! << 8) | (tgt[q + 2]! << 16) | (tgt[q + 3]! << 24);
+    const h = Math.imul(key, SELF_MULTIPLIER) >>> selfShift;
+    prev[q] = head[h]!;
+    head[h] = q;
+  };
+
+  const ensureInserted = (upTo: number): void => {
+    const stop = Math.min(upTo, n - 3);
+    for (let q = inserted; q < stop; q++) insertSelf(q);
+    if (upTo > inserted) inserted = upTo;
+  };
+
+  /** Bytes of `tgt[tp..]` equal to the source from `sp`; -1 (and `need`) when a block is missing. */
+  const extendForward = (tp: number, sp: number): number => {
+    let len = 0;
+    const limit = Math.min(n - tp, sourceSize - sp);
+    while (len < limit) {
+      const at = sp + len;
+      const block = Math.floor(at / blockSize);
+      const slot = cache.slotOf(block);
+      if (slot < 0) {
+        if (len >= PARTIAL_OK) return len;
+        need = block;
+        return -1;
+      }
+      const blockStart = block * blockSize;
+      let s = slot * blockSize + (at - blockStart);
+      const stop = s + Math.min(limit - len, blockStart + cache.blockLength(block) - at);
+      let t = tp + len;
+      const s0 = s;
+      while (s < stop && slab[s] === tgt[t]) {
+        s++;
+        t++;
+      }
+      len += s - s0;
+      if (s < stop) return len;
+    }
+    return len;
+  };
+
+  /** Bytes before `tgt[tp]` (not before `minT`) equal to those before source `sp`. */
+  const extendBackward = (tp: number, sp: number, minT: number): number => {
+    let k = 0;
+    while (tp - k > minT && sp - k > 0) {
+      const at = sp - k - 1;
+      const block = Math.floor(at / blockSize);
+      const slot = cache.slotOf(block);
+      if (slot < 0) break;
+      const blockStart = block * blockSize;
+      let s = slot * blockSize + (at - blockStart);
+      const limit = Math.min(tp - k - minT, at - blockStart + 1);
+      const stop = s - limit;
+      let t = tp - k - 1;
+      const s0 = s;
+      while (s > stop && slab[s] === tgt[t]) {
+        s--;
+        t--;
+      }
+      k += s0 - s;
+      if (s > stop) break;
+    }
+    return k;
+  };
+
+  const findSample = (mixed: number, sample: number): boolean => {
+    const slot = mixed >>> slotShift;
+    const tag = (mixed & tagMask) >>> 0;
+    const want = sample + 1;
+    const a = table[slot]!;
+    return a >>> sampleBits === tag && (a & sampleMask) === want;
+  };
+
+  /** Whether the next samples agree, before paying for a source read. */
+  const confirm = (p: number, sample: number): boolean => {
+    for (let j = 1; j <= 2; j++) {
+      const q = p + j * step;
+      if (q + hashLength > n) return false;
+      if (findSample(mixHash(hashBlock(tgt, q, hashLength)), sample + j)) return true;
+    }
+    return false;
+  };
+
+  const sourceCost = (sp: number): number =>
+    lastSourceEnd < 0 ? 4 : 1 + varintLength(Math.abs(sp - lastSourceEnd));
+
+  const segmentFits = (sp: number, len: number): boolean => {
+    if (list.sourceStart < 0) return true;
+    return Math.max(list.sourceEnd, sp + len) - Math.min(list.sourceStart, sp) <= MAX_SEGMENT;
+  };
+
+  const trySource = (p: number, sp: number, cost: number): boolean => {
+    const fwd = extendForward(p, sp);
+    if (fwd < 0) return false;
+    if (fwd >= minMatch) {
+      const back = extendBackward(p, sp, litStart);
+      if (segmentFits(sp - back, fwd + back)) {
+        consider(KIND_SOURCE, p - back, fwd + back, sp - back, cost < 0 ? sourceCost(sp) : cost);
+      }
+    }
+    return true;
+  };
+
+  /** Find the best match at `p`; false when a source block must be loaded first. */
+  const evaluate = (p: number): boolean => {
+    bKind = KIND_NONE;
+    bLen = 0;
+    bGain = minGain - 1;
+    const c0 = tgt[p]!;
+    if (tgt[p + 1] === c0 && tgt[p + 2] === c0 && tgt[p + 3] === c0) {
+      let r = 4;
+      while (p + r < n && tgt[p + r] === c0) r++;
+      consider(KIND_RUN, p, r, c0, 2 + varintLength(r));
+      if (bLen >= longEnough) return true;
+    }
+    let diagSp = -1;
+    if (hasDiag) {
+      const sp = winStart + p + diagDelta;
+      if (sp >= 0 && sp < sourceSize) {
+        diagSp = sp;
+        const block = Math.floor(sp / blockSize);
+        const slot = cache.slotOf(block);
+        if (slot < 0) {
+          need = block;
+          return false;
+        }
+        if (slab[slot * blockSize + (sp - block * blockSize)] === c0) {
+          if (!trySource(p, sp, 2)) return false;
+          if (bLen >= longEnough) return true;
+        }
+      }
+    }
+    if (p + hashLength <= n) {
+      const mixed = mixHash(hashAt(p));
+      const tag = (mixed & tagMask) >>> 0;
+      const e = table[mixed >>> slotShift]!;
+      if (e !== 0 && e >>> sampleBits === tag) {
+        const sample = (e & sampleMask) - 1;
+        const sp = sample * step;
+        if (sp !== diagSp) {
+          const block = Math.floor(sp / blockSize);
+          if (cache.slotOf(block) >= 0) {
+            if (!trySource(p, sp, -1)) return false;
+            if (bLen >= longEnough) return true;
+          } else if (confirm(p, sample)) {
+            need = block;
+            return false;
+          }
+        }
+      }
+    }
+    if (p + 4 <= n) {
+      const key = c0 | (tgt[p + 1]! << 8) | (tgt[p + 2]! << 16) | (tgt[p + 3]! << 24);
+      let c = head[Math.imul(key, SELF_MULTIPLIER) >>> selfShift]!;
+      const limit = n - p;
+      for (let depth = 0; c >= 0 && depth < selfChain; depth++, c = prev[c]!) {
+        // Cheap reject: the byte that would make this candidate longer than the best.
+        const probe = bLen > 0 && bStart === p ? bLen : 0;
+        if (probe > 0 && (probe >= limit || tgt[c + probe] !== tgt[p + probe])) continue;
+        let len = 0;
+        while (len < limit && tgt[c + len] === tgt[p + len]) len++;
+        if (len < minMatch) continue;
+        let back = 0;
+        while (back < c && p - back > litStart && tgt[c - back - 1] === tgt[p - back - 1]) back++;
+        consider(KIND_TARGET, p - back, len + back, c - back, 1 + varintLength(p - c));
+        if (bLen >= longEnough) break;
+      }
+    }
+    return true;
+  };
+
+  const emit = (): void => {
+    if (bStart > litStart) list.add(litStart, bStart - litStart);
+    const end = bStart + bLen;
+    if (bKind === KIND_RUN) list.run(bAddr, bLen);
+    else if (bKind === KIND_TARGET) list.copyTarget(bAddr, bLen);
+    else {
+      list.copySource(bAddr, bLen);
+      hasDiag = true;
+      diagDelta = bAddr - (winStart + bStart);
+      lastSourceEnd = bAddr + bLen;
+    }
+    if (end - inserted > INSERT_SKIP) inserted = end - 32;
+    pos = end;
+    litStart = end;
+  };
+
+  return {
+    begin(target, length, start) {
+      tgt = target;
+      n = length;
+      winStart = start;
+      pos = 0;
+      litStart = 0;
+      inserted = 0;
+      hashPos = -1;
+      lastSourceEnd = -1;
+      list.clear();
+      head.fill(-1);
+      if (prev.length < length) prev = new Int32Array(target.length);
+    },
+    run() {
+      while (pos + minMatch <= n) {
+        ensureInserted(pos);
+        if (!evaluate(pos)) return need;
+        if (bKind === KIND_NONE) {
+          pos++;
+          continue;
+        }
+        if (bLen < lazyBelow && pos + 1 + minMatch <= n) {
+          const kind0 = bKind;
+          const start0 = bStart;
+          const len0 = bLen;
+          const addr0 = bAddr;
+          const gain0 = bGain;
+          ensureInserted(pos + 1);
+          if (!evaluate(pos + 1)) return need;
+          const gain1 = bGain - Math.max(0, bStart - start0);
+          if (bKind === KIND_NONE || gain1 <= gain0) {
+            bKind = kind0;
+            bStart = start0;
+            bLen = len0;
+            bAddr = addr0;
+            bGain = gain0;
+          }
+        }
+        emit();
+      }
+      pos = n;
+      if (n > litStart) list.add(litStart, n - litStart);
+      litStart = n;
+      return -1;
+    },
+  };
+}
