@@ -1,0 +1,147 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ByteStream } from "@dg/core";
+import { hasCode } from "@dg/core";
+import { seededBytes } from "@dg/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDirObjectStore } from "./dir-object-store.js";
+
+async function collect(stream: ByteStream): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+describe("createDirObjectStore", () => {
+  let sandbox: string;
+  let root: string;
+
+  beforeEach(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), "dg-dir-"));
+    root = join(sandbox, "store");
+  });
+  afterEach(async () => {
+    await rm(sandbox, { recursive: true, force: true });
+  });
+
+  it("stores hostile keys inside the bucket folder and lists them back unchanged", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    const keys = [
+      "../../x",
+      "/etc/x",
+      "a/../../b",
+      "a\\..\\b",
+      "x\u0000y",
+      "..",
+      ".",
+      "./.",
+      "~o",
+      ".dg-tmp-fake",
+    ];
+    for (const key of keys) await store.putObject("bkt", key, Buffer.from(`v:${key}`));
+    expect(await readdir(sandbox)).toEqual(["store"]);
+    expect(await readdir(root)).toEqual(["bkt"]);
+    for (const file of await filesUnder(root)) {
+      const inside = relative(join(root, "bkt"), file);
+      expect(inside.split(sep)).not.toContain("..");
+      expect(isAbsolute(inside)).toBe(false);
+    }
+    const page = await store.listObjects("bkt");
+    expect(page.objects.map((o) => o.key).sort()).toEqual([...keys].sort());
+    for (const key of keys) {
+      expect((await collect((await store.getObject("bkt", key)).body)).toString()).toBe(`v:${key}`);
+    }
+    await store.deleteObjects("bkt", keys);
+    expect((await store.listObjects("bkt")).objects).toEqual([]);
+    expect(await filesUnder(join(root, "bkt"))).toEqual([]);
+  });
+
+  it("refuses bucket names that could escape or that S3 refuses", async () => {
+    const store = createDirObjectStore({ root });
+    for (const name of ["..", "../x", "a/b", "a\\b", "UPPER", "ab", ".hidden", "x".repeat(64)]) {
+      const error = await store.createBucket(name).catch((e: unknown) => e);
+      expect(hasCode(error, "INVALID_ARGUMENT"), name).toBe(true);
+      expect(await store.headBucket(name)).toBe(false);
+    }
+    await expect(store.listBuckets()).resolves.toEqual([]);
+  });
+
+  it("accepts a file: URL as root and ignores foreign folders in listBuckets", async () => {
+    const store = createDirObjectStore({ root: pathToFileURL(root) });
+    await store.createBucket("real-bucket");
+    await mkdir(join(root, "Not_A_Bucket"));
+    await writeFile(join(root, "file-not-folder"), "x");
+    expect((await store.listBuckets()).map((b) => b.name)).toEqual(["real-bucket"]);
+    expect(store.description).toBe(`dir ${root}`);
+  });
+
+  it("keeps the old version when a write fails midway, and leaves no temporary file", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    await store.putObject("bkt", "k", Buffer.from("old"), { metadata: { v: "1" } });
+    async function* failing(): ByteStream {
+      yield seededBytes(1, 100_000);
+      throw new Error("disk pulled");
+    }
+    await expect(
+      store.putObject("bkt", "k", failing(), { metadata: { v: "2" } }),
+    ).rejects.toThrow();
+    await expect(store.putObject("bkt", "new/deep/k", failing())).rejects.toThrow();
+    const got = await store.getObject("bkt", "k");
+    expect((await collect(got.body)).toString()).toBe("old");
+    expect(got.info.metadata).toEqual({ v: "1" });
+    expect((await filesUnder(join(root, "bkt"))).map((f) => relative(root, f))).toEqual([
+      "bkt/k~o",
+    ]);
+    expect(await store.headObject("bkt", "new/deep/k")).toBeUndefined();
+  });
+
+  it("computes the ETag as the quoted MD5 of the content", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    const { etag } = await store.putObject("bkt", "k", Buffer.from("hello"));
+    expect(etag).toBe('"5d41402abc4b2a76b9719d911017c592"');
+  });
+
+  it("streams a ranged get without reading the rest", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    const body = seededBytes(9, 3 * 1024 * 1024 + 17);
+    await store.putObject("bkt", "big", body);
+    const got = await store.getObject("bkt", "big", {
+      range: { start: 1_000_000, end: 2_500_000 },
+    });
+    const bytes = await collect(got.body);
+    expect(bytes.equals(Buffer.from(body.subarray(1_000_000, 2_500_001)))).toBe(true);
+    await expect(store.getObject("bkt", "big", { range: { start: body.length } })).rejects.toThrow(
+      /outside/,
+    );
+  });
+
+  it("removes empty folders when their last object goes, and deletes an emptied bucket", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    await store.putObject("bkt", "x/y/z", Buffer.from("1"));
+    await store.putObject("bkt", "x/w", Buffer.from("2"));
+    await store.deleteObject("bkt", "x/y/z");
+    expect(await readdir(join(root, "bkt"))).toEqual(["x~d"]);
+    expect(await readdir(join(root, "bkt", "x~d"))).toEqual(["w~o"]);
+    await store.deleteObject("bkt", "x/w");
+    expect(await readdir(join(root, "bkt"))).toEqual([]);
+    await store.deleteBucket("bkt");
+    expect(await readdir(root)).toEqual([]);
+  });
+});

@@ -1,0 +1,392 @@
+import { randomBytes } from "node:crypto";
+import {
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type {
+  BucketInfo,
+  ByteStream,
+  DeleteObjectsResult,
+  GetObjectResult,
+  ListedObject,
+  ObjectInfo,
+  ObjectStore,
+  OperationOptions,
+} from "@dg/core";
+import { ConflictError, InvalidArgumentError, NotFoundError, throwIfAborted } from "@dg/core";
+import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
+import { compareUtf8 } from "../utf8-order.js";
+import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
+import { keyToPath } from "./key-path.js";
+import { mapFsError } from "./map-fs-error.js";
+import { readBody, readObjectFile, writeObjectFile } from "./object-file.js";
+
+export interface DirObjectStoreOptions {
+  /** The folder that holds one sub-folder per bucket: a path or a `file:` URL. */
+  readonly root: string | URL;
+}
+
+const TEMP_PREFIX = ".dg-tmp-";
+
+/**
+ * An `ObjectStore` in a local folder (`--endpoint-url file:///path`): one folder per bucket,
+ * one file per object holding its body and metadata. Writes are atomic (temporary file,
+ * fsync, rename), create-only writes use `link()` so they are atomic across processes, and any
+ * S3 key can be stored without reaching outside the folder (see `key-path.ts`).
+ *
+ * @example
+ * ```ts
+ * const store = createDirObjectStore({ root: "/data/dg" });
+ * await store.createBucket("releases");
+ * await store.putObject("releases", "v1/app.zip", bytes, { metadata: { "dg-tool": "x" } });
+ * ```
+ */
+export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStore {
+  const root = resolve(
+    typeof options.root === "string" && !options.root.startsWith("file:")
+      ? options.root
+      : fileURLToPath(options.root),
+  );
+
+  function bucketDir(bucket: string): string {
+    assertBucketName(bucket);
+    return join(root, bucket);
+  }
+
+  async function bucketExists(bucket: string): Promise<boolean> {
+    try {
+      return (await stat(bucketDir(bucket))).isDirectory();
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return false;
+      throw mapFsError(error, `bucket ${bucket}`);
+    }
+  }
+
+  async function requireBucket(bucket: string): Promise<string> {
+    if (!(await bucketExists(bucket))) throw missingBucket(bucket);
+    return bucketDir(bucket);
+  }
+
+  function objectPath(bucket: string, key: string): string {
+    return join(bucketDir(bucket), ...keyToPath(key));
+  }
+
+  /** Open an object file; `undefined` when the key (not the bucket) is missing. */
+  async function openObject(bucket: string, key: string): Promise<FileHandle | undefined> {
+    const path = objectPath(bucket, key);
+    try {
+      return await open(path, "r");
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") {
+        throw mapFsError(error, `s3://${bucket}/${key}`);
+      }
+      if (!(await bucketExists(bucket))) throw missingBucket(bucket);
+      return undefined;
+    }
+  }
+
+  async function infoOf(handle: FileHandle, bucket: string, key: string) {
+    const { trailer, bodySize, lastModified } = await readObjectFile(
+      handle,
+      `s3://${bucket}/${key}`,
+    );
+    const info: ObjectInfo = {
+      key,
+      size: bodySize,
+      lastModified,
+      etag: trailer.etag,
+      ...(trailer.contentType === undefined ? {} : { contentType: trailer.contentType }),
+      metadata: { ...trailer.metadata },
+    };
+    return info;
+  }
+
+  /** Create a temporary file beside `finalPath`, making its folders (again, if pruned). */
+  async function createTemp(finalPath: string): Promise<{ handle: FileHandle; path: string }> {
+    const dir = dirname(finalPath);
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `${TEMP_PREFIX}${randomBytes(12).toString("hex")}`);
+      try {
+        return { handle: await open(path, "wx", 0o644), path };
+      } catch (error) {
+        // A concurrent delete removed the (empty) folder between mkdir and open: make it again.
+        if ((error as { code?: string }).code !== "ENOENT" || attempt >= 10) throw error;
+      }
+    }
+  }
+
+  async function fsyncDir(dir: string): Promise<void> {
+    const handle = await open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Remove the empty folders a deleted object leaves behind, up to the bucket folder. */
+  async function pruneFolders(from: string, stopAt: string): Promise<void> {
+    let dir = from;
+    while (dir.length > stopAt.length && dir.startsWith(stopAt)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // not empty (or already gone): stop
+      }
+      dir = dirname(dir);
+    }
+  }
+
+  const store: ObjectStore = {
+    description: `dir ${root}`,
+
+    async headObject(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      const handle = await openObject(bucket, key);
+      if (!handle) return undefined;
+      try {
+        return await infoOf(handle, bucket, key);
+      } catch (error) {
+        throw mapFsError(error, `s3://${bucket}/${key}`);
+      } finally {
+        await handle.close();
+      }
+    },
+
+    async getObject(bucket, key, opts = {}): Promise<GetObjectResult> {
+      throwIfAborted(opts.signal);
+      const handle = await openObject(bucket, key);
+      if (!handle) throw missingKey(bucket, key);
+      try {
+        const info = await infoOf(handle, bucket, key);
+        let start = 0;
+        let end = info.size - 1;
+        if (opts.range) {
+          start = opts.range.start;
+          end = Math.min(end, opts.range.end ?? end);
+          if (start < 0 || (start >= info.size && info.size > 0) || end < start - 1) {
+            throw new InvalidArgumentError(
+              `Range start ${start} is outside s3://${bucket}/${key} (${info.size} bytes)`,
+            );
+          }
+        }
+        return { info, body: readBody(handle, start, end, opts.signal) };
+      } catch (error) {
+        await handle.close();
+        throw mapFsError(error, `s3://${bucket}/${key}`);
+      }
+    },
+
+    async putObject(bucket, key, body, opts = {}) {
+      throwIfAborted(opts.signal);
+      const where = `s3://${bucket}/${key}`;
+      const finalPath = objectPath(bucket, key);
+      const dir = await requireBucket(bucket);
+      const metadata = lowerKeys(opts.metadata);
+      let temp: { handle: FileHandle; path: string } | undefined;
+      try {
+        temp = await createTemp(finalPath);
+        const fields = {
+          metadata,
+          ...(opts.contentType === undefined ? {} : { contentType: opts.contentType }),
+        };
+        const { trailer } = await writeObjectFile(temp.handle, body, fields, opts.signal);
+        await temp.handle.close();
+        throwIfAborted(opts.signal);
+        if (opts.ifNoneMatch) {
+          // link() fails with EEXIST when the name exists: atomic, across processes too.
+          try {
+            await link(temp.path, finalPath);
+          } catch (error) {
+            if ((error as { code?: string }).code === "EEXIST") {
+              throw new ConflictError(`Object already exists: ${where}`, {
+                hint: "Another writer created it first; read theirs instead.",
+              });
+            }
+            throw error;
+          }
+          await unlink(temp.path);
+        } else {
+          await rename(temp.path, finalPath);
+        }
+        temp = undefined;
+        await fsyncDir(dirname(finalPath));
+        return { etag: trailer.etag };
+      } catch (error) {
+        if (temp) {
+          await temp.handle.close().catch(() => undefined);
+          await unlink(temp.path).catch(() => undefined);
+          await pruneFolders(dirname(temp.path), dir);
+        }
+        throw mapFsError(error, where);
+      }
+    },
+
+    async listObjects(bucket, opts = {}) {
+      throwIfAborted(opts.signal);
+      const dir = await requireBucket(bucket);
+      const maxKeys = Math.max(1, Math.min(1000, opts.maxKeys ?? 1000));
+      const after =
+        opts.continuationToken !== undefined
+          ? decodeToken(opts.continuationToken)
+          : (opts.startAfter ?? "");
+      const scope = { prefix: opts.prefix ?? "", delimiter: opts.delimiter || undefined, after };
+      try {
+        const items = await collectItems(dir, scope);
+        const page = pageItems(items, scope, maxKeys);
+        const objects: ListedObject[] = [];
+        for (const key of page.keys) {
+          const handle = await openObject(bucket, key);
+          if (!handle) continue; // deleted since the walk
+          try {
+            const info = await infoOf(handle, bucket, key);
+            objects.push({
+              key,
+              size: info.size,
+              lastModified: info.lastModified,
+              ...(info.etag === undefined ? {} : { etag: info.etag }),
+            });
+          } finally {
+            await handle.close();
+          }
+        }
+        return {
+          objects,
+          commonPrefixes: page.commonPrefixes,
+          ...(page.last === undefined ? {} : { nextContinuationToken: encodeToken(page.last) }),
+        };
+      } catch (error) {
+        throw mapFsError(error, `bucket ${bucket}`);
+      }
+    },
+
+    async deleteObject(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      const dir = await requireBucket(bucket);
+      const path = objectPath(bucket, key);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return;
+        throw mapFsError(error, `s3://${bucket}/${key}`);
+      }
+      await pruneFolders(dirname(path), dir);
+    },
+
+    async deleteObjects(bucket, keys, opts?: OperationOptions): Promise<DeleteObjectsResult> {
+      throwIfAborted(opts?.signal);
+      await requireBucket(bucket);
+      const deleted: string[] = [];
+      const errors: { key: string; error: Error }[] = [];
+      for (let at = 0; at < keys.length; at += 16) {
+        throwIfAborted(opts?.signal);
+        await Promise.all(
+          keys.slice(at, at + 16).map(async (key) => {
+            try {
+              await store.deleteObject(bucket, key);
+              deleted.push(key);
+            } catch (error) {
+              errors.push({ key, error: error as Error });
+            }
+          }),
+        );
+      }
+      return { deleted, errors };
+    },
+
+    async copyObject(sb, sk, db, dk, opts = {}) {
+      throwIfAborted(opts.signal);
+      const source = await store.getObject(sb, sk, opts.signal ? { signal: opts.signal } : {});
+      const contentType = opts.contentType ?? source.info.contentType;
+      return store.putObject(db, dk, source.body as ByteStream, {
+        metadata: opts.metadata ?? source.info.metadata,
+        contentLength: source.info.size,
+        ...(contentType === undefined ? {} : { contentType }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    },
+
+    async createBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      const dir = bucketDir(bucket);
+      try {
+        await mkdir(root, { recursive: true });
+        await mkdir(dir);
+      } catch (error) {
+        if ((error as { code?: string }).code === "EEXIST") {
+          throw new ConflictError(`Bucket already exists: ${bucket}`);
+        }
+        throw mapFsError(error, `bucket ${bucket}`);
+      }
+    },
+
+    async deleteBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      const dir = await requireBucket(bucket);
+      const page = await store.listObjects(bucket, { maxKeys: 1 });
+      if (page.objects.length > 0 || page.commonPrefixes.length > 0) {
+        throw new ConflictError(`Bucket not empty: ${bucket}`, {
+          hint: "Remove its objects first (rm -r), then the bucket.",
+        });
+      }
+      // Only empty folders and stray temporary files are left.
+      await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
+        throw mapFsError(error, `bucket ${bucket}`);
+      });
+    },
+
+    async listBuckets(opts?: OperationOptions): Promise<readonly BucketInfo[]> {
+      throwIfAborted(opts?.signal);
+      let entries: string[];
+      try {
+        entries = await readdir(root);
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return [];
+        throw mapFsError(error, `store folder ${root}`);
+      }
+      const buckets: BucketInfo[] = [];
+      for (const name of entries.sort(compareUtf8)) {
+        if (bucketNameProblem(name) !== undefined) continue;
+        const info = await stat(join(root, name)).catch(() => undefined);
+        if (info?.isDirectory()) {
+          buckets.push({ name, creationDate: info.birthtimeMs > 0 ? info.birthtime : info.mtime });
+        }
+      }
+      return buckets;
+    },
+
+    async headBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      if (bucketNameProblem(bucket) !== undefined) return false;
+      return bucketExists(bucket);
+    },
+  };
+  return store;
+}
+
+function lowerKeys(metadata: Readonly<Record<string, string>> | undefined) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function missingBucket(bucket: string): NotFoundError {
+  return new NotFoundError(`Bucket not found: ${bucket}`, {
+    hint: "Check the bucket name, or create it first (the store is a local folder).",
+  });
+}
+
+function missingKey(bucket: string, key: string): NotFoundError {
+  return new NotFoundError(`Object not found: s3://${bucket}/${key}`);
+}

@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import type { FileHandle } from "node:fs/promises";
+import type { ByteStream } from "@dg/core";
+import { CancelledError, IntegrityError } from "@dg/core";
+
+/**
+ * One object of the directory store is one file: the body, then a JSON trailer, then the
+ * trailer's length (4 bytes, big-endian) and the magic `DGO1`. Data and metadata live in one
+ * file, so a single `rename` (or `link`) publishes both together or neither. The body starts
+ * at offset 0, so ranged reads need no offset arithmetic beyond the trailer.
+ */
+export interface ObjectTrailer {
+  readonly v: 1;
+  /** MD5 hex of the body, quoted, as S3 gives for single-part uploads. */
+  readonly etag: string;
+  readonly contentType?: string;
+  readonly metadata: Record<string, string>;
+}
+
+const MAGIC = Buffer.from("DGO1");
+const TAIL = 8;
+const MAX_TRAILER = 64 * 1024 * 1024;
+
+/** Stream `body` into `handle`, append the trailer, flush to disk; returns the trailer. */
+export async function writeObjectFile(
+  handle: FileHandle,
+  body: ByteStream | Uint8Array,
+  fields: { readonly contentType?: string; readonly metadata: Record<string, string> },
+  signal: AbortSignal | undefined,
+): Promise<{ trailer: ObjectTrailer; size: number }> {
+  const md5 = createHash("md5");
+  let size = 0;
+  const writeRaw = async (chunk: Uint8Array) => {
+    let at = 0;
+    while (at < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
+      at += bytesWritten;
+    }
+  };
+  const write = async (chunk: Uint8Array) => {
+    md5.update(chunk);
+    size += chunk.length;
+    await writeRaw(chunk);
+  };
+  if (body instanceof Uint8Array) {
+    await write(body);
+  } else {
+    for await (const chunk of body) {
+      if (signal?.aborted) throw new CancelledError("Upload cancelled", { cause: signal.reason });
+      await write(chunk);
+    }
+  }
+  const trailer: ObjectTrailer = {
+    v: 1,
+    etag: `"${md5.digest("hex")}"`,
+    ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
+    metadata: fields.metadata,
+  };
+  const json = Buffer.from(JSON.stringify(trailer), "utf8");
+  const tail = Buffer.alloc(TAIL);
+  tail.writeUInt32BE(json.length, 0);
+  MAGIC.copy(tail, 4);
+  await writeRaw(Buffer.concat([json, tail]));
+  await handle.datasync();
+  return { trailer, size };
+}
+
+/** Read the trailer of an object file; `bodySize` is where the body ends. */
+export async function readObjectFile(
+  handle: FileHandle,
+  path: string,
+): Promise<{ trailer: ObjectTrailer; bodySize: number; lastModified: Date }> {
+  const stat = await handle.stat();
+  const corrupt = (why: string) =>
+    new IntegrityError(`Corrupt object file ${path}: ${why}`, {
+      hint: "The file was changed outside deltaglider; delete it or restore it from a backup.",
+    });
+  if (stat.size < TAIL) throw corrupt("too short");
+  const tail = Buffer.alloc(TAIL);
+  await handle.read(tail, 0, TAIL, stat.size - TAIL);
+  if (!tail.subarray(4).equals(MAGIC)) throw corrupt("no trailer");
+  const length = tail.readUInt32BE(0);
+  if (length > MAX_TRAILER || length > stat.size - TAIL) throw corrupt("bad trailer length");
+  const json = Buffer.alloc(length);
+  await handle.read(json, 0, length, stat.size - TAIL - length);
+  let trailer: ObjectTrailer;
+  try {
+    trailer = JSON.parse(json.toString("utf8")) as ObjectTrailer;
+  } catch (error) {
+    throw corrupt(`unreadable trailer (${String(error)})`);
+  }
+  if (trailer.v !== 1 || typeof trailer.etag !== "string") throw corrupt("unknown trailer");
+  return { trailer, bodySize: stat.size - TAIL - length, lastModified: stat.mtime };
+}
+
+/**
+ * Stream bytes [start, end] (inclusive) of an open object file, then close it. Chunks are
+ * fresh arrays; the handle is closed when the stream ends, fails or is abandoned by `return`.
+ */
+export async function* readBody(
+  handle: FileHandle,
+  start: number,
+  end: number,
+  signal: AbortSignal | undefined,
+): ByteStream {
+  try {
+    let position = start;
+    while (position <= end) {
+      if (signal?.aborted) throw new CancelledError("Download cancelled", { cause: signal.reason });
+      const want = Math.min(1024 * 1024, end - position + 1);
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      if (bytesRead === 0) throw new IntegrityError("Object file ended early");
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
