@@ -119,6 +119,49 @@ describe("createFsReferenceCache", () => {
     expect(await cache.get(sha)).toBeUndefined();
   });
 
+  it("reads small sequential pieces correctly through the read-ahead", async () => {
+    const cache = createFsReferenceCache({
+      directory: folder.path,
+      encryptionKey: KEY_A,
+      chunkSize: 1000,
+      env: {},
+    });
+    const data = seededBytes(15, 2_500_123);
+    const sha = sha256Hex(data);
+    await (await cache.put(sha, streamOf(data))).close();
+    const source = await cache.get(sha);
+    if (!source) throw new Error("miss");
+    const parts: Buffer[] = [];
+    for (let at = 0; at < data.length; at += 333)
+      parts.push(Buffer.from(await source.read(at, 333)));
+    expect(sameBytes(Buffer.concat(parts), data)).toBe(true);
+    await source.close();
+  });
+
+  it("fails only the read that needs a corrupt chunk, not the read-ahead before it", async () => {
+    const chunkSize = 1000;
+    const cache = createFsReferenceCache({
+      directory: folder.path,
+      encryptionKey: KEY_A,
+      chunkSize,
+      env: {},
+    });
+    const data = seededBytes(16, 100 * chunkSize);
+    const sha = sha256Hex(data);
+    await (await cache.put(sha, streamOf(data))).close();
+    const path = entryPath(sha, KEY_A);
+    await flipByte(path, chunkOffset(50, chunkSize) + 10);
+    const source = await cache.get(sha);
+    if (!source) throw new Error("miss");
+    for (let at = 0; at < 50 * chunkSize; at += 500) {
+      expect(sameBytes(await source.read(at, 500), data.subarray(at, at + 500))).toBe(true);
+    }
+    expect(await exists(path)).toBe(true);
+    expect(hasCode(await errorOf(source.read(50 * chunkSize, 500)), "INTEGRITY")).toBe(true);
+    expect(await exists(path)).toBe(false);
+    await source.close();
+  });
+
   it("finds a flipped tag byte on read", async () => {
     const cache = cacheWith(KEY_A);
     const data = seededBytes(3, 2 * DEFAULT_CHUNK_SIZE);
