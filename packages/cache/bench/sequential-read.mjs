@@ -5,7 +5,11 @@ import { createCipheriv, createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFsReferenceCache, createMemoryReferenceCache, openFileSource } from "../dist/index.js";
+import {
+  createFsReferenceCache,
+  createMemoryReferenceCache,
+  openFileSource,
+} from "../dist/index.js";
 
 const size = Number(process.argv[2] ?? 200) * 1024 * 1024;
 const MB = 1024 * 1024;
@@ -14,7 +18,8 @@ function* seeded(total, piece = MB) {
   // AES-CTR over zeros: fast deterministic bytes.
   const cipher = createCipheriv("aes-128-ctr", Buffer.alloc(16, 1), Buffer.alloc(16));
   const zeros = Buffer.alloc(piece);
-  for (let left = total; left > 0; left -= piece) yield cipher.update(zeros.subarray(0, Math.min(piece, left)));
+  for (let left = total; left > 0; left -= piece)
+    yield cipher.update(zeros.subarray(0, Math.min(piece, left)));
 }
 
 async function* stream(total) {
@@ -22,7 +27,7 @@ async function* stream(total) {
 }
 
 function rate(bytes, ms) {
-  return `${((bytes / MB) / (ms / 1000)).toFixed(0)} MB/s`;
+  return `${(bytes / MB / (ms / 1000)).toFixed(0)} MB/s`;
 }
 
 async function timed(label, bytes, fn) {
@@ -54,26 +59,34 @@ try {
   console.log(`entry: ${size / MB} MB, node ${process.version}`);
 
   const cache = createFsReferenceCache({ directory: dir, env: {}, maxSizeBytes: 4 * size });
-  await timed("fs cache put (hash + encrypt + write)", size, async () => (await cache.put(sha, stream(size))).close());
+  await timed("fs cache put (hash + encrypt + write)", size, async () =>
+    (await cache.put(sha, stream(size))).close(),
+  );
   const source = await cache.get(sha);
   for (const readSize of [64 * 1024, 1000 * 1000, 4 * MB]) {
     await timed(`fs cache sequential read, ${readSize} B reads (+sha256)`, size, async () => {
       if ((await sequential(source, readSize)) !== sha) throw new Error("wrong bytes");
     });
   }
-  await timed("fs cache random 64 KiB reads (2000)", 2000 * 64 * 1024, () => random(source, 64 * 1024, 2000));
+  await timed("fs cache random 64 KiB reads (2000)", 2000 * 64 * 1024, () =>
+    random(source, 64 * 1024, 2000),
+  );
   await source.close();
 
   const plainPath = join(dir, "plain.bin");
   await writeFile(plainPath, stream(size));
   const plain = await openFileSource(plainPath);
-  await timed("baseline: plain file, 1 MB reads (+sha256)", size, () => sequential(plain, 1000 * 1000));
+  await timed("baseline: plain file, 1 MB reads (+sha256)", size, () =>
+    sequential(plain, 1000 * 1000),
+  );
   await plain.close();
 
   const memory = createMemoryReferenceCache({ env: {}, maxSizeBytes: 2 * size });
   await timed("memory cache put", size, async () => (await memory.put(sha, stream(size))).close());
   const inMemory = await memory.get(sha);
-  await timed("memory cache sequential read, 1 MB reads (+sha256)", size, () => sequential(inMemory, 1000 * 1000));
+  await timed("memory cache sequential read, 1 MB reads (+sha256)", size, () =>
+    sequential(inMemory, 1000 * 1000),
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
