@@ -1,2 +1,32 @@
 #!/usr/bin/env node
-export {};
+import { CancelledError } from "@dg/core";
+import { runCli } from "./cli.js";
+import { createSdkClient } from "./client-factory.js";
+import { commands } from "./commands/index.js";
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on("SIGINT", () => {
+  interrupts += 1;
+  // A second Ctrl-C does not wait for the clean-up.
+  if (interrupts > 1) process.exit(130);
+  controller.abort(new CancelledError("Interrupted"));
+});
+// `deltaglider ls | head` closes stdout early: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+process.exitCode = await runCli(
+  process.argv.slice(2),
+  {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  },
+  { commands, createClient: createSdkClient },
+);

@@ -1,0 +1,89 @@
+import { UsageError } from "./errors.js";
+
+/** The parts of yargs' option table the environment mapping needs. */
+export interface OptionTable {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly boolean: readonly string[];
+  readonly number: readonly string[];
+  readonly array: readonly string[];
+  /** Option → its other names. */
+  readonly alias?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** `max-ratio` → `DG_MAX_RATIO`. */
+export function envNameOf(option: string): string {
+  return `DG_${option.toUpperCase().replace(/-/g, "_")}`;
+}
+
+function camelCase(option: string): string {
+  return option.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off", ""]);
+
+function parseBoolean(name: string, value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw new UsageError(`${name} must be true or false, not ${JSON.stringify(value)}`, {
+    hint: `Set ${name}=true or ${name}=false, or unset it.`,
+  });
+}
+
+function parseNumber(name: string, value: string): number {
+  const parsed = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(parsed)) {
+    throw new UsageError(`${name} must be a number, not ${JSON.stringify(value)}`, {
+      hint: `Set ${name} to a number, or unset it.`,
+    });
+  }
+  return parsed;
+}
+
+/**
+ * Fill every option the command line left unset from its `DG_*` variable (`--max-ratio` from
+ * `DG_MAX_RATIO`, `--no-progress` from `DG_NO_PROGRESS=true` or `DG_PROGRESS=false`). Only
+ * declared options are read, so unrelated `DG_*` variables never trip strict parsing.
+ *
+ * @example
+ * ```ts
+ * const argv: Record<string, unknown> = {};
+ * applyEnvOptions(argv, { key: { "max-ratio": true }, boolean: [], number: ["max-ratio"], array: [] },
+ *   new Set(), { DG_MAX_RATIO: "0.3" });
+ * argv.maxRatio; // 0.3
+ * ```
+ */
+export function applyEnvOptions(
+  argv: Record<string, unknown>,
+  table: OptionTable,
+  defaulted: ReadonlySet<string>,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const option of Object.keys(table.key)) {
+    // Short aliases (`-r`) and yargs' own flags have no variable.
+    if (option.length < 2 || option === "help" || option === "version") continue;
+    const camel = camelCase(option);
+    const unset =
+      (argv[option] === undefined && argv[camel] === undefined) || defaulted.has(option);
+    if (!unset) continue;
+    const name = envNameOf(option);
+    let value: unknown;
+    if (table.boolean.includes(option)) {
+      const direct = env[name];
+      const negated = env[envNameOf(`no-${option}`)];
+      if (direct !== undefined) value = parseBoolean(name, direct);
+      else if (negated !== undefined) value = !parseBoolean(envNameOf(`no-${option}`), negated);
+    } else {
+      const raw = env[name];
+      if (raw === undefined) continue;
+      const single = table.number.includes(option) ? parseNumber(name, raw) : raw;
+      value = table.array.includes(option) ? [single] : single;
+    }
+    if (value === undefined) continue;
+    for (const name of [option, ...(table.alias?.[option] ?? [])]) {
+      argv[name] = value;
+      argv[camelCase(name)] = value;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { isDgError } from "@dg/core";
+
+/**
+ * A mistake on the command line (unknown flag, malformed URI, conflicting flags): exit code 2,
+ * like a usage error of `aws s3`.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly hint: string | undefined;
+  constructor(message: string, options: { readonly hint?: string; readonly cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+  }
+}
+
+/** Exit codes: 0 success, 1 a transfer or check failed, 2 usage error, 130 interrupted. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Whether an error was caused by cancellation (Ctrl-C, an aborted signal). */
+export function isCancellation(error: unknown): boolean {
+  if (isDgError(error)) return error.code === "CANCELLED";
+  return error instanceof Error && error.name === "AbortError";
+}
+
+/** The exit code a thrown error ends the process with. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (isCancellation(error)) return EXIT.interrupted;
+  return EXIT.failed;
+}
+
+/** Whether the user can fix the error (print message + hint) rather than a bug (print stack). */
+export function isUserFixable(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  return isDgError(error) && error.userFixable;
+}
+
+const BUG_HINT =
+  "This looks like a bug in deltaglider. Rerun with --debug to see the stack trace, and report it.";
+
+/**
+ * Format an error for stderr: `deltaglider: error: <message>` and `  hint: <hint>`; the stack
+ * (and causes) only in debug mode.
+ *
+ * @example
+ * ```ts
+ * formatError(new UsageError("bad", { hint: "fix it" }), { debug: false });
+ * // ["deltaglider: error: bad", "  hint: fix it"]
+ * ```
+ */
+export function formatError(error: unknown, options: { readonly debug: boolean }): string[] {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`deltaglider: error: ${oneLine(message)}`];
+  const hint = error instanceof UsageError || isDgError(error) ? error.hint : undefined;
+  if (hint) lines.push(`  hint: ${oneLine(hint)}`);
+  if (!isUserFixable(error) && !options.debug) lines.push(`  hint: ${BUG_HINT}`);
+  if (options.debug) lines.push(...stackLines(error));
+  return lines;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function stackLines(error: unknown): string[] {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth += 1) {
+    if (current instanceof Error) {
+      lines.push(...(current.stack ?? `${current.name}: ${current.message}`).split("\n"));
+      current = current.cause;
+      if (current !== undefined) lines.push("Caused by:");
+    } else {
+      lines.push(String(current));
+      current = undefined;
+    }
+  }
+  return lines;
+}
