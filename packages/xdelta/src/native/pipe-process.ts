@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { CancelledError } from "@dg/core";
 import type { ByteStream } from "@dg/core";
 
@@ -78,9 +77,7 @@ export async function* pipeProcess(
     try {
       for await (const chunk of input) {
         if (aborted || child.stdin.destroyed) break;
-        if (!child.stdin.write(chunk)) {
-          await Promise.race([once(child.stdin, "drain"), once(child.stdin, "close")]);
-        }
+        if (!child.stdin.write(chunk)) await drainOrClose(child.stdin);
       }
     } catch (error) {
       inputError = error;
@@ -113,6 +110,25 @@ export async function* pipeProcess(
       if (spawnError === undefined) await exited;
     }
   }
+}
+
+/** Wait until `stream` drains or closes, leaving no listener behind. */
+function drainOrClose(
+  stream: NodeJS.WritableStream & { readonly destroyed: boolean },
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      stream.removeListener("drain", done);
+      stream.removeListener("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
 }
 
 /** The first non-empty line of a process's stderr, for error messages. */
