@@ -46,6 +46,7 @@ export async function* decodeWindows(
   const maxWindow = options.maxWindowSize ?? DEFAULT_MAX_WINDOW_SIZE;
   const maxHistory = options.maxTargetHistory ?? DEFAULT_MAX_TARGET_HISTORY;
   const verify = options.verifyChecksums ?? true;
+  const expectedSize = options.expectedSize;
   // A window's delta is its sections plus a few varints; sections may exceed the target a
   // little (incompressible ADD data, addresses), never by much.
   const maxDeltaLength = 2 * maxWindow + 64 * 1024;
@@ -162,6 +163,11 @@ export async function* decodeWindows(
       targetOffset += targetLength;
       windowIndex++;
       if (targetLength > 0) yield target;
+    }
+    if (expectedSize !== undefined && targetOffset !== expectedSize) {
+      throw damaged(
+        `the delta ends after ${targetOffset} bytes of output, not the expected ${expectedSize} (truncated delta?)`,
+      );
     }
   } finally {
     secondary.dispose();

@@ -25,6 +25,12 @@ export interface DecodeVcdiffOptions {
    * `UnsupportedError`. The yielded chunks are kept by reference: do not modify them.
    */
   readonly maxTargetHistory?: number;
+  /**
+   * The size the decoded target must have (e.g. from metadata). A delta cut at a window
+   * boundary is still valid VCDIFF and decodes to a prefix; with this set, that and any other
+   * size mismatch is an `IntegrityError`. In recovery mode it is the size before re-compression.
+   */
+  readonly expectedSize?: number;
   /** Check each window's Adler-32 when the delta has one (default true). */
   readonly verifyChecksums?: boolean;
   /** Called once with the file header, before any output. */
