@@ -123,7 +123,7 @@ function writeWindow(w: TestWindow): Uint8Array {
     Uint8Array.from(inst),
     Uint8Array.from(addr),
   );
-  const head = [Uint8Array.of(indicator)];
+  const head: Uint8Array[] = [Uint8Array.of(indicator)];
   if (w.segment !== undefined) {
     head.push(encodeVarint(w.segment.length), encodeVarint(w.segment.position));
   }
