@@ -1,14 +1,51 @@
-import { UnsupportedError } from "@dg/core";
+import type { DeltaCodec, ReferenceCache } from "@dg/core";
+import { createDeltaService } from "@dg/core";
+import { createSha256Hasher } from "@dg/core/memory";
+import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
+import { createXdeltaCodec } from "@dg/xdelta";
+import {
+  createBucket,
+  deleteBucket,
+  getBucketAcl,
+  headBucket,
+  listBuckets,
+  putBucketAcl,
+} from "./buckets.js";
 import type { DeltaGliderClient } from "./client-interface.js";
-import type { ClientOptions } from "./options.js";
+import { resolveConfig, type ResolvedConfig } from "./config.js";
+import type { ClientContext } from "./context.js";
+import { estimateCompression } from "./estimate.js";
+import { createStderrLogger } from "./logger.js";
+import {
+  copyObject,
+  deleteObject,
+  deleteObjects,
+  getObject,
+  headObject,
+  listObjectsV2,
+  putObject,
+} from "./objects.js";
+import type { ClientOptions, Env } from "./options.js";
+import { getSignedUrl } from "./signed-url.js";
+import { getBucketStats } from "./stats.js";
+import { resolveStore } from "./store.js";
+import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
+import { SDK_VERSION } from "./version.js";
 
-function notYet(what: string): never {
-  throw new UnsupportedError(`${what}: not yet implemented`);
+function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
+  return options.codec ?? createXdeltaCodec({ engine: config.deltaEngine });
+}
+
+function cacheFor(options: ClientOptions, config: ResolvedConfig, env: Env): ReferenceCache {
+  if (options.cache) return options.cache;
+  return createCacheFromEnv(
+    config.cacheBackend === undefined ? env : { ...env, DG_CACHE_BACKEND: config.cacheBackend },
+  );
 }
 
 /**
- * Create a deltaglider client. Options win over `DG_*`/`AWS_*` variables of `env`, which win
- * over the shared AWS config.
+ * Create a deltaglider client. Options win over the `DG_*`/`AWS_*` variables of `env`
+ * (default `process.env`), which win over the shared AWS config file.
  *
  * @example
  * ```ts
@@ -18,6 +55,65 @@ function notYet(what: string): never {
  * ```
  */
 export function createClient(options: ClientOptions = {}): DeltaGliderClient {
-  void options;
-  return notYet("createClient");
+  const env = options.env ?? process.env;
+  const config = resolveConfig(options, env);
+  const logger = options.logger ?? createStderrLogger(config.logLevel);
+  const resolved = resolveStore(options, config);
+  const codec = codecFor(options, config);
+  const scratch = options.scratch ?? createFsScratchSpace();
+  const hasher = options.hasher ?? createSha256Hasher();
+  const service = createDeltaService({
+    store: resolved.store,
+    codec,
+    cache: cacheFor(options, config, env),
+    scratch,
+    hasher,
+    logger,
+    toolVersion: options.toolVersion ?? SDK_VERSION,
+    maxRatio: config.maxRatio,
+    metadataConcurrency: config.concurrency,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
+  });
+  const ctx: ClientContext = {
+    config,
+    service,
+    store: resolved.store,
+    storeKind: resolved.kind,
+    codec,
+    scratch,
+    hasher,
+    logger,
+    deltaExtensions: options.deltaExtensions,
+    s3: resolved.s3,
+  };
+  return {
+    description: resolved.store.description,
+    endpoint: config.location.endpoint,
+    storeKind: resolved.kind,
+    service,
+    store: resolved.store,
+    putObject: (input, opts) => putObject(ctx, input, opts),
+    getObject: (input, opts) => getObject(ctx, input, opts),
+    headObject: (input, opts) => headObject(ctx, input, opts),
+    listObjectsV2: (input, opts) => listObjectsV2(ctx, input, opts),
+    deleteObject: (input, opts) => deleteObject(ctx, input, opts),
+    deleteObjects: (input, opts) => deleteObjects(ctx, input, opts),
+    copyObject: (input, opts) => copyObject(ctx, input, opts),
+    createBucket: (input, opts) => createBucket(ctx, input, opts),
+    deleteBucket: (input, opts) => deleteBucket(ctx, input, opts),
+    listBuckets: (opts) => listBuckets(ctx, opts),
+    headBucket: (input, opts) => headBucket(ctx, input, opts),
+    getBucketAcl: (input, opts) => getBucketAcl(ctx, input, opts),
+    putBucketAcl: (input, opts) => putBucketAcl(ctx, input, opts),
+    getSignedUrl: (input, opts) => getSignedUrl(ctx, input, opts),
+    uploadFile: (path, uri, opts) => uploadFile(ctx, path, uri, opts),
+    downloadFile: (uri, path, opts) => downloadFile(ctx, uri, path, opts),
+    verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
+    getBucketStats: (bucket, opts) => getBucketStats(ctx, bucket, opts),
+    estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
+    destroy() {
+      if (resolved.ownsS3) resolved.s3?.destroy();
+    },
+  };
 }

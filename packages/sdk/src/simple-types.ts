@@ -92,6 +92,11 @@ export interface StorageFigures {
   readonly savingsPercent: number;
   /** Deltas whose original size was extrapolated instead of read from their metadata. */
   readonly estimatedDeltas: number;
+  /**
+   * `detailed` mode only (0 otherwise): deltas whose reference is missing or is not the one
+   * they were encoded against, so they cannot be rebuilt.
+   */
+  readonly brokenDeltas: number;
 }
 
 export interface DeltaspaceStats extends StorageFigures {

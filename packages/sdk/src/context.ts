@@ -1,0 +1,23 @@
+import type { DeltaCodec, DeltaService, Hasher, Logger, ObjectStore, ScratchSpace } from "@dg/core";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { ResolvedConfig } from "./config.js";
+
+/** Everything the client's operations share. */
+export interface ClientContext {
+  readonly config: ResolvedConfig;
+  readonly service: DeltaService;
+  readonly store: ObjectStore;
+  readonly storeKind: "s3" | "dir" | "custom";
+  readonly codec: DeltaCodec;
+  readonly scratch: ScratchSpace;
+  readonly hasher: Hasher;
+  readonly logger: Logger;
+  readonly deltaExtensions: readonly string[] | undefined;
+  /** The raw S3 client, for calls the object store port does not cover (ACLs, presigning). */
+  readonly s3: S3Client | undefined;
+}
+
+/** `{ signal }` when there is one, for the core's option objects. */
+export function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}

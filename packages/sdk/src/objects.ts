@@ -1,0 +1,290 @@
+import type { LogicalObjectInfo, PutResult } from "@dg/core";
+import { InvalidArgumentError, isReferenceKey } from "@dg/core";
+import { type ClientContext, signalOption } from "./context.js";
+import type {
+  CopyObjectInput,
+  CopyObjectOutput,
+  DeleteObjectInput,
+  DeleteObjectOutput,
+  DeleteObjectsInput,
+  DeleteObjectsOutput,
+  DeltaGliderInfo,
+  GetObjectInput,
+  GetObjectOutput,
+  HeadObjectInput,
+  HeadObjectOutput,
+  ListObjectsV2Input,
+  ListObjectsV2Output,
+  PutObjectInput,
+  PutObjectOutput,
+  RequestOptions,
+  TransferOptions,
+} from "./object-types.js";
+import { prepareBody } from "./put-body.js";
+import { contentRange, parseRange, resolveRange } from "./range.js";
+import { toStreamingBody } from "./streaming-body.js";
+import { IntegrityError } from "@dg/core";
+
+/** The savings figures of an upload. */
+export function savingsOf(originalSize: number, storedSize: number) {
+  if (originalSize === 0) return { savingsPercent: 0, deltaRatio: 1 };
+  return {
+    savingsPercent: ((originalSize - storedSize) / originalSize) * 100,
+    deltaRatio: storedSize / originalSize,
+  };
+}
+
+export function deltaGliderInfoOf(result: PutResult): DeltaGliderInfo {
+  const { savingsPercent, deltaRatio } = savingsOf(result.originalSize, result.storedSize);
+  return {
+    StorageType: result.storageType,
+    StoredKey: result.storedKey,
+    OriginalSize: result.originalSize,
+    StoredSize: result.storedSize,
+    SavingsPercent: savingsPercent,
+    DeltaRatio: deltaRatio,
+    Sha256: result.sha256,
+    ...(result.referenceKey === undefined ? {} : { ReferenceKey: result.referenceKey }),
+    ...(result.reason === undefined ? {} : { DirectReason: result.reason }),
+  };
+}
+
+export async function putObject(
+  ctx: ClientContext,
+  input: PutObjectInput,
+  options: TransferOptions = {},
+): Promise<PutObjectOutput> {
+  const prepared = await prepareBody(input.Body, ctx.scratch, options.signal);
+  try {
+    if (input.ContentLength !== undefined && input.ContentLength !== prepared.body.size) {
+      throw new IntegrityError(
+        `Body is ${prepared.body.size} bytes but ContentLength says ${input.ContentLength}`,
+        { hint: "Leave ContentLength out, or give the body's real size." },
+      );
+    }
+    const result = await ctx.service.put(input.Bucket, input.Key, prepared.body, {
+      ...signalOption(options.signal),
+      ...(input.Metadata === undefined ? {} : { metadata: input.Metadata }),
+      ...(input.ContentType === undefined ? {} : { contentType: input.ContentType }),
+      ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
+      ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    return {
+      ...(result.etag === undefined ? {} : { ETag: result.etag }),
+      DeltaGliderInfo: deltaGliderInfoOf(result),
+    };
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+function headOutputOf(info: LogicalObjectInfo): HeadObjectOutput {
+  return {
+    ContentLength: info.size,
+    ...(info.contentType === undefined ? {} : { ContentType: info.contentType }),
+    LastModified: info.lastModified,
+    ...(info.etag === undefined ? {} : { ETag: info.etag }),
+    Metadata: { ...info.metadata },
+    AcceptRanges: "bytes",
+    DeltaGliderInfo: {
+      StorageType: info.kind,
+      StoredKey: info.storedKey,
+      StoredSize: info.storedSize,
+      OriginalSize: info.size,
+      ...(info.sha256 === undefined ? {} : { Sha256: info.sha256 }),
+      ...(info.referenceKey === undefined ? {} : { ReferenceKey: info.referenceKey }),
+    },
+  };
+}
+
+export async function headObject(
+  ctx: ClientContext,
+  input: HeadObjectInput,
+  options: RequestOptions = {},
+): Promise<HeadObjectOutput> {
+  return headOutputOf(
+    await ctx.service.head(input.Bucket, input.Key, signalOption(options.signal)),
+  );
+}
+
+export async function getObject(
+  ctx: ClientContext,
+  input: GetObjectInput,
+  options: RequestOptions = {},
+): Promise<GetObjectOutput> {
+  const opOptions = signalOption(options.signal);
+  if (input.Range === undefined) {
+    const { info, body } = await ctx.service.get(input.Bucket, input.Key, opOptions);
+    return { ...headOutputOf(info), Body: toStreamingBody(body) };
+  }
+  // The size decides what the range selects, so it is known before anything is read.
+  const request = parseRange(input.Range);
+  const head = await ctx.service.head(input.Bucket, input.Key, opOptions);
+  const range = resolveRange(request, head.size, input.Range);
+  const { info, body } = await ctx.service.get(input.Bucket, input.Key, { ...opOptions, range });
+  return {
+    ...headOutputOf(info),
+    ContentLength: range.end - range.start + 1,
+    ContentRange: contentRange(range, info.size),
+    Body: toStreamingBody(body),
+  };
+}
+
+const MAX_KEYS = 1000;
+
+export async function listObjectsV2(
+  ctx: ClientContext,
+  input: ListObjectsV2Input,
+  options: RequestOptions = {},
+): Promise<ListObjectsV2Output> {
+  const maxKeys = input.MaxKeys ?? MAX_KEYS;
+  if (!Number.isInteger(maxKeys) || maxKeys < 0) {
+    throw new InvalidArgumentError(`Invalid MaxKeys: ${maxKeys}`);
+  }
+  const common = {
+    Name: input.Bucket,
+    ...(input.Prefix === undefined ? {} : { Prefix: input.Prefix }),
+    ...(input.Delimiter === undefined ? {} : { Delimiter: input.Delimiter }),
+    MaxKeys: maxKeys,
+    ...(input.StartAfter === undefined ? {} : { StartAfter: input.StartAfter }),
+    ...(input.ContinuationToken === undefined
+      ? {}
+      : { ContinuationToken: input.ContinuationToken }),
+  };
+  if (maxKeys === 0) {
+    return { ...common, Contents: [], CommonPrefixes: [], KeyCount: 0, IsTruncated: false };
+  }
+  const page = await ctx.service.list(input.Bucket, {
+    ...signalOption(options.signal),
+    ...(input.Prefix === undefined ? {} : { prefix: input.Prefix }),
+    ...(input.Delimiter === undefined ? {} : { delimiter: input.Delimiter }),
+    ...(input.ContinuationToken === undefined
+      ? {}
+      : { continuationToken: input.ContinuationToken }),
+    ...(input.StartAfter === undefined ? {} : { startAfter: input.StartAfter }),
+    maxKeys: Math.min(maxKeys, MAX_KEYS),
+    originalSizes: input.FetchOriginalSizes ?? true,
+  });
+  const contents = page.objects.map((o) => ({
+    Key: o.key,
+    Size: o.size,
+    LastModified: o.lastModified,
+    ...(o.etag === undefined ? {} : { ETag: o.etag }),
+    DeltaGliderInfo: { StoredKey: o.storedKey, StoredSize: o.storedSize, IsDelta: o.isDelta },
+  }));
+  const prefixes = page.commonPrefixes.map((prefix) => ({ Prefix: prefix }));
+  return {
+    ...common,
+    Contents: contents,
+    CommonPrefixes: prefixes,
+    KeyCount: contents.length + prefixes.length,
+    IsTruncated: page.nextContinuationToken !== undefined,
+    ...(page.nextContinuationToken === undefined
+      ? {}
+      : { NextContinuationToken: page.nextContinuationToken }),
+  };
+}
+
+export async function deleteObject(
+  ctx: ClientContext,
+  input: DeleteObjectInput,
+  options: RequestOptions = {},
+): Promise<DeleteObjectOutput> {
+  const result = await ctx.service.deleteMany(
+    input.Bucket,
+    [input.Key],
+    signalOption(options.signal),
+  );
+  return {
+    DeltaGliderInfo: {
+      Deleted: result.missing.length === 0,
+      DeletedKeys: result.deletedKeys,
+      ReferenceDeleted: result.referenceDeleted,
+    },
+  };
+}
+
+export async function deleteObjects(
+  ctx: ClientContext,
+  input: DeleteObjectsInput,
+  options: RequestOptions = {},
+): Promise<DeleteObjectsOutput> {
+  const keys = input.Delete.Objects.map((o) => o.Key);
+  // References go with their deltaspace's last delta; asking for one is a per-key error.
+  const refused = keys.filter((key) => isReferenceKey(key));
+  const wanted = [...new Set(keys.filter((key) => !isReferenceKey(key)))];
+  const result =
+    wanted.length === 0
+      ? { deletedKeys: [], referenceDeleted: false, missing: [] }
+      : await ctx.service.deleteMany(input.Bucket, wanted, signalOption(options.signal));
+  return {
+    Deleted: input.Delete.Quiet ? [] : wanted.map((Key) => ({ Key })),
+    Errors: refused.map((Key) => ({
+      Key,
+      Code: "InvalidArgument",
+      Message: "References are removed with the last delta of their folder",
+    })),
+    DeltaGliderInfo: {
+      DeletedKeys: result.deletedKeys,
+      ReferencesDeleted: result.referenceDeleted,
+      MissingKeys: result.missing,
+    },
+  };
+}
+
+/**
+ * Split an S3 `CopySource` (`bucket/key`, optionally with a leading `/`, the key URL-encoded)
+ * into bucket and key.
+ *
+ * @example
+ * ```ts
+ * parseCopySource("releases/app%2B1.zip"); // { bucket: "releases", key: "app+1.zip" }
+ * ```
+ */
+export function parseCopySource(copySource: string): { bucket: string; key: string } {
+  const text = copySource.startsWith("/") ? copySource.slice(1) : copySource;
+  if (/[?&]versionId=/.test(text)) {
+    throw new InvalidArgumentError(`Versioned copy sources are not supported: ${copySource}`);
+  }
+  const slash = text.indexOf("/");
+  if (slash <= 0 || slash === text.length - 1) {
+    throw new InvalidArgumentError(`Invalid CopySource: ${copySource}`, {
+      hint: "Write it as source-bucket/source-key, with the key URL-encoded.",
+    });
+  }
+  let key: string;
+  try {
+    key = decodeURIComponent(text.slice(slash + 1));
+  } catch (error) {
+    throw new InvalidArgumentError(`Invalid URL encoding in CopySource: ${copySource}`, {
+      cause: error,
+    });
+  }
+  return { bucket: decodeURIComponent(text.slice(0, slash)), key };
+}
+
+export async function copyObject(
+  ctx: ClientContext,
+  input: CopyObjectInput,
+  options: TransferOptions = {},
+): Promise<CopyObjectOutput> {
+  const source = parseCopySource(input.CopySource);
+  const replace = (input.MetadataDirective ?? "COPY") === "REPLACE";
+  const result = await ctx.service.copy(source.bucket, source.key, input.Bucket, input.Key, {
+    ...signalOption(options.signal),
+    ...(replace
+      ? {
+          metadata: input.Metadata ?? {},
+          contentType: input.ContentType ?? "application/octet-stream",
+        }
+      : {}),
+    ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
+    ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  return {
+    CopyObjectResult: result.etag === undefined ? {} : { ETag: result.etag },
+    DeltaGliderInfo: deltaGliderInfoOf(result),
+  };
+}

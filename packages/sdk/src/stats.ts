@@ -1,0 +1,208 @@
+import type { ListedObject } from "@dg/core";
+import {
+  DELTA_SUFFIX,
+  deltaspaceOf,
+  INTERNAL_PREFIX,
+  isReferenceKey,
+  mapLimit,
+  readField,
+  referenceKeyFor,
+  throwIfAborted,
+} from "@dg/core";
+import { type ClientContext, signalOption } from "./context.js";
+import type {
+  BucketStats,
+  BucketStatsOptions,
+  DeltaspaceStats,
+  StatsMode,
+  StorageFigures,
+} from "./simple-types.js";
+
+/** Deltas HEADed per deltaspace in `sampled` mode. */
+export const SAMPLE_PER_DELTASPACE = 8;
+
+interface DeltaEntry {
+  readonly object: ListedObject;
+  originalSize?: number;
+  refSha256?: string;
+}
+
+interface Space {
+  readonly deltas: DeltaEntry[];
+  readonly direct: ListedObject[];
+  reference?: ListedObject;
+  referenceSha256?: string;
+}
+
+/**
+ * Storage figures of a bucket (or of a prefix), per deltaspace and in total.
+ *
+ * - `quick`: one listing, plus a HEAD of every delta for its original size.
+ * - `sampled`: one listing, plus HEADs of up to 8 deltas per deltaspace; the other deltas are
+ *   given the sampled deltas' mean original size (versions of one release are close in size).
+ * - `detailed`: HEADs of every delta and every reference; deltas whose reference is missing or
+ *   is not the one they were encoded against are counted as broken.
+ */
+export async function getBucketStats(
+  ctx: ClientContext,
+  bucket: string,
+  options: BucketStatsOptions = {},
+): Promise<BucketStats> {
+  const mode: StatsMode = options.mode ?? "quick";
+  const prefix = options.prefix ?? "";
+  const opOptions = signalOption(options.signal);
+  const spaces = new Map<string, Space>();
+  const spaceOf = (key: string): Space => {
+    const name = deltaspaceOf(key);
+    let space = spaces.get(name);
+    if (!space) {
+      space = { deltas: [], direct: [] };
+      spaces.set(name, space);
+    }
+    return space;
+  };
+
+  let token: string | undefined;
+  let seen = 0;
+  do {
+    throwIfAborted(options.signal);
+    const page = await ctx.store.listObjects(bucket, {
+      ...opOptions,
+      ...(prefix === "" ? {} : { prefix }),
+      ...(token === undefined ? {} : { continuationToken: token }),
+    });
+    for (const object of page.objects) {
+      if (object.key.startsWith(INTERNAL_PREFIX)) continue;
+      const space = spaceOf(object.key);
+      if (isReferenceKey(object.key)) space.reference = object;
+      else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
+      else space.direct.push(object);
+    }
+    seen += page.objects.length;
+    options.onListProgress?.(seen);
+    token = page.nextContinuationToken;
+  } while (token !== undefined);
+
+  const toHead: DeltaEntry[] = [];
+  for (const space of spaces.values()) {
+    toHead.push(...(mode === "sampled" ? sampleOf(space.deltas) : space.deltas));
+  }
+  await mapLimit(toHead, ctx.config.concurrency, async (entry) => {
+    const head = await ctx.store.headObject(bucket, entry.object.key, opOptions);
+    if (!head) return; // deleted since the listing
+    const size = readField(head.metadata, "fileSize");
+    if (size !== undefined && /^\d+$/.test(size)) entry.originalSize = Number(size);
+    const refSha = readField(head.metadata, "refSha256");
+    if (refSha !== undefined) entry.refSha256 = refSha.toLowerCase();
+  });
+  if (mode === "detailed") {
+    const withReference = [...spaces.entries()].filter(([, s]) => s.reference !== undefined);
+    await mapLimit(withReference, ctx.config.concurrency, async ([name, space]) => {
+      const head = await ctx.store.headObject(bucket, referenceKeyFor(name), opOptions);
+      const sha = head ? readField(head.metadata, "fileSha256") : undefined;
+      if (sha !== undefined) space.referenceSha256 = sha.toLowerCase();
+    });
+  }
+
+  const deltaspaces = [...spaces.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, space]) => figuresOf(name, space, mode));
+  const totals = sumFigures(deltaspaces);
+  return {
+    bucket,
+    prefix,
+    mode,
+    ...totals,
+    estimated: totals.estimatedDeltas > 0,
+    deltaspaces,
+    orphanedReferences: deltaspaces
+      .filter((s) => s.orphanedReference)
+      .map((s) => referenceKeyFor(s.deltaspace)),
+  };
+}
+
+/** Up to {@link SAMPLE_PER_DELTASPACE} deltas spread evenly over the deltaspace's listing. */
+function sampleOf(deltas: readonly DeltaEntry[]): DeltaEntry[] {
+  if (deltas.length <= SAMPLE_PER_DELTASPACE) return [...deltas];
+  const step = deltas.length / SAMPLE_PER_DELTASPACE;
+  return Array.from(
+    { length: SAMPLE_PER_DELTASPACE },
+    (_, i) => deltas[Math.floor(i * step)] as DeltaEntry,
+  );
+}
+
+function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats {
+  const known = space.deltas.filter((d) => d.originalSize !== undefined);
+  const knownTotal = known.reduce((sum, d) => sum + (d.originalSize ?? 0), 0);
+  // Deltas without a recorded size: the mean of the known ones, else (nothing known) their
+  // stored size, which is the least they can stand for.
+  const mean = known.length > 0 ? knownTotal / known.length : undefined;
+  let deltaOriginal = 0;
+  let estimatedDeltas = 0;
+  for (const d of space.deltas) {
+    if (d.originalSize !== undefined) deltaOriginal += d.originalSize;
+    else {
+      deltaOriginal += mean === undefined ? d.object.size : Math.round(mean);
+      estimatedDeltas++;
+    }
+  }
+  const brokenDeltas =
+    mode === "detailed"
+      ? space.deltas.filter(
+          (d) => space.referenceSha256 === undefined || d.refSha256 !== space.referenceSha256,
+        ).length
+      : 0;
+  const deltaBytes = sum(space.deltas.map((d) => d.object.size));
+  const directBytes = sum(space.direct.map((o) => o.size));
+  const referenceBytes = space.reference?.size ?? 0;
+  const originalBytes = deltaOriginal + directBytes;
+  const storedBytes = deltaBytes + directBytes + referenceBytes;
+  return {
+    deltaspace: name,
+    objectCount: space.deltas.length + space.direct.length,
+    deltaObjects: space.deltas.length,
+    directObjects: space.direct.length,
+    referenceObjects: space.reference ? 1 : 0,
+    originalBytes,
+    storedBytes,
+    deltaBytes,
+    referenceBytes,
+    directBytes,
+    ...savings(originalBytes, storedBytes),
+    estimatedDeltas,
+    brokenDeltas,
+    orphanedReference: space.reference !== undefined && space.deltas.length === 0,
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function savings(originalBytes: number, storedBytes: number) {
+  const savedBytes = originalBytes - storedBytes;
+  return {
+    savedBytes,
+    savingsPercent: originalBytes === 0 ? 0 : (savedBytes / originalBytes) * 100,
+  };
+}
+
+function sumFigures(parts: readonly StorageFigures[]): StorageFigures {
+  const total = (pick: (f: StorageFigures) => number) => sum(parts.map(pick));
+  const originalBytes = total((f) => f.originalBytes);
+  const storedBytes = total((f) => f.storedBytes);
+  return {
+    objectCount: total((f) => f.objectCount),
+    deltaObjects: total((f) => f.deltaObjects),
+    directObjects: total((f) => f.directObjects),
+    referenceObjects: total((f) => f.referenceObjects),
+    originalBytes,
+    storedBytes,
+    deltaBytes: total((f) => f.deltaBytes),
+    referenceBytes: total((f) => f.referenceBytes),
+    directBytes: total((f) => f.directBytes),
+    ...savings(originalBytes, storedBytes),
+    estimatedDeltas: total((f) => f.estimatedDeltas),
+    brokenDeltas: total((f) => f.brokenDeltas),
+  };
+}

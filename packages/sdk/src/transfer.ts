@@ -1,0 +1,176 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  CancelledError,
+  hasCode,
+  InvalidArgumentError,
+  isFolderKey,
+  parseS3Uri,
+  uploadKeyFor,
+} from "@dg/core";
+import { type ClientContext, signalOption } from "./context.js";
+import { fileBody, mapLocalFileError } from "./file-body.js";
+import { deltaGliderInfoOf } from "./objects.js";
+import type { RequestOptions } from "./object-types.js";
+import type {
+  DownloadFileOptions,
+  DownloadResult,
+  UploadFileOptions,
+  UploadResult,
+  VerifyResult,
+} from "./simple-types.js";
+
+export async function uploadFile(
+  ctx: ClientContext,
+  path: string,
+  s3Uri: string,
+  options: UploadFileOptions = {},
+): Promise<UploadResult> {
+  const destination = parseS3Uri(s3Uri);
+  const key = uploadKeyFor(destination, basename(path));
+  const body = await fileBody(path);
+  const result = await ctx.service.put(destination.bucket, key, body, {
+    ...signalOption(options.signal),
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+    ...(options.delta === undefined ? {} : { delta: options.delta }),
+    ...(options.maxRatio === undefined ? {} : { maxRatio: options.maxRatio }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  const info = deltaGliderInfoOf(result);
+  return {
+    bucket: result.bucket,
+    key: result.key,
+    storedKey: result.storedKey,
+    storageType: result.storageType,
+    originalSize: result.originalSize,
+    storedSize: result.storedSize,
+    savingsPercent: info.SavingsPercent,
+    deltaRatio: info.DeltaRatio,
+    sha256: result.sha256,
+    ...(result.etag === undefined ? {} : { etag: result.etag }),
+    ...(result.referenceKey === undefined ? {} : { referenceKey: result.referenceKey }),
+    ...(result.reason === undefined ? {} : { directReason: result.reason }),
+  };
+}
+
+function objectKeyOf(s3Uri: string): { bucket: string; key: string } {
+  const { bucket, key } = parseS3Uri(s3Uri);
+  if (isFolderKey(key)) {
+    throw new InvalidArgumentError(`Not an object: ${s3Uri}`, {
+      hint: "Name one object, e.g. s3://bucket/dir/file.zip.",
+    });
+  }
+  return { bucket, key };
+}
+
+/** The file a download writes: `path`, or the object's name inside `path` when it is a folder. */
+async function downloadTarget(path: string, key: string): Promise<string> {
+  if (path.endsWith(sep) || path.endsWith("/")) return join(path, basename(key));
+  try {
+    if ((await stat(path)).isDirectory()) return join(path, basename(key));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw mapLocalFileError(error, path, "write");
+    }
+  }
+  return path;
+}
+
+export async function downloadFile(
+  ctx: ClientContext,
+  s3Uri: string,
+  path: string,
+  options: DownloadFileOptions = {},
+): Promise<DownloadResult> {
+  const { bucket, key } = objectKeyOf(s3Uri);
+  const target = await downloadTarget(path, key);
+  const directory = dirname(target);
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw mapLocalFileError(error, directory, "create the folder");
+  }
+  const { info, body } = await ctx.service.get(bucket, key, signalOption(options.signal));
+  const temporary = join(
+    directory,
+    `.${basename(target)}.${randomBytes(6).toString("hex")}.dg-download`,
+  );
+  const hash = ctx.hasher.sha256();
+  let written = 0;
+  options.onProgress?.({ type: "start", key: info.key, totalBytes: info.size });
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      written += chunk.length;
+      options.onProgress?.({ type: "bytes", key: info.key, bytes: chunk.length });
+      done(null, chunk);
+    },
+  });
+  try {
+    // The body is verified as it streams: an integrity failure rejects the pipeline before
+    // the rename, so nothing but the temporary file ever holds unverified bytes.
+    await pipeline(
+      Readable.from(body),
+      meter,
+      createWriteStream(temporary, { flags: "wx", mode: 0o666 }),
+      signalOption(options.signal),
+    );
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    if (options.signal?.aborted && !hasCode(error, "CANCELLED")) {
+      throw new CancelledError("Download cancelled", { cause: error });
+    }
+    if (error instanceof Error && "code" in error && !("hint" in error)) {
+      throw mapLocalFileError(error, target, "write");
+    }
+    throw error;
+  }
+  options.onProgress?.({ type: "done", key: info.key });
+  return {
+    bucket,
+    key: info.key,
+    path: target,
+    size: written,
+    storageType: info.kind,
+    sha256: hash.digestHex(),
+    verified: info.sha256 !== undefined,
+  };
+}
+
+export async function verifyObject(
+  ctx: ClientContext,
+  s3Uri: string,
+  options: RequestOptions = {},
+): Promise<VerifyResult> {
+  const { bucket, key } = objectKeyOf(s3Uri);
+  const opOptions = signalOption(options.signal);
+  const info = await ctx.service.head(bucket, key, opOptions);
+  const base = {
+    bucket,
+    key: info.key,
+    storedKey: info.storedKey,
+    storageType: info.kind,
+    size: info.size,
+  };
+  if (info.sha256 === undefined) return { ...base, status: "unverifiable" };
+  const hash = ctx.hasher.sha256();
+  try {
+    const { body } = await ctx.service.get(bucket, key, opOptions);
+    for await (const chunk of body) hash.update(chunk);
+  } catch (error) {
+    if (!hasCode(error, "INTEGRITY")) throw error;
+    return {
+      ...base,
+      status: "mismatch",
+      expectedSha256: info.sha256,
+      message: error.message,
+    };
+  }
+  return { ...base, status: "ok", expectedSha256: info.sha256, actualSha256: hash.digestHex() };
+}
