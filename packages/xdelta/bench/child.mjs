@@ -1,0 +1,31 @@
+// One measured operation of the built-in codec, in its own process so its peak RSS is its
+// own: `node child.mjs encode|decode SOURCE INPUT OUTPUT`. Prints one JSON line.
+import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { createBuiltinCodec, openFileSource } from "../dist/index.js";
+
+const [mode, sourcePath, inputPath, outputPath] = process.argv.slice(2);
+const started = performance.now();
+const codec = createBuiltinCodec();
+const source = await openFileSource(sourcePath);
+const input = createReadStream(inputPath, { highWaterMark: 1 << 20 });
+const output = createWriteStream(outputPath);
+let bytes = 0;
+try {
+  const stream = mode === "encode" ? codec.encode(source, input) : codec.decode(source, input);
+  for await (const chunk of stream) {
+    bytes += chunk.length;
+    if (!output.write(chunk)) await once(output, "drain");
+  }
+  output.end();
+  await once(output, "finish");
+} finally {
+  await source.close();
+}
+process.stdout.write(
+  `${JSON.stringify({
+    bytes,
+    ms: performance.now() - started,
+    maxRssKb: process.resourceUsage().maxRSS,
+  })}\n`,
+);

@@ -1,0 +1,33 @@
+// `pnpm bench`: runs every registered benchmark (after the build) in its own node process.
+//   node tooling/bench/run.mjs            all benchmarks
+//   node tooling/bench/run.mjs xdelta     only the named one(s); extra args go to the bench
+// To add a benchmark, add an entry to BENCHMARKS: { name, script } (script relative to the
+// repository root, run with `node`).
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BENCHMARKS = [{ name: "xdelta", script: "packages/xdelta/bench/run.mjs" }];
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const [selected, ...rest] = process.argv.slice(2);
+const chosen = selected === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name === selected);
+if (chosen.length === 0) {
+  console.error(
+    `unknown benchmark: ${selected} (known: ${BENCHMARKS.map((b) => b.name).join(", ")})`,
+  );
+  process.exit(2);
+}
+let failed = 0;
+for (const bench of chosen) {
+  console.log(`\n== ${bench.name} ==`);
+  const result = spawnSync(process.execPath, [join(root, bench.script), ...rest], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) {
+    failed++;
+    console.error(`benchmark ${bench.name} failed (exit ${result.status ?? result.signal})`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;
