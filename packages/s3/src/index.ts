@@ -1,3 +1,11 @@
 export { assertBucketName, bucketNameProblem } from "./bucket-name.js";
+export { PROBE_PREFIX } from "./conditional-write-probe.js";
 export type { DirObjectStoreOptions } from "./dir/dir-object-store.js";
 export { createDirObjectStore } from "./dir/dir-object-store.js";
+export type { S3ErrorContext } from "./map-s3-error.js";
+export { mapS3Error } from "./map-s3-error.js";
+export { partSizer } from "./part-size.js";
+export type { S3ConnectionOptions } from "./s3-client.js";
+export { createS3Client } from "./s3-client.js";
+export type { S3ObjectStoreOptions } from "./s3-object-store.js";
+export { createS3ObjectStore } from "./s3-object-store.js";

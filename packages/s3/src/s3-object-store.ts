@@ -1,0 +1,417 @@
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type {
+  BucketInfo,
+  ByteStream,
+  DeleteObjectsResult,
+  GetObjectResult,
+  ListedObject,
+  ObjectInfo,
+  ObjectStore,
+  OperationOptions,
+} from "@dg/core";
+import { ConflictError, NotFoundError, throwIfAborted } from "@dg/core";
+import { checkedBody } from "./checked-body.js";
+import { createConditionalWriteProbe } from "./conditional-write-probe.js";
+import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
+import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
+import { copyMultipart } from "./multipart-copy.js";
+import { uploadMultipart } from "./multipart-upload.js";
+import { MAX_PART_SIZE, partSizer } from "./part-size.js";
+import { createS3Client, type S3ConnectionOptions } from "./s3-client.js";
+
+export interface S3ObjectStoreOptions extends S3ConnectionOptions {
+  /** A ready client (its own endpoint, credentials, retries); the connection options are then ignored. */
+  readonly client?: S3Client;
+  /** Bodies larger than this go up as multipart uploads; default 8 MiB. */
+  readonly multipartThreshold?: number;
+  /** Smallest part of a multipart upload; default 8 MiB (grown for large bodies). */
+  readonly partSize?: number;
+  /** Parts uploaded (or copied) at once; default 4. */
+  readonly queueSize?: number;
+  /** Objects larger than this are copied with UploadPartCopy; default (and S3's maximum) 5 GiB. */
+  readonly multipartCopyThreshold?: number;
+  /** Part size of multipart copies; default 512 MiB. */
+  readonly copyPartSize?: number;
+  /**
+   * `probe` (default): before the first create-only write to a bucket, check once that the
+   * store honours `If-None-Match: *` (see `conditional-write-probe.ts`).
+   * `trust`: skip the check (AWS S3, or stores known to support it).
+   */
+  readonly conditionalWrites?: "probe" | "trust";
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * An `ObjectStore` on S3 or any S3-compatible endpoint, on `@aws-sdk/client-s3`.
+ *
+ * @example
+ * ```ts
+ * const store = createS3ObjectStore({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" });
+ * const page = await store.listObjects("releases", { prefix: "v1/", delimiter: "/" });
+ * ```
+ */
+export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectStore {
+  const client = options.client ?? createS3Client(options);
+  const threshold = options.multipartThreshold ?? 8 * MiB;
+  const basePart = options.partSize ?? 8 * MiB;
+  const queueSize = options.queueSize ?? 4;
+  const copyThreshold = options.multipartCopyThreshold ?? MAX_PART_SIZE;
+  const copyPartSize = options.copyPartSize ?? 512 * MiB;
+  const probe =
+    options.conditionalWrites === "trust" ? undefined : createConditionalWriteProbe(client);
+  const endpoint = options.client ? "(client)" : (options.endpoint ?? "aws");
+
+  async function sendsChecksums(): Promise<boolean> {
+    return (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
+  }
+
+  function sendOptions(signal: AbortSignal | undefined) {
+    return signal ? { abortSignal: signal } : {};
+  }
+
+  async function headRaw(bucket: string, key: string, signal: AbortSignal | undefined) {
+    try {
+      return await client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key }),
+        sendOptions(signal),
+      );
+    } catch (error) {
+      const mapped = mapS3Error(error, { operation: "HeadObject", bucket, key });
+      if (mapped.code === "NOT_FOUND") return undefined;
+      throw mapped;
+    }
+  }
+
+  /** Read up to `limit` bytes ahead: enough to tell a small body from a multipart one. */
+  async function readAhead(iterator: AsyncIterator<Uint8Array>, limit: number) {
+    const head: Uint8Array[] = [];
+    let bytes = 0;
+    while (bytes <= limit) {
+      const next = await iterator.next();
+      if (next.done) return { head, bytes, ended: true };
+      head.push(next.value);
+      bytes += next.value.length;
+    }
+    return { head, bytes, ended: false };
+  }
+
+  const store: ObjectStore = {
+    description: `s3 ${endpoint}`,
+
+    async headObject(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      const head = await headRaw(bucket, key, opts?.signal);
+      if (!head) return undefined;
+      const info: ObjectInfo = {
+        key,
+        size: head.ContentLength ?? 0,
+        lastModified: head.LastModified ?? new Date(0),
+        ...(head.ETag === undefined ? {} : { etag: head.ETag }),
+        ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
+        metadata: decodeMetadata(head.Metadata),
+      };
+      return info;
+    },
+
+    async getObject(bucket, key, opts = {}): Promise<GetObjectResult> {
+      throwIfAborted(opts.signal);
+      const range = opts.range
+        ? `bytes=${opts.range.start}-${opts.range.end === undefined ? "" : opts.range.end}`
+        : undefined;
+      try {
+        const response = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: range } : {}) }),
+          sendOptions(opts.signal),
+        );
+        const total = /\/(\d+)$/.exec(response.ContentRange ?? "")?.[1];
+        const info: ObjectInfo = {
+          key,
+          size: total !== undefined ? Number(total) : (response.ContentLength ?? 0),
+          lastModified: response.LastModified ?? new Date(0),
+          ...(response.ETag === undefined ? {} : { etag: response.ETag }),
+          ...(response.ContentType === undefined ? {} : { contentType: response.ContentType }),
+          metadata: decodeMetadata(response.Metadata),
+        };
+        const body = (response.Body ?? emptyBody()) as AsyncIterable<Uint8Array>;
+        return {
+          info,
+          body: checkedBody(body, response.ContentLength, { bucket, key }, opts.signal),
+        };
+      } catch (error) {
+        throw mapS3Error(error, { operation: "GetObject", bucket, key });
+      }
+    },
+
+    async putObject(bucket, key, body, opts = {}) {
+      throwIfAborted(opts.signal);
+      if (opts.ifNoneMatch && probe) await probe.ensure(bucket, opts.signal);
+      const metadata = encodeMetadata(opts.metadata);
+      const common = {
+        Bucket: bucket,
+        Key: key,
+        Metadata: metadata,
+        ...(opts.contentType === undefined ? {} : { ContentType: opts.contentType }),
+        ...(opts.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
+      };
+      const single = async (data: Uint8Array | ByteStream, length: number) => {
+        try {
+          const result = await client.send(
+            new PutObjectCommand({ ...common, Body: data as Uint8Array, ContentLength: length }),
+            sendOptions(opts.signal),
+          );
+          return result.ETag === undefined ? {} : { etag: result.ETag };
+        } catch (error) {
+          throw mapS3Error(error, { operation: "PutObject", bucket, key });
+        }
+      };
+      const known = body instanceof Uint8Array ? body.length : opts.contentLength;
+      if (body instanceof Uint8Array && body.length <= threshold) return single(body, body.length);
+
+      const iterator =
+        body instanceof Uint8Array
+          ? (async function* () {
+              yield body;
+            })()
+          : body[Symbol.asyncIterator]();
+      let ahead: { head: Uint8Array[]; bytes: number; ended: boolean };
+      try {
+        ahead =
+          known !== undefined && known > threshold
+            ? { head: [], bytes: 0, ended: false }
+            : await readAhead(iterator, threshold);
+      } catch (error) {
+        throw mapS3Error(error, { operation: "PutObject (reading the body)", bucket, key });
+      }
+      if (ahead.ended) {
+        return single(
+          ahead.head.length === 1 ? (ahead.head[0] as Uint8Array) : Buffer.concat(ahead.head),
+          ahead.bytes,
+        );
+      }
+      return uploadMultipart(client, {
+        bucket,
+        key,
+        metadata,
+        ...(opts.contentType === undefined ? {} : { contentType: opts.contentType }),
+        ifNoneMatch: opts.ifNoneMatch === true,
+        head: ahead.head,
+        rest: iterator,
+        partSize: partSizer(basePart, known),
+        queueSize,
+        checksums: await sendsChecksums(),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    },
+
+    async listObjects(bucket, opts = {}) {
+      throwIfAborted(opts.signal);
+      try {
+        const page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            ...(opts.prefix ? { Prefix: opts.prefix } : {}),
+            ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+            ...(opts.continuationToken ? { ContinuationToken: opts.continuationToken } : {}),
+            ...(opts.startAfter ? { StartAfter: opts.startAfter } : {}),
+            MaxKeys: Math.max(1, Math.min(1000, opts.maxKeys ?? 1000)),
+          }),
+          sendOptions(opts.signal),
+        );
+        const objects: ListedObject[] = (page.Contents ?? []).map((o) => ({
+          key: o.Key ?? "",
+          size: o.Size ?? 0,
+          lastModified: o.LastModified ?? new Date(0),
+          ...(o.ETag === undefined ? {} : { etag: o.ETag }),
+        }));
+        const commonPrefixes = (page.CommonPrefixes ?? []).flatMap((p) =>
+          p.Prefix ? [p.Prefix] : [],
+        );
+        return {
+          objects,
+          commonPrefixes,
+          ...(page.IsTruncated && page.NextContinuationToken
+            ? { nextContinuationToken: page.NextContinuationToken }
+            : {}),
+        };
+      } catch (error) {
+        throw mapS3Error(error, { operation: "ListObjectsV2", bucket });
+      }
+    },
+
+    async deleteObject(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        await client.send(
+          new DeleteObjectCommand({ Bucket: bucket, Key: key }),
+          sendOptions(opts?.signal),
+        );
+      } catch (error) {
+        const mapped = mapS3Error(error, { operation: "DeleteObject", bucket, key });
+        if (mapped.code === "NOT_FOUND" && s3ErrorCode(error) !== "NoSuchBucket") return;
+        throw mapped;
+      }
+    },
+
+    async deleteObjects(bucket, keys, opts?: OperationOptions): Promise<DeleteObjectsResult> {
+      throwIfAborted(opts?.signal);
+      const deleted: string[] = [];
+      const errors: { key: string; error: Error }[] = [];
+      for (let at = 0; at < keys.length; at += 1000) {
+        const group = keys.slice(at, at + 1000);
+        try {
+          const result = await client.send(
+            new DeleteObjectsCommand({
+              Bucket: bucket,
+              Delete: { Objects: group.map((Key) => ({ Key })), Quiet: false },
+            }),
+            sendOptions(opts?.signal),
+          );
+          for (const d of result.Deleted ?? []) if (d.Key !== undefined) deleted.push(d.Key);
+          for (const e of result.Errors ?? []) {
+            const key = e.Key ?? "";
+            const error = Object.assign(new Error(e.Message ?? e.Code ?? "delete failed"), {
+              name: e.Code ?? "Error",
+            });
+            errors.push({
+              key,
+              error: mapS3Error(error, { operation: "DeleteObjects", bucket, key }),
+            });
+          }
+        } catch (error) {
+          throw mapS3Error(error, { operation: "DeleteObjects", bucket });
+        }
+      }
+      return { deleted, errors };
+    },
+
+    async copyObject(sb, sk, db, dk, opts = {}) {
+      throwIfAborted(opts.signal);
+      const source = await headRaw(sb, sk, opts.signal);
+      if (!source) throw new NotFoundError(`Object not found: s3://${sb}/${sk}`);
+      const copySource = `${sb}/${sk.split("/").map(encodeURIComponent).join("/")}`;
+      const size = source.ContentLength ?? 0;
+      // Metadata COPY by default; REPLACE (keeping the content type unless given) otherwise.
+      const replace = opts.metadata !== undefined || opts.contentType !== undefined;
+      const metadata = opts.metadata ? encodeMetadata(opts.metadata) : (source.Metadata ?? {});
+      const contentType = opts.contentType ?? source.ContentType;
+      if (size > copyThreshold) {
+        return copyMultipart(client, {
+          copySource,
+          size,
+          bucket: db,
+          key: dk,
+          metadata,
+          ...(contentType === undefined ? {} : { contentType }),
+          partSize: copyPartSize,
+          queueSize,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      }
+      try {
+        const result = await client.send(
+          new CopyObjectCommand({
+            Bucket: db,
+            Key: dk,
+            CopySource: copySource,
+            MetadataDirective: replace ? "REPLACE" : "COPY",
+            ...(replace ? { Metadata: metadata } : {}),
+            ...(replace && contentType !== undefined ? { ContentType: contentType } : {}),
+          }),
+          sendOptions(opts.signal),
+        );
+        const etag = result.CopyObjectResult?.ETag;
+        return etag === undefined ? {} : { etag };
+      } catch (error) {
+        throw mapS3Error(error, { operation: "CopyObject", bucket: db, key: dk });
+      }
+    },
+
+    async createBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      // us-east-1 (and moto) answer 200 when you re-create a bucket you own: check first.
+      if (await store.headBucket(bucket, opts)) {
+        throw new ConflictError(`Bucket already exists: ${bucket}`, {
+          hint: "You own it already.",
+        });
+      }
+      try {
+        const region = await client.config.region();
+        await client.send(
+          new CreateBucketCommand({
+            Bucket: bucket,
+            ...(region && region !== "us-east-1"
+              ? { CreateBucketConfiguration: { LocationConstraint: region as "eu-west-1" } }
+              : {}),
+          }),
+          sendOptions(opts?.signal),
+        );
+      } catch (error) {
+        throw mapS3Error(error, { operation: "CreateBucket", bucket });
+      }
+    },
+
+    async deleteBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        await client.send(new DeleteBucketCommand({ Bucket: bucket }), sendOptions(opts?.signal));
+      } catch (error) {
+        throw mapS3Error(error, { operation: "DeleteBucket", bucket });
+      }
+    },
+
+    async listBuckets(opts?: OperationOptions): Promise<readonly BucketInfo[]> {
+      throwIfAborted(opts?.signal);
+      const buckets: BucketInfo[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new ListBucketsCommand(token ? { ContinuationToken: token } : {}),
+            sendOptions(opts?.signal),
+          );
+          for (const b of page.Buckets ?? []) {
+            if (b.Name) {
+              buckets.push({
+                name: b.Name,
+                ...(b.CreationDate ? { creationDate: b.CreationDate } : {}),
+              });
+            }
+          }
+          token = page.ContinuationToken;
+        } while (token);
+      } catch (error) {
+        throw mapS3Error(error, { operation: "ListBuckets" });
+      }
+      return buckets;
+    },
+
+    async headBucket(bucket, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }), sendOptions(opts?.signal));
+        return true;
+      } catch (error) {
+        const mapped = mapS3Error(error, { operation: "HeadBucket", bucket });
+        if (mapped.code === "NOT_FOUND") return false;
+        throw mapped;
+      }
+    },
+  };
+  return store;
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
