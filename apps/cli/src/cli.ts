@@ -104,6 +104,8 @@ export async function runCli(
         "deltaglider <command> [options]\n\nStore versioned files in S3 as binary deltas; aws s3 compatible commands.",
       )
       .exitProcess(false)
+      // `--no-delta`, `--no-progress`, … are options of their own, shown as such in --help.
+      .parserConfiguration({ "boolean-negation": false })
       .strict()
       .wrap(Math.min(110, terminal.columns)),
   )
@@ -126,7 +128,14 @@ export async function runCli(
   ) => {
     const globals = globalsFrom(args, io);
     debug = globals.debug;
-    const ctx = createContext({ io, out, terminal, globals, createClient: options.createClient });
+    const ctx = createContext({
+      io,
+      out,
+      terminal,
+      globals,
+      argv,
+      createClient: options.createClient,
+    });
     try {
       result = await body(ctx);
     } finally {

@@ -26,6 +26,8 @@ export interface CliContext {
   /** Aborted on Ctrl-C: pass it to every SDK call. */
   readonly signal: AbortSignal;
   readonly globals: GlobalOptions;
+  /** The raw command-line arguments (filters need their order). */
+  readonly argv: readonly string[];
   /** The SDK client, built on first use (so `--help` and usage errors never touch S3). */
   client(): DeltaGliderClient;
   /** A local path resolved against the working directory. */
@@ -39,6 +41,7 @@ export interface CreateContextOptions {
   readonly out: Output;
   readonly terminal: TerminalInfo;
   readonly globals: GlobalOptions;
+  readonly argv: readonly string[];
   readonly createClient: ClientFactory;
 }
 
@@ -60,6 +63,7 @@ export function createContext(options: CreateContextOptions): CliContext {
     terminal: options.terminal,
     signal: io.signal,
     globals,
+    argv: options.argv,
     client() {
       client ??= options.createClient(globals, io);
       return client;

@@ -1,4 +1,4 @@
-import type { Argv } from "yargs";
+import type { ArgumentsCamelCase, Argv } from "yargs";
 import type { CliContext } from "../context.js";
 
 /** The arguments every command gets from the global flags. */
@@ -19,7 +19,7 @@ export interface CommandDefinition<A> {
   readonly command: string;
   readonly describe: string;
   readonly builder: (yargs: Argv<GlobalArgs>) => Argv<A>;
-  readonly run: (ctx: CliContext, args: A) => Promise<CommandResult>;
+  readonly run: (ctx: CliContext, args: ArgumentsCamelCase<A>) => Promise<CommandResult>;
 }
 
 /** Runs a command body with a context built from the parsed global flags. */
@@ -52,7 +52,9 @@ export function defineCommand<A>(definition: CommandDefinition<A>): CliCommand {
     name,
     mount(yargs, execute) {
       return yargs.command(definition.command, definition.describe, definition.builder, (args) =>
-        execute(args as GlobalArgs, (ctx) => definition.run(ctx, args as unknown as A)),
+        execute(args as GlobalArgs, (ctx) =>
+          definition.run(ctx, args as unknown as ArgumentsCamelCase<A>),
+        ),
       ) as Argv<GlobalArgs>;
     },
   };

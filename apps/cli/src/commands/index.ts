@@ -1,4 +1,15 @@
+import { cpCommand } from "./cp.js";
 import type { CliCommand } from "./define.js";
+import { lsCommand } from "./ls.js";
+import { mbCommand } from "./mb.js";
+import { rbCommand } from "./rb.js";
+import { rmCommand } from "./rm.js";
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [
+  cpCommand,
+  lsCommand,
+  rmCommand,
+  mbCommand,
+  rbCommand,
+];

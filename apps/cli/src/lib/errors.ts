@@ -64,7 +64,8 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
-function stackLines(error: unknown): string[] {
+/** The stack of an error and of its causes, for `--debug`. */
+export function stackLines(error: unknown): string[] {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth += 1) {

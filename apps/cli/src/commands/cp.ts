@@ -1,0 +1,296 @@
+import { stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { type S3Uri, baseName, NotFoundError, uploadKeyFor } from "@dg/core";
+import type { CliContext } from "../context.js";
+import { EXIT, UsageError } from "../lib/errors.js";
+import type { PathFilter } from "../lib/filters.js";
+import { displayPath } from "../lib/format.js";
+import { copyJob, downloadJob, uploadJob } from "../lib/jobs.js";
+import { listAllObjects, s3Text } from "../lib/listing.js";
+import { asFolderPrefix, type Location, parseLocation } from "../lib/locations.js";
+import { resolveInside } from "../lib/path-safety.js";
+import { runTransfers, type TransferJob } from "../lib/transfers.js";
+import { walkFiles } from "../lib/walk.js";
+import { createReporter } from "../ui/reporters.js";
+import { defineCommand } from "./define.js";
+import {
+  filterFrom,
+  type TransferSettings,
+  transferSettings,
+  withFilterOptions,
+  withTransferOptions,
+} from "./options.js";
+
+/** `deltaglider cp`: upload, download or copy files, like `aws s3 cp`. */
+export const cpCommand = defineCommand({
+  command: "cp <source> <destination>",
+  describe: "Copy a file or folder to, from or between S3 locations",
+  builder: (yargs) =>
+    withTransferOptions(
+      withFilterOptions(
+        yargs
+          .positional("source", {
+            type: "string",
+            demandOption: true,
+            describe: "Local path or s3://bucket/key",
+          })
+          .positional("destination", {
+            type: "string",
+            demandOption: true,
+            describe:
+              "Local path or s3://bucket/key; a destination ending in / (or an existing folder) keeps the source's name",
+          })
+          .option("recursive", {
+            alias: "r",
+            type: "boolean",
+            describe: "Copy every file under the source folder or prefix",
+          }),
+      ),
+    ).example([
+      ["$0 cp app-1.2.zip s3://releases/app/", "Upload into a folder (key app/app-1.2.zip)"],
+      ["$0 cp -r dist/ s3://releases/app/ --exclude '*.map'", "Upload a folder"],
+      ["$0 cp s3://releases/app/app-1.2.zip .", "Download and verify"],
+    ]),
+  async run(ctx, args) {
+    const source = parseLocation(args.source);
+    const destination = parseLocation(args.destination);
+    const settings = transferSettings(args);
+    const filter = filterFrom(ctx, args);
+    const jobs = await planCopy(
+      ctx,
+      source,
+      destination,
+      args.recursive === true,
+      filter,
+      settings,
+    );
+    const reporter = await createReporter(ctx, settings);
+    try {
+      const { failed } = await runTransfers(ctx, jobs, { ...settings, reporter });
+      return failed > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      await reporter.close();
+    }
+  },
+});
+
+async function planCopy(
+  ctx: CliContext,
+  source: Location,
+  destination: Location,
+  recursive: boolean,
+  filter: PathFilter,
+  settings: TransferSettings,
+): Promise<TransferJob[]> {
+  if (source.kind === "local" && destination.kind === "local") {
+    throw new UsageError("At least one of the source and the destination must be an S3 URI", {
+      hint: "Write S3 locations as s3://bucket/key; use your shell's cp for local copies.",
+    });
+  }
+  if (source.kind === "local" && destination.kind === "s3") {
+    return recursive
+      ? planUploads(ctx, source.path, destination.uri, filter, settings)
+      : [await planUpload(ctx, source.path, destination.uri, settings)];
+  }
+  if (source.kind === "s3" && destination.kind === "local") {
+    return recursive
+      ? planDownloads(ctx, source.uri, destination.path, filter)
+      : [await planDownload(ctx, source.uri, destination.path)];
+  }
+  if (source.kind === "s3" && destination.kind === "s3") {
+    return recursive
+      ? planCopies(ctx, source.uri, destination.uri, filter, settings)
+      : [planSingleCopy(ctx, source.uri, destination.uri, settings)];
+  }
+  throw new Error("unreachable");
+}
+
+async function statOrMissing(ctx: CliContext, path: string) {
+  const info = await stat(ctx.resolvePath(path)).catch(() => undefined);
+  if (!info) {
+    throw new NotFoundError(`The local path does not exist: ${path}`, {
+      hint: "Check the path (it is relative to the current folder).",
+    });
+  }
+  return info;
+}
+
+async function planUpload(
+  ctx: CliContext,
+  path: string,
+  destination: S3Uri,
+  settings: TransferSettings,
+): Promise<TransferJob> {
+  const info = await statOrMissing(ctx, path);
+  if (info.isDirectory()) {
+    throw new UsageError(`${path} is a folder`, {
+      hint: "Add --recursive (-r) to upload a folder.",
+    });
+  }
+  const absolute = ctx.resolvePath(path);
+  const key = uploadKeyFor(destination, basename(absolute));
+  return uploadJob(
+    ctx.client(),
+    { path: absolute, display: displayPath(absolute, ctx.io.cwd), size: info.size },
+    destination.bucket,
+    key,
+    settings,
+  );
+}
+
+async function planUploads(
+  ctx: CliContext,
+  path: string,
+  destination: S3Uri,
+  filter: PathFilter,
+  settings: TransferSettings,
+): Promise<TransferJob[]> {
+  const info = await statOrMissing(ctx, path);
+  if (!info.isDirectory()) {
+    throw new UsageError(`${path} is not a folder`, {
+      hint: "Drop --recursive to upload a single file.",
+    });
+  }
+  const prefix = asFolderPrefix(destination.key);
+  const jobs: TransferJob[] = [];
+  const root = ctx.resolvePath(path);
+  const walk = walkFiles(root, {
+    signal: ctx.signal,
+    onSkip: (skipped, reason) => ctx.out.warn(`skipping ${skipped}: ${reason}`),
+  });
+  for await (const file of walk) {
+    if (!filter.includes(file.relative)) continue;
+    jobs.push(
+      uploadJob(
+        ctx.client(),
+        { path: file.path, display: displayPath(file.path, ctx.io.cwd), size: file.size },
+        destination.bucket,
+        `${prefix}${file.relative}`,
+        settings,
+      ),
+    );
+  }
+  return jobs;
+}
+
+async function planDownload(ctx: CliContext, source: S3Uri, path: string): Promise<TransferJob> {
+  if (source.key === "" || source.key.endsWith("/")) {
+    throw new UsageError(`${s3Text(source.bucket, source.key)} names a folder, not an object`, {
+      hint: "Add --recursive (-r) to download everything under a prefix.",
+    });
+  }
+  const absolute = ctx.resolvePath(path);
+  const info = await stat(absolute).catch(() => undefined);
+  const intoFolder = info?.isDirectory() === true || /[/\\]$/.test(path);
+  const target = intoFolder ? join(absolute, baseName(source.key)) : absolute;
+  return downloadJob(ctx.client(), source.bucket, source.key, {
+    path: target,
+    display: displayPath(target, ctx.io.cwd),
+  });
+}
+
+async function planDownloads(
+  ctx: CliContext,
+  source: S3Uri,
+  path: string,
+  filter: PathFilter,
+): Promise<TransferJob[]> {
+  const prefix = asFolderPrefix(source.key);
+  const root = ctx.resolvePath(path);
+  const client = ctx.client();
+  const jobs: TransferJob[] = [];
+  const listing = listAllObjects(client, source.bucket, prefix, {
+    originalSizes: ctx.terminal.interactive,
+    signal: ctx.signal,
+  });
+  for await (const object of listing) {
+    const relative = object.Key.slice(prefix.length);
+    // Zero-byte "folder" markers made by consoles have nothing to download.
+    if (relative === "" || relative.endsWith("/")) continue;
+    if (!filter.includes(relative)) continue;
+    jobs.push(await safeDownloadJob(ctx, source.bucket, object.Key, root, relative, object.Size));
+  }
+  return jobs;
+}
+
+/**
+ * A download job whose local path was proven to stay inside `root`; an unsafe key becomes a
+ * job that fails with the reason (so it is reported like any other failed file).
+ */
+export async function safeDownloadJob(
+  ctx: CliContext,
+  bucket: string,
+  key: string,
+  root: string,
+  relative: string,
+  size: number | undefined,
+  mtime?: Date,
+): Promise<TransferJob> {
+  try {
+    const target = await resolveInside(root, relative);
+    return downloadJob(
+      ctx.client(),
+      bucket,
+      key,
+      { path: target, display: displayPath(target, ctx.io.cwd) },
+      { ...(size === undefined ? {} : { size }), ...(mtime ? { mtime } : {}) },
+    );
+  } catch (error) {
+    return {
+      verb: "download",
+      source: s3Text(bucket, key),
+      destination: displayPath(root, ctx.io.cwd),
+      run: () => Promise.reject(error),
+    };
+  }
+}
+
+function planSingleCopy(
+  ctx: CliContext,
+  source: S3Uri,
+  destination: S3Uri,
+  settings: TransferSettings,
+): TransferJob {
+  if (source.key === "" || source.key.endsWith("/")) {
+    throw new UsageError(`${s3Text(source.bucket, source.key)} names a folder, not an object`, {
+      hint: "Add --recursive (-r) to copy everything under a prefix.",
+    });
+  }
+  const key = uploadKeyFor(destination, baseName(source.key));
+  return copyJob(
+    ctx.client(),
+    { bucket: source.bucket, key: source.key },
+    { bucket: destination.bucket, key },
+    settings,
+  );
+}
+
+async function planCopies(
+  ctx: CliContext,
+  source: S3Uri,
+  destination: S3Uri,
+  filter: PathFilter,
+  settings: TransferSettings,
+): Promise<TransferJob[]> {
+  const sourcePrefix = asFolderPrefix(source.key);
+  const destinationPrefix = asFolderPrefix(destination.key);
+  const client = ctx.client();
+  const jobs: TransferJob[] = [];
+  const listing = listAllObjects(client, source.bucket, sourcePrefix, {
+    originalSizes: ctx.terminal.interactive,
+    signal: ctx.signal,
+  });
+  for await (const object of listing) {
+    const relative = object.Key.slice(sourcePrefix.length);
+    if (relative === "" || relative.endsWith("/") || !filter.includes(relative)) continue;
+    jobs.push(
+      copyJob(
+        client,
+        { bucket: source.bucket, key: object.Key, size: object.Size },
+        { bucket: destination.bucket, key: `${destinationPrefix}${relative}` },
+        settings,
+      ),
+    );
+  }
+  return jobs;
+}

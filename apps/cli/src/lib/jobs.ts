@@ -1,0 +1,119 @@
+import { mkdir, utimes } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { DeltaGliderClient } from "@dg/sdk";
+import type { TransferSettings } from "../commands/options.js";
+import { copySourceOf, s3Text } from "./listing.js";
+import { storedNote } from "./transfer-lines.js";
+import type { TransferJob } from "./transfers.js";
+
+/**
+ * Upload a local file to `s3://bucket/key`.
+ *
+ * @example
+ * ```ts
+ * uploadJob(client, { path: "/w/a.zip", display: "./a.zip", size: 10 }, "b", "a.zip", settings);
+ * ```
+ */
+export function uploadJob(
+  client: DeltaGliderClient,
+  file: { readonly path: string; readonly display: string; readonly size?: number },
+  bucket: string,
+  key: string,
+  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+): TransferJob {
+  const target = s3Text(bucket, key);
+  return {
+    verb: "upload",
+    source: file.display,
+    destination: target,
+    ...(file.size === undefined ? {} : { bytes: file.size }),
+    async run({ signal, onProgress }) {
+      const result = await client.uploadFile(file.path, target, {
+        signal,
+        onProgress,
+        delta: settings.delta,
+        ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
+      });
+      return {
+        note: storedNote(result),
+        stored: { originalBytes: result.originalSize, storedBytes: result.storedSize },
+      };
+    },
+  };
+}
+
+/**
+ * Download `s3://bucket/key` to `path` (atomic and verified by the SDK), creating the folder,
+ * and optionally giving the file the object's modification time (as `aws s3 sync` does, so
+ * that the next sync sees it as up to date).
+ */
+export function downloadJob(
+  client: DeltaGliderClient,
+  bucket: string,
+  key: string,
+  file: { readonly path: string; readonly display: string },
+  options: { readonly size?: number; readonly mtime?: Date } = {},
+): TransferJob {
+  return {
+    verb: "download",
+    source: s3Text(bucket, key),
+    destination: file.display,
+    ...(options.size === undefined ? {} : { bytes: options.size }),
+    async run({ signal, onProgress }) {
+      await mkdir(dirname(file.path), { recursive: true });
+      await client.downloadFile(s3Text(bucket, key), file.path, { signal, onProgress });
+      if (options.mtime) await utimes(file.path, options.mtime, options.mtime);
+      return undefined;
+    },
+  };
+}
+
+/** Copy a logical object (rebuilt and stored again at the destination). */
+export function copyJob(
+  client: DeltaGliderClient,
+  source: { readonly bucket: string; readonly key: string; readonly size?: number },
+  destination: { readonly bucket: string; readonly key: string },
+  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+): TransferJob {
+  return {
+    verb: "copy",
+    source: s3Text(source.bucket, source.key),
+    destination: s3Text(destination.bucket, destination.key),
+    ...(source.size === undefined ? {} : { bytes: source.size }),
+    async run({ signal, onProgress }) {
+      const result = await client.copyObject(
+        {
+          Bucket: destination.bucket,
+          Key: destination.key,
+          CopySource: copySourceOf(source.bucket, source.key),
+          UseDelta: settings.delta,
+          ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+        },
+        { signal, onProgress },
+      );
+      const info = result.DeltaGliderInfo;
+      return {
+        note: storedNote({
+          storageType: info.StorageType,
+          originalSize: info.OriginalSize,
+          storedSize: info.StoredSize,
+          savingsPercent: info.SavingsPercent,
+          ...(info.DirectReason ? { directReason: info.DirectReason } : {}),
+        }),
+        stored: { originalBytes: info.OriginalSize, storedBytes: info.StoredSize },
+      };
+    },
+  };
+}
+
+/** Delete one logical object (its reference goes too when nothing needs it any more). */
+export function deleteJob(client: DeltaGliderClient, bucket: string, key: string): TransferJob {
+  return {
+    verb: "delete",
+    source: s3Text(bucket, key),
+    async run({ signal }) {
+      await client.deleteObject({ Bucket: bucket, Key: key }, { signal });
+      return undefined;
+    },
+  };
+}

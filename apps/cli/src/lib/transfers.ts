@@ -1,0 +1,111 @@
+import { isDgError, type ProgressListener } from "@dg/core";
+import type { CliContext } from "../context.js";
+import type { TransferReporter } from "../ui/reporter.js";
+import { isCancellation, stackLines } from "./errors.js";
+import { runPool } from "./pool.js";
+import { failureLine, type TransferVerb, transferLine } from "./transfer-lines.js";
+
+/** What a finished job reports for its line and for "saved so far". */
+export interface JobOutcome {
+  readonly note?: string;
+  readonly stored?: { readonly originalBytes: number; readonly storedBytes: number };
+}
+
+/** One file to move (or delete), with how to show it and how to do it. */
+export interface TransferJob {
+  readonly verb: TransferVerb;
+  /** As shown: `./a.zip`, `s3://b/a.zip`. */
+  readonly source: string;
+  readonly destination?: string;
+  /** Original bytes it moves, when known (for progress). */
+  readonly bytes?: number;
+  run(options: {
+    readonly signal: AbortSignal;
+    readonly onProgress: ProgressListener;
+  }): Promise<JobOutcome | undefined>;
+}
+
+export interface RunTransfersOptions {
+  readonly concurrency: number;
+  readonly dryrun: boolean;
+  readonly reporter: TransferReporter;
+}
+
+export interface TransferSummary {
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/**
+ * Run jobs in parallel (bounded), printing one aws-style line per file: `upload: a to b`, or
+ * `upload failed: a to b: <message>` with its hint on stderr. A failed file does not stop the
+ * others; Ctrl-C does (the running ones are aborted through the signal) and is rethrown.
+ *
+ * @example
+ * ```ts
+ * const { failed } = await runTransfers(ctx, jobs, { concurrency: 4, dryrun: false, reporter });
+ * return failed > 0 ? 1 : 0;
+ * ```
+ */
+export async function runTransfers(
+  ctx: CliContext,
+  jobs: readonly TransferJob[],
+  options: RunTransfersOptions,
+): Promise<TransferSummary> {
+  const { reporter } = options;
+  if (options.dryrun) {
+    for (const [id, job] of jobs.entries()) {
+      reporter.finish(id, transferLine(job.verb, job.source, job.destination, { dryrun: true }));
+    }
+    return { succeeded: jobs.length, failed: 0 };
+  }
+  const known = jobs.every((job) => job.bytes !== undefined);
+  reporter.plan(
+    jobs.length,
+    known ? jobs.reduce((sum, job) => sum + (job.bytes ?? 0), 0) : undefined,
+  );
+  let succeeded = 0;
+  let failed = 0;
+  let cancelled: unknown;
+  await runPool(
+    jobs.entries(),
+    options.concurrency,
+    async ([id, job]) => {
+      reporter.start(id, job.destination ?? job.source, job.bytes);
+      try {
+        const outcome = await job.run({
+          signal: ctx.signal,
+          onProgress: (event) => {
+            if (event.type === "bytes") reporter.advance(id, event.bytes);
+          },
+        });
+        succeeded += 1;
+        reporter.finish(
+          id,
+          transferLine(job.verb, job.source, job.destination, {
+            ...(outcome?.note ? { note: outcome.note } : {}),
+          }),
+          outcome?.stored,
+        );
+      } catch (error) {
+        if (ctx.signal.aborted || isCancellation(error)) {
+          cancelled ??= error;
+          throw error;
+        }
+        failed += 1;
+        const message = error instanceof Error ? error.message : String(error);
+        const lines = [failureLine(job.verb, job.source, job.destination, message)];
+        if (isDgError(error) && error.hint) lines.push(`  hint: ${error.hint}`);
+        if (ctx.globals.debug) lines.push(...stackLines(error));
+        reporter.fail(id, lines);
+      }
+    },
+    ctx.signal,
+  ).catch((error: unknown) => {
+    if (cancelled === undefined) throw error;
+  });
+  if (cancelled !== undefined || ctx.signal.aborted) {
+    throw cancelled ?? ctx.signal.reason;
+  }
+  return { succeeded, failed };
+}

@@ -1,0 +1,81 @@
+import { render } from "ink";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import type { CliContext } from "../context.js";
+import { createProgressStore, type ProgressStore } from "./progress-store.js";
+import type { TransferReporter } from "./reporter.js";
+import { TransferProgress } from "./TransferProgress.js";
+
+/** Ink render options shared by every screen: our streams, our Ctrl-C handling. */
+function inkOptions(ctx: CliContext) {
+  return {
+    stdout: ctx.io.stdout as NodeJS.WriteStream,
+    stderr: ctx.io.stderr as NodeJS.WriteStream,
+    stdin: ctx.io.stdin as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  };
+}
+
+function LiveTransferProgress(props: {
+  readonly store: ProgressStore;
+  readonly title?: string;
+  readonly done: boolean;
+  readonly width: number;
+}) {
+  const snapshot = useSyncExternalStore(props.store.subscribe, props.store.getSnapshot);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    // Redraw the rate and ETA once a second even when no bytes arrive.
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <TransferProgress
+      snapshot={snapshot}
+      now={Math.max(now, Date.now())}
+      done={props.done}
+      width={props.width}
+      {...(props.title === undefined ? {} : { title: props.title })}
+    />
+  );
+}
+
+/**
+ * Draw the transfer progress screen and return the reporter that drives it.
+ *
+ * @example
+ * ```ts
+ * const reporter = renderTransferProgress(ctx, { title: "Uploading" });
+ * try { await runTransfers(ctx, jobs, { concurrency: 4, dryrun: false, reporter }); }
+ * finally { await reporter.close(); }
+ * ```
+ */
+export function renderTransferProgress(
+  ctx: CliContext,
+  options: { readonly title?: string } = {},
+): TransferReporter {
+  const store = createProgressStore({ now: Date.now, intervalMs: 100, quiet: false });
+  const width = ctx.terminal.columns;
+  const element = (done: boolean) => (
+    <LiveTransferProgress
+      store={store}
+      done={done}
+      width={width}
+      {...(options.title === undefined ? {} : { title: options.title })}
+    />
+  );
+  const instance = render(element(false), inkOptions(ctx));
+  return {
+    plan: store.plan,
+    start: store.start,
+    advance: store.advance,
+    finish: store.finish,
+    fail: store.fail,
+    note: store.note,
+    async close() {
+      instance.rerender(element(true));
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
+}
