@@ -5,6 +5,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { NotFoundError, UnsupportedError } from "@dg/core";
+import { mapS3Error } from "@dg/s3";
 import type {
   BucketInput,
   CreateBucketInput,
@@ -18,7 +19,6 @@ import type {
 } from "./bucket-types.js";
 import { type ClientContext, signalOption } from "./context.js";
 import type { RequestOptions } from "./object-types.js";
-import { mapS3Error } from "./s3-errors.js";
 
 export async function createBucket(
   ctx: ClientContext,
@@ -104,7 +104,7 @@ export async function getBucketAcl(
       }),
     };
   } catch (error) {
-    throw mapS3Error(error, { bucket: input.Bucket, action: "get the bucket ACL" });
+    throw mapS3Error(error, { operation: "GetBucketAcl", bucket: input.Bucket });
   }
 }
 
@@ -143,7 +143,7 @@ export async function putBucketAcl(
       abortOption(options.signal),
     );
   } catch (error) {
-    throw mapS3Error(error, { bucket: input.Bucket, action: "set the bucket ACL" });
+    throw mapS3Error(error, { operation: "PutBucketAcl", bucket: input.Bucket });
   }
 }
 

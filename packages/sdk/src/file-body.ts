@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import type { ByteStream, ReplayableBody } from "@dg/core";
 import {
   InvalidArgumentError,
+  isDgError,
   NotFoundError,
   PermissionDeniedError,
   UnavailableError,
@@ -44,6 +45,7 @@ async function* readFile(path: string, signal: AbortSignal | undefined): ByteStr
 
 /** Map a Node file-system error (a local file the user named) into the error family. */
 export function mapLocalFileError(error: unknown, path: string, action: string): Error {
+  if (isDgError(error)) return error;
   if (error instanceof Error && "code" in error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {

@@ -1,7 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ObjectStore } from "@dg/core";
-import { UnsupportedError } from "@dg/core";
-import { createDirObjectStore } from "@dg/s3";
+import { createDirObjectStore, createS3ObjectStore } from "@dg/s3";
 import type { ResolvedConfig } from "./config.js";
 import type { ClientOptions } from "./options.js";
 import { buildS3Client } from "./s3-client.js";
@@ -29,6 +28,10 @@ export function resolveStore(options: ClientOptions, config: ResolvedConfig): Re
     };
   }
   const s3 = options.s3Client ?? buildS3Client(config);
-  void s3;
-  throw new UnsupportedError("S3 object store: not yet wired");
+  return {
+    store: createS3ObjectStore({ client: s3 }),
+    kind: "s3",
+    s3,
+    ownsS3: options.s3Client === undefined,
+  };
 }

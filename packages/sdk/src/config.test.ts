@@ -1,0 +1,169 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "./config.js";
+import { hasCode } from "./index.js";
+import { parseIniSection } from "./shared-config.js";
+
+let dir: string;
+let configFile: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "dg-sdk-config-"));
+  configFile = join(dir, "config");
+  await writeFile(
+    configFile,
+    [
+      "[default]",
+      "region = eu-west-3",
+      "[profile ci]",
+      "region = ap-south-1",
+      "endpoint_url = http://127.0.0.1:9000",
+      "s3 =",
+      "  addressing_style = path",
+      "[profile other]",
+      "region = us-west-2",
+    ].join("\n"),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("resolveConfig", () => {
+  it("prefers options over DG_* over AWS_* over the shared config", () => {
+    const env = {
+      AWS_CONFIG_FILE: configFile,
+      DG_ENDPOINT_URL: "http://dg.test:1",
+      AWS_ENDPOINT_URL_S3: "http://s3.test:2",
+      AWS_ENDPOINT_URL: "http://aws.test:3",
+      AWS_REGION: "eu-central-1",
+    };
+    expect(resolveConfig({ endpoint: "https://opt.test" }, env).location).toEqual({
+      kind: "s3",
+      endpoint: "https://opt.test",
+    });
+    expect(resolveConfig({}, env).location.endpoint).toBe("http://dg.test:1");
+    expect(resolveConfig({}, { ...env, DG_ENDPOINT_URL: "" }).location.endpoint).toBe(
+      "http://s3.test:2",
+    );
+    expect(resolveConfig({}, { AWS_ENDPOINT_URL: "http://aws.test:3" }).location.endpoint).toBe(
+      "http://aws.test:3",
+    );
+    expect(resolveConfig({ region: "sa-east-1" }, env).region).toBe("sa-east-1");
+    expect(resolveConfig({}, env).region).toBe("eu-central-1");
+    expect(resolveConfig({}, { AWS_DEFAULT_REGION: "ca-central-1" }).region).toBe("ca-central-1");
+  });
+
+  it("reads region and endpoint of the profile from the shared config file", () => {
+    const base = { AWS_CONFIG_FILE: configFile };
+    expect(resolveConfig({}, base)).toMatchObject({
+      region: "eu-west-3",
+      location: { kind: "s3" },
+    });
+    expect(resolveConfig({}, { ...base, AWS_PROFILE: "ci" })).toMatchObject({
+      region: "ap-south-1",
+      profile: "ci",
+      location: { endpoint: "http://127.0.0.1:9000" },
+      forcePathStyle: true,
+    });
+    expect(resolveConfig({ profile: "other" }, base).region).toBe("us-west-2");
+    expect(resolveConfig({}, { AWS_CONFIG_FILE: join(dir, "missing") }).region).toBeUndefined();
+  });
+
+  it("turns file:// endpoints into the local-directory store", () => {
+    const config = resolveConfig({}, { DG_ENDPOINT_URL: "file:///srv/dg%20data" });
+    expect(config.location).toEqual({
+      kind: "dir",
+      endpoint: "file:///srv/dg%20data",
+      root: "/srv/dg data",
+    });
+    expect(
+      hasCode(
+        thrown(() => resolveConfig({ endpoint: "ftp://x" }, {})),
+        "INVALID_ARGUMENT",
+      ),
+    ).toBe(true);
+    expect(
+      hasCode(
+        thrown(() => resolveConfig({ endpoint: "not a url" }, {})),
+        "INVALID_ARGUMENT",
+      ),
+    ).toBe(true);
+  });
+
+  it("reads the deltaglider settings from DG_* variables, checking them", () => {
+    const config = resolveConfig(
+      {},
+      {
+        DG_MAX_RATIO: "0.25",
+        DG_DELTA_ENGINE: "XDELTA3",
+        DG_CONCURRENCY: "4",
+        DG_LOG_LEVEL: "warning",
+        DG_CHECKSUM_MODE: "when_required",
+        DG_FORCE_PATH_STYLE: "false",
+        AWS_MAX_ATTEMPTS: "7",
+        AWS_ACCESS_KEY_ID: "id",
+        AWS_SECRET_ACCESS_KEY: "secret",
+        AWS_SESSION_TOKEN: "token",
+      },
+    );
+    expect(config).toMatchObject({
+      maxRatio: 0.25,
+      deltaEngine: "xdelta3",
+      concurrency: 4,
+      logLevel: "warn",
+      checksumMode: "WHEN_REQUIRED",
+      forcePathStyle: false,
+      maxAttempts: 7,
+      credentials: { accessKeyId: "id", secretAccessKey: "secret", sessionToken: "token" },
+    });
+    expect(resolveConfig({ maxRatio: 0.9 }, { DG_MAX_RATIO: "0.25" }).maxRatio).toBe(0.9);
+    expect(resolveConfig({}, {})).toMatchObject({
+      maxRatio: 0.5,
+      deltaEngine: "builtin",
+      concurrency: 16,
+      logLevel: "warn",
+      forcePathStyle: false,
+      credentials: undefined,
+    });
+    for (const env of [
+      { DG_MAX_RATIO: "abc" },
+      { DG_MAX_RATIO: "1.5" },
+      { DG_DELTA_ENGINE: "bsdiff" },
+      { DG_CONCURRENCY: "0" },
+      { DG_LOG_LEVEL: "loud" },
+      { DG_CHECKSUM_MODE: "sometimes" },
+      { DG_FORCE_PATH_STYLE: "maybe" },
+    ]) {
+      expect(
+        hasCode(
+          thrown(() => resolveConfig({}, env)),
+          "INVALID_ARGUMENT",
+        ),
+        JSON.stringify(env),
+      ).toBe(true);
+    }
+  });
+});
+
+describe("parseIniSection", () => {
+  it("reads the first matching section's top-level keys", () => {
+    const text = "x=1\n[a]\nk = v\n[ b ]\nk=w\n  nested = no\nz = 2\n[a]\nk = later";
+    expect([...parseIniSection(text, ["b"])]).toEqual([
+      ["k", "w"],
+      ["z", "2"],
+    ]);
+    expect(parseIniSection(text, ["a"]).get("k")).toBe("v");
+    expect(parseIniSection(text, ["c"]).size).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { inject } from "vitest";
+import { createClient, type ClientOptions, type DeltaGliderClient } from "../src/index.js";
+
+/** Credentials moto accepts (any do). */
+export const MOTO_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
+
+/** The moto endpoint started by the vitest global setup. */
+export function motoEndpoint(): string {
+  return inject("s3Endpoint");
+}
+
+/**
+ * A client on the moto server, with an in-memory reference cache of its own (so that two
+ * clients behave like two machines) and no environment of the host.
+ */
+export function motoClient(overrides: Partial<ClientOptions> = {}): DeltaGliderClient {
+  return createClient({
+    endpoint: motoEndpoint(),
+    region: "us-east-1",
+    credentials: MOTO_CREDENTIALS,
+    cacheBackend: "memory",
+    env: {},
+    logger: { log() {} },
+    ...overrides,
+  });
+}
+
+let counter = 0;
+
+/** A bucket name no other test file uses (they share one moto server). */
+export function uniqueBucket(label: string): string {
+  counter++;
+  return `sdk-${label}-${process.pid}-${counter}`.toLowerCase();
+}
