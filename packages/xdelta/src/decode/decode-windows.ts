@@ -23,8 +23,8 @@ import { createSecondaryDecoder } from "./secondary.js";
 import type { SegmentRanges } from "./segment.js";
 import { createRangeCollector } from "./segment.js";
 
-/** Source reads are split into pieces of at most this size. */
-const READ_PIECE = 4 * 1024 * 1024;
+/** Source reads are split into pieces of at most this size (one window is at most 16 MiB in xdelta3). */
+const READ_PIECE = 16 * 1024 * 1024;
 
 interface HistoryEntry {
   readonly start: number;
@@ -145,9 +145,11 @@ export async function* decodeWindows(
       if (fromSource) {
         await readSourceRanges(source, segmentPosition, ranges, signal);
       } else if (fromTarget) {
+        ranges.bytes = new Uint8Array(totalLength(ranges));
         readHistoryRanges(history, segmentPosition, ranges, maxHistory);
       }
-      const target = new Uint8Array(targetLength);
+      // No zero fill: the planning pass proved that the instructions write every byte.
+      const target: Uint8Array = Buffer.allocUnsafe(targetLength);
       runInstructions(code, table, cache, undefined, ranges, target);
       if (verify && checksum !== undefined && adler32(target) !== checksum) {
         throw damaged(`the checksum of ${where} does not match (wrong source, or damaged delta)`);
@@ -180,6 +182,17 @@ async function readSourceRanges(
   ranges: SegmentRanges,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  if (ranges.count === 1 && ranges.ends[0]! - ranges.starts[0]! <= READ_PIECE) {
+    // One range (the common case): use the source's buffer as it is, no copy. The port lets
+    // the source reuse it on the next read, and there is none before this window is built.
+    const position = segmentPosition + ranges.starts[0]!;
+    const length = ranges.ends[0]! - ranges.starts[0]!;
+    const bytes = await source.read(position, length);
+    if (bytes.length < length) throw damaged(`the source ends before byte ${position + length}`);
+    ranges.bytes = bytes.length === length ? bytes : bytes.subarray(0, length);
+    return;
+  }
+  ranges.bytes = new Uint8Array(totalLength(ranges));
   for (let i = 0; i < ranges.count; i++) {
     let position = segmentPosition + ranges.starts[i]!;
     const end = segmentPosition + ranges.ends[i]!;
@@ -195,6 +208,11 @@ async function readSourceRanges(
       position += n;
     }
   }
+}
+
+function totalLength(ranges: SegmentRanges): number {
+  const last = ranges.count - 1;
+  return last < 0 ? 0 : ranges.offsets[last]! + ranges.ends[last]! - ranges.starts[last]!;
 }
 
 function readHistoryRanges(

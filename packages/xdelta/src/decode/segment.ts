@@ -11,7 +11,7 @@ export interface SegmentRanges {
   ends: number[];
   /** Where each range begins in `bytes`. */
   offsets: number[];
-  /** The ranges' bytes back to back (set by the reader). */
+  /** The ranges' bytes back to back (set by the reader; empty until then). */
   bytes: Uint8Array;
 }
 
@@ -60,7 +60,7 @@ export function createRangeCollector(): RangeCollector {
         mergedEnds.push(e);
       }
       const offsets: number[] = [];
-      let total = 0;
+      let total = 0; // where the next range starts in `bytes`
       for (let i = 0; i < mergedStarts.length; i++) {
         offsets.push(total);
         total += mergedEnds[i]! - mergedStarts[i]!;
@@ -72,7 +72,7 @@ export function createRangeCollector(): RangeCollector {
         starts: mergedStarts,
         ends: mergedEnds,
         offsets,
-        bytes: new Uint8Array(total),
+        bytes: new Uint8Array(0),
       };
     },
   };
