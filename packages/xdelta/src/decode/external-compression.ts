@@ -3,7 +3,6 @@ import { pipeline, Readable } from "node:stream";
 import { createGunzip, createGzip } from "node:zlib";
 import type { RandomAccessSource } from "@dg/core";
 import { UnsupportedError } from "@dg/core";
-import { createUnxz, createXz, initModule } from "node-liblzma/wasm";
 import type { ExternalCompression } from "./app-header.js";
 import type { DeltaInput } from "./delta-input.js";
 import { decodeWindows } from "./decode-windows.js";
@@ -11,6 +10,7 @@ import type { VcdiffHeader } from "./file-header.js";
 import type { DecodeVcdiffOptions } from "./options.js";
 import { DEFAULT_MAX_IN_MEMORY_SOURCE } from "./options.js";
 import { collectToScratchSource } from "./scratch-source.js";
+import { loadLiblzma } from "./secondary.js";
 
 const RECOVERY_HINT =
   "Pass recoverExternalCompression: true to rebuild an equivalent (decompressed-equal, not " +
@@ -128,7 +128,7 @@ async function throughWebTransform(
   chunks: AsyncIterable<Uint8Array>,
   direction: "compress" | "decompress",
 ): Promise<AsyncIterable<Uint8Array>> {
-  await initModule();
+  const { createUnxz, createXz } = await loadLiblzma();
   const iterator = chunks[Symbol.asyncIterator]();
   const input = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,14 +1,4 @@
-import {
-  code,
-  decoderInit,
-  end,
-  getModule,
-  initModule,
-  LZMA_OK,
-  LZMA_RUN,
-  LZMA_STREAM_END,
-  WasmLzmaStream,
-} from "node-liblzma/wasm";
+import type { WasmLzmaStream } from "node-liblzma/wasm";
 import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
 import { damaged, NATIVE_ENGINE_HINT, unsupported } from "./errors.js";
 import type { SecondaryCompressor } from "./file-header.js";
@@ -81,13 +71,27 @@ interface XzPieceDecoder {
   dispose(): void;
 }
 
-let moduleReady: Promise<unknown> | undefined;
+type Liblzma = typeof import("node-liblzma/wasm");
+let liblzmaReady: Promise<Liblzma> | undefined;
+
+/**
+ * liblzma compiled to WebAssembly, loaded on first use (about 30 ms): deltas without
+ * secondary compression never pay for it. (The package's native build is not used: its
+ * prebuilt binary needs a newer libstdc++ than Debian 12 has.)
+ */
+export function loadLiblzma(): Promise<Liblzma> {
+  liblzmaReady ??= import("node-liblzma/wasm").then(async (lzma) => {
+    await lzma.initModule();
+    return lzma;
+  });
+  return liblzmaReady;
+}
 
 async function createXzPieceDecoder(): Promise<XzPieceDecoder> {
-  moduleReady ??= initModule();
-  await moduleReady;
-  const module = getModule();
-  const stream = new WasmLzmaStream(module);
+  const lzma = await loadLiblzma();
+  const { code, decoderInit, end, LZMA_OK, LZMA_RUN, LZMA_STREAM_END } = lzma;
+  const module = lzma.getModule();
+  const stream: WasmLzmaStream = new lzma.WasmLzmaStream(module);
   let broken = false;
   let disposed = false;
   try {
