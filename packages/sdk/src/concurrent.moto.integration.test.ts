@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { seededBytes } from "@dg/testkit";
+import { describe, expect, it } from "vitest";
+import { concat } from "../test/memory-client.js";
+import { motoClient, uniqueBucket } from "../test/moto-client.js";
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+describe("concurrent uploads into a new deltaspace (moto)", () => {
+  it("creates exactly one reference and keeps every file intact", async () => {
+    const bucket = uniqueBucket("race");
+    const setup = motoClient();
+    await setup.createBucket({ Bucket: bucket });
+    const base = seededBytes("race-base", 200_000);
+    const files = Array.from({ length: 6 }, (_, i) =>
+      concat(
+        base.subarray(0, 100_000 + i * 10),
+        seededBytes(`race-${i}`, 3_000),
+        base.subarray(100_000),
+      ),
+    );
+    // Separate clients, each with its own reference cache: like separate machines.
+    const clients = files.map(() => motoClient());
+    const results = await Promise.all(
+      files.map((body, i) =>
+        clients[i]?.putObject({ Bucket: bucket, Key: `race/app-${i}.zip`, Body: body }),
+      ),
+    );
+    const kinds = results.map((r) => r?.DeltaGliderInfo.StorageType);
+    expect(kinds.filter((k) => k === "reference")).toHaveLength(1);
+    expect(kinds.every((k) => k === "reference" || k === "delta")).toBe(true);
+
+    const stored = await setup.store.listObjects(bucket, { prefix: "race/" });
+    expect(stored.objects.filter((o) => o.key.endsWith("reference.bin"))).toHaveLength(1);
+    const reader = motoClient();
+    for (const [i, body] of files.entries()) {
+      const got = await reader.getObject({ Bucket: bucket, Key: `race/app-${i}.zip` });
+      expect(sha(await got.Body.transformToByteArray()), `app-${i}`).toBe(sha(body));
+    }
+    for (const c of [setup, reader, ...clients]) c.destroy();
+  });
+});

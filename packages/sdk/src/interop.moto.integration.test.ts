@@ -1,0 +1,209 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { motoClient, uniqueBucket } from "../test/moto-client.js";
+import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
+
+const run = promisify(execFile);
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+// From packages/sdk/src/ to the repository root, then ../shared.
+const FIXTURE = fileURLToPath(
+  new URL("../../../../shared/fixtures/interop-python-deltaglider/", import.meta.url),
+);
+
+interface FixtureObject {
+  readonly key: string;
+  readonly size: number;
+  readonly metadata: Record<string, string>;
+  readonly contentType?: string;
+}
+
+/** Logical key → the file in originals/ it must read back as. */
+const LOGICAL: Readonly<Record<string, string>> = {
+  "demo-1.0.1.zip": "demo-1.0.1.zip",
+  "releases/demo/checksums.sha256": "checksums.sha256",
+  "releases/demo/demo-1.0.0.zip": "demo-1.0.0.zip",
+  "releases/demo/demo-1.0.1.zip": "demo-1.0.1.zip",
+  "releases/demo/demo-1.0.2.zip": "demo-1.0.2.zip",
+  "releases/demo/other-9.9.9.zip": "other-9.9.9.zip",
+};
+
+const BUCKET = "pyinterop";
+let loader: DeltaGliderClient;
+let dir: string;
+
+beforeAll(async () => {
+  loader = motoClient();
+  const manifest = JSON.parse(await readFile(join(FIXTURE, "bucket.json"), "utf8")) as {
+    objects: FixtureObject[];
+  };
+  await loader.createBucket({ Bucket: BUCKET });
+  for (const object of manifest.objects) {
+    const body = await readFile(join(FIXTURE, "objects", object.key));
+    expect(body.length).toBe(object.size);
+    await loader.store.putObject(BUCKET, object.key, body, {
+      metadata: object.metadata,
+      ...(object.contentType === undefined ? {} : { contentType: object.contentType }),
+    });
+  }
+  dir = await mkdtemp(join(tmpdir(), "dg-sdk-interop-"));
+});
+afterAll(async () => {
+  loader.destroy();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each<DeltaEngine>(["builtin", "xdelta3"])(
+  "a bucket written by DeltaGlider 6.1.2, read with the %s engine",
+  (engine) => {
+    it("lists the logical view with original sizes", async () => {
+      const client = motoClient({ deltaEngine: engine });
+      const listed: [string, number][] = [];
+      for await (const page of paginateListObjectsV2(client, { Bucket: BUCKET })) {
+        for (const o of page.Contents) listed.push([o.Key, o.Size]);
+      }
+      const expected = await Promise.all(
+        Object.entries(LOGICAL).map(async ([key, file]) => {
+          return [key, (await readFile(join(FIXTURE, "originals", file))).length] as [
+            string,
+            number,
+          ];
+        }),
+      );
+      expect(listed).toEqual(expected);
+      client.destroy();
+    });
+
+    it("reads every logical object back byte-identical to originals/", async () => {
+      const client = motoClient({ deltaEngine: engine });
+      for (const [key, file] of Object.entries(LOGICAL)) {
+        const original = await readFile(join(FIXTURE, "originals", file));
+        const got = await client.getObject({ Bucket: BUCKET, Key: key });
+        expect(got.ContentLength, key).toBe(original.length);
+        expect(sha(await got.Body.transformToByteArray()), key).toBe(sha(original));
+        const verified = await client.verifyObject(`s3://${BUCKET}/${key}`);
+        expect(verified.status, key).toBe("ok");
+        const path = join(dir, engine, key);
+        await client.downloadFile(`s3://${BUCKET}/${key}`, path);
+        expect(sha(await readFile(path)), key).toBe(sha(original));
+      }
+      client.destroy();
+    });
+  },
+);
+
+const TIMESTAMP_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/;
+const TIMESTAMP_NAIVE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
+const SHA = /^[0-9a-f]{64}$/;
+const TOOL = /^deltaglider-ts\/\d+\.\d+\.\d+/;
+
+describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
+  it("writes reference, zero-diff delta, delta and direct objects with the dg-* metadata", async () => {
+    const client = motoClient();
+    const bucket = uniqueBucket("layout");
+    await client.createBucket({ Bucket: bucket });
+    const originals = join(FIXTURE, "originals");
+    const v0 = await readFile(join(originals, "demo-1.0.0.zip"));
+    const v2 = await readFile(join(originals, "demo-1.0.2.zip"));
+    const sums = await readFile(join(originals, "checksums.sha256"));
+    await client.uploadFile(join(originals, "demo-1.0.0.zip"), `s3://${bucket}/releases/demo/`);
+    const second = await client.uploadFile(
+      join(originals, "demo-1.0.2.zip"),
+      `s3://${bucket}/releases/demo/`,
+    );
+    expect(second.storageType).toBe("delta");
+    await client.uploadFile(join(originals, "checksums.sha256"), `s3://${bucket}/releases/demo/`);
+
+    const keys = (await client.store.listObjects(bucket)).objects.map((o) => o.key);
+    expect(keys).toEqual([
+      "releases/demo/checksums.sha256",
+      "releases/demo/demo-1.0.0.zip.delta",
+      "releases/demo/demo-1.0.2.zip.delta",
+      "releases/demo/reference.bin",
+    ]);
+    const head = async (key: string) =>
+      (await client.store.headObject(bucket, key))?.metadata ?? {};
+
+    const reference = await head("releases/demo/reference.bin");
+    expect(Object.keys(reference).sort()).toEqual(
+      ["dg-created-at", "dg-file-sha256", "dg-note", "dg-source-name", "dg-tool"].sort(),
+    );
+    expect(reference).toMatchObject({
+      "dg-note": "reference",
+      "dg-source-name": "demo-1.0.0.zip",
+      "dg-file-sha256": sha(v0),
+    });
+    expect(reference["dg-tool"]).toMatch(TOOL);
+    expect(reference["dg-created-at"]).toMatch(TIMESTAMP_Z);
+
+    const deltaKeys = [
+      "dg-created-at",
+      "dg-delta-cmd",
+      "dg-delta-size",
+      "dg-file-sha256",
+      "dg-file-size",
+      "dg-original-name",
+      "dg-ref-key",
+      "dg-ref-sha256",
+      "dg-tool",
+    ];
+    const zeroDiff = await head("releases/demo/demo-1.0.0.zip.delta");
+    expect(Object.keys(zeroDiff).sort()).toEqual([...deltaKeys, "dg-note"].sort());
+    expect(zeroDiff["dg-note"]).toBe("zero-diff (reference identical)");
+    const delta = await head("releases/demo/demo-1.0.2.zip.delta");
+    expect(Object.keys(delta).sort()).toEqual(deltaKeys);
+    const deltaSize = (await client.store.headObject(bucket, "releases/demo/demo-1.0.2.zip.delta"))
+      ?.size;
+    expect(delta).toMatchObject({
+      "dg-original-name": "demo-1.0.2.zip",
+      "dg-file-sha256": sha(v2),
+      "dg-file-size": String(v2.length),
+      "dg-ref-key": "releases/demo/reference.bin",
+      "dg-ref-sha256": sha(v0),
+      "dg-delta-size": String(deltaSize),
+      "dg-delta-cmd": "xdelta3 -e -9 -s reference.bin demo-1.0.2.zip demo-1.0.2.zip.delta",
+    });
+    expect(delta["dg-tool"]).toMatch(TOOL);
+    expect(delta["dg-created-at"]).toMatch(TIMESTAMP_Z);
+    expect(delta["dg-file-sha256"]).toMatch(SHA);
+
+    const direct = await head("releases/demo/checksums.sha256");
+    expect(Object.keys(direct).sort()).toEqual(
+      [
+        "dg-compression",
+        "dg-created-at",
+        "dg-file-sha256",
+        "dg-file-size",
+        "dg-original-name",
+        "dg-tool",
+      ].sort(),
+    );
+    expect(direct).toMatchObject({
+      "dg-compression": "none",
+      "dg-file-sha256": sha(sums),
+      "dg-file-size": String(sums.length),
+      "dg-original-name": "checksums.sha256",
+    });
+    expect(direct["dg-created-at"]).toMatch(TIMESTAMP_NAIVE);
+
+    // The Python tool decodes with the xdelta3 binary: prove it can read our delta.
+    const save = async (key: string, file: string) => {
+      const { body } = await client.store.getObject(bucket, key);
+      await pipeline(Readable.from(body), createWriteStream(join(dir, file)));
+    };
+    await save("releases/demo/reference.bin", "reference.bin");
+    await save("releases/demo/demo-1.0.2.zip.delta", "x.delta");
+    await run("xdelta3", ["-d", "-f", "-s", "reference.bin", "x.delta", "out"], { cwd: dir });
+    expect(sha(await readFile(join(dir, "out")))).toBe(sha(v2));
+    client.destroy();
+  });
+});
