@@ -1,0 +1,94 @@
+import type { RandomAccessSource } from "@dg/core";
+import { CancelledError } from "@dg/core";
+import { describe, expect, it } from "vitest";
+import {
+  chunked,
+  concat,
+  createRng,
+  hasXdelta3,
+  randomBytes,
+  xdelta3Encode,
+} from "../../test/fixtures-decode/harness.js";
+import { createBufferSource } from "../vcdiff/buffer-source.js";
+import { decodeVcdiff } from "./decode-vcdiff.js";
+
+const xdelta3 = await hasXdelta3();
+const rng = createRng(99);
+const source = randomBytes(rng, 2_000_000);
+const target = concat(
+  source.subarray(1_000_000, 1_100_000),
+  randomBytes(rng, 3000),
+  source.subarray(1_500_000, 1_600_000),
+);
+
+function countingSource(bytes: Uint8Array): RandomAccessSource & { readBytes: number } {
+  const inner = createBufferSource(bytes);
+  const counter = {
+    readBytes: 0,
+    size: inner.size,
+    async read(position: number, length: number) {
+      const out = await inner.read(position, length);
+      counter.readBytes += out.length;
+      return out;
+    },
+    close: () => inner.close(),
+  };
+  return counter;
+}
+
+describe.skipIf(!xdelta3)("streaming and bounded reads", () => {
+  it("reads only the source ranges its COPY instructions use", async () => {
+    const delta = await xdelta3Encode(source, target, ["-9", "-D", "-R"]);
+    const counted = countingSource(source);
+    const parts: Uint8Array[] = [];
+    for await (const part of decodeVcdiff(counted, chunked(delta))) parts.push(part.slice());
+    expect(Buffer.from(concat(...parts)).equals(Buffer.from(target))).toBe(true);
+    expect(counted.readBytes).toBeLessThan(300_000);
+  });
+
+  it("yields windows before the whole delta is read, and stops reading when the consumer stops", async () => {
+    const delta = await xdelta3Encode(source, target, ["-9", "-D", "-R", "-W", "16384"]);
+    let pulled = 0;
+    let returned = false;
+    const stream: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]() {
+        const inner = chunked(delta, 512);
+        return {
+          next: async () => {
+            const next = await inner.next();
+            if (next.done !== true) pulled += next.value.length;
+            return next;
+          },
+          return: async () => {
+            returned = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    let windows = 0;
+    for await (const part of decodeVcdiff(createBufferSource(source), stream)) {
+      expect(part.length).toBeGreaterThan(0);
+      windows++;
+      if (windows === 2) break;
+    }
+    expect(pulled).toBeLessThan(delta.length);
+    expect(returned).toBe(true);
+  });
+
+  it("stops with CancelledError when the signal aborts", async () => {
+    const delta = await xdelta3Encode(source, target, ["-9", "-D", "-R", "-W", "16384"]);
+    const controller = new AbortController();
+    const seen: Uint8Array[] = [];
+    const run = async () => {
+      for await (const part of decodeVcdiff(createBufferSource(source), chunked(delta), {
+        signal: controller.signal,
+      })) {
+        seen.push(part);
+        controller.abort();
+      }
+    };
+    await expect(run()).rejects.toBeInstanceOf(CancelledError);
+    expect(seen.length).toBe(1);
+  });
+});
