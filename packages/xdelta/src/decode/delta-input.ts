@@ -79,10 +79,14 @@ export function createDeltaInput(stream: AsyncIterable<Uint8Array>): DeltaInput 
     },
     async fill(n: number): Promise<boolean> {
       while (end - start < n) {
-        if (bytes.length - start < n) {
-          // Not enough room after `start`: move the unconsumed bytes to the front, growing the
-          // buffer to exactly `n` when needed (callers bound `n`).
-          const target = bytes.length >= n ? bytes : new Uint8Array(n);
+        if (end === bytes.length) {
+          // No room after `end`: move the unconsumed bytes to the front, and grow (doubling, at
+          // most to `n`) only as data arrives, so a truncated delta that declares a large
+          // window never costs a large buffer.
+          const full = start === 0;
+          const target = full
+            ? new Uint8Array(Math.min(n, Math.max(bytes.length * 2, 64 * 1024)))
+            : bytes;
           if (target === bytes) bytes.copyWithin(0, start, end);
           else target.set(bytes.subarray(start, end), 0);
           consumedBefore += start;

@@ -21,6 +21,8 @@ export interface SecondaryDecoder {
 
 /** liblzma's own memory limit for one section decoder (xdelta3 uses a 256 KiB dictionary). */
 const XZ_MEMLIMIT = 64 * 1024 * 1024;
+/** Size of the input and output buffers in WebAssembly memory, per section decoder. */
+const IO_CHUNK = 1024 * 1024;
 
 /**
  * A secondary decoder for the compressor named in the file header.
@@ -94,51 +96,74 @@ async function createXzPieceDecoder(): Promise<XzPieceDecoder> {
   const stream: WasmLzmaStream = new lzma.WasmLzmaStream(module);
   let broken = false;
   let disposed = false;
+  const inPtr = module._malloc(IO_CHUNK);
+  const outPtr = module._malloc(IO_CHUNK);
   try {
+    if (inPtr === 0 || outPtr === 0) throw damaged("no memory for the xz decoder");
     decoderInit(stream, XZ_MEMLIMIT);
   } catch (error) {
     stream.free();
+    module._free(inPtr);
+    module._free(outPtr);
     throw error;
   }
   return {
     next(compressed, size, kind) {
       if (broken) throw damaged(`the ${kind} sections cannot be decoded after an earlier error`);
-      // One spare output byte: a piece that inflates to more than it declares is caught.
-      const inPtr = module._malloc(Math.max(1, compressed.length));
-      const outPtr = module._malloc(size + 1);
-      try {
-        if (inPtr === 0 || outPtr === 0) throw damaged(`no memory to inflate the ${kind} section`);
-        module.HEAPU8.set(compressed, inPtr);
-        stream.setInput(inPtr, compressed.length);
-        stream.setOutput(outPtr, size + 1);
-        // Each call either makes progress or returns an error (liblzma answers LZMA_BUF_ERROR
-        // to a second call without progress), so this loop ends.
-        for (;;) {
-          const status = code(stream, LZMA_RUN);
-          if (status === LZMA_STREAM_END) break;
-          if (status !== LZMA_OK) {
-            if (stream.availIn === 0 && size + 1 - stream.availOut === size) break;
-            broken = true;
-            throw damaged(`the ${kind} section is not valid xz data (liblzma status ${status})`);
+      const fail = (message: string): never => {
+        broken = true;
+        throw damaged(`the ${kind} section ${message}`);
+      };
+      // The result grows as bytes come out, so a piece that only claims a large size costs
+      // nothing; output beyond the claim fails at once.
+      let result = new Uint8Array(Math.min(size, IO_CHUNK));
+      let produced = 0;
+      let consumed = 0;
+      let pendingIn = 0;
+      // Each lzma_code call makes progress or, the second time it cannot, returns
+      // LZMA_BUF_ERROR; input is finite and output is capped, so this loop ends.
+      for (;;) {
+        if (pendingIn === 0 && consumed < compressed.length) {
+          const n = Math.min(IO_CHUNK, compressed.length - consumed);
+          module.HEAPU8.set(compressed.subarray(consumed, consumed + n), inPtr);
+          stream.setInput(inPtr, n);
+          consumed += n;
+        }
+        stream.setOutput(outPtr, IO_CHUNK);
+        const status = code(stream, LZMA_RUN);
+        pendingIn = stream.availIn;
+        const got = IO_CHUNK - stream.availOut;
+        if (got > 0) {
+          if (got > size - produced) fail(`inflates to more than its declared ${size} bytes`);
+          if (produced + got > result.length) {
+            const grown = new Uint8Array(
+              Math.min(size, Math.max(result.length * 2, produced + got)),
+            );
+            grown.set(result.subarray(0, produced));
+            result = grown;
           }
-          if (stream.availOut === 0) break;
+          result.set(module.HEAPU8.subarray(outPtr, outPtr + got), produced);
+          produced += got;
         }
-        const produced = size + 1 - stream.availOut;
-        if (produced !== size || stream.availIn !== 0) {
-          broken = true;
-          throw damaged(`the ${kind} section inflates to ${produced} bytes, not ${size}`);
+        if (status === LZMA_STREAM_END) break;
+        if (status !== LZMA_OK) {
+          // xdelta3 never ends its xz streams: running out of input once all the declared
+          // bytes are out is the normal end of a piece.
+          if (pendingIn === 0 && consumed === compressed.length && produced === size) break;
+          fail(`is not valid xz data (liblzma status ${status})`);
         }
-        return module.HEAPU8.slice(outPtr, outPtr + size);
-      } finally {
-        module._free(inPtr);
-        module._free(outPtr);
       }
+      if (produced !== size) fail(`inflates to ${produced} bytes, not ${size}`);
+      if (pendingIn !== 0 || consumed !== compressed.length) fail("has bytes after its data");
+      return result;
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       end(stream);
       stream.free();
+      module._free(inPtr);
+      module._free(outPtr);
     },
   };
 }
