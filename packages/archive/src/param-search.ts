@@ -1,0 +1,94 @@
+import { createDeflateRaw, deflateRawSync } from "node:zlib";
+import type { RandomAccessSource } from "@dg/core";
+import { throwIfAborted } from "@dg/core";
+import type { DeflateParams } from "./deflate-params.js";
+import { feedTransform, rangeChunks } from "./zlib-pump.js";
+
+/** A byte range of a source. */
+export interface SourceRange {
+  readonly source: RandomAccessSource;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** Streams up to this size (both sides) are compared in memory, in one call. */
+const IN_MEMORY = 64 * 1024;
+/** Input is fed in small pieces so that the first deflate block is compared early. */
+const FEED = 16 * 1024;
+
+async function readAll(range: SourceRange): Promise<Buffer> {
+  const bytes = await range.source.read(range.start, range.length);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).subarray(0).slice();
+}
+
+/**
+ * Whether deflating `inflated` with `params` gives exactly the bytes of `compressed`. The
+ * output is compared as it is produced, and the work stops at the first difference.
+ *
+ * @example
+ * ```ts
+ * const same = await reproducesDeflate(params, inflatedRange, compressedRange);
+ * ```
+ */
+export async function reproducesDeflate(
+  params: DeflateParams,
+  inflated: SourceRange,
+  compressed: SourceRange,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const deflater = createDeflateRaw({ ...params, chunkSize: FEED });
+  let stop = false;
+  const feeding = feedTransform(
+    deflater,
+    rangeChunks(inflated.source, inflated.start, inflated.start + inflated.length, FEED),
+    () => stop,
+  );
+  let at = 0;
+  try {
+    for await (const chunk of deflater) {
+      throwIfAborted(signal);
+      const produced = chunk as Buffer;
+      if (at + produced.length > compressed.length) return false;
+      const expected = await compressed.source.read(compressed.start + at, produced.length);
+      if (produced.compare(expected) !== 0) return false;
+      at += produced.length;
+    }
+    return at === compressed.length;
+  } finally {
+    stop = true;
+    deflater.destroy();
+    await feeding;
+  }
+}
+
+/**
+ * The first of `candidates` that reproduces `compressed` from `inflated`, or undefined.
+ * Small streams are compared in memory; large ones are streamed and each candidate is
+ * abandoned at its first differing output chunk.
+ *
+ * @example
+ * ```ts
+ * const params = await findDeflateParams(inflatedRange, compressedRange, candidateParams());
+ * ```
+ */
+export async function findDeflateParams(
+  inflated: SourceRange,
+  compressed: SourceRange,
+  candidates: readonly DeflateParams[],
+  signal?: AbortSignal,
+): Promise<DeflateParams | undefined> {
+  if (inflated.length <= IN_MEMORY && compressed.length <= IN_MEMORY) {
+    const input = await readAll(inflated);
+    const expected = await readAll(compressed);
+    for (const params of candidates) {
+      throwIfAborted(signal);
+      if (deflateRawSync(input, params).equals(expected)) return params;
+    }
+    return undefined;
+  }
+  for (const params of candidates) {
+    throwIfAborted(signal);
+    if (await reproducesDeflate(params, inflated, compressed, signal)) return params;
+  }
+  return undefined;
+}

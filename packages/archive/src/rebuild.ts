@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import { crc32, createDeflateRaw } from "node:zlib";
+import type { ByteStream } from "@dg/core";
+import { IntegrityError, throwIfAborted } from "@dg/core";
+import { createByteReader } from "./byte-reader.js";
+import type { ByteReader } from "./byte-reader.js";
+import type { ArchiveDeltaHeader } from "./delta-header.js";
+import type { DeflateSegment } from "./segments.js";
+import { feedTransform } from "./zlib-pump.js";
+
+/** The deflate implementation this runtime replays with, as recorded in headers. */
+export function deflateEngineName(): string {
+  return `node-zlib/${process.versions.zlib ?? "unknown"}`;
+}
+
+const OUTPUT_CHUNK = 64 * 1024;
+
+/**
+ * Turn the expanded target (the inner codec's output) back into the original bytes: raw runs
+ * pass through, deflate streams are deflated again with their recorded settings and checked
+ * (inflated length and CRC-32 before, compressed length after), and the whole result is
+ * checked against the recorded SHA-256. Any difference is an `IntegrityError` raised while
+ * iterating; the stream then ends without its last bytes being trusted.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of rebuildTarget(inner.decode(expandedRef, rest), header)) out.write(chunk);
+ * ```
+ */
+export async function* rebuildTarget(
+  expanded: ByteStream,
+  header: ArchiveDeltaHeader,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = createByteReader(expanded);
+  const hash = createHash("sha256");
+  try {
+    for (const segment of header.segments) {
+      throwIfAborted(signal);
+      if (segment.kind === "raw") {
+        let got = 0;
+        for await (const chunk of reader.take(segment.length)) {
+          got += chunk.length;
+          hash.update(chunk);
+          yield chunk;
+        }
+        if (got !== segment.length) throw shortExpansion();
+        continue;
+      }
+      for await (const chunk of redeflate(reader, segment, header.engine, signal)) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    }
+    if (!(await reader.atEnd())) {
+      throw new IntegrityError("archive delta: the expanded target is longer than recorded");
+    }
+    if (hash.digest("hex") !== header.targetSha256) {
+      throw new IntegrityError("archive delta: the rebuilt file's SHA-256 does not match", {
+        hint: "The delta is damaged or was made against a different reference.",
+      });
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+function shortExpansion(): IntegrityError {
+  return new IntegrityError("archive delta: the expanded target ended early", {
+    hint: "The delta is damaged or was made against a different reference.",
+  });
+}
+
+async function* redeflate(
+  reader: ByteReader,
+  segment: DeflateSegment,
+  engine: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const params = segment.params;
+  if (params === undefined) throw new IntegrityError("archive delta: a stream has no settings");
+  let inflatedLength = 0;
+  let inflatedCrc = 0;
+  async function* input(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const chunk of reader.take(segment.inflatedLength)) {
+      inflatedLength += chunk.length;
+      inflatedCrc = crc32(chunk, inflatedCrc);
+      yield chunk.slice();
+    }
+  }
+  const deflater = createDeflateRaw({ ...params, chunkSize: OUTPUT_CHUNK });
+  let stop = false;
+  const feeding = feedTransform(deflater, input(), () => stop);
+  let produced = 0;
+  try {
+    for await (const chunk of deflater) {
+      throwIfAborted(signal);
+      produced += (chunk as Buffer).length;
+      if (produced > segment.compressedLength) throw streamMismatch(engine);
+      yield chunk as Buffer;
+    }
+  } finally {
+    stop = true;
+    deflater.destroy();
+    await feeding;
+  }
+  if (inflatedLength !== segment.inflatedLength) throw shortExpansion();
+  if (inflatedCrc >>> 0 !== segment.crc32) {
+    throw new IntegrityError("archive delta: an inflated stream's CRC-32 does not match", {
+      hint: "The delta is damaged or was made against a different reference.",
+    });
+  }
+  if (produced !== segment.compressedLength) throw streamMismatch(engine);
+}
+
+function streamMismatch(engine: string): IntegrityError {
+  const here = deflateEngineName();
+  return new IntegrityError("archive delta: a deflate stream did not come out byte-exact", {
+    hint:
+      engine === here
+        ? "The delta is damaged."
+        : `It was made with ${engine}; this runtime has ${here}. Decode it with a matching Node.js.`,
+  });
+}
