@@ -1,0 +1,174 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { createRng } from "@dg/testkit";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  createWorkspace,
+  releaseVersions,
+  sha256,
+  uniqueBucket,
+  type Workspace,
+} from "./harness.js";
+
+let ws: Workspace;
+const bucket = uniqueBucket("moto");
+
+beforeAll(async () => {
+  ws = await createWorkspace({ endpoint: inject("s3Endpoint") });
+  const made = await ws.run(["mb", `s3://${bucket}`]);
+  expect(made.code, made.stderr).toBe(0);
+});
+afterAll(async () => {
+  await ws.cleanup();
+});
+
+/** Seeded text, compressible like real sources, changed a little per version. */
+function sourceText(version: number): string {
+  const rng = createRng(99);
+  const words = ["alpha", "beta", "gamma", "delta", "omega", "lambda", "sigma", "kappa"];
+  const lines: string[] = [];
+  for (let i = 0; i < 20_000; i += 1) {
+    const line = Array.from({ length: 8 }, () => rng.pick(words)).join(" ");
+    lines.push(i % 997 === version ? `${line} changed-in-${version}` : line);
+  }
+  return lines.join("\n");
+}
+
+describe("against moto", () => {
+  it("lists the bucket, uploads, lists with original sizes, removes", async () => {
+    const buckets = await ws.run(["ls"]);
+    expect(buckets.stdout).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ${bucket}$`, "m"),
+    );
+    const [v1, v2] = releaseVersions("moto", 200_000, 2);
+    await ws.write("v1.zip", v1 as Uint8Array);
+    await ws.write("v2.zip", v2 as Uint8Array);
+    expect((await ws.run(["cp", "v1.zip", `s3://${bucket}/app/`])).code).toBe(0);
+    const second = await ws.run(["cp", "v2.zip", `s3://${bucket}/app/`]);
+    expect(second.stdout).toContain("(delta: ");
+    const listing = await ws.run(["ls", `s3://${bucket}/app/`]);
+    expect(listing.code).toBe(0);
+    const lines = listing.stdout.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    for (const line of lines)
+      expect(line).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {5}200000 v[12]\.zip$/);
+    const root = await ws.run(["ls", `s3://${bucket}`]);
+    expect(root.stdout).toBe("                           PRE app/\n");
+    const rm = await ws.run(["rm", `s3://${bucket}/app/v1.zip`]);
+    expect(rm.stdout).toBe(`delete: s3://${bucket}/app/v1.zip\n`);
+    const back = await ws.run(["cp", `s3://${bucket}/app/v2.zip`, "back.zip"]);
+    expect(back.code).toBe(0);
+    expect(sha256(await ws.read("back.zip"))).toBe(sha256(v2 as Uint8Array));
+  });
+
+  it("lists past 1,000 keys (no cap), with --summarize", async () => {
+    const client = ws.client();
+    const keys = Array.from({ length: 1010 }, (_, i) => `many/f${String(i).padStart(4, "0")}.txt`);
+    for (let at = 0; at < keys.length; at += 50) {
+      await Promise.all(
+        keys.slice(at, at + 50).map((Key) => client.putObject({ Bucket: bucket, Key, Body: "x" })),
+      );
+    }
+    const result = await ws.run(["ls", `s3://${bucket}/many/`, "--summarize"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines.filter((line) => line.endsWith(".txt"))).toHaveLength(1010);
+    expect(lines.at(-2)).toBe("Total Objects: 1010");
+    expect(lines.at(-1)).toBe("   Total Size: 1010");
+    const recursive = await ws.run(["ls", "-r", `s3://${bucket}/`]);
+    expect(recursive.stdout).toContain(" many/f1009.txt\n");
+  });
+
+  it("never writes outside the destination on a recursive download", async () => {
+    const client = ws.client();
+    const evil = [
+      "dl/x/../../escaped.txt",
+      "dl//etc/passwd-copy",
+      "dl/..\\win.txt",
+      "dl/../up.txt",
+    ];
+    for (const Key of [...evil, "dl/ok.txt"]) {
+      await client.store.putObject(bucket, Key, new TextEncoder().encode(Key), {});
+    }
+    const result = await ws.run(["cp", "-r", `s3://${bucket}/dl/`, "safe/inner"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("download: s3://");
+    expect(result.stderr).toMatch(/download failed: .*Refusing to write/);
+    expect(await readdir(join(ws.cwd, "safe"))).toEqual(["inner"]);
+    expect(await readdir(join(ws.cwd, "safe", "inner"))).toEqual(["ok.txt"]);
+    expect((await readdir(ws.cwd)).sort()).not.toContain("escaped.txt");
+    expect((await readdir(ws.cwd)).sort()).not.toContain("up.txt");
+  });
+
+  it.each(["builtin", "xdelta3"])(
+    "round-trips .tgz and .gz files byte-exact with the %s engine",
+    async (engine) => {
+      const env = { DG_DELTA_ENGINE: engine };
+      const files: [string, Uint8Array][] = [];
+      for (const version of [1, 2, 3]) {
+        const text = sourceText(version);
+        files.push([`gz-${engine}/pkg-${version}.tgz`, gzipSync(text, { level: 9 })]);
+        files.push([`gz-${engine}/data-${version}.gz`, gzipSync(text, { level: 1 })]);
+      }
+      for (const [name, bytes] of files) await ws.write(name, bytes);
+      const up = await ws.run(["cp", "-r", `gz-${engine}`, `s3://${bucket}/gz-${engine}/`], {
+        env,
+      });
+      expect(up.code, up.stderr).toBe(0);
+      const down = await ws.run(["cp", "-r", `s3://${bucket}/gz-${engine}/`, `gz-back-${engine}`], {
+        env,
+      });
+      expect(down.code, down.stderr).toBe(0);
+      for (const [name, bytes] of files) {
+        const back = await ws.read(name.replace(`gz-${engine}/`, `gz-back-${engine}/`));
+        expect(sha256(back), name).toBe(sha256(bytes));
+      }
+    },
+  );
+
+  it("two concurrent cp into a new folder leave one reference and both files intact", async () => {
+    const [a, b] = releaseVersions("race", 250_000, 2);
+    await ws.write("race/a.zip", a as Uint8Array);
+    await ws.write("race/b.zip", b as Uint8Array);
+    const [first, second] = await Promise.all([
+      ws.run(["cp", "race/a.zip", `s3://${bucket}/race/`]),
+      ws.run(["cp", "race/b.zip", `s3://${bucket}/race/`]),
+    ]);
+    expect(first?.code, first?.stderr).toBe(0);
+    expect(second?.code, second?.stderr).toBe(0);
+    const raw = await ws.client().store.listObjects(bucket, { prefix: "race/" });
+    expect(raw.objects.filter((o) => o.key.endsWith("reference.bin")).map((o) => o.key)).toEqual([
+      "race/reference.bin",
+    ]);
+    for (const [name, bytes] of [
+      ["a.zip", a],
+      ["b.zip", b],
+    ] as const) {
+      const back = await ws.run(["cp", `s3://${bucket}/race/${name}`, `race-back/${name}`]);
+      expect(back.code, back.stderr).toBe(0);
+      expect(sha256(await ws.read(`race-back/${name}`))).toBe(sha256(bytes as Uint8Array));
+    }
+  });
+
+  it("rm -r removes a folder and its reference; rb refuses a full bucket, --force empties it", async () => {
+    const dry = await ws.run(["rm", "-r", `s3://${bucket}/race/`, "--dryrun"]);
+    expect(dry.stdout.trim().split("\n").sort()).toEqual([
+      `(dryrun) delete: s3://${bucket}/race/a.zip`,
+      `(dryrun) delete: s3://${bucket}/race/b.zip`,
+    ]);
+    const removed = await ws.run(["rm", "-r", `s3://${bucket}/race/`]);
+    expect(removed.code).toBe(0);
+    const raw = await ws.client().store.listObjects(bucket, { prefix: "race/" });
+    expect(raw.objects).toEqual([]);
+    const other = uniqueBucket("rb");
+    await ws.run(["mb", `s3://${other}`]);
+    await ws.write("rb.txt", "x");
+    await ws.run(["cp", "rb.txt", `s3://${other}/`]);
+    const refused = await ws.run(["rb", `s3://${other}`]);
+    expect(refused.code).toBe(1);
+    const forced = await ws.run(["rb", `s3://${other}`, "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(`remove_bucket: ${other}`);
+  });
+});
