@@ -9,6 +9,7 @@ import {
   randomBytes,
   xdelta3Encode,
 } from "../../test/fixtures-decode/harness.js";
+import { writeTestDelta } from "../../test/fixtures-decode/vcdiff-writer.js";
 import { createBufferSource } from "../vcdiff/buffer-source.js";
 import { decodeVcdiff } from "./decode-vcdiff.js";
 
@@ -90,5 +91,45 @@ describe.skipIf(!xdelta3)("streaming and bounded reads", () => {
     };
     await expect(run()).rejects.toBeInstanceOf(CancelledError);
     expect(seen.length).toBe(1);
+  });
+});
+
+describe("errors of the stream and the source", () => {
+  const delta = writeTestDelta([
+    {
+      segment: { from: "source", position: 0, length: 4 },
+      instructions: [{ type: "copy", address: 0, size: 4 }],
+    },
+  ]);
+
+  it("passes an error of the delta stream through unchanged", async () => {
+    const failure = new Error("connection reset");
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield delta.subarray(0, 5);
+      throw failure;
+    }
+    const run = async () => {
+      for await (const _ of decodeVcdiff(createBufferSource(source), failing())) {
+        // nothing
+      }
+    };
+    await expect(run()).rejects.toBe(failure);
+  });
+
+  it("passes an error of the source through unchanged", async () => {
+    const failure = new Error("disk on fire");
+    const broken: RandomAccessSource = {
+      size: source.length,
+      read: async () => {
+        throw failure;
+      },
+      close: async () => undefined,
+    };
+    const run = async () => {
+      for await (const _ of decodeVcdiff(broken, chunked(delta))) {
+        // nothing
+      }
+    };
+    await expect(run()).rejects.toBe(failure);
   });
 });

@@ -1,7 +1,7 @@
 import type { RandomAccessSource } from "@dg/core";
 import { createDeltaInput } from "./delta-input.js";
 import { decodeWindows } from "./decode-windows.js";
-import { toDecodeError } from "./errors.js";
+import { foreign, toDecodeError } from "./errors.js";
 import {
   decodeWithRecovery,
   externalCompressionError,
@@ -38,7 +38,7 @@ export async function* decodeVcdiff(
   const input = createDeltaInput(delta);
   try {
     const header = await parseFileHeader(input);
-    options.onHeader?.(header);
+    await foreign(() => options.onHeader?.(header));
     if (externalCompressionOf(header) === undefined) {
       yield* decodeWindows(source, input, header, options);
     } else if (options.recoverExternalCompression === true) {

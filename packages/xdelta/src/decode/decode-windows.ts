@@ -13,7 +13,7 @@ import {
 } from "../vcdiff/header.js";
 import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
 import type { DeltaInput } from "./delta-input.js";
-import { damaged } from "./errors.js";
+import { damaged, foreign } from "./errors.js";
 import type { VcdiffHeader } from "./file-header.js";
 import type { WindowCode } from "./instructions.js";
 import { runInstructions } from "./instructions.js";
@@ -187,7 +187,7 @@ async function readSourceRanges(
     // the source reuse it on the next read, and there is none before this window is built.
     const position = segmentPosition + ranges.starts[0]!;
     const length = ranges.ends[0]! - ranges.starts[0]!;
-    const bytes = await source.read(position, length);
+    const bytes = await foreign(() => source.read(position, length));
     if (bytes.length < length) throw damaged(`the source ends before byte ${position + length}`);
     ranges.bytes = bytes.length === length ? bytes : bytes.subarray(0, length);
     return;
@@ -200,7 +200,7 @@ async function readSourceRanges(
     while (position < end) {
       throwIfAborted(signal);
       const length = Math.min(READ_PIECE, end - position);
-      const piece = await source.read(position, length);
+      const piece = await foreign(() => source.read(position, length));
       if (piece.length === 0) throw damaged(`the source ends at ${position}, before its size`);
       const n = Math.min(piece.length, length);
       ranges.bytes.set(n === piece.length ? piece : piece.subarray(0, n), offset);

@@ -1,5 +1,5 @@
 import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
-import { damaged } from "./errors.js";
+import { damaged, foreign } from "./errors.js";
 
 /**
  * Pull-based buffered reader over the delta stream. `bytes[start, end)` are the buffered,
@@ -51,7 +51,7 @@ export function createDeltaInput(stream: AsyncIterable<Uint8Array>): DeltaInput 
   const pull = async (): Promise<boolean> => {
     while (pending === undefined || pending.length === 0) {
       if (ended) return false;
-      const next = await iterator.next();
+      const next = await foreign(() => iterator.next());
       if (next.done === true) {
         ended = true;
         return false;
@@ -130,7 +130,7 @@ export function createDeltaInput(stream: AsyncIterable<Uint8Array>): DeltaInput 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      if (!ended) await iterator.return?.();
+      if (!ended) await foreign(async () => iterator.return?.());
     },
   };
   return input;

@@ -20,13 +20,34 @@ export function unsupported(message: string, hint?: string): UnsupportedError {
 export const NATIVE_ENGINE_HINT =
   "Decode it with the native engine: install xdelta3 and set DG_DELTA_ENGINE=xdelta3.";
 
+const foreignErrors = new WeakSet<object>();
+
 /**
- * Map anything thrown while decoding to the error family: `DgError`s pass through, an abort
- * becomes `CancelledError`, and runtime errors (RangeError from a hostile size, a TypeError)
- * become `IntegrityError`, since valid input never causes them.
+ * Run `fn`, an operation of someone else (the delta stream, the source, a callback), and mark
+ * what it throws so that `toDecodeError` passes it through unchanged instead of calling it
+ * damage: a network error while reading the delta is not a damaged delta.
+ */
+export async function foreign<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const marked = typeof error === "object" && error !== null ? error : new Error(String(error));
+    foreignErrors.add(marked);
+    throw marked;
+  }
+}
+
+/**
+ * Map anything thrown while decoding to the error family: `DgError`s and errors of the
+ * stream, the source or a callback (see `foreign`) pass through, an abort becomes
+ * `CancelledError`, and runtime errors of the decoder itself (a RangeError from a hostile
+ * size) become `IntegrityError`, since valid input never causes them.
  */
 export function toDecodeError(error: unknown, signal?: AbortSignal): Error {
   if (isDgError(error)) return error;
+  if (typeof error === "object" && error !== null && foreignErrors.has(error)) {
+    return error as Error;
+  }
   if (signal?.aborted) return new CancelledError("Decoding cancelled", { cause: signal.reason });
   return damaged(error instanceof Error ? error.message : String(error), error);
 }

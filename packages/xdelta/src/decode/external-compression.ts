@@ -2,13 +2,14 @@ import { tmpdir } from "node:os";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip, createGzip } from "node:zlib";
 import type { RandomAccessSource } from "@dg/core";
-import { UnsupportedError } from "@dg/core";
+import { IntegrityError, UnsupportedError } from "@dg/core";
 import type { ExternalCompression } from "./app-header.js";
 import type { DeltaInput } from "./delta-input.js";
 import { decodeWindows } from "./decode-windows.js";
 import type { VcdiffHeader } from "./file-header.js";
 import type { DecodeVcdiffOptions } from "./options.js";
 import { DEFAULT_MAX_IN_MEMORY_SOURCE } from "./options.js";
+import { foreign, toDecodeError } from "./errors.js";
 import { collectToScratchSource } from "./scratch-source.js";
 import { loadLiblzma } from "./secondary.js";
 
@@ -79,7 +80,16 @@ export async function* decodeWithRecovery(
           decompress(ext.source, readSequentially(source)),
           options.maxInMemorySource ?? DEFAULT_MAX_IN_MEMORY_SOURCE,
           options.tempDir ?? tmpdir(),
-        );
+        ).catch((error: unknown) => {
+          const mapped = toDecodeError(error);
+          if (mapped !== error && mapped instanceof IntegrityError) {
+            throw new IntegrityError(`The source is not valid ${ext.source} data`, {
+              cause: error,
+              hint: "The delta was made against the decompressed source: check the source.",
+            });
+          }
+          throw mapped;
+        });
   try {
     const windows = decodeWindows(scratch ?? source, input, header, options);
     if (ext.target === undefined) {
@@ -109,7 +119,9 @@ export async function* decodeWithRecovery(
 async function* readSequentially(source: RandomAccessSource): AsyncGenerator<Uint8Array> {
   const piece = 1024 * 1024;
   for (let position = 0; position < source.size; position += piece) {
-    const bytes = await source.read(position, Math.min(piece, source.size - position));
+    const bytes = await foreign(() =>
+      source.read(position, Math.min(piece, source.size - position)),
+    );
     if (bytes.length === 0) break;
     yield bytes.slice();
   }
