@@ -11,7 +11,6 @@ import {
   VCD_SOURCE,
   VCD_TARGET,
 } from "../vcdiff/header.js";
-import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
 import type { DeltaInput } from "./delta-input.js";
 import { damaged, foreign } from "./errors.js";
 import type { VcdiffHeader } from "./file-header.js";
@@ -22,6 +21,7 @@ import { DEFAULT_MAX_TARGET_HISTORY, DEFAULT_MAX_WINDOW_SIZE } from "./options.j
 import { createSecondaryDecoder } from "./secondary.js";
 import type { SegmentRanges } from "./segment.js";
 import { createRangeCollector } from "./segment.js";
+import { parseWindowBody } from "./window-body.js";
 
 /** Source reads are split into pieces of at most this size (one window is at most 16 MiB in xdelta3). */
 const READ_PIECE = 16 * 1024 * 1024;
@@ -52,7 +52,6 @@ export async function* decodeWindows(
   const maxDeltaLength = 2 * maxWindow + 64 * 1024;
   const table = DEFAULT_CODE_TABLE;
   const cache = createAddressCache();
-  const varint = { value: 0, offset: 0 };
   const history: HistoryEntry[] = [];
   let historyBytes = 0;
   let targetOffset = 0;
@@ -90,42 +89,12 @@ export async function* decodeWindows(
       if (!(await input.fill(deltaLength))) throw damaged(`truncated in ${where}`);
       const body = input.take(deltaLength);
 
-      // The rest of the window header, from the body held in memory.
-      let p = 0;
-      const next = (what: string): number => {
-        if (readVarint(body, p, body.length, varint) === VARINT_INCOMPLETE) {
-          throw damaged(`truncated ${what} in ${where}`);
-        }
-        p = varint.offset;
-        return varint.value;
-      };
-      const targetLength = next("target window length");
-      if (targetLength > maxWindow) {
-        throw damaged(
-          `${where} declares a target window of ${targetLength} bytes, over the limit of ${maxWindow} (maxWindowSize)`,
-        );
+      const window = parseWindowBody(body, (indicator & VCD_ADLER32) !== 0, maxWindow, where);
+      const { targetLength, deltaIndicator, checksum } = window;
+      if (expectedSize !== undefined && targetLength > expectedSize - targetOffset) {
+        throw damaged(`the delta decodes to more than the expected ${expectedSize} bytes`);
       }
-      if (p >= body.length) throw damaged(`truncated ${where}`);
-      const deltaIndicator = body[p++]!;
-      if ((deltaIndicator & ~(VCD_DATACOMP | VCD_INSTCOMP | VCD_ADDRCOMP)) !== 0) {
-        throw damaged(`unknown delta indicator bits in ${where}`);
-      }
-      const dataLength = next("data section length");
-      const instLength = next("instruction section length");
-      const addrLength = next("address section length");
-      let checksum: number | undefined;
-      if ((indicator & VCD_ADLER32) !== 0) {
-        if (body.length - p < 4) throw damaged(`truncated checksum in ${where}`);
-        checksum =
-          ((body[p]! << 24) | (body[p + 1]! << 16) | (body[p + 2]! << 8) | body[p + 3]!) >>> 0;
-        p += 4;
-      }
-      if (dataLength + instLength + addrLength !== body.length - p) {
-        throw damaged(`the section lengths of ${where} do not add up to its delta length`);
-      }
-      let data = body.subarray(p, p + dataLength);
-      let inst = body.subarray(p + dataLength, p + dataLength + instLength);
-      let addr = body.subarray(p + dataLength + instLength);
+      let { data, inst, addr } = window;
       const sectionLimit = 2 * targetLength + 64 * 1024;
       if ((deltaIndicator & VCD_DATACOMP) !== 0) {
         data = await secondary.decompress("data", data, sectionLimit);
