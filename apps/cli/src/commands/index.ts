@@ -4,12 +4,14 @@ import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
 import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
+import { syncCommand } from "./sync.js";
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const commands: readonly CliCommand[] = [
   cpCommand,
   lsCommand,
   rmCommand,
+  syncCommand,
   mbCommand,
   rbCommand,
 ];
