@@ -1,45 +1,265 @@
+import { readdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
+import { collectBytes, IntegrityError, isDgError } from "@dg/core";
+import { createBufferSource } from "@dg/core/memory";
+import { createRng } from "@dg/testkit";
 import { createNativeXdeltaCodec } from "@dg/xdelta";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstRelease, nextRelease } from "../test/corpus.js";
-import { decodeWith, encodeWith, same } from "../test/helpers.js";
+import { gnuGzip, hasBinary } from "../test/gnu.js";
+import { chunked, decodeWith, encodeWith, same } from "../test/helpers.js";
 import { writeTar } from "../test/tar-writer.js";
+import type { ZipEntryInput } from "../test/zip-writer.js";
 import { writeZip } from "../test/zip-writer.js";
 import { createArchiveCodec } from "./archive-codec.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
 
 const inner = createNativeXdeltaCodec();
+let tempDir = "";
 
-function codecWithReports() {
+beforeAll(async () => {
+  tempDir = await mkdtemp(join(tmpdir(), "dg-archive-test-"));
+});
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+function codecWithReports(innerCodec: DeltaCodec = inner) {
   const reports: ArchiveEncodeReport[] = [];
-  const codec = createArchiveCodec({ inner, onEncodeReport: (r) => reports.push(r) });
+  const codec = createArchiveCodec({
+    inner: innerCodec,
+    tempDir,
+    onEncodeReport: (r) => reports.push(r),
+  });
   return { codec, reports };
 }
 
-describe("createArchiveCodec", () => {
-  const v1 = firstRelease(11);
-  const v2 = nextRelease(v1, 12);
+const v1 = firstRelease(11);
+const v2 = nextRelease(v1, 12);
 
-  it("makes a much smaller, marked delta for zlib-made zips and rebuilds them exactly", async () => {
-    const ref = writeZip(v1);
-    const target = writeZip(v2);
+/** Encode with both codecs, check the choice, the size win and the exact round trip. */
+async function expectArchiveWin(ref: Uint8Array, target: Uint8Array): Promise<Uint8Array> {
+  const { codec, reports } = codecWithReports();
+  const { delta, formats } = await encodeWith(codec, ref, target);
+  expect(formats).toEqual(["dg-archive/1"]);
+  expect(reports[0]?.chosen).toBe("archive");
+  expect(reports[0]?.keptCompressed).toBe(0);
+  const { delta: raw } = await encodeWith(inner, ref, target);
+  expect(reports[0]?.rawDeltaSize).toBe(raw.length);
+  expect(delta.length).toBeLessThan(raw.length / 2);
+  expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+  return delta;
+}
+
+/** Encode, expect the plain inner delta byte for byte, and a round trip through both codecs. */
+async function expectRawFallback(
+  ref: Uint8Array,
+  target: Uint8Array,
+): Promise<ArchiveEncodeReport> {
+  const { codec, reports } = codecWithReports();
+  const { delta, formats } = await encodeWith(codec, ref, target);
+  expect(formats).toEqual([]);
+  const { delta: raw } = await encodeWith(inner, ref, target);
+  expect(same(delta, raw)).toBe(true);
+  expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+  expect(same(await decodeWith(inner, ref, delta), target)).toBe(true);
+  return reports[0] as ArchiveEncodeReport;
+}
+
+describe("archive-aware deltas", () => {
+  it("zip written by zlib (deflate level 6 per entry)", async () => {
+    await expectArchiveWin(writeZip(v1), writeZip(v2));
+  });
+
+  it("jar: the same container, with META-INF/MANIFEST.MF first", async () => {
+    const jar = (files: readonly ZipEntryInput[], version: string): Uint8Array =>
+      writeZip([
+        { name: "META-INF/", data: new Uint8Array(0), method: "store" },
+        {
+          name: "META-INF/MANIFEST.MF",
+          data: Buffer.from(`Manifest-Version: 1.0\r\nImplementation-Version: ${version}\r\n\r\n`),
+        },
+        ...files.map((f) => ({ ...f, name: f.name.replace(/^package\//, "com/example/") })),
+      ]);
+    await expectArchiveWin(jar(v1, "1.0.0"), jar(v2, "1.0.1"));
+  });
+
+  it("npm-style tgz (tar, then gzip level 9)", async () => {
+    await expectArchiveWin(
+      gzipSync(writeTar(v1), { level: 9 }),
+      gzipSync(writeTar(v2), { level: 9 }),
+    );
+  });
+
+  it("multi-member gzip, with trailing zero padding", async () => {
+    const members = (files: readonly { data: Uint8Array }[]): Uint8Array =>
+      Buffer.concat([
+        ...files.slice(0, 20).map((f, i) => gzipSync(f.data, { level: 1 + (i % 9) })),
+        new Uint8Array(512),
+      ]);
     const { codec, reports } = codecWithReports();
+    const ref = members(v1);
+    const target = members(v2);
     const { delta, formats } = await encodeWith(codec, ref, target);
     expect(formats).toEqual(["dg-archive/1"]);
-    expect(reports[0]?.chosen).toBe("archive");
-    const { delta: raw } = await encodeWith(inner, ref, target);
-    expect(delta.length).toBeLessThan(raw.length / 2);
+    expect(reports[0]?.streams).toBe(20);
     expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
   });
 
-  it("does the same for npm-style tgz (tar, gzip level 9)", async () => {
-    const ref = gzipSync(writeTar(v1), { level: 9 });
+  it("zip with stored entries, data descriptors (bit 3) and zip64 records", async () => {
+    const variant = (files: readonly ZipEntryInput[]): Uint8Array =>
+      writeZip(
+        files.map((f, i) => ({
+          ...f,
+          ...(i % 5 === 0 ? { method: "store" as const } : {}),
+          dataDescriptor: i % 2 === 0,
+          level: 1 + (i % 9),
+        })),
+        { zip64: true, comment: "built by a test" },
+      );
+    await expectArchiveWin(variant(v1), variant(v2));
+  });
+
+  it("a tgz against a plain tar reference", async () => {
+    const ref = writeTar(v1);
     const target = gzipSync(writeTar(v2), { level: 9 });
     const { codec } = codecWithReports();
     const { delta, formats } = await encodeWith(codec, ref, target);
     expect(formats).toEqual(["dg-archive/1"]);
-    const { delta: raw } = await encodeWith(inner, ref, target);
-    expect(delta.length).toBeLessThan(raw.length / 2);
+    expect(delta.length).toBeLessThan(target.length / 4);
     expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+  });
+
+  it.skipIf(!hasBinary("gzip"))(
+    "GNU gzip -9: not reproducible by zlib, so the raw delta is kept, byte-exact",
+    async () => {
+      const report = await expectRawFallback(gnuGzip(writeTar(v1)), gnuGzip(writeTar(v2)));
+      expect(report.chosen).toBe("raw");
+      expect(report.reason).toBe("no-reproducible-streams");
+      expect(report.keptCompressed).toBe(1);
+    },
+  );
+
+  it("files that are no archive go straight to the inner codec", async () => {
+    const report = await expectRawFallback(writeTar(v1), writeTar(v2));
+    expect(report).toBeUndefined();
+  });
+
+  it("decodes plain inner deltas", async () => {
+    const ref = writeZip(v1);
+    const target = writeZip(v2);
+    const { delta } = await encodeWith(inner, ref, target);
+    const { codec } = codecWithReports();
+    expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+  });
+
+  it("keeps the raw delta when the archive delta does not decode to the target", async () => {
+    // An inner codec whose decoder flips one byte of what it rebuilds: the encoder's own
+    // check must catch it and fall back.
+    const flaky: DeltaCodec = {
+      name: "flaky",
+      encode: (s, t, o) => inner.encode(s, t, o),
+      async *decode(s, d, o) {
+        let first = true;
+        for await (const chunk of inner.decode(s, d, o)) {
+          const copy = chunk.slice();
+          if (first && copy.length > 100 && s.size !== ref.length) copy[100] = (copy[100] ?? 0) ^ 1;
+          first = false;
+          yield copy;
+        }
+      },
+    };
+    const ref = writeZip(v1);
+    const target = writeZip(v2);
+    const { codec, reports } = codecWithReports(flaky);
+    const { delta, formats } = await encodeWith(codec, ref, target);
+    expect(formats).toEqual([]);
+    expect(reports[0]?.reason).toBe("verification-failed");
+    expect(same(await decodeWith(inner, ref, delta), target)).toBe(true);
+  });
+
+  it("removes its temporary files", async () => {
+    const ref = gzipSync(writeTar(v1), { level: 9 });
+    const target = gzipSync(writeTar(v2), { level: 9 });
+    const { codec } = codecWithReports();
+    const { delta } = await encodeWith(codec, ref, target);
+    await decodeWith(codec, ref, delta);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+});
+
+describe("damaged archive deltas", () => {
+  const ref = writeZip(v1);
+  const target = writeZip(v2);
+  let delta: Uint8Array = new Uint8Array(0);
+
+  beforeAll(async () => {
+    delta = (await encodeWith(createArchiveCodec({ inner, tempDir }), ref, target)).delta;
+  });
+
+  async function decodeError(bytes: Uint8Array, source = ref): Promise<unknown> {
+    const codec = createArchiveCodec({ inner, tempDir });
+    try {
+      const out = await collectBytes(
+        codec.decode(createBufferSource(source), chunked(bytes, 4096)),
+      );
+      return same(out, target) ? "exact" : "WRONG BYTES";
+    } catch (error) {
+      return error;
+    }
+  }
+
+  it("a flipped bit anywhere gives a typed error, never wrong bytes", async () => {
+    const rng = createRng(5);
+    const positions = [8, 9, 10, 13, 20, 40, delta.length - 1];
+    for (let i = 0; i < 25; i++) positions.push(rng.int(0, delta.length - 1));
+    for (const at of positions) {
+      const damaged = delta.slice();
+      damaged[at] = (damaged[at] ?? 0) ^ (1 << rng.int(0, 7));
+      const error = await decodeError(damaged);
+      expect(error === "exact" || isDgError(error), `flip at ${at}: ${String(error)}`).toBe(true);
+      expect(error).not.toBe("WRONG BYTES");
+    }
+  });
+
+  it("a truncated delta is an IntegrityError", async () => {
+    for (const length of [9, 14, 30, Math.floor(delta.length / 2), delta.length - 1]) {
+      const error = await decodeError(delta.subarray(0, length));
+      expect(isDgError(error), `cut at ${length}: ${String(error)}`).toBe(true);
+    }
+  });
+
+  it("the header's own checksum catches damage to the recipe", async () => {
+    const damaged = delta.slice();
+    damaged[20] = (damaged[20] ?? 0) ^ 0x40;
+    expect(await decodeError(damaged)).toBeInstanceOf(IntegrityError);
+  });
+
+  it("a different reference is an IntegrityError", async () => {
+    const other = writeZip(nextRelease(v1, 99));
+    expect(await decodeError(delta, other)).toBeInstanceOf(IntegrityError);
+  });
+
+  it("a wrong byte in the rebuilt expanded target is an IntegrityError", async () => {
+    const corrupting: DeltaCodec = {
+      name: "corrupting",
+      encode: (s, t, o) => inner.encode(s, t, o),
+      async *decode(s: RandomAccessSource, d: ByteStream, o) {
+        let at = 0;
+        for await (const chunk of inner.decode(s, d, o)) {
+          const copy = chunk.slice();
+          if (at <= 5000 && at + copy.length > 5000) copy[5000 - at] = (copy[5000 - at] ?? 0) ^ 4;
+          at += copy.length;
+          yield copy;
+        }
+      },
+    };
+    const codec = createArchiveCodec({ inner: corrupting, tempDir });
+    await expect(
+      collectBytes(codec.decode(createBufferSource(ref), chunked(delta))),
+    ).rejects.toBeInstanceOf(IntegrityError);
   });
 });
