@@ -1,5 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
-import { CancelledError } from "@dg/core";
+import { CancelledError, InvalidArgumentError } from "@dg/core";
 import { describe, expect, it } from "vitest";
 import {
   chunked,
@@ -131,5 +131,28 @@ describe("errors of the stream and the source", () => {
       }
     };
     await expect(run()).rejects.toBe(failure);
+  });
+});
+
+describe("delta inputs", () => {
+  const delta = writeTestDelta([{ instructions: [{ type: "run", byte: 65, size: 3 }] }]);
+  const decodeFrom = async (input: Parameters<typeof decodeVcdiff>[1]) => {
+    const parts: Uint8Array[] = [];
+    for await (const part of decodeVcdiff(createBufferSource(new Uint8Array(0)), input)) {
+      parts.push(part);
+    }
+    return new TextDecoder().decode(concat(...parts));
+  };
+
+  it("accepts one buffer, an array of chunks, or a stream", async () => {
+    expect(await decodeFrom(delta)).toBe("AAA");
+    expect(await decodeFrom([delta.subarray(0, 3), delta.subarray(3)])).toBe("AAA");
+    expect(await decodeFrom(chunked(delta, 1))).toBe("AAA");
+  });
+
+  it("refuses something else with InvalidArgumentError", async () => {
+    await expect(decodeFrom(42 as unknown as Uint8Array)).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
   });
 });

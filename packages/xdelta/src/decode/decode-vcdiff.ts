@@ -1,4 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
+import type { DeltaSource } from "./delta-input.js";
 import { createDeltaInput } from "./delta-input.js";
 import { decodeWindows } from "./decode-windows.js";
 import { foreign, toDecodeError } from "./errors.js";
@@ -13,7 +14,8 @@ import type { DecodeVcdiffOptions } from "./options.js";
 /**
  * Decode a VCDIFF delta (RFC 3284, with xdelta3's extensions: application header, Adler-32
  * window checksums, LZMA secondary compression) against `source`, yielding the target one
- * window at a time. The delta is read once, in order; the source is read by position, only
+ * window at a time. The delta (a byte stream such as a Node `Readable`, an iterable of
+ * chunks, or one buffer) is read once, in order; the source is read by position, only
  * where COPY instructions need it. Memory is bounded by `maxWindowSize`, not by the file.
  *
  * Errors, raised while iterating: `IntegrityError` for a damaged or truncated delta, a
@@ -32,7 +34,7 @@ import type { DecodeVcdiffOptions } from "./options.js";
  */
 export async function* decodeVcdiff(
   source: RandomAccessSource,
-  delta: AsyncIterable<Uint8Array>,
+  delta: DeltaSource,
   options: DecodeVcdiffOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const input = createDeltaInput(delta);

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "@dg/core";
 import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
 import { damaged, foreign } from "./errors.js";
 
@@ -28,6 +29,33 @@ export interface DeltaInput {
   close(): Promise<void>;
 }
 
+/** What the decoder reads a delta from: a byte stream, chunks in memory, or one buffer. */
+export type DeltaSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
+
+function toAsyncIterator(stream: DeltaSource): AsyncIterator<Uint8Array> {
+  if (stream instanceof Uint8Array) {
+    let done = false;
+    return {
+      next: async () => {
+        if (done) return { done: true, value: undefined };
+        done = true;
+        return { done: false, value: stream };
+      },
+    };
+  }
+  if (typeof (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
+    return (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  }
+  if (typeof (stream as Iterable<Uint8Array>)[Symbol.iterator] === "function") {
+    const sync = (stream as Iterable<Uint8Array>)[Symbol.iterator]();
+    return {
+      next: async () => sync.next(),
+      return: async () => sync.return?.() ?? { done: true, value: undefined },
+    };
+  }
+  throw new InvalidArgumentError("The delta must be a byte stream, an iterable of chunks or bytes");
+}
+
 /**
  * Wrap a byte stream for the decoder.
  *
@@ -37,8 +65,8 @@ export interface DeltaInput {
  * if (await input.fill(4)) console.log(input.take(4));
  * ```
  */
-export function createDeltaInput(stream: AsyncIterable<Uint8Array>): DeltaInput {
-  const iterator = stream[Symbol.asyncIterator]();
+export function createDeltaInput(stream: DeltaSource): DeltaInput {
+  const iterator = toAsyncIterator(stream);
   let bytes = new Uint8Array(64 * 1024);
   let start = 0;
   let end = 0;

@@ -9,7 +9,7 @@ import {
 } from "../vcdiff/header.js";
 import type { Xdelta3AppHeader } from "./app-header.js";
 import { parseXdelta3AppHeader } from "./app-header.js";
-import type { DeltaInput } from "./delta-input.js";
+import type { DeltaInput, DeltaSource } from "./delta-input.js";
 import { createDeltaInput } from "./delta-input.js";
 import { damaged, NATIVE_ENGINE_HINT, toDecodeError, unsupported } from "./errors.js";
 
@@ -99,10 +99,8 @@ export async function parseFileHeader(input: DeltaInput): Promise<VcdiffHeader> 
  * header.xdelta3?.targetCompression; // "gzip" when xdelta3 recompresses the output
  * ```
  */
-export async function readVcdiffHeader(
-  delta: AsyncIterable<Uint8Array> | Uint8Array,
-): Promise<VcdiffHeader> {
-  const input = createDeltaInput(delta instanceof Uint8Array ? once(delta) : delta);
+export async function readVcdiffHeader(delta: DeltaSource): Promise<VcdiffHeader> {
+  const input = createDeltaInput(delta);
   try {
     return await parseFileHeader(input);
   } catch (error) {
@@ -110,8 +108,4 @@ export async function readVcdiffHeader(
   } finally {
     await input.close();
   }
-}
-
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
 }

@@ -1,6 +1,7 @@
 export type { ExternalCompression, Xdelta3AppHeader } from "./app-header.js";
 export { parseXdelta3AppHeader } from "./app-header.js";
 export { decodeVcdiff } from "./decode-vcdiff.js";
+export type { DeltaSource } from "./delta-input.js";
 export type { SecondaryCompressor, VcdiffHeader } from "./file-header.js";
 export { readVcdiffHeader } from "./file-header.js";
 export type { DecodeVcdiffOptions, DecodeWarning } from "./options.js";
