@@ -21,8 +21,8 @@ export interface EncodeVcdiffOptions {
   readonly maxIndexBits?: number;
   /** Length of the source fingerprint block (default 16). */
   readonly hashLength?: number;
-  /** Smallest source sampling step (default 2; it grows with the source size). */
-  readonly minStep?: number;
+  /** Smallest mean distance between indexed source anchors (default 4; grows with the source). */
+  readonly minSpacing?: number;
   /** Overrides of the match search tuning. */
   readonly matcher?: Partial<MatcherParams>;
 }
@@ -35,6 +35,7 @@ const DEFAULT_MATCHER: MatcherParams = {
   minMatch: 4,
   selfChain: 16,
   selfHashBits: 20,
+  selfChainBits: 18,
   longEnough: 256,
   lazyBelow: 32,
   minGain: 2,
@@ -71,7 +72,7 @@ export async function* encodeVcdiff(
   });
   const indexParams = sourceIndexParams(source.size, {
     hashLength: options.hashLength ?? 16,
-    minStep: options.minStep ?? 2,
+    minSpacing: options.minSpacing ?? 4,
     maxTableBits: options.maxIndexBits ?? 25,
   });
   const index = await buildSourceIndex(source, indexParams, cache, signal);

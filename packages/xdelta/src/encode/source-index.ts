@@ -4,39 +4,56 @@ import type { SourceBlockCache } from "./block-cache.js";
 import { HASH_BASE, hashBlock, mixHash, outgoingWeight } from "./rolling-hash.js";
 
 /**
- * A compact fingerprint index of the whole source: the hash of the `hashLength`-byte block at
- * every `step`-th source position, in a direct-mapped hash table of 32-bit entries. Each entry packs
- * the sample number (+1, so 0 means empty) in its low `sampleBits` and a tag of the hash in
- * the rest, so most false candidates are rejected without reading the source.
+ * A compact fingerprint index of the whole source. A position is an *anchor* when the rolling
+ * hash of the `hashLength` bytes there passes a content-defined test that about one position
+ * in `spacing` passes; the index maps the hash of every source anchor to its position, in a
+ * direct-mapped table (a later anchor with the same slot replaces an earlier one). The slot
+ * of a hash is `mixHash(h) >>> slotShift`, its tag `mixHash(h) & 0xff`.
+ *
+ * Anchors depend only on content, so the encoder probes the table only at target anchors:
+ * about one target position in `spacing` costs a random memory access, and a match longer
+ * than a few `spacing` is found wherever it sits in the source, then extended both ways.
  */
 export interface SourceIndex {
-  readonly table: Uint32Array;
-  /** `32 - log2(table.length)`: the slot of a mixed hash `m` is `m >>> slotShift`. */
+  /** Source position + 1 per slot; 0 marks an empty slot. */
+  readonly table: Uint32Array | Float64Array;
+  /**
+   * Eight more bits of the anchor's hash per slot: most probes of a slot that holds another
+   * anchor stop here, before reading `table` (and the branch they take is predictable, so
+   * the CPU keeps several of these cache misses in flight).
+   */
+  readonly tags: Uint8Array;
+  /** The slot of a rolling hash `h` is `mixHash(h) >>> slotShift`. */
   readonly slotShift: number;
-  readonly step: number;
+  /** `h` is an anchor when `isAnchor(h, anchorLimit)`. */
+  readonly anchorLimit: number;
+  readonly spacing: number;
   readonly hashLength: number;
-  readonly sampleBits: number;
-  /** Mask of the sample bits of an entry. */
-  readonly sampleMask: number;
-  /** Mask applied to a mixed hash to get its tag (before shifting by `sampleBits`). */
-  readonly tagMask: number;
 }
 
 export interface SourceIndexParams {
-  readonly step: number;
+  /** Mean distance between anchors (a power of two). */
+  readonly spacing: number;
   readonly hashLength: number;
   readonly tableBits: number;
 }
 
 const READ_CHUNK = 1 << 20;
+const ANCHOR_MULTIPLIER = 0x2545f491;
+
+/** Whether the rolling hash `h` marks an anchor (`limit` = 2^32 / spacing). */
+export function isAnchor(h: number, limit: number): boolean {
+  return Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < limit;
+}
 
 /**
- * Read the source once, in order, and index it. Whole blocks read on the way are offered to
- * `cache`, so a source that fits in the cache is read only once.
+ * Read the source once, in order, and index its anchors. Whole blocks read on the way are
+ * offered to `cache`, so a source that fits in the cache is read only once.
  *
  * @example
  * ```ts
- * const index = await buildSourceIndex(source, { step: 4, hashLength: 16, tableBits: 22 }, cache);
+ * const params = sourceIndexParams(source.size, { hashLength: 16, minSpacing: 4, maxTableBits: 25 });
+ * const index = await buildSourceIndex(source, params, cache);
  * ```
  */
 export async function buildSourceIndex(
@@ -45,31 +62,22 @@ export async function buildSourceIndex(
   cache: SourceBlockCache,
   signal?: AbortSignal,
 ): Promise<SourceIndex> {
-  const { step, hashLength, tableBits } = params;
+  const { spacing, hashLength, tableBits } = params;
   const size = source.size;
-  const samples = size >= hashLength ? Math.floor((size - hashLength) / step) + 1 : 0;
-  const sampleBits = Math.max(1, Math.ceil(Math.log2(samples + 1)));
-  if (sampleBits > 30) throw new RangeError("source index: too many samples for 32-bit entries");
-  const tagBits = 32 - sampleBits;
+  const slots = 2 ** tableBits;
+  const table = size < 0xffffffff ? new Uint32Array(slots) : new Float64Array(slots);
   const index: SourceIndex = {
-    table: new Uint32Array(1 << tableBits),
+    table,
+    tags: new Uint8Array(slots),
     slotShift: 32 - tableBits,
-    step,
+    anchorLimit: 2 ** 32 / spacing,
+    spacing,
     hashLength,
-    sampleBits,
-    sampleMask: sampleBits >= 32 ? 0xffffffff : (2 ** sampleBits - 1) >>> 0,
-    tagMask: tagBits >= 32 ? 0xffffffff : (2 ** tagBits - 1) >>> 0,
   };
-  if (samples === 0) return index;
+  if (size < hashLength) return index;
 
-  // Chunks are a multiple of `step` (both powers of two), so sample boundaries align.
-  const chunkSize = Math.max(READ_CHUNK, cache.blockSize, step);
   const weight = outgoingWeight(hashLength);
-  const { table, slotShift, tagMask } = index;
-  const sampleScale = 2 ** sampleBits;
-  // Hashes are computed first, then stored in a second tight loop: plain stores to random
-  // slots overlap in the CPU, where a read-test-write per slot waits for memory each time.
-  const mixed = new Uint32Array(Math.ceil(chunkSize / step));
+  const chunkSize = Math.max(READ_CHUNK, cache.blockSize);
   for (let position = 0; position < size; position += chunkSize) {
     throwIfAborted(signal);
     const want = Math.min(size - position, chunkSize + hashLength - 1);
@@ -78,57 +86,57 @@ export async function buildSourceIndex(
     cache.offer(position, bytes);
     // Blocks that start in this chunk and end within what was read.
     const last = Math.min(chunkSize, bytes.length - hashLength + 1);
-    const count = hashSamples(bytes, last, step, hashLength, weight, mixed);
-    // Entry = tag in the high bits, sample number + 1 in the low bits. A later sample with
-    // the same slot replaces an earlier one.
-    let entry = position / step + 1;
-    for (let i = 0; i < count; i++, entry++) {
-      const m = mixed[i]!;
-      table[m >>> slotShift] = (m & tagMask) * sampleScale + entry;
-    }
+    if (last > 0) indexChunk(index, bytes, last, position, weight);
   }
   return index;
 }
 
-/** Mixed hashes of the blocks at every `step`-th offset below `last`, into `out`. */
-function hashSamples(
+function indexChunk(
+  index: SourceIndex,
   bytes: Uint8Array,
   last: number,
-  step: number,
-  hashLength: number,
+  position: number,
   weight: number,
-  out: Uint32Array,
-): number {
-  let count = 0;
-  if (step >= hashLength) {
-    for (let rel = 0; rel < last; rel += step)
-      out[count++] = mixHash(hashBlock(bytes, rel, hashLength));
-    return count;
-  }
-  if (last <= 0) return 0;
-  const stepMask = step - 1;
+): void {
+  const { table, tags, slotShift, anchorLimit, hashLength } = index;
   let h = hashBlock(bytes, 0, hashLength);
   for (let rel = 0; ; ) {
-    if ((rel & stepMask) === 0) out[count++] = mixHash(h);
+    if (Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < anchorLimit) {
+      const mixed = mixHash(h);
+      const slot = mixed >>> slotShift;
+      table[slot] = position + rel + 1;
+      tags[slot] = mixed;
+    }
     if (++rel >= last) break;
     h =
       (Math.imul((h - Math.imul(bytes[rel - 1]!, weight)) | 0, HASH_BASE) +
         bytes[rel + hashLength - 1]!) |
       0;
   }
-  return count;
 }
 
-/** The sampling parameters for a source of `size` bytes. */
+/**
+ * The index parameters for a source of `size` bytes: anchors as dense as `minSpacing` allows
+ * within a table of at most 2^`maxTableBits` slots (one or two slots per anchor).
+ *
+ * @example
+ * ```ts
+ * sourceIndexParams(1e9, { hashLength: 16, minSpacing: 4, maxTableBits: 25 }); // spacing 32
+ * ```
+ */
 export function sourceIndexParams(
   size: number,
-  options: { readonly hashLength: number; readonly minStep: number; readonly maxTableBits: number },
+  options: {
+    readonly hashLength: number;
+    readonly minSpacing: number;
+    readonly maxTableBits: number;
+  },
 ): SourceIndexParams {
-  const { hashLength, minStep, maxTableBits } = options;
-  let step = 1;
-  while (step < minStep) step *= 2;
-  while (size / step > 2 ** maxTableBits) step *= 2;
-  const samples = Math.max(1, Math.floor(size / step));
-  const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(samples))));
-  return { step, hashLength, tableBits };
+  const { hashLength, minSpacing, maxTableBits } = options;
+  let spacing = 1;
+  while (spacing < minSpacing) spacing *= 2;
+  while (size / spacing > 2 ** maxTableBits) spacing *= 2;
+  const anchors = Math.max(1, size / spacing);
+  const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(anchors))));
+  return { spacing, hashLength, tableBits };
 }

@@ -1,8 +1,10 @@
 import { varintLength } from "../vcdiff/varint.js";
 import type { SourceBlockCache } from "./block-cache.js";
+import { asBuffer, commonLength } from "./common-length.js";
 import type { InstructionList } from "./instruction-list.js";
 import { hashBlock, mixHash, outgoingWeight, rollHash } from "./rolling-hash.js";
 import type { SourceIndex } from "./source-index.js";
+import { isAnchor } from "./source-index.js";
 
 /** Tuning of the match search. */
 export interface MatcherParams {
@@ -12,6 +14,8 @@ export interface MatcherParams {
   readonly selfChain: number;
   /** log2 of the self-match hash table size. */
   readonly selfHashBits: number;
+  /** log2 of how far back (in window positions) self-match chains reach. */
+  readonly selfChainBits: number;
   /** A match at least this long is taken without looking for a better one. */
   readonly longEnough: number;
   /** A match shorter than this is compared with the match one byte later (lazy matching). */
@@ -59,16 +63,22 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, slotShift, step, hashLength, sampleBits, sampleMask, tagMask } = index;
+  const { table, tags, slotShift, anchorLimit, spacing, hashLength } = index;
   const { slab, blockSize } = cache;
   const sourceSize = cache.sourceSize;
   const weight = outgoingWeight(hashLength);
   const { minMatch, selfChain, longEnough, lazyBelow, minGain } = params;
   const selfShift = 32 - params.selfHashBits;
-  const head = new Int32Array(1 << params.selfHashBits);
-  let prev = new Int32Array(0);
+  // Per bucket: the newest window position and its 4-byte key (one cache line for both), and
+  // a ring of older positions with the same bucket, reaching `chainReach` positions back.
+  const head = new Int32Array(2 << params.selfHashBits);
+  const chainReach = 1 << params.selfChainBits;
+  const chainMask = chainReach - 1;
+  const prev = new Int32Array(chainReach);
 
   let tgt: Uint8Array = new Uint8Array(0);
+  let tgtBuf = asBuffer(tgt);
+  const slabBuf = asBuffer(slab);
   let n = 0;
   let winStart = 0;
   let pos = 0;
@@ -112,9 +122,10 @@ export function createWindowMatcher(
 
   const insertSelf = (q: number): void => {
     const key = tgt[q]! | (tgt[q + 1]! << 8) | (tgt[q + 2]! << 16) | (tgt[q + 3]! << 24);
-    const h = Math.imul(key, SELF_MULTIPLIER) >>> selfShift;
-    prev[q] = head[h]!;
+    const h = (Math.imul(key, SELF_MULTIPLIER) >>> selfShift) << 1;
+    prev[q & chainMask] = head[h]!;
     head[h] = q;
+    head[h + 1] = key;
   };
 
   const ensureInserted = (upTo: number): void => {
@@ -137,16 +148,10 @@ export function createWindowMatcher(
         return -1;
       }
       const blockStart = block * blockSize;
-      let s = slot * blockSize + (at - blockStart);
-      const stop = s + Math.min(limit - len, blockStart + cache.blockLength(block) - at);
-      let t = tp + len;
-      const s0 = s;
-      while (s < stop && slab[s] === tgt[t]) {
-        s++;
-        t++;
-      }
-      len += s - s0;
-      if (s < stop) return len;
+      const max = Math.min(limit - len, blockStart + cache.blockLength(block) - at);
+      const k = commonLength(slabBuf, slot * blockSize + (at - blockStart), tgtBuf, tp + len, max);
+      len += k;
+      if (k < max) return len;
     }
     return len;
   };
@@ -175,22 +180,25 @@ export function createWindowMatcher(
     return k;
   };
 
-  const findSample = (mixed: number, sample: number): boolean => {
-    const slot = mixed >>> slotShift;
-    const tag = (mixed & tagMask) >>> 0;
-    const want = sample + 1;
-    const a = table[slot]!;
-    return a >>> sampleBits === tag && (a & sampleMask) === want;
-  };
-
-  /** Whether the next samples agree, before paying for a source read. */
-  const confirm = (p: number, sample: number): boolean => {
-    for (let j = 1; j <= 2; j++) {
-      const q = p + j * step;
-      if (q + hashLength > n) return false;
-      if (findSample(mixHash(hashBlock(tgt, q, hashLength)), sample + j)) return true;
+  /**
+   * Whether one of the next target anchors after `p` maps to the same diagonal as source `sp`:
+   * checked before paying for a source read of an uncached block.
+   */
+  const confirm = (p: number, sp: number): boolean => {
+    const stop = Math.min(n - hashLength, p + 8 * spacing);
+    let q = p + 1;
+    if (q > stop) return false;
+    let h = hashBlock(tgt, q, hashLength);
+    for (let found = 0; ; ) {
+      if (isAnchor(h, anchorLimit)) {
+        const mixed = mixHash(h);
+        const slot = mixed >>> slotShift;
+        if (tags[slot] === (mixed & 0xff) && table[slot] === sp + (q - p) + 1) return true;
+        if (++found === 3) return false;
+      }
+      if (++q > stop) return false;
+      h = rollHash(h, tgt[q - 1]!, tgt[q + hashLength - 1]!, weight);
     }
-    return false;
   };
 
   const sourceCost = (sp: number): number =>
@@ -243,18 +251,21 @@ export function createWindowMatcher(
       }
     }
     if (p + hashLength <= n) {
-      const mixed = mixHash(hashAt(p));
-      const tag = (mixed & tagMask) >>> 0;
-      const e = table[mixed >>> slotShift]!;
-      if (e !== 0 && e >>> sampleBits === tag) {
-        const sample = (e & sampleMask) - 1;
-        const sp = sample * step;
-        if (sp !== diagSp) {
+      const h = hashAt(p);
+      const mixed = isAnchor(h, anchorLimit) ? mixHash(h) : 0;
+      const slot = mixed >>> slotShift;
+      if (mixed !== 0 && tags[slot] === (mixed & 0xff)) {
+        const e = table[slot]!;
+        const sp = e - 1;
+        if (e !== 0 && sp !== diagSp) {
           const block = Math.floor(sp / blockSize);
-          if (cache.slotOf(block) >= 0) {
-            if (!trySource(p, sp, -1)) return false;
-            if (bLen >= longEnough) return true;
-          } else if (confirm(p, sample)) {
+          const cached = cache.slotOf(block);
+          if (cached >= 0) {
+            if (slab[cached * blockSize + (sp - block * blockSize)] === c0) {
+              if (!trySource(p, sp, -1)) return false;
+              if (bLen >= longEnough) return true;
+            }
+          } else if (confirm(p, sp)) {
             need = block;
             return false;
           }
@@ -263,14 +274,20 @@ export function createWindowMatcher(
     }
     if (p + 4 <= n) {
       const key = c0 | (tgt[p + 1]! << 8) | (tgt[p + 2]! << 16) | (tgt[p + 3]! << 24);
-      let c = head[Math.imul(key, SELF_MULTIPLIER) >>> selfShift]!;
+      const h = (Math.imul(key, SELF_MULTIPLIER) >>> selfShift) << 1;
+      // The newest entry of the bucket has another key: the bucket belongs to other content.
+      let c = head[h + 1] === key ? head[h]! : -1;
       const limit = n - p;
-      for (let depth = 0; c >= 0 && depth < selfChain; depth++, c = prev[c]!) {
+      const oldest = p - chainReach;
+      for (
+        let depth = 0;
+        c >= 0 && c > oldest && depth < selfChain;
+        depth++, c = prev[c & chainMask]!
+      ) {
         // Cheap reject: the byte that would make this candidate longer than the best.
         const probe = bLen > 0 && bStart === p ? bLen : 0;
         if (probe > 0 && (probe >= limit || tgt[c + probe] !== tgt[p + probe])) continue;
-        let len = 0;
-        while (len < limit && tgt[c + len] === tgt[p + len]) len++;
+        const len = commonLength(tgtBuf, c, tgtBuf, p, limit);
         if (len < minMatch) continue;
         let back = 0;
         while (back < c && p - back > litStart && tgt[c - back - 1] === tgt[p - back - 1]) back++;
@@ -300,6 +317,7 @@ export function createWindowMatcher(
   return {
     begin(target, length, start) {
       tgt = target;
+      tgtBuf = asBuffer(target);
       n = length;
       winStart = start;
       pos = 0;
@@ -309,7 +327,6 @@ export function createWindowMatcher(
       lastSourceEnd = -1;
       list.clear();
       head.fill(-1);
-      if (prev.length < length) prev = new Int32Array(target.length);
     },
     run() {
       while (pos + minMatch <= n) {
