@@ -153,3 +153,22 @@ describe("damaged deltas", async () => {
     }
   }
 });
+
+describe("random bytes after a valid file header", () => {
+  it("give a DgError or some output, never a crash or a hang", async () => {
+    const rng = createRng(31337);
+    const source = randomBytes(rng, 5000);
+    let errors = 0;
+    for (let i = 0; i < 500; i++) {
+      const garbage = randomBytes(rng, 1 + (rng() % 300), i % 2 === 0 ? 256 : 8);
+      const delta = concat(Uint8Array.of(0xd6, 0xc3, 0xc4, 0, rng() % 8, 2), garbage);
+      try {
+        await decodeAll(source, delta, { maxWindowSize: 1 << 20 });
+      } catch (error) {
+        if (!isDgError(error)) throw error;
+        errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(450);
+  });
+});

@@ -56,6 +56,9 @@ describe.skipIf(!available)("decodeVcdiff against xdelta3 -e", () => {
     const wrong = appended!.source.slice();
     wrong[500] = (wrong[500]! + 1) & 0xff;
     await expect(decodeAll(wrong, delta)).rejects.toBeInstanceOf(IntegrityError);
+    // With verifyChecksums: false the caller takes over (DeltaGlider checks SHA-256 itself).
+    const unchecked = await decodeAll(wrong, delta, { verifyChecksums: false });
+    expect(unchecked.length).toBe(appended!.target.length);
   });
 
   for (const secondary of ["djw", "fgk"]) {
