@@ -7,7 +7,10 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = [{ name: "xdelta", script: "packages/xdelta/bench/run.mjs" }];
+const BENCHMARKS = [
+  { name: "xdelta", script: "packages/xdelta/bench/run.mjs" },
+  { name: "sdk", script: "packages/sdk/bench/run.mjs" },
+];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const [selected, ...rest] = process.argv.slice(2);
