@@ -91,7 +91,15 @@ export async function* decodeWithRecovery(
           throw mapped;
         });
   try {
-    const windows = decodeWindows(scratch ?? source, input, header, options);
+    // Re-compressed output cannot have the original file's size: expectedSize then applies to
+    // nothing (the decompressed size is not known to the caller).
+    const { expectedSize: _ignored, ...withoutSize } = options;
+    const windows = decodeWindows(
+      scratch ?? source,
+      input,
+      header,
+      ext.target === undefined ? options : withoutSize,
+    );
     if (ext.target === undefined) {
       options.onWarning?.({
         code: "external-source-decompressed",

@@ -28,7 +28,7 @@ export interface DecodeVcdiffOptions {
   /**
    * The size the decoded target must have (e.g. from metadata). A delta cut at a window
    * boundary is still valid VCDIFF and decodes to a prefix; with this set, that and any other
-   * size mismatch is an `IntegrityError`. In recovery mode it is the size before re-compression.
+   * size mismatch is an `IntegrityError`. Ignored when recovery re-compresses the output.
    */
   readonly expectedSize?: number;
   /** Check each window's Adler-32 when the delta has one (default true). */
