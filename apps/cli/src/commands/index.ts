@@ -4,6 +4,7 @@ import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
 import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
+import { statsCommand } from "./stats.js";
 import { syncCommand } from "./sync.js";
 
 /** Every command of the CLI, in the order `--help` lists them. */
@@ -12,6 +13,7 @@ export const commands: readonly CliCommand[] = [
   lsCommand,
   rmCommand,
   syncCommand,
+  statsCommand,
   mbCommand,
   rbCommand,
 ];

@@ -1,8 +1,11 @@
 import { render } from "ink";
 import { useEffect, useState, useSyncExternalStore } from "react";
+import type { BucketStats } from "@dg/sdk";
 import type { CliContext } from "../context.js";
+import type { StatsProvenance } from "../lib/stats-text.js";
 import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
+import { StatsDashboard } from "./StatsDashboard.js";
 import { TransferProgress } from "./TransferProgress.js";
 
 /** Ink render options shared by every screen: our streams, our Ctrl-C handling. */
@@ -78,4 +81,25 @@ export function renderTransferProgress(
       await instance.waitUntilExit();
     },
   };
+}
+
+/**
+ * Draw the `stats` dashboard once and leave it on screen.
+ *
+ * @example
+ * ```ts
+ * await renderStatsDashboard(ctx, stats, { cached: false, computedAt: new Date().toISOString() });
+ * ```
+ */
+export async function renderStatsDashboard(
+  ctx: CliContext,
+  stats: BucketStats,
+  provenance: StatsProvenance,
+): Promise<void> {
+  const instance = render(
+    <StatsDashboard stats={stats} provenance={provenance} width={ctx.terminal.columns} />,
+    inkOptions(ctx),
+  );
+  instance.unmount();
+  await instance.waitUntilExit();
 }

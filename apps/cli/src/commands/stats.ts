@@ -1,0 +1,121 @@
+import type { BucketStats, StatsMode } from "@dg/sdk";
+import { EXIT, UsageError } from "../lib/errors.js";
+import { parseBucketArg } from "../lib/locations.js";
+import { fingerprintListing, readStatsCache, writeStatsCache } from "../lib/stats-cache.js";
+import { formatStatsText } from "../lib/stats-text.js";
+import type { CliContext } from "../context.js";
+import { defineCommand } from "./define.js";
+
+/** `deltaglider stats`: storage figures and savings of a bucket or prefix, cached in it. */
+export const statsCommand = defineCommand({
+  command: "stats <path>",
+  describe: "Show how much a bucket or prefix stores and saves, per deltaspace",
+  builder: (yargs) =>
+    yargs
+      .positional("path", {
+        type: "string",
+        demandOption: true,
+        describe: "bucket, s3://bucket or s3://bucket/prefix/",
+      })
+      .option("sampled", {
+        type: "boolean",
+        describe: "Read the original size of up to 8 deltas per folder and extrapolate (faster)",
+      })
+      .option("detailed", {
+        type: "boolean",
+        describe: "Read every delta and reference, and count broken deltas (slowest, exact)",
+      })
+      .option("json", { type: "boolean", describe: "Print the figures as JSON" })
+      .option("refresh", {
+        type: "boolean",
+        describe: "Recompute even when the cached result is still valid (and store the new one)",
+      })
+      .option("no-cache", {
+        type: "boolean",
+        describe: "Neither read nor write the cache in .deltaglider/ of the bucket",
+      })
+      .option("no-progress", { type: "boolean", describe: "Plain text, no dashboard" })
+      .example([
+        ["$0 stats releases", "Figures of the bucket releases"],
+        ["$0 stats s3://releases/app/ --detailed --json", "Exact figures of a prefix, as JSON"],
+      ]),
+  async run(ctx, args) {
+    if (args.sampled && args.detailed) {
+      throw new UsageError("--sampled and --detailed cannot be used together", {
+        hint: "Pick one: --sampled is faster, --detailed is exact.",
+      });
+    }
+    if (args.refresh && args.noCache) {
+      throw new UsageError("--refresh and --no-cache cannot be used together", {
+        hint: "--refresh recomputes and stores the result; --no-cache neither reads nor stores it.",
+      });
+    }
+    const uri = parseBucketArg(args.path);
+    const mode: StatsMode = args.sampled ? "sampled" : args.detailed ? "detailed" : "quick";
+    const result = await bucketStats(ctx, uri.bucket, uri.key, mode, {
+      read: !args.refresh && !args.noCache,
+      write: !args.noCache,
+    });
+    if (args.json) {
+      ctx.out.line(
+        JSON.stringify(
+          { ...result.stats, cached: result.cached, computedAt: result.computedAt },
+          null,
+          2,
+        ),
+      );
+    } else if (ctx.terminal.interactive && !args.noProgress) {
+      const { renderStatsDashboard } = await import("../ui/render.js");
+      await renderStatsDashboard(ctx, result.stats, result);
+    } else {
+      for (const line of formatStatsText(result.stats, result)) ctx.out.line(line);
+    }
+    return EXIT.ok;
+  },
+});
+
+interface StatsResult {
+  readonly stats: BucketStats;
+  readonly cached: boolean;
+  readonly computedAt: string;
+}
+
+async function bucketStats(
+  ctx: CliContext,
+  bucket: string,
+  prefix: string,
+  mode: StatsMode,
+  cache: { readonly read: boolean; readonly write: boolean },
+): Promise<StatsResult> {
+  const client = ctx.client();
+  const started = performance.now();
+  if (!cache.read && !cache.write) {
+    const stats = await client.getBucketStats(bucket, { mode, prefix, signal: ctx.signal });
+    return { stats, cached: false, computedAt: new Date().toISOString() };
+  }
+  await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
+  const fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal);
+  if (cache.read) {
+    const hit = await readStatsCache(client.store, bucket, prefix, mode, fingerprint, ctx.signal);
+    if (hit) {
+      ctx.out.debug(`stats cache hit in ${Math.round(performance.now() - started)} ms`);
+      return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
+    }
+  }
+  const stats = await client.getBucketStats(bucket, { mode, prefix, signal: ctx.signal });
+  const computedAt = new Date().toISOString();
+  ctx.out.debug(`stats computed in ${Math.round(performance.now() - started)} ms`);
+  if (cache.write) {
+    try {
+      await writeStatsCache(
+        client.store,
+        { version: 1, bucket, prefix, mode, computedAt, fingerprint, stats },
+        ctx.signal,
+      );
+    } catch (error) {
+      // A read-only bucket still gets its figures.
+      ctx.out.debug(`could not store the stats cache: ${(error as Error).message}`);
+    }
+  }
+  return { stats, cached: false, computedAt };
+}
