@@ -1,5 +1,5 @@
 import type { LogicalObjectInfo, PutResult } from "@dg/core";
-import { InvalidArgumentError, isReferenceKey } from "@dg/core";
+import { IntegrityError, InvalidArgumentError, isReferenceKey } from "@dg/core";
 import { type ClientContext, signalOption } from "./context.js";
 import type {
   CopyObjectInput,
@@ -23,7 +23,6 @@ import type {
 import { prepareBody } from "./put-body.js";
 import { contentRange, parseRange, resolveRange } from "./range.js";
 import { toStreamingBody } from "./streaming-body.js";
-import { IntegrityError } from "@dg/core";
 
 /** The savings figures of an upload. */
 export function savingsOf(originalSize: number, storedSize: number) {
