@@ -101,22 +101,26 @@ export async function* decodeWithRecovery(
       ext.target === undefined ? options : withoutSize,
     );
     if (ext.target === undefined) {
-      options.onWarning?.({
-        code: "external-source-decompressed",
-        message:
-          "The delta was made against the decompressed source; decoded against the " +
-          `${ext.source}-decompressed source (the output is exact).`,
-      });
+      await foreign(() =>
+        options.onWarning?.({
+          code: "external-source-decompressed",
+          message:
+            "The delta was made against the decompressed source; decoded against the " +
+            `${ext.source}-decompressed source (the output is exact).`,
+        }),
+      );
       yield* windows;
       return;
     }
-    options.onWarning?.({
-      code: "external-recompression",
-      message:
-        "The delta was made by xdelta3 over decompressed content; the output was re-compressed " +
-        `with ${ext.target} and is NOT byte-identical to the original file (its decompressed ` +
-        "content is).",
-    });
+    await foreign(() =>
+      options.onWarning?.({
+        code: "external-recompression",
+        message:
+          "The delta was made by xdelta3 over decompressed content; the output was re-compressed " +
+          `with ${ext.target} and is NOT byte-identical to the original file (its decompressed ` +
+          "content is).",
+      }),
+    );
     if (ext.target === "gzip") yield* throughNodeTransform(windows, createGzip());
     else yield* await throughWebTransform(windows, "compress");
   } finally {
