@@ -19,8 +19,6 @@ export interface EncodeVcdiffOptions {
   readonly cacheBytes?: number;
   /** log2 of the largest source index table (default 25: 128 MiB of 32-bit entries). */
   readonly maxIndexBits?: number;
-  /** Length of the source fingerprint block (default 16). */
-  readonly hashLength?: number;
   /** Smallest mean distance between indexed source anchors (default 4; grows with the source). */
   readonly minSpacing?: number;
   /** Overrides of the match search tuning. */
@@ -34,7 +32,7 @@ const CACHE_BLOCK_BITS = 16;
 const DEFAULT_MATCHER: MatcherParams = {
   minMatch: 4,
   selfChain: 16,
-  selfHashBits: 20,
+  selfHashBits: 16,
   selfChainBits: 18,
   longEnough: 256,
   lazyBelow: 32,
@@ -71,7 +69,6 @@ export async function* encodeVcdiff(
     capacityBytes: options.cacheBytes ?? 64 << 20,
   });
   const indexParams = sourceIndexParams(source.size, {
-    hashLength: options.hashLength ?? 16,
     minSpacing: options.minSpacing ?? 4,
     maxTableBits: options.maxIndexBits ?? 25,
   });

@@ -1,33 +1,35 @@
 /**
- * The fingerprint the encoder indexes the source with: a polynomial rolling hash over a block
- * of `length` bytes (mod 2^32), finished by a bit mixer so that both its high bits (table
- * slot) and its low bits (check tag) are well distributed.
+ * The fingerprint the encoder indexes the source with: a gear hash (`h = (h << 2) + GEAR[b]`,
+ * mod 2^32) over the last `HASH_LENGTH` bytes. Shifting by two bits pushes each byte out after
+ * 16 steps, so rolling needs no subtraction of the outgoing byte: two cheap operations per
+ * byte. A bit mixer then spreads it over the table slot and tag bits.
  */
 
-/** The polynomial base (odd, so multiplication by it is a bijection mod 2^32). */
-export const HASH_BASE = 0x01000193;
+/** Bytes covered by one fingerprint. */
+export const HASH_LENGTH = 16;
 
-/** `HASH_BASE ** (length - 1)` mod 2^32: what the outgoing byte weighs in the rolling hash. */
-export function outgoingWeight(length: number): number {
-  let w = 1;
-  for (let i = 1; i < length; i++) w = Math.imul(w, HASH_BASE);
-  return w;
-}
+/** 256 fixed pseudo-random 32-bit values (a seeded generator: the same on every run). */
+export const GEAR: Int32Array = (() => {
+  const table = new Int32Array(256);
+  let s = 0x5bd1e995;
+  for (let i = 0; i < 256; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    table[i] = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) ^ (s >>> 7);
+  }
+  return table;
+})();
 
-/** Hash of `bytes[start .. start + length)`. */
-export function hashBlock(bytes: Uint8Array, start: number, length: number): number {
+/** Fingerprint of `bytes[start .. start + HASH_LENGTH)`. */
+export function hashBlock(bytes: Uint8Array, start: number): number {
   let h = 0;
-  const end = start + length;
-  for (let i = start; i < end; i++) h = (Math.imul(h, HASH_BASE) + bytes[i]!) | 0;
+  const end = start + HASH_LENGTH;
+  for (let i = start; i < end; i++) h = ((h << 2) + GEAR[bytes[i]!]!) | 0;
   return h;
 }
 
-/**
- * Slide the hash one byte: drop `outByte` (weighted by `outgoingWeight(length)`), take
- * `inByte`.
- */
-export function rollHash(h: number, outByte: number, inByte: number, weight: number): number {
-  return (Math.imul((h - Math.imul(outByte, weight)) | 0, HASH_BASE) + inByte) | 0;
+/** Slide the fingerprint one byte forward: `inByte` enters, the oldest byte leaves. */
+export function rollHash(h: number, inByte: number): number {
+  return ((h << 2) + GEAR[inByte]!) | 0;
 }
 
 /** A 32-bit finaliser (murmur3 fmix32): every input bit affects every output bit. */

@@ -1,11 +1,11 @@
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { RandomAccessSource } from "@dg/core";
 import type { SourceBlockCache } from "./block-cache.js";
-import { HASH_BASE, hashBlock, mixHash, outgoingWeight } from "./rolling-hash.js";
+import { GEAR, HASH_LENGTH, hashBlock, mixHash } from "./rolling-hash.js";
 
 /**
  * A compact fingerprint index of the whole source. A position is an *anchor* when the rolling
- * hash of the `hashLength` bytes there passes a content-defined test that about one position
+ * hash of the `HASH_LENGTH` bytes there passes a content-defined test that about one position
  * in `spacing` passes; the index maps the hash of every source anchor to its position, in a
  * direct-mapped table (a later anchor with the same slot replaces an earlier one). The slot
  * of a hash is `mixHash(h) >>> slotShift`, its tag `mixHash(h) & 0xff`.
@@ -28,13 +28,11 @@ export interface SourceIndex {
   /** `h` is an anchor when `isAnchor(h, anchorLimit)`. */
   readonly anchorLimit: number;
   readonly spacing: number;
-  readonly hashLength: number;
 }
 
 export interface SourceIndexParams {
   /** Mean distance between anchors (a power of two). */
   readonly spacing: number;
-  readonly hashLength: number;
   readonly tableBits: number;
 }
 
@@ -52,7 +50,7 @@ export function isAnchor(h: number, limit: number): boolean {
  *
  * @example
  * ```ts
- * const params = sourceIndexParams(source.size, { hashLength: 16, minSpacing: 4, maxTableBits: 25 });
+ * const params = sourceIndexParams(source.size, { minSpacing: 4, maxTableBits: 25 });
  * const index = await buildSourceIndex(source, params, cache);
  * ```
  */
@@ -62,7 +60,7 @@ export async function buildSourceIndex(
   cache: SourceBlockCache,
   signal?: AbortSignal,
 ): Promise<SourceIndex> {
-  const { spacing, hashLength, tableBits } = params;
+  const { spacing, tableBits } = params;
   const size = source.size;
   const slots = 2 ** tableBits;
   const table = size < 0xffffffff ? new Uint32Array(slots) : new Float64Array(slots);
@@ -72,34 +70,26 @@ export async function buildSourceIndex(
     slotShift: 32 - tableBits,
     anchorLimit: 2 ** 32 / spacing,
     spacing,
-    hashLength,
   };
-  if (size < hashLength) return index;
+  if (size < HASH_LENGTH) return index;
 
-  const weight = outgoingWeight(hashLength);
   const chunkSize = Math.max(READ_CHUNK, cache.blockSize);
   for (let position = 0; position < size; position += chunkSize) {
     throwIfAborted(signal);
-    const want = Math.min(size - position, chunkSize + hashLength - 1);
+    const want = Math.min(size - position, chunkSize + HASH_LENGTH - 1);
     const bytes = await source.read(position, want);
     if (bytes.length < want) throw new IntegrityError("The source changed while indexing");
     cache.offer(position, bytes);
     // Blocks that start in this chunk and end within what was read.
-    const last = Math.min(chunkSize, bytes.length - hashLength + 1);
-    if (last > 0) indexChunk(index, bytes, last, position, weight);
+    const last = Math.min(chunkSize, bytes.length - HASH_LENGTH + 1);
+    if (last > 0) indexChunk(index, bytes, last, position);
   }
   return index;
 }
 
-function indexChunk(
-  index: SourceIndex,
-  bytes: Uint8Array,
-  last: number,
-  position: number,
-  weight: number,
-): void {
-  const { table, tags, slotShift, anchorLimit, hashLength } = index;
-  let h = hashBlock(bytes, 0, hashLength);
+function indexChunk(index: SourceIndex, bytes: Uint8Array, last: number, position: number): void {
+  const { table, tags, slotShift, anchorLimit } = index;
+  let h = hashBlock(bytes, 0);
   for (let rel = 0; ; ) {
     if (Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < anchorLimit) {
       const mixed = mixHash(h);
@@ -108,10 +98,7 @@ function indexChunk(
       tags[slot] = mixed;
     }
     if (++rel >= last) break;
-    h =
-      (Math.imul((h - Math.imul(bytes[rel - 1]!, weight)) | 0, HASH_BASE) +
-        bytes[rel + hashLength - 1]!) |
-      0;
+    h = ((h << 2) + GEAR[bytes[rel + HASH_LENGTH - 1]!]!) | 0;
   }
 }
 
@@ -121,22 +108,18 @@ function indexChunk(
  *
  * @example
  * ```ts
- * sourceIndexParams(1e9, { hashLength: 16, minSpacing: 4, maxTableBits: 25 }); // spacing 32
+ * sourceIndexParams(1e9, { minSpacing: 4, maxTableBits: 25 }); // spacing 32
  * ```
  */
 export function sourceIndexParams(
   size: number,
-  options: {
-    readonly hashLength: number;
-    readonly minSpacing: number;
-    readonly maxTableBits: number;
-  },
+  options: { readonly minSpacing: number; readonly maxTableBits: number },
 ): SourceIndexParams {
-  const { hashLength, minSpacing, maxTableBits } = options;
+  const { minSpacing, maxTableBits } = options;
   let spacing = 1;
   while (spacing < minSpacing) spacing *= 2;
   while (size / spacing > 2 ** maxTableBits) spacing *= 2;
   const anchors = Math.max(1, size / spacing);
   const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(anchors))));
-  return { spacing, hashLength, tableBits };
+  return { spacing, tableBits };
 }

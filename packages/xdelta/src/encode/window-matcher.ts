@@ -2,7 +2,7 @@ import { varintLength } from "../vcdiff/varint.js";
 import type { SourceBlockCache } from "./block-cache.js";
 import { asBuffer, commonLength } from "./common-length.js";
 import type { InstructionList } from "./instruction-list.js";
-import { hashBlock, mixHash, outgoingWeight, rollHash } from "./rolling-hash.js";
+import { HASH_LENGTH, hashBlock, mixHash, rollHash } from "./rolling-hash.js";
 import type { SourceIndex } from "./source-index.js";
 import { isAnchor } from "./source-index.js";
 
@@ -63,10 +63,10 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, tags, slotShift, anchorLimit, spacing, hashLength } = index;
+  const { table, tags, slotShift, anchorLimit, spacing } = index;
+  const hashLength = HASH_LENGTH;
   const { slab, blockSize } = cache;
   const sourceSize = cache.sourceSize;
-  const weight = outgoingWeight(hashLength);
   const { minMatch, selfChain, longEnough, lazyBelow, minGain } = params;
   const selfShift = 32 - params.selfHashBits;
   // Per bucket: the newest window position and its 4-byte key (one cache line for both), and
@@ -112,9 +112,9 @@ export function createWindowMatcher(
   const hashAt = (p: number): number => {
     if (hashPos === p) return hashVal;
     if (hashPos === p - 1 && hashPos >= 0) {
-      hashVal = rollHash(hashVal, tgt[p - 1]!, tgt[p + hashLength - 1]!, weight);
+      hashVal = rollHash(hashVal, tgt[p + hashLength - 1]!);
     } else {
-      hashVal = hashBlock(tgt, p, hashLength);
+      hashVal = hashBlock(tgt, p);
     }
     hashPos = p;
     return hashVal;
@@ -188,7 +188,7 @@ export function createWindowMatcher(
     const stop = Math.min(n - hashLength, p + 8 * spacing);
     let q = p + 1;
     if (q > stop) return false;
-    let h = hashBlock(tgt, q, hashLength);
+    let h = hashBlock(tgt, q);
     for (let found = 0; ; ) {
       if (isAnchor(h, anchorLimit)) {
         const mixed = mixHash(h);
@@ -197,7 +197,7 @@ export function createWindowMatcher(
         if (++found === 3) return false;
       }
       if (++q > stop) return false;
-      h = rollHash(h, tgt[q - 1]!, tgt[q + hashLength - 1]!, weight);
+      h = rollHash(h, tgt[q + hashLength - 1]!);
     }
   };
 
