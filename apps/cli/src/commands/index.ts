@@ -1,3 +1,4 @@
+import { analyzeCommand } from "./analyze.js";
 import { cpCommand } from "./cp.js";
 import type { CliCommand } from "./define.js";
 import { lsCommand } from "./ls.js";
@@ -6,6 +7,7 @@ import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
 import { statsCommand } from "./stats.js";
 import { syncCommand } from "./sync.js";
+import { verifyCommand } from "./verify.js";
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -14,6 +16,8 @@ export const commands: readonly CliCommand[] = [
   rmCommand,
   syncCommand,
   statsCommand,
+  verifyCommand,
+  analyzeCommand,
   mbCommand,
   rbCommand,
 ];
