@@ -438,3 +438,35 @@ describe("delta formats", () => {
     ).toBeUndefined();
   });
 });
+
+describe("handles", () => {
+  it("a delta body that is never read holds no reference open; a read one closes it", async () => {
+    const { service, store, cache } = makeService();
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await service.put("bkt", "rel/app-2.zip", bodyOf(v2));
+    let open = 0;
+    const track = <T extends { close(): Promise<void> } | undefined>(source: T): T => {
+      if (!source) return source;
+      open += 1;
+      const close = source.close.bind(source);
+      return Object.assign(source, {
+        close: async () => {
+          open -= 1;
+          await close();
+        },
+      });
+    };
+    const counting = {
+      get: async (sha256: string) => track(await cache.get(sha256)),
+      put: async (sha256: string, body: Parameters<typeof cache.put>[1]) =>
+        track(await cache.put(sha256, body)),
+      delete: (sha256: string) => cache.delete(sha256),
+    };
+    const reader = makeService({ store, cache: counting }).service;
+    await reader.get("bkt", "rel/app-2.zip");
+    expect(open).toBe(0);
+    const got = await reader.get("bkt", "rel/app-2.zip");
+    expect(sha(await collectBytes(got.body))).toBe(sha(v2));
+    expect(open).toBe(0);
+  });
+});

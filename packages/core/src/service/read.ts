@@ -121,16 +121,14 @@ export async function getObject(
   }
 
   const meta = parseDeltaMetadata(formatS3Uri(bucket, stored.key), stored.metadata);
-  const source = await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions);
-  let delta: ByteStream;
-  try {
-    delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
-  } catch (error) {
-    await source.close();
-    throw error;
-  }
+  // Fetch (or find) the reference now, so that a missing or replaced reference fails the
+  // call itself; the body opens its own handles only when it is read, so an unread body
+  // holds nothing open.
+  await (await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions)).close();
   async function* rebuilt(): ByteStream {
+    const source = await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions);
     try {
+      const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
       yield* verifiedStream(
         ctx.hasher,
         ctx.codec.decode(source, delta, opOptions),
