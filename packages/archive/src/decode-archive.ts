@@ -1,10 +1,17 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { IntegrityError, UnsupportedError } from "@dg/core";
 import type { ByteReader } from "./byte-reader.js";
-import type { ArchiveDeltaHeader } from "./delta-header.js";
-import { PREAMBLE_BYTES, parseArchiveDeltaBody, parsePreamble } from "./delta-header.js";
+import type { ArchiveDeltaHeader, ParsedArchiveDeltaHeader } from "./delta-header.js";
+import {
+  PREAMBLE_BYTES,
+  parseArchiveDeltaBody,
+  parsePreamble,
+  resolveArchiveDeltaHeader,
+} from "./delta-header.js";
 import { expandArchive } from "./expand.js";
 import { rebuildTarget } from "./rebuild.js";
+import type { DeflateSegment } from "./segments.js";
+import { deflateSegmentsOf } from "./segments.js";
 import { openFileSource, sha256OfFile } from "./temp-files.js";
 import type { WorkDir } from "./temp-files.js";
 
@@ -12,12 +19,20 @@ import type { WorkDir } from "./temp-files.js";
  * Read an archive delta's header from `reader` (positioned at the magic); the reader is left
  * at the first byte of the inner delta.
  */
-export async function readArchiveDeltaHeader(reader: ByteReader): Promise<ArchiveDeltaHeader> {
+export async function readArchiveDeltaHeader(
+  reader: ByteReader,
+): Promise<ParsedArchiveDeltaHeader> {
   const preamble = await reader.read(PREAMBLE_BYTES);
   const bodyLength = parsePreamble(preamble);
   const body = await reader.read(bodyLength + 4);
   if (body.length !== bodyLength + 4) throw new IntegrityError("archive delta: header truncated");
   return parseArchiveDeltaBody(body);
+}
+
+/** The expanded reference, and its deflate streams (which the header's segments may name). */
+export interface ExpandedReference {
+  readonly source: RandomAccessSource;
+  readonly streams: readonly DeflateSegment[];
 }
 
 /**
@@ -26,11 +41,11 @@ export async function readArchiveDeltaHeader(reader: ByteReader): Promise<Archiv
  */
 export async function expandReferenceAsRecorded(
   source: RandomAccessSource,
-  header: ArchiveDeltaHeader,
+  header: ParsedArchiveDeltaHeader,
   path: string,
   maxExpandedSize: number,
   signal: AbortSignal | undefined,
-): Promise<RandomAccessSource> {
+): Promise<ExpandedReference> {
   if (source.size !== header.referenceSize) {
     throw new IntegrityError("archive delta: it was made against a different reference", {
       hint: "The reference changed since the delta was written.",
@@ -55,7 +70,7 @@ export async function expandReferenceAsRecorded(
       hint: "The reference differs from the one the delta was made against.",
     });
   }
-  return openFileSource(path);
+  return { source: await openFileSource(path), streams: deflateSegmentsOf(expansion.segments) };
 }
 
 /**
@@ -88,22 +103,23 @@ export function decodeWithExpandedReference(
 export async function* decodeArchiveDelta(
   inner: DeltaCodec,
   source: RandomAccessSource,
-  header: ArchiveDeltaHeader,
+  parsed: ParsedArchiveDeltaHeader,
   innerDelta: ByteStream,
   work: WorkDir,
   maxExpandedSize: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const expandedReference = await expandReferenceAsRecorded(
+  const expanded = await expandReferenceAsRecorded(
     source,
-    header,
+    parsed,
     work.file("reference.x"),
     maxExpandedSize,
     signal,
   );
   try {
-    yield* decodeWithExpandedReference(inner, expandedReference, header, innerDelta, signal);
+    const header = resolveArchiveDeltaHeader(parsed, expanded.streams);
+    yield* decodeWithExpandedReference(inner, expanded.source, header, innerDelta, signal);
   } finally {
-    await expandedReference.close();
+    await expanded.source.close();
   }
 }

@@ -7,7 +7,9 @@ import {
   PREAMBLE_BYTES,
   parseArchiveDeltaBody,
   parsePreamble,
+  resolveArchiveDeltaHeader,
 } from "./delta-header.js";
+import type { DeflateSegment } from "./segments.js";
 import { createByteParser, createByteWriter } from "./varint.js";
 import { createByteReader } from "./byte-reader.js";
 import { readArchiveDeltaHeader } from "./decode-archive.js";
@@ -41,6 +43,12 @@ const header: ArchiveDeltaHeader = {
   ],
 };
 
+/** The reference's streams: the first target stream equals the second of them. */
+const referenceStreams: DeflateSegment[] = [
+  { kind: "deflate", compressedLength: 5, inflatedLength: 6, crc32: 7 },
+  { kind: "deflate", compressedLength: 300, inflatedLength: 1000, crc32: 0xdeadbeef },
+];
+
 /** Parse as the decoder does: from a stream in which the inner delta follows the header. */
 async function parse(bytes: Uint8Array): Promise<ArchiveDeltaHeader> {
   async function* stream(): AsyncGenerator<Uint8Array> {
@@ -48,19 +56,36 @@ async function parse(bytes: Uint8Array): Promise<ArchiveDeltaHeader> {
     yield new Uint8Array([0xd6, 0xc3, 0xc4, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
   }
   const reader = createByteReader(stream());
-  const header = await readArchiveDeltaHeader(reader);
+  const parsed = await readArchiveDeltaHeader(reader);
   expect([...(await reader.read(4))]).toEqual([0xd6, 0xc3, 0xc4, 0]);
-  return header;
+  return resolveArchiveDeltaHeader(parsed, referenceStreams);
 }
 
 describe("archive delta header", () => {
   it("round-trips", async () => {
-    const bytes = encodeArchiveDeltaHeader(header);
+    const bytes = encodeArchiveDeltaHeader(header, referenceStreams);
     expect(isArchiveDelta(bytes)).toBe(true);
     expect(await parse(bytes)).toEqual(header);
     expect(parsePreamble(bytes.subarray(0, PREAMBLE_BYTES))).toBe(
       bytes.length - PREAMBLE_BYTES - 4,
     );
+  });
+
+  it("records streams equal to the reference's by index", async () => {
+    const withIndex = encodeArchiveDeltaHeader(header, referenceStreams);
+    const explicit = encodeArchiveDeltaHeader(header, []);
+    expect(withIndex.length).toBeLessThan(explicit.length);
+    const parsed = parseArchiveDeltaBody(withIndex.subarray(PREAMBLE_BYTES));
+    expect(parsed.records[1]).toEqual({
+      kind: "reference-stream",
+      index: 1,
+      params: { level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
+    });
+    expect(() => resolveArchiveDeltaHeader(parsed, referenceStreams.slice(0, 1))).toThrow(
+      IntegrityError,
+    );
+    const other = [referenceStreams[0]!, { ...referenceStreams[1]!, compressedLength: 301 }];
+    expect(() => resolveArchiveDeltaHeader(parsed, other)).toThrow(IntegrityError);
   });
 
   it("cannot be taken for VCDIFF, gzip or zip", () => {
@@ -74,7 +99,7 @@ describe("archive delta header", () => {
   });
 
   it("turns every single-bit flip after the magic into an error", async () => {
-    const bytes = encodeArchiveDeltaHeader(header);
+    const bytes = encodeArchiveDeltaHeader(header, referenceStreams);
     for (let at = 8; at < bytes.length; at++) {
       const damaged = bytes.slice();
       damaged[at] = (damaged[at] ?? 0) ^ 0x10;
@@ -90,12 +115,15 @@ describe("archive delta header", () => {
   });
 
   it("refuses segments that do not add up to the target size", async () => {
-    const bytes = encodeArchiveDeltaHeader({ ...header, targetSize: header.targetSize + 1 });
+    const bytes = encodeArchiveDeltaHeader(
+      { ...header, targetSize: header.targetSize + 1 },
+      referenceStreams,
+    );
     await expect(parse(bytes)).rejects.toBeInstanceOf(IntegrityError);
   });
 
   it("refuses a body that is not followed by its checksum", () => {
-    const bytes = encodeArchiveDeltaHeader(header);
+    const bytes = encodeArchiveDeltaHeader(header, referenceStreams);
     expect(() => parseArchiveDeltaBody(bytes.subarray(PREAMBLE_BYTES, bytes.length - 1))).toThrow(
       IntegrityError,
     );

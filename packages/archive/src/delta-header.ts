@@ -1,9 +1,9 @@
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { IntegrityError, UnsupportedError } from "@dg/core";
 import type { ContainerKind } from "./container.js";
-import { isValidParams } from "./deflate-params.js";
-import type { Segment } from "./segments.js";
-import { originalSizeOf } from "./segments.js";
+import type { SegmentRecord } from "./segment-table.js";
+import { readSegmentTable, resolveSegmentTable, writeSegmentTable } from "./segment-table.js";
+import type { DeflateSegment, Segment } from "./segments.js";
 import { createByteParser, createByteWriter } from "./varint.js";
 
 /** `\x89DGAR\r\n\x1a`: cannot be taken for VCDIFF (`d6 c3 c4 00`), gzip or zip. */
@@ -34,6 +34,23 @@ export interface ArchiveDeltaHeader {
   readonly segments: readonly Segment[];
 }
 
+/** A header as stored: segments may still name streams of the reference. */
+export interface ParsedArchiveDeltaHeader extends Omit<ArchiveDeltaHeader, "segments"> {
+  readonly records: readonly SegmentRecord[];
+}
+
+/**
+ * The header with its segments resolved against the reference's deflate streams; throws
+ * `IntegrityError` when they do not fit.
+ */
+export function resolveArchiveDeltaHeader(
+  parsed: ParsedArchiveDeltaHeader,
+  referenceStreams: readonly DeflateSegment[],
+): ArchiveDeltaHeader {
+  const { records, ...rest } = parsed;
+  return { ...rest, segments: resolveSegmentTable(records, referenceStreams, parsed.targetSize) };
+}
+
 /** Whether `head` starts with the archive-delta magic. */
 export function isArchiveDelta(head: Uint8Array): boolean {
   return (
@@ -47,13 +64,18 @@ function hexToBytes(hex: string): Uint8Array {
 
 /**
  * Serialise the header: magic, version, body length, the deflated body, its CRC-32.
+ * `referenceStreams` are the reference's deflate streams (as its expansion found them):
+ * target streams equal to one of them are recorded by index.
  *
  * @example
  * ```ts
- * out.write(encodeArchiveDeltaHeader(header));
+ * out.write(encodeArchiveDeltaHeader(header, referenceExpansion.segments.filter(isDeflate)));
  * ```
  */
-export function encodeArchiveDeltaHeader(header: ArchiveDeltaHeader): Uint8Array {
+export function encodeArchiveDeltaHeader(
+  header: ArchiveDeltaHeader,
+  referenceStreams: readonly DeflateSegment[],
+): Uint8Array {
   const w = createByteWriter();
   w.u8(CONTAINER_CODES[header.container]);
   w.varint(header.targetSize);
@@ -63,24 +85,7 @@ export function encodeArchiveDeltaHeader(header: ArchiveDeltaHeader): Uint8Array
   w.varint(header.expandedReferenceSize);
   w.bytes(hexToBytes(header.expandedReferenceSha256));
   w.text(header.engine);
-  w.varint(header.segments.length);
-  for (const segment of header.segments) {
-    if (segment.kind === "raw") {
-      w.u8(0);
-      w.varint(segment.length);
-      continue;
-    }
-    const params = segment.params;
-    if (params === undefined) throw new RangeError("a target deflate segment needs settings");
-    w.u8(1);
-    w.varint(segment.compressedLength);
-    w.varint(segment.inflatedLength);
-    w.u32(segment.crc32);
-    w.u8(params.level);
-    w.u8(params.memLevel);
-    w.u8(params.windowBits);
-    w.u8(params.strategy);
-  }
+  writeSegmentTable(w, header.segments, referenceStreams);
   const body = deflateRawSync(w.finish(), { level: 9 });
   const out = createByteWriter();
   out.bytes(ARCHIVE_DELTA_MAGIC);
@@ -114,7 +119,7 @@ export function parsePreamble(preamble: Uint8Array): number {
  * Decode the header body (`bodyAndCrc` = body bytes then their CRC-32), checking its CRC and
  * that its numbers add up. Throws `IntegrityError` on any damage.
  */
-export function parseArchiveDeltaBody(bodyAndCrc: Uint8Array): ArchiveDeltaHeader {
+export function parseArchiveDeltaBody(bodyAndCrc: Uint8Array): ParsedArchiveDeltaHeader {
   try {
     const body = bodyAndCrc.subarray(0, bodyAndCrc.length - 4);
     const stored = createByteParser(bodyAndCrc.subarray(bodyAndCrc.length - 4)).u32();
@@ -135,26 +140,8 @@ export function parseArchiveDeltaBody(bodyAndCrc: Uint8Array): ArchiveDeltaHeade
     const expandedReferenceSize = r.varint();
     const expandedReferenceSha256 = Buffer.from(r.bytes(32)).toString("hex");
     const engine = r.text(256);
-    const count = r.varint();
-    if (count > r.remaining) throw new RangeError("segment count too large");
-    const segments: Segment[] = [];
-    for (let i = 0; i < count; i++) {
-      const kind = r.u8();
-      if (kind === 0) {
-        segments.push({ kind: "raw", length: r.varint() });
-      } else if (kind === 1) {
-        const compressedLength = r.varint();
-        const inflatedLength = r.varint();
-        const crc = r.u32();
-        const params = { level: r.u8(), memLevel: r.u8(), windowBits: r.u8(), strategy: r.u8() };
-        if (!isValidParams(params)) throw new RangeError("bad deflate settings");
-        segments.push({ kind: "deflate", compressedLength, inflatedLength, crc32: crc, params });
-      } else {
-        throw new RangeError(`unknown segment kind ${kind}`);
-      }
-    }
+    const records = readSegmentTable(r);
     if (r.remaining !== 0) throw new RangeError("trailing bytes in the header");
-    if (originalSizeOf(segments) !== targetSize) throw new RangeError("segments do not add up");
     return {
       container,
       targetSize,
@@ -164,7 +151,7 @@ export function parseArchiveDeltaBody(bodyAndCrc: Uint8Array): ArchiveDeltaHeade
       expandedReferenceSize,
       expandedReferenceSha256,
       engine,
-      segments,
+      records,
     };
   } catch (error) {
     if (error instanceof IntegrityError) throw error;

@@ -2,11 +2,17 @@ import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { isDgError, throwIfAborted } from "@dg/core";
 import { createByteReader } from "./byte-reader.js";
 import type { ContainerKind } from "./container.js";
+import type { ExpandedReference } from "./decode-archive.js";
 import { decodeWithExpandedReference, readArchiveDeltaHeader } from "./decode-archive.js";
 import type { ArchiveDeltaHeader } from "./delta-header.js";
-import { ARCHIVE_DELTA_FORMAT, encodeArchiveDeltaHeader } from "./delta-header.js";
+import {
+  ARCHIVE_DELTA_FORMAT,
+  encodeArchiveDeltaHeader,
+  resolveArchiveDeltaHeader,
+} from "./delta-header.js";
 import { expandArchive } from "./expand.js";
 import { deflateEngineName } from "./rebuild.js";
+import { deflateSegmentsOf } from "./segments.js";
 import { createFileWriter, fileChunks, openFileSource, sha256OfFile } from "./temp-files.js";
 import type { WorkDir, WrittenFile } from "./temp-files.js";
 
@@ -130,13 +136,14 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
     segments: targetExpansion.segments,
   };
   const sizes = { ...counts, expandedReferenceSize: referenceExpansion.expandedSize };
+  const referenceStreams = deflateSegmentsOf(referenceExpansion.segments);
 
   const archivePath = work.file("archive.delta");
   const expandedReference = await openFileSource(referencePath);
   try {
     const archiveDeltaSize = await writeDelta(
       archivePath,
-      encodeArchiveDeltaHeader(header),
+      encodeArchiveDeltaHeader(header, referenceStreams),
       inner.encode(expandedReference, fileChunks(work.file("target.x")), {
         targetSize: targetExpansion.expandedSize,
         ...withSignal,
@@ -145,7 +152,8 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
     if (archiveDeltaSize >= rawDeltaSize) {
       return raw("raw-smaller", { ...sizes, archiveDeltaSize });
     }
-    if (!(await decodesToTarget(inner, expandedReference, archivePath, signal))) {
+    const expanded = { source: expandedReference, streams: referenceStreams };
+    if (!(await decodesToTarget(inner, expanded, archivePath, signal))) {
       return raw("verification-failed", { ...sizes, archiveDeltaSize });
     }
     return {
@@ -161,16 +169,19 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
 /** Decode our own archive delta (rebuild checks the target's SHA-256) without keeping it. */
 async function decodesToTarget(
   inner: DeltaCodec,
-  expandedReference: RandomAccessSource,
+  expandedReference: ExpandedReference,
   archivePath: string,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   const reader = createByteReader(fileChunks(archivePath));
   try {
-    const header = await readArchiveDeltaHeader(reader);
+    const header = resolveArchiveDeltaHeader(
+      await readArchiveDeltaHeader(reader),
+      expandedReference.streams,
+    );
     const rebuilt = decodeWithExpandedReference(
       inner,
-      expandedReference,
+      expandedReference.source,
       header,
       reader.rest(),
       signal,

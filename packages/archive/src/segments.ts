@@ -45,3 +45,8 @@ export function expandedSizeOf(segments: readonly Segment[]): number {
   for (const s of segments) total += s.kind === "raw" ? s.length : s.inflatedLength;
   return total;
 }
+
+/** The deflate streams among the segments, in order. */
+export function deflateSegmentsOf(segments: readonly Segment[]): DeflateSegment[] {
+  return segments.filter((s): s is DeflateSegment => s.kind === "deflate");
+}
