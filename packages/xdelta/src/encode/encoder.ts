@@ -17,7 +17,7 @@ export interface EncodeVcdiffOptions {
   readonly targetSize?: number;
   /** Bytes of source cached in memory (default 64 MiB). */
   readonly cacheBytes?: number;
-  /** log2 of the largest source index table (default 25: 128 MiB of 32-bit entries). */
+  /** log2 of the most source index slots (default 24: 128 MiB of 8-byte slots). */
   readonly maxIndexBits?: number;
   /** Smallest mean distance between indexed source anchors (default 4; grows with the source). */
   readonly minSpacing?: number;
@@ -70,7 +70,7 @@ export async function* encodeVcdiff(
   });
   const indexParams = sourceIndexParams(source.size, {
     minSpacing: options.minSpacing ?? 4,
-    maxTableBits: options.maxIndexBits ?? 25,
+    maxTableBits: options.maxIndexBits ?? 24,
   });
   const index = await buildSourceIndex(source, indexParams, cache, signal);
   const list = createInstructionList();

@@ -7,22 +7,21 @@ import { GEAR, HASH_LENGTH, hashBlock, mixHash } from "./rolling-hash.js";
  * A compact fingerprint index of the whole source. A position is an *anchor* when the rolling
  * hash of the `HASH_LENGTH` bytes there passes a content-defined test that about one position
  * in `spacing` passes; the index maps the hash of every source anchor to its position, in a
- * direct-mapped table (a later anchor with the same slot replaces an earlier one). The slot
- * of a hash is `mixHash(h) >>> slotShift`, its tag `mixHash(h) & 0xff`.
+ * direct-mapped table (a later anchor with the same slot replaces an earlier one).
  *
  * Anchors depend only on content, so the encoder probes the table only at target anchors:
  * about one target position in `spacing` costs a random memory access, and a match longer
  * than a few `spacing` is found wherever it sits in the source, then extended both ways.
  */
 export interface SourceIndex {
-  /** Source position + 1 per slot; 0 marks an empty slot. */
-  readonly table: Uint32Array | Float64Array;
   /**
-   * Eight more bits of the anchor's hash per slot: most probes of a slot that holds another
-   * anchor stop here, before reading `table` (and the branch they take is predictable, so
-   * the CPU keeps several of these cache misses in flight).
+   * Two numbers per slot, side by side so that a probe touches one cache line: at `2 * slot`
+   * the anchor's source position + 1 (0 marks an empty slot), at `2 * slot + 1` its full
+   * 32-bit hash (unsigned). Comparing the hash rejects almost every probe of a slot that
+   * holds another anchor without reading the source, and keeps the probe's branch
+   * predictable, so the CPU overlaps the cache misses of consecutive probes.
    */
-  readonly tags: Uint8Array;
+  readonly table: Uint32Array | Float64Array;
   /** The slot of a rolling hash `h` is `mixHash(h) >>> slotShift`. */
   readonly slotShift: number;
   /** `h` is an anchor when `isAnchor(h, anchorLimit)`. */
@@ -50,7 +49,7 @@ export function isAnchor(h: number, limit: number): boolean {
  *
  * @example
  * ```ts
- * const params = sourceIndexParams(source.size, { minSpacing: 4, maxTableBits: 25 });
+ * const params = sourceIndexParams(source.size, { minSpacing: 4, maxTableBits: 24 });
  * const index = await buildSourceIndex(source, params, cache);
  * ```
  */
@@ -63,10 +62,9 @@ export async function buildSourceIndex(
   const { spacing, tableBits } = params;
   const size = source.size;
   const slots = 2 ** tableBits;
-  const table = size < 0xffffffff ? new Uint32Array(slots) : new Float64Array(slots);
+  const table = size < 0xffffffff ? new Uint32Array(2 * slots) : new Float64Array(2 * slots);
   const index: SourceIndex = {
     table,
-    tags: new Uint8Array(slots),
     slotShift: 32 - tableBits,
     anchorLimit: 2 ** 32 / spacing,
     spacing,
@@ -88,14 +86,13 @@ export async function buildSourceIndex(
 }
 
 function indexChunk(index: SourceIndex, bytes: Uint8Array, last: number, position: number): void {
-  const { table, tags, slotShift, anchorLimit } = index;
+  const { table, slotShift, anchorLimit } = index;
   let h = hashBlock(bytes, 0);
   for (let rel = 0; ; ) {
     if (Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < anchorLimit) {
-      const mixed = mixHash(h);
-      const slot = mixed >>> slotShift;
-      table[slot] = position + rel + 1;
-      tags[slot] = mixed;
+      const at = (mixHash(h) >>> slotShift) << 1;
+      table[at] = position + rel + 1;
+      table[at + 1] = h >>> 0;
     }
     if (++rel >= last) break;
     h = ((h << 2) + GEAR[bytes[rel + HASH_LENGTH - 1]!]!) | 0;
@@ -103,22 +100,30 @@ function indexChunk(index: SourceIndex, bytes: Uint8Array, last: number, positio
 }
 
 /**
- * The index parameters for a source of `size` bytes: anchors as dense as `minSpacing` allows
- * within a table of at most 2^`maxTableBits` slots (one or two slots per anchor).
+ * The index parameters for a source of `size` bytes: anchors as dense as `minSpacing` allows,
+ * in a table of at most 2^`maxTableBits` slots (8 bytes each) with at most `maxLoad` anchors
+ * per slot.
  *
  * @example
  * ```ts
- * sourceIndexParams(1e9, { minSpacing: 4, maxTableBits: 25 }); // spacing 32
+ * sourceIndexParams(1e9, { minSpacing: 4, maxTableBits: 24 }); // spacing 32, 128 MiB
  * ```
  */
 export function sourceIndexParams(
   size: number,
-  options: { readonly minSpacing: number; readonly maxTableBits: number },
+  options: {
+    readonly minSpacing: number;
+    readonly maxTableBits: number;
+    /** Most anchors per slot before the spacing grows (default 2). */
+    readonly maxLoad?: number;
+  },
 ): SourceIndexParams {
-  const { minSpacing, maxTableBits } = options;
+  const { minSpacing, maxLoad = 2 } = options;
+  // Sources of 4 GiB and more need 64-bit positions: half as many slots for the same memory.
+  const maxTableBits = size < 0xffffffff ? options.maxTableBits : options.maxTableBits - 1;
   let spacing = 1;
   while (spacing < minSpacing) spacing *= 2;
-  while (size / spacing > 2 ** maxTableBits) spacing *= 2;
+  while (size / spacing > maxLoad * 2 ** maxTableBits) spacing *= 2;
   const anchors = Math.max(1, size / spacing);
   const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(anchors))));
   return { spacing, tableBits };

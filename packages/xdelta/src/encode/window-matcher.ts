@@ -47,6 +47,10 @@ const INSERT_SKIP = 1024;
 /** Keep one window's source segment well inside 32-bit addresses. */
 const MAX_SEGMENT = 2 ** 31;
 const SELF_MULTIPLIER = 0x9e3779b1;
+/** Misses before positions start being skipped, how fast the step grows, and its cap. */
+const SKIP_AFTER = 64;
+const SKIP_SHIFT = 5;
+const MAX_SKIP = 8;
 
 /**
  * Create a matcher over `index` and `cache` that appends to `list`.
@@ -63,7 +67,7 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, tags, slotShift, anchorLimit, spacing } = index;
+  const { table, slotShift, anchorLimit, spacing } = index;
   const hashLength = HASH_LENGTH;
   const { slab, blockSize } = cache;
   const sourceSize = cache.sourceSize;
@@ -90,6 +94,8 @@ export function createWindowMatcher(
   let diagDelta = 0;
   let lastSourceEnd = -1;
   let need = -1;
+  /** Positions looked at since the last match. */
+  let misses = 0;
 
   // The best candidate of the last `evaluate`.
   let bKind = KIND_NONE;
@@ -111,8 +117,10 @@ export function createWindowMatcher(
 
   const hashAt = (p: number): number => {
     if (hashPos === p) return hashVal;
-    if (hashPos === p - 1 && hashPos >= 0) {
-      hashVal = rollHash(hashVal, tgt[p + hashLength - 1]!);
+    if (hashPos >= 0 && hashPos < p && p - hashPos < hashLength) {
+      let h = hashVal;
+      for (let q = hashPos + hashLength; q < p + hashLength; q++) h = rollHash(h, tgt[q]!);
+      hashVal = h;
     } else {
       hashVal = hashBlock(tgt, p);
     }
@@ -191,9 +199,8 @@ export function createWindowMatcher(
     let h = hashBlock(tgt, q);
     for (let found = 0; ; ) {
       if (isAnchor(h, anchorLimit)) {
-        const mixed = mixHash(h);
-        const slot = mixed >>> slotShift;
-        if (tags[slot] === (mixed & 0xff) && table[slot] === sp + (q - p) + 1) return true;
+        const at = (mixHash(h) >>> slotShift) << 1;
+        if (table[at + 1] === h >>> 0 && table[at] === sp + (q - p) + 1) return true;
         if (++found === 3) return false;
       }
       if (++q > stop) return false;
@@ -252,10 +259,9 @@ export function createWindowMatcher(
     }
     if (p + hashLength <= n) {
       const h = hashAt(p);
-      const mixed = isAnchor(h, anchorLimit) ? mixHash(h) : 0;
-      const slot = mixed >>> slotShift;
-      if (mixed !== 0 && tags[slot] === (mixed & 0xff)) {
-        const e = table[slot]!;
+      const at = isAnchor(h, anchorLimit) ? (mixHash(h) >>> slotShift) << 1 : -1;
+      if (at >= 0 && table[at + 1] === h >>> 0) {
+        const e = table[at]!;
         const sp = e - 1;
         if (e !== 0 && sp !== diagSp) {
           const block = Math.floor(sp / blockSize);
@@ -312,6 +318,7 @@ export function createWindowMatcher(
     if (end - inserted > INSERT_SKIP) inserted = end - 32;
     pos = end;
     litStart = end;
+    misses = 0;
   };
 
   return {
@@ -325,6 +332,7 @@ export function createWindowMatcher(
       inserted = 0;
       hashPos = -1;
       lastSourceEnd = -1;
+      misses = 0;
       list.clear();
       head.fill(-1);
     },
@@ -333,7 +341,17 @@ export function createWindowMatcher(
         ensureInserted(pos);
         if (!evaluate(pos)) return need;
         if (bKind === KIND_NONE) {
-          pos++;
+          // In a long stretch without matches (new compressed data, mostly) look at fewer
+          // positions; a match found late is extended backwards over what was skipped.
+          misses++;
+          if (misses <= SKIP_AFTER) {
+            pos++;
+          } else {
+            const step = Math.min(MAX_SKIP, 1 + ((misses - SKIP_AFTER) >> SKIP_SHIFT));
+            if (pos + 4 <= n) insertSelf(pos);
+            pos += step;
+            inserted = pos;
+          }
           continue;
         }
         if (bLen < lazyBelow && pos + 1 + minMatch <= n) {
