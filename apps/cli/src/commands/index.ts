@@ -3,6 +3,7 @@ import { cpCommand } from "./cp.js";
 import type { CliCommand } from "./define.js";
 import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
+import { migrateCommand } from "./migrate.js";
 import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
 import { statsCommand } from "./stats.js";
@@ -16,6 +17,7 @@ export const commands: readonly CliCommand[] = [
   rmCommand,
   syncCommand,
   statsCommand,
+  migrateCommand,
   verifyCommand,
   analyzeCommand,
   mbCommand,

@@ -5,6 +5,7 @@ import type { CliContext } from "../context.js";
 import type { StatsProvenance } from "../lib/stats-text.js";
 import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
+import { MigrateConfirm, type MigrationSummary } from "./MigrateConfirm.js";
 import { StatsDashboard } from "./StatsDashboard.js";
 import { TransferProgress } from "./TransferProgress.js";
 
@@ -102,4 +103,41 @@ export async function renderStatsDashboard(
   );
   instance.unmount();
   await instance.waitUntilExit();
+}
+
+/**
+ * Ask on the `migrate` confirmation screen; resolves true for `y`. Only call it when the
+ * terminal can answer (`ctx.terminal.canPrompt`).
+ *
+ * @example
+ * ```ts
+ * if (!(await renderMigrateConfirm(ctx, summary))) return 0;
+ * ```
+ */
+export async function renderMigrateConfirm(
+  ctx: CliContext,
+  summary: MigrationSummary,
+): Promise<boolean> {
+  let answer = false;
+  let settle: () => void = () => {};
+  const answered = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const instance = render(
+    <MigrateConfirm
+      summary={summary}
+      onAnswer={(proceed) => {
+        answer = proceed;
+        settle();
+      }}
+    />,
+    inkOptions(ctx),
+  );
+  const onAbort = () => settle();
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  await answered;
+  ctx.signal.removeEventListener("abort", onAbort);
+  instance.unmount();
+  await instance.waitUntilExit();
+  return answer && !ctx.signal.aborted;
 }
