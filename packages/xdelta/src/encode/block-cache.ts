@@ -16,14 +16,17 @@ export interface SourceBlockCache {
   slotOf(block: number): number;
   /** Bytes in block `block` (the last block may be short). */
   blockLength(block: number): number;
-  /** Read block `block` from the source into the cache. */
-  load(block: number): Promise<void>;
+  /**
+   * Read block `block` from the source into the cache, with up to `readAhead` following
+   * blocks that are not cached yet, in one read (matches run forward through the source).
+   */
+  load(block: number, readAhead?: number): Promise<void>;
   /**
    * Offer bytes that start at a block boundary (read for another purpose, e.g. indexing):
    * whole blocks are copied in while free slots remain. Never evicts.
    */
   offer(position: number, bytes: Uint8Array): void;
-  /** Number of blocks read from the source by `load`. */
+  /** Number of reads `load` made. */
   readonly loads: number;
 }
 
@@ -97,15 +100,23 @@ export function createSourceBlockCache(
       return slot;
     },
     blockLength,
-    async load(block: number): Promise<void> {
+    async load(block: number, readAhead = 0): Promise<void> {
       if ((slotForBlock[block] ?? -1) >= 0) return;
-      const length = blockLength(block);
-      const bytes = await source.read(block * blockSize, length);
+      let count = 1;
+      const most = Math.min(1 + readAhead, capacity >> 1, blockCount - block);
+      while (count < most && (slotForBlock[block + count] ?? -1) < 0) count++;
+      const start = block * blockSize;
+      const length = Math.min(sourceSize, start + count * blockSize) - start;
+      const bytes = await source.read(start, length);
       if (bytes.length < length) {
         throw new IntegrityError(`The source changed while encoding (block ${block} is short)`);
       }
       loads++;
-      place(block, bytes, 0, length);
+      for (let i = 0; i < count; i++) {
+        if ((slotForBlock[block + i] ?? -1) < 0) {
+          place(block + i, bytes, i * blockSize, blockLength(block + i));
+        }
+      }
     },
     offer(position: number, bytes: Uint8Array): void {
       let block = Math.floor(position / blockSize);

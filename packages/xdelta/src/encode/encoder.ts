@@ -28,6 +28,8 @@ export interface EncodeVcdiffOptions {
 const DEFAULT_WINDOW = 8 << 20;
 const MIN_WINDOW = 1 << 16;
 const CACHE_BLOCK_BITS = 16;
+/** Blocks read after a missing one in the same read: matches run forward. */
+const READ_AHEAD_BLOCKS = 7;
 
 const DEFAULT_MATCHER: MatcherParams = {
   minMatch: 4,
@@ -89,7 +91,7 @@ export async function* encodeVcdiff(
     matcher.begin(window, filled, windowStart);
     for (let need = matcher.run(); need >= 0; need = matcher.run()) {
       throwIfAborted(signal);
-      await cache.load(need);
+      await cache.load(need, READ_AHEAD_BLOCKS);
     }
     yield writer.write(list, window, filled);
     windowStart += filled;
