@@ -2,6 +2,8 @@
  * Adler-32 (RFC 1950), the per-window checksum `xdelta3` writes (VCD_ADLER32).
  */
 
+import { adler32Simd } from "./adler32-simd.js";
+
 const MOD = 65521;
 // Bytes summed between two reductions: with a, b < MOD at the start of a block, 255 n (n + 1)
 // / 2 + (n + 1) (MOD - 1) stays below 2^31 for n = 3800, so the sums stay small integers.
@@ -17,6 +19,25 @@ const BLOCK = 3800;
  * ```
  */
 export function adler32(bytes: Uint8Array, initial = 1): number {
+  if (bytes.length >= SIMD_THRESHOLD) {
+    const sum = adler32Simd(bytes, initial);
+    if (sum !== undefined) return sum;
+  }
+  return adler32Js(bytes, initial);
+}
+
+/** Below this size the JavaScript loop is as fast as copying into WebAssembly memory. */
+const SIMD_THRESHOLD = 256;
+
+/**
+ * Adler-32 in plain JavaScript (the fallback of `adler32`, and its reference in tests).
+ *
+ * @example
+ * ```ts
+ * adler32Js(new TextEncoder().encode("Wikipedia")); // 0x11e60398
+ * ```
+ */
+export function adler32Js(bytes: Uint8Array, initial = 1): number {
   let a = initial & 0xffff;
   let b = (initial >>> 16) & 0xffff;
   let i = 0;

@@ -1,6 +1,6 @@
 import { IntegrityError } from "@dg/core";
 import { describe, expect, it } from "vitest";
-import { adler32 } from "./adler32.js";
+import { adler32, adler32Js } from "./adler32.js";
 import { createAddressCache } from "./address-cache.js";
 import { createBufferSource } from "./buffer-source.js";
 import {
@@ -82,6 +82,32 @@ describe("adler32", () => {
     expect(adler32(new Uint8Array(0))).toBe(1);
     const big = new Uint8Array(100_000).fill(0xff);
     expect(adler32(big.subarray(50_000), adler32(big.subarray(0, 50_000)))).toBe(adler32(big));
+  });
+
+  it("gives the same sums in WebAssembly and JavaScript, against the definition", () => {
+    const reference = (bytes: Uint8Array, initial: number) => {
+      let a = initial & 0xffff;
+      let b = initial >>> 16;
+      for (const x of bytes) {
+        a = (a + x) % 65521;
+        b = (b + a) % 65521;
+      }
+      return ((b << 16) | a) >>> 0;
+    };
+    let seed = 12345;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    for (let round = 0; round < 120; round++) {
+      const length = round < 40 ? round * 17 : next() % 3_000_000;
+      const bytes = new Uint8Array(length);
+      for (let i = 0; i < length; i++) bytes[i] = round % 3 === 0 ? 255 : next() & 255;
+      const initial = round % 2 === 0 ? 1 : ((next() % 65521) * 65536 + (next() % 65521)) >>> 0;
+      const expected = round < 60 ? reference(bytes, initial) : adler32Js(bytes, initial);
+      expect(adler32(bytes, initial)).toBe(expected);
+      expect(adler32Js(bytes, initial)).toBe(expected);
+    }
   });
 });
 
