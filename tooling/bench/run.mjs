@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const BENCHMARKS = [
   { name: "xdelta", script: "packages/xdelta/bench/run.mjs" },
   { name: "sdk", script: "packages/sdk/bench/run.mjs" },
+  { name: "archive", script: "packages/archive/bench/run.mjs" },
 ];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
