@@ -31,7 +31,8 @@ export function TransferProgress({
   const { totals } = snapshot;
   const figures = progressFigures(totals, now);
   const finished = totals.filesDone + totals.filesFailed;
-  const barWidth = Math.max(10, Math.min(40, width - 60));
+  // The figures take about 80 columns; the bar gets what is left (10 to 30 cells).
+  const barWidth = Math.max(10, Math.min(30, width - 82));
   const bytes =
     totals.bytesPlanned === undefined
       ? humanSize(totals.bytesDone)
@@ -48,19 +49,16 @@ export function TransferProgress({
       {totals.filesPlanned > 0 ? (
         <Box flexDirection="column">
           {title ? <Text bold>{title}</Text> : null}
-          <Box gap={2}>
+          <Text wrap="truncate-end">
             <Text color="cyan">{progressBar(figures.fraction, barWidth)}</Text>
-            <Text>
-              {finished}/{totals.filesPlanned} files
-            </Text>
-            <Text>{bytes}</Text>
-            <Text>{formatRate(figures.rate)}</Text>
-            <Text>ETA {done ? "0:00" : formatDuration(figures.etaSeconds)}</Text>
+            {`  ${finished}/${totals.filesPlanned} files  ${bytes}  ${formatRate(figures.rate)}  ETA ${done ? "0:00" : formatDuration(figures.etaSeconds)}`}
             {figures.savedPercent === undefined ? null : (
-              <Text color="green">saved {figures.savedPercent.toFixed(1)}%</Text>
+              <Text color="green">{`  saved ${figures.savedPercent.toFixed(1)}%`}</Text>
             )}
-            {totals.filesFailed > 0 ? <Text color="red">{totals.filesFailed} failed</Text> : null}
-          </Box>
+            {totals.filesFailed > 0 ? (
+              <Text color="red">{`  ${totals.filesFailed} failed`}</Text>
+            ) : null}
+          </Text>
           {done
             ? null
             : snapshot.active.slice(0, 6).map((transfer) => (
