@@ -154,7 +154,7 @@ export function parseArchiveDeltaBody(bodyAndCrc: Uint8Array): ParsedArchiveDelt
       records,
     };
   } catch (error) {
-    if (error instanceof IntegrityError) throw error;
+    if (error instanceof IntegrityError || error instanceof UnsupportedError) throw error;
     throw new IntegrityError("archive delta: header is damaged", { cause: error });
   }
 }

@@ -1,4 +1,4 @@
-import { createInflateRaw, crc32 } from "node:zlib";
+import { createInflateRaw, crc32, inflateRawSync } from "node:zlib";
 import type { RandomAccessSource } from "@dg/core";
 import { throwIfAborted } from "@dg/core";
 import { feedTransform, rangeChunks } from "./zlib-pump.js";
@@ -42,6 +42,56 @@ function isZlibDataError(error: unknown): boolean {
  * ```
  */
 export async function inflateRange(
+  source: RandomAccessSource,
+  start: number,
+  limit: number,
+  sink: (chunk: Uint8Array) => Promise<void>,
+  options: InflateRangeOptions,
+): Promise<InflatedStream | undefined> {
+  if (limit <= SMALL_INPUT) {
+    const small = inflateSmall(await source.read(start, limit), options.maxOutput);
+    if (small === undefined) return undefined;
+    if (small !== TOO_BIG_FOR_MEMORY) {
+      await sink(small.data);
+      return small.found;
+    }
+  }
+  return inflateStreaming(source, start, limit, sink, options);
+}
+
+/** Compressed streams up to this size are inflated in one call. */
+const SMALL_INPUT = 64 * 1024;
+/** ... as long as they inflate to at most this. */
+const SMALL_OUTPUT = 4 * 1024 * 1024;
+const TOO_BIG_FOR_MEMORY = Symbol("too big for memory");
+
+function inflateSmall(
+  compressed: Uint8Array,
+  maxOutput: number,
+): { data: Buffer; found: InflatedStream } | typeof TOO_BIG_FOR_MEMORY | undefined {
+  try {
+    const { buffer, engine } = inflateRawSync(compressed, {
+      info: true,
+      maxOutputLength: Math.max(1, Math.min(maxOutput, SMALL_OUTPUT)),
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    return {
+      data: buffer,
+      found: {
+        consumed: engine.bytesWritten,
+        inflatedLength: buffer.length,
+        crc32: crc32(buffer) >>> 0,
+      },
+    };
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+      return maxOutput > SMALL_OUTPUT ? TOO_BIG_FOR_MEMORY : undefined;
+    }
+    if (isZlibDataError(error)) return undefined;
+    throw error;
+  }
+}
+
+async function inflateStreaming(
   source: RandomAccessSource,
   start: number,
   limit: number,

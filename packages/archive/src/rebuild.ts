@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { crc32, createDeflateRaw } from "node:zlib";
+import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
 import type { ByteStream } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import { createByteReader } from "./byte-reader.js";
@@ -14,6 +14,8 @@ export function deflateEngineName(): string {
 }
 
 const OUTPUT_CHUNK = 64 * 1024;
+/** Streams up to this size are deflated in one call (zlib gives the same bytes either way). */
+const IN_MEMORY = 256 * 1024;
 
 /**
  * Turn the expanded target (the inner codec's output) back into the original bytes: raw runs
@@ -79,6 +81,15 @@ async function* redeflate(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const params = segment.params;
   if (params === undefined) throw new IntegrityError("archive delta: a stream has no settings");
+  if (segment.inflatedLength <= IN_MEMORY) {
+    const input = await reader.read(segment.inflatedLength);
+    if (input.length !== segment.inflatedLength) throw shortExpansion();
+    if (crc32(input) >>> 0 !== segment.crc32) throw crcMismatch();
+    const output = deflateRawSync(input, params);
+    if (output.length !== segment.compressedLength) throw streamMismatch(engine);
+    yield output;
+    return;
+  }
   let inflatedLength = 0;
   let inflatedCrc = 0;
   async function* input(): AsyncGenerator<Uint8Array, void, undefined> {
@@ -105,12 +116,14 @@ async function* redeflate(
     await feeding;
   }
   if (inflatedLength !== segment.inflatedLength) throw shortExpansion();
-  if (inflatedCrc >>> 0 !== segment.crc32) {
-    throw new IntegrityError("archive delta: an inflated stream's CRC-32 does not match", {
-      hint: "The delta is damaged or was made against a different reference.",
-    });
-  }
+  if (inflatedCrc >>> 0 !== segment.crc32) throw crcMismatch();
   if (produced !== segment.compressedLength) throw streamMismatch(engine);
+}
+
+function crcMismatch(): IntegrityError {
+  return new IntegrityError("archive delta: an inflated stream's CRC-32 does not match", {
+    hint: "The delta is damaged or was made against a different reference.",
+  });
 }
 
 function streamMismatch(engine: string): IntegrityError {

@@ -1,4 +1,4 @@
-import { IntegrityError } from "@dg/core";
+import { IntegrityError, UnsupportedError } from "@dg/core";
 import type { DeflateParams } from "./deflate-params.js";
 import { isValidParams } from "./deflate-params.js";
 import type { DeflateSegment, Segment } from "./segments.js";
@@ -27,7 +27,11 @@ function streamKey(s: DeflateSegment): string {
   return `${s.compressedLength}:${s.inflatedLength}:${s.crc32}`;
 }
 
+/** The only deflate implementation of format version 1: the runtime's zlib (node:zlib). */
+const ENGINE_NODE_ZLIB = 0;
+
 function writeParams(w: ByteWriter, p: DeflateParams): void {
+  w.u8(ENGINE_NODE_ZLIB);
   w.u8(p.level);
   w.u8(p.memLevel);
   w.u8(p.windowBits);
@@ -35,6 +39,12 @@ function writeParams(w: ByteWriter, p: DeflateParams): void {
 }
 
 function readParams(r: ByteParser): DeflateParams {
+  const engine = r.u8();
+  if (engine !== ENGINE_NODE_ZLIB) {
+    throw new UnsupportedError(`archive delta: unknown deflate engine ${engine}`, {
+      hint: "It was written by a newer deltaglider; upgrade to read it.",
+    });
+  }
   const params = { level: r.u8(), memLevel: r.u8(), windowBits: r.u8(), strategy: r.u8() };
   if (!isValidParams(params)) throw new RangeError("bad deflate settings");
   return params;
