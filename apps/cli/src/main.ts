@@ -18,7 +18,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(
+const code = await runCli(
   process.argv.slice(2),
   {
     stdout: process.stdout,
@@ -30,3 +30,8 @@ process.exitCode = await runCli(
   },
   { commands, createClient: createSdkClient },
 );
+process.exitCode = code;
+if (controller.signal.aborted) {
+  // Whatever an interrupted transfer left running (sockets draining) must not keep us alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+}

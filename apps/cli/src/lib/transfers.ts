@@ -72,11 +72,23 @@ export async function runTransfers(
     options.concurrency,
     async ([id, job]) => {
       reporter.start(id, job.destination ?? job.source, job.bytes);
+      ctx.out.debug(`${job.verb} started: ${job.source}`);
+      let moved = 0;
+      let quarters = 0;
       try {
         const outcome = await job.run({
           signal: ctx.signal,
           onProgress: (event) => {
-            if (event.type === "bytes") reporter.advance(id, event.bytes);
+            if (event.type !== "bytes") return;
+            reporter.advance(id, event.bytes);
+            if (ctx.globals.debug && job.bytes) {
+              moved += event.bytes;
+              const quarter = Math.floor((moved / job.bytes) * 4);
+              if (quarter > quarters && quarter < 4) {
+                quarters = quarter;
+                ctx.out.debug(`${job.verb} progress: ${job.source} ${quarter * 25}%`);
+              }
+            }
           },
         });
         succeeded += 1;
