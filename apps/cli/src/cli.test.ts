@@ -19,8 +19,20 @@ function captureIo(env: Record<string, string | undefined>, cwd: string, signal:
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: false },
-    stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },
+    stdout: {
+      write: (chunk: string) => {
+        stdout += chunk;
+        return true;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (chunk: string) => {
+        stderr += chunk;
+        return true;
+      },
+      isTTY: false,
+    },
     stdin: Readable.from([]),
     env,
     cwd,
