@@ -50,6 +50,31 @@ async function bases(): Promise<Base[]> {
       },
     ]),
   });
+  // A source segment over 1 MiB with sparse copies: decoded with the planning pass.
+  const large = randomBytes(rng, 3_000_000);
+  const sparseTarget = concat(
+    large.subarray(100, 400),
+    large.subarray(1_500_000, 1_500_050),
+    randomBytes(rng, 20),
+    large.subarray(2_999_000, 2_999_990),
+  );
+  list.push({
+    name: "handmade sparse segment",
+    source: large,
+    target: sparseTarget,
+    delta: writeTestDelta([
+      {
+        segment: { from: "source", position: 0, length: large.length },
+        instructions: [
+          { type: "copy", address: 100, size: 300 },
+          { type: "copy", address: 1_500_000, size: 50 },
+          { type: "add", bytes: sparseTarget.subarray(350, 370) },
+          { type: "copy", address: 2_999_000, size: 990 },
+        ],
+        checksumOf: sparseTarget,
+      },
+    ]),
+  });
   if (await hasXdelta3()) {
     for (const flags of [
       ["-9", "-D", "-R"],

@@ -15,11 +15,12 @@ import { decodeVcdiff } from "./decode-vcdiff.js";
 
 const xdelta3 = await hasXdelta3();
 const rng = createRng(99);
-const source = randomBytes(rng, 2_000_000);
+const source = randomBytes(rng, 8_000_000);
+// Copies from far apart: the window's source segment spans 6 MB for 200 KB of copies.
 const target = concat(
   source.subarray(1_000_000, 1_100_000),
   randomBytes(rng, 3000),
-  source.subarray(1_500_000, 1_600_000),
+  source.subarray(7_000_000, 7_100_000),
 );
 
 function countingSource(bytes: Uint8Array): RandomAccessSource & { readBytes: number } {
@@ -38,7 +39,7 @@ function countingSource(bytes: Uint8Array): RandomAccessSource & { readBytes: nu
 }
 
 describe.skipIf(!xdelta3)("streaming and bounded reads", () => {
-  it("reads only the source ranges its COPY instructions use", async () => {
+  it("reads only the source ranges its COPY instructions use, when the segment is large", async () => {
     const delta = await xdelta3Encode(source, target, ["-9", "-D", "-R"]);
     const counted = countingSource(source);
     const parts: Uint8Array[] = [];
@@ -91,6 +92,38 @@ describe.skipIf(!xdelta3)("streaming and bounded reads", () => {
     };
     await expect(run()).rejects.toBeInstanceOf(CancelledError);
     expect(seen.length).toBe(1);
+  });
+});
+
+describe("sparse copies from a large source segment", () => {
+  it("are read range by range (a planning pass), merging close ranges", async () => {
+    const big = randomBytes(createRng(5), 6_000_000);
+    const expected = concat(
+      big.subarray(10, 60),
+      big.subarray(3_000_000, 3_000_100),
+      big.subarray(3_000_200, 3_000_300), // close to the previous range: merged
+      big.subarray(5_999_000, 6_000_000),
+      big.subarray(10, 20),
+    );
+    const delta = writeTestDelta([
+      {
+        segment: { from: "source", position: 0, length: big.length },
+        instructions: [
+          { type: "copy", address: 10, size: 50 },
+          { type: "copy", address: 3_000_000, size: 100 },
+          { type: "copy", address: 3_000_200, size: 100 },
+          { type: "copy", address: 5_999_000, size: 1000 },
+          { type: "copy", address: 10, size: 10 },
+        ],
+        checksumOf: expected,
+      },
+    ]);
+    const counted = countingSource(big);
+    const parts: Uint8Array[] = [];
+    for await (const part of decodeVcdiff(counted, chunked(delta))) parts.push(part.slice());
+    expect(Buffer.from(concat(...parts)).equals(Buffer.from(expected))).toBe(true);
+    expect(counted.readBytes).toBeLessThan(2000);
+    expect(counted.readBytes).toBeGreaterThanOrEqual(1250);
   });
 });
 

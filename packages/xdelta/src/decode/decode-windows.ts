@@ -23,6 +23,20 @@ import type { SegmentRanges } from "./segment.js";
 import { createRangeCollector } from "./segment.js";
 import { parseWindowBody } from "./window-body.js";
 
+/** A plain Uint8Array over the same bytes: a Buffer's subarray is much slower. */
+function plainView(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Segments up to this size are read whole, without a planning pass. */
+const WHOLE_SEGMENT = 1024 * 1024;
+
+function wholeSegment(length: number): SegmentRanges {
+  return length === 0
+    ? { count: 0, starts: [], ends: [], offsets: [], bytes: new Uint8Array(0) }
+    : { count: 1, starts: [0], ends: [length], offsets: [0], bytes: new Uint8Array(0) };
+}
+
 /** Source reads are split into pieces of at most this size (one window is at most 16 MiB in xdelta3). */
 const READ_PIECE = 16 * 1024 * 1024;
 
@@ -108,17 +122,24 @@ export async function* decodeWindows(
       throwIfAborted(signal);
 
       const code: WindowCode = { data, inst, addr, targetLength, segmentLength };
-      const collector = createRangeCollector();
-      runInstructions(code, table, cache, collector, undefined, undefined);
-      const ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
+      // A segment not much larger than the window (what xdelta3 writes) is read whole. A
+      // larger one is read only where a first pass over the instructions finds copies.
+      let ranges: SegmentRanges;
+      if (segmentLength <= Math.max(2 * targetLength, WHOLE_SEGMENT)) {
+        ranges = wholeSegment(segmentLength);
+      } else {
+        const collector = createRangeCollector();
+        runInstructions(code, table, cache, collector, undefined, undefined);
+        ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
+      }
       if (fromSource) {
         await readSourceRanges(source, segmentPosition, ranges, signal);
       } else if (fromTarget) {
         ranges.bytes = new Uint8Array(totalLength(ranges));
         readHistoryRanges(history, segmentPosition, ranges, maxHistory);
       }
-      // No zero fill: the planning pass proved that the instructions write every byte.
-      const target: Uint8Array = Buffer.allocUnsafe(targetLength);
+      // No zero fill: a window is only yielded when its instructions wrote every byte.
+      const target = plainView(Buffer.allocUnsafeSlow(targetLength));
       runInstructions(code, table, cache, undefined, ranges, target);
       if (verify && checksum !== undefined && adler32(target) !== checksum) {
         throw damaged(`the checksum of ${where} does not match (wrong source, or damaged delta)`);
@@ -158,7 +179,7 @@ async function readSourceRanges(
     const length = ranges.ends[0]! - ranges.starts[0]!;
     const bytes = await foreign(() => source.read(position, length));
     if (bytes.length < length) throw damaged(`the source ends before byte ${position + length}`);
-    ranges.bytes = bytes.length === length ? bytes : bytes.subarray(0, length);
+    ranges.bytes = plainView(bytes.subarray(0, length));
     return;
   }
   ranges.bytes = new Uint8Array(totalLength(ranges));

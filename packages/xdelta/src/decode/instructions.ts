@@ -6,6 +6,23 @@ import { damaged } from "./errors.js";
 import type { RangeCollector, SegmentRanges } from "./segment.js";
 import { findRange } from "./segment.js";
 
+/** Up to this many bytes, a loop beats creating a subarray view for `set`. */
+const SMALL_COPY = 32;
+
+function copyBytes(
+  from: Uint8Array,
+  fromOffset: number,
+  to: Uint8Array,
+  toOffset: number,
+  length: number,
+): void {
+  if (length <= SMALL_COPY) {
+    for (let k = 0; k < length; k++) to[toOffset + k] = from[fromOffset + k]!;
+  } else {
+    to.set(from.subarray(fromOffset, fromOffset + length), toOffset);
+  }
+}
+
 /** The three sections of a window, decompressed, and its sizes. */
 export interface WindowCode {
   readonly data: Uint8Array;
@@ -57,7 +74,7 @@ export function runInstructions(
       if (size > targetLength - t) throw damaged("an instruction runs past the target window");
       if (type === VCD_ADD) {
         if (size > data.length - dp) throw damaged("an ADD runs past the data section");
-        if (target !== undefined) target.set(data.subarray(dp, dp + size), t);
+        if (target !== undefined) copyBytes(data, dp, target, t, size);
         dp += size;
       } else if (type === VCD_RUN) {
         if (dp >= data.length) throw damaged("a RUN runs past the data section");
@@ -115,7 +132,7 @@ function copy(
       const r = findRange(ranges, from, hint);
       hint = r;
       const at = ranges.offsets[r]! + (from - ranges.starts[r]!);
-      target.set(ranges.bytes.subarray(at, at + n), to);
+      copyBytes(ranges.bytes, at, target, to, n);
     }
     from += n;
     to += n;
@@ -126,6 +143,12 @@ function copy(
   // semantics): the bytes then repeat with period `to - src`, so copy from `src` in blocks
   // that double each time, never overlapping within one copyWithin.
   const src = from - segmentLength;
+  if (remaining <= SMALL_COPY) {
+    // Byte by byte is both the RFC's meaning of an overlapping copy and the fastest way for
+    // a few bytes.
+    for (let k = 0; k < remaining; k++) target[to + k] = target[src + k]!;
+    return hint;
+  }
   while (remaining > 0) {
     const n = Math.min(to - src, remaining);
     target.copyWithin(to, src, src + n);
