@@ -50,6 +50,18 @@ describe.skipIf(!available)("decodeVcdiff against xdelta3 -e", () => {
     expect(Buffer.from(out).equals(Buffer.from(appended!.target))).toBe(true);
   });
 
+  it("follows xdelta3's LZMA streams when some windows leave sections uncompressed", async () => {
+    // Alternating incompressible and compressible windows: xdelta3 compresses the instruction
+    // and address sections of only some windows, continuing one xz stream per section kind.
+    const rng = createRng(3);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 24; i++) parts.push(randomBytes(rng, 16384, i % 2 === 0 ? 256 : 4));
+    const target = concat(...parts);
+    const delta = await xdelta3Encode(new Uint8Array(0), target, ["-9", "-D", "-R", "-W", "16384"]);
+    const out = await decodeAll(new Uint8Array(0), delta);
+    expect(Buffer.from(out).equals(Buffer.from(target))).toBe(true);
+  });
+
   it("fails with IntegrityError against the wrong source (checksum)", async () => {
     const [, , , , appended] = scenarios(5, 100_000);
     const delta = await xdelta3Encode(appended!.source, appended!.target, ["-9", "-D", "-R"]);
