@@ -28,7 +28,14 @@ export const SECONDARY_DJW = 1;
 export const SECONDARY_LZMA = 2;
 export const SECONDARY_FGK = 16;
 
-/** Human names of the secondary compressor ids. */
+/**
+ * Human name of a secondary compressor id.
+ *
+ * @example
+ * ```ts
+ * secondaryCompressorName(SECONDARY_LZMA); // "lzma"
+ * ```
+ */
 export function secondaryCompressorName(id: number): string {
   switch (id) {
     case SECONDARY_DJW:

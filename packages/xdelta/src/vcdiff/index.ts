@@ -1,4 +1,4 @@
-export { adler32 } from "./adler32.js";
+export { adler32, adler32Js } from "./adler32.js";
 export type { AddressCache } from "./address-cache.js";
 export { createAddressCache } from "./address-cache.js";
 export { createBufferSource } from "./buffer-source.js";
