@@ -19,8 +19,12 @@ export interface SecondaryDecoder {
   dispose(): void;
 }
 
-/** liblzma's own memory limit for one section decoder (xdelta3 uses a 256 KiB dictionary). */
-const XZ_MEMLIMIT = 64 * 1024 * 1024;
+/**
+ * liblzma's memory limit for one section decoder. xdelta3 always writes a 256 KiB dictionary
+ * (LZMA2 dictionary byte 12, at every -1..-9 level), so this only stops hostile headers from
+ * growing the WebAssembly heap, which never shrinks.
+ */
+const XZ_MEMLIMIT = 16 * 1024 * 1024;
 /** Size of the input and output buffers in WebAssembly memory, per section decoder. */
 const IO_CHUNK = 1024 * 1024;
 
