@@ -34,7 +34,7 @@ function savingsColor(percent: number): string {
  * (the largest first, at most 20, the rest summed up).
  */
 export function StatsDashboard({ stats, provenance, width }: StatsDashboardProps) {
-  const inner = Math.max(50, Math.min(width, 120) - 4);
+  const inner = Math.max(50, Math.min(width, 100) - 4);
   const barWidth = Math.max(10, Math.min(40, inner - 40));
   const spaces = [...stats.deltaspaces].sort((a, b) => b.originalBytes - a.originalBytes);
   const shown = spaces.slice(0, 20);
@@ -55,7 +55,7 @@ export function StatsDashboard({ stats, provenance, width }: StatsDashboardProps
         <Row
           label="Objects"
           value={stats.objectCount.toLocaleString("en-US")}
-          extra={`${stats.deltaObjects} delta · ${stats.directObjects} direct · ${stats.referenceObjects} reference${stats.referenceObjects === 1 ? "" : "s"}`}
+          extra={`(${stats.deltaObjects} delta · ${stats.directObjects} direct · ${stats.referenceObjects} reference${stats.referenceObjects === 1 ? "" : "s"})`}
         />
         <Row label="Original size" value={humanSize(stats.originalBytes)} />
         <Row label="Stored size" value={humanSize(stats.storedBytes)} />

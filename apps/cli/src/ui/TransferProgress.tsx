@@ -13,6 +13,12 @@ export interface TransferProgressProps {
   readonly width?: number;
 }
 
+/** One decimal, never "-0.0". */
+function oneDecimal(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return (rounded === 0 ? 0 : rounded).toFixed(1);
+}
+
 function lineColor(tone: ProgressLine["tone"]): { color?: string } {
   return tone === "error" ? { color: "red" } : {};
 }
@@ -53,7 +59,7 @@ export function TransferProgress({
             <Text color="cyan">{progressBar(figures.fraction, barWidth)}</Text>
             {`  ${finished}/${totals.filesPlanned} files  ${bytes}  ${formatRate(figures.rate)}  ETA ${done ? "0:00" : formatDuration(figures.etaSeconds)}`}
             {figures.savedPercent === undefined ? null : (
-              <Text color="green">{`  saved ${figures.savedPercent.toFixed(1)}%`}</Text>
+              <Text color="green">{`  saved ${oneDecimal(figures.savedPercent)}%`}</Text>
             )}
             {totals.filesFailed > 0 ? (
               <Text color="red">{`  ${totals.filesFailed} failed`}</Text>

@@ -101,7 +101,7 @@ describe("StatsDashboard", () => {
     );
     const frame = lastFrame() ?? "";
     expect(frame).toContain("Bucket statistics: s3://releases/ (quick mode)");
-    expect(frame).toMatch(/Objects +3 2 delta · 1 direct · 1 reference/);
+    expect(frame).toMatch(/Objects +3 \(2 delta · 1 direct · 1 reference\)/);
     expect(frame).toMatch(/Original size +5\.7 MiB/);
     expect(frame).toMatch(/Savings +█+░* 95\.0%/);
     expect(frame).toMatch(/app\/v1\/ +3 +5\.7 MiB +293\.0 KiB +95\.0%/);
