@@ -7,6 +7,7 @@ import { encodeVcdiff } from "./encoder.js";
 import {
   collect,
   concatBytes,
+  createPrng,
   hasXdelta3,
   randomBytes,
   randomText,
@@ -144,6 +145,21 @@ describe("encodeVcdiff round trips (builtin decoder and xdelta3 -d)", () => {
     );
     const delta = await roundTrip(source, target, { cacheBytes: 1 << 20, windowSize: 1 << 20 });
     expect(delta.length).toBeLessThan(1_200);
+  });
+
+  it("shuffled text blocks through a small cache and small windows", async () => {
+    // Many source reads interrupt lazy matching: a self-copy must never point at itself.
+    const source = randomText(41, 6_000_000);
+    const next = createPrng(42);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 300; i++) {
+      const at = next() % (source.length - 20_000);
+      parts.push(source.subarray(at, at + 1000 + (next() % 15_000)));
+      if (i % 3 === 0) parts.push(randomText(100 + i, 200));
+    }
+    const target = concatBytes(...parts);
+    const delta = await roundTrip(source, target, { cacheBytes: 1 << 20, windowSize: 1 << 18 });
+    expect(delta.length).toBeLessThan(target.length / 20);
   });
 
   it("uses only the source bytes it needs to read", async () => {

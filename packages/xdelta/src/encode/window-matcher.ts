@@ -290,6 +290,9 @@ export function createWindowMatcher(
         c >= 0 && c > oldest && depth < selfChain;
         depth++, c = prev[c & chainMask]!
       ) {
+        // A position inserted ahead of `p` (lazy matching may insert `p` itself before a
+        // source block is loaded and `p` evaluated again) is no candidate.
+        if (c >= p) continue;
         // Cheap reject: the byte that would make this candidate longer than the best.
         const probe = bLen > 0 && bStart === p ? bLen : 0;
         if (probe > 0 && (probe >= limit || tgt[c + probe] !== tgt[p + probe])) continue;
