@@ -53,8 +53,9 @@ export async function copyMultipart(
     const count = Math.max(1, Math.ceil(input.size / partSize));
     const parts: CompletedPart[] = [];
     let next = 1;
+    let failed = false;
     const worker = async () => {
-      while (next <= count) {
+      while (next <= count && !failed) {
         const number = next++;
         const start = (number - 1) * partSize;
         const end = Math.min(input.size, start + partSize) - 1;
@@ -74,7 +75,15 @@ export async function copyMultipart(
         parts.push({ PartNumber: number, ETag: etag });
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, input.queueSize) }, worker));
+    // The first failure stops the other workers from starting new parts.
+    await Promise.all(
+      Array.from({ length: Math.max(1, input.queueSize) }, () =>
+        worker().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
     parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
     const completed = await client.send(
       new CompleteMultipartUploadCommand({

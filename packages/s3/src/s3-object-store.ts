@@ -9,12 +9,10 @@ import {
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type {
   BucketInfo,
-  ByteStream,
   DeleteObjectsResult,
   GetObjectResult,
   ListedObject,
@@ -28,9 +26,9 @@ import { createConditionalWriteProbe } from "./conditional-write-probe.js";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
 import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
 import { copyMultipart } from "./multipart-copy.js";
-import { uploadMultipart } from "./multipart-upload.js";
-import { MAX_PART_SIZE, partSizer } from "./part-size.js";
+import { MAX_PART_SIZE } from "./part-size.js";
 import { createS3Client, type S3ConnectionOptions } from "./s3-client.js";
+import { putS3Object } from "./s3-put-object.js";
 
 export interface S3ObjectStoreOptions extends S3ConnectionOptions {
   /** A ready client (its own endpoint, credentials, retries); the connection options are then ignored. */
@@ -66,18 +64,17 @@ const MiB = 1024 * 1024;
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectStore {
   const client = options.client ?? createS3Client(options);
-  const threshold = options.multipartThreshold ?? 8 * MiB;
-  const basePart = options.partSize ?? 8 * MiB;
   const queueSize = options.queueSize ?? 4;
+  const putSettings = {
+    threshold: options.multipartThreshold ?? 8 * MiB,
+    basePart: options.partSize ?? 8 * MiB,
+    queueSize,
+  };
   const copyThreshold = options.multipartCopyThreshold ?? MAX_PART_SIZE;
   const copyPartSize = options.copyPartSize ?? 512 * MiB;
   const probe =
     options.conditionalWrites === "trust" ? undefined : createConditionalWriteProbe(client);
   const endpoint = options.client ? "(client)" : (options.endpoint ?? "aws");
-
-  async function sendsChecksums(): Promise<boolean> {
-    return (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
-  }
 
   function sendOptions(signal: AbortSignal | undefined) {
     return signal ? { abortSignal: signal } : {};
@@ -94,19 +91,6 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
       if (mapped.code === "NOT_FOUND") return undefined;
       throw mapped;
     }
-  }
-
-  /** Read up to `limit` bytes ahead: enough to tell a small body from a multipart one. */
-  async function readAhead(iterator: AsyncIterator<Uint8Array>, limit: number) {
-    const head: Uint8Array[] = [];
-    let bytes = 0;
-    while (bytes <= limit) {
-      const next = await iterator.next();
-      if (next.done) return { head, bytes, ended: true };
-      head.push(next.value);
-      bytes += next.value.length;
-    }
-    return { head, bytes, ended: false };
   }
 
   const store: ObjectStore = {
@@ -159,62 +143,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
     async putObject(bucket, key, body, opts = {}) {
       throwIfAborted(opts.signal);
       if (opts.ifNoneMatch && probe) await probe.ensure(bucket, opts.signal);
-      const metadata = encodeMetadata(opts.metadata);
-      const common = {
-        Bucket: bucket,
-        Key: key,
-        Metadata: metadata,
-        ...(opts.contentType === undefined ? {} : { ContentType: opts.contentType }),
-        ...(opts.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
-      };
-      const single = async (data: Uint8Array | ByteStream, length: number) => {
-        try {
-          const result = await client.send(
-            new PutObjectCommand({ ...common, Body: data as Uint8Array, ContentLength: length }),
-            sendOptions(opts.signal),
-          );
-          return result.ETag === undefined ? {} : { etag: result.ETag };
-        } catch (error) {
-          throw mapS3Error(error, { operation: "PutObject", bucket, key });
-        }
-      };
-      const known = body instanceof Uint8Array ? body.length : opts.contentLength;
-      if (body instanceof Uint8Array && body.length <= threshold) return single(body, body.length);
-
-      const iterator =
-        body instanceof Uint8Array
-          ? (async function* () {
-              yield body;
-            })()
-          : body[Symbol.asyncIterator]();
-      let ahead: { head: Uint8Array[]; bytes: number; ended: boolean };
-      try {
-        ahead =
-          known !== undefined && known > threshold
-            ? { head: [], bytes: 0, ended: false }
-            : await readAhead(iterator, threshold);
-      } catch (error) {
-        throw mapS3Error(error, { operation: "PutObject (reading the body)", bucket, key });
-      }
-      if (ahead.ended) {
-        return single(
-          ahead.head.length === 1 ? (ahead.head[0] as Uint8Array) : Buffer.concat(ahead.head),
-          ahead.bytes,
-        );
-      }
-      return uploadMultipart(client, {
-        bucket,
-        key,
-        metadata,
-        ...(opts.contentType === undefined ? {} : { contentType: opts.contentType }),
-        ifNoneMatch: opts.ifNoneMatch === true,
-        head: ahead.head,
-        rest: iterator,
-        partSize: partSizer(basePart, known),
-        queueSize,
-        checksums: await sendsChecksums(),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      return putS3Object(client, putSettings, bucket, key, body, opts);
     },
 
     async listObjects(bucket, opts = {}) {

@@ -9,7 +9,7 @@ export { resetMoto, startMoto } from "./moto.js";
 export type { ObjectStoreFactory, ObjectStoreHarness } from "./object-store.contract.js";
 export { objectStoreContract } from "./object-store.contract.js";
 export type { Rng } from "./seeded.js";
-export { createRng, seededBytes, seededStream } from "./seeded.js";
+export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
 export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createRng, seededBytes, seededStream } from "./seeded.js";
+import { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
 
 describe("createRng", () => {
   it("repeats for a seed and differs between seeds", () => {
@@ -42,5 +42,23 @@ describe("seededBytes / seededStream", () => {
     }
     expect(total).toBe(3_000_000);
     expect(hash.digest("hex")).toBe(createHash("sha256").update(whole).digest("hex"));
+  });
+});
+
+describe("seededSlice", () => {
+  it("equals the same range of seededBytes, aligned or not", () => {
+    const whole = Buffer.from(seededBytes("slice", 200_000));
+    for (const [start, length] of [
+      [0, 10],
+      [16, 100],
+      [17, 5],
+      [65_535, 70_000],
+      [199_990, 10],
+    ]) {
+      const slice = Buffer.from(seededSlice("slice", start as number, length as number));
+      expect(slice.equals(whole.subarray(start, (start as number) + (length as number)))).toBe(
+        true,
+      );
+    }
   });
 });

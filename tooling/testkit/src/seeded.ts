@@ -59,10 +59,14 @@ export function createRng(seed: number): Rng {
 
 const ZEROS = new Uint8Array(1024 * 1024);
 
-function keystreamCipher(seed: number | string) {
-  // AES-128-CTR over zeros is a fast, deterministic byte generator (about 1 GB/s here).
+function keystreamCipher(seed: number | string, block = 0n) {
+  // AES-128-CTR over zeros is a fast, deterministic byte generator (about 1 GB/s here), and
+  // it can start at any 16-byte block: the IV is the big-endian block counter.
   const key = createHash("sha256").update(`dg-seeded:${seed}`).digest().subarray(0, 16);
-  return createCipheriv("aes-128-ctr", key, Buffer.alloc(16));
+  const iv = Buffer.alloc(16);
+  iv.writeBigUInt64BE(block >> 64n, 0);
+  iv.writeBigUInt64BE(block & 0xffff_ffff_ffff_ffffn, 8);
+  return createCipheriv("aes-128-ctr", key, iv);
 }
 
 /**
@@ -108,4 +112,27 @@ export async function* seededStream(
     yield new Uint8Array(cipher.update(zeros.subarray(0, n)));
     left -= n;
   }
+}
+
+/**
+ * Bytes `[start, start + length)` of the seeded stream for `seed`, without generating what
+ * comes before: for checking ranges of multi-GiB bodies.
+ *
+ * @example
+ * ```ts
+ * const tail = seededSlice("big", 6 * 2 ** 30 - 100, 100);
+ * ```
+ */
+export function seededSlice(seed: number | string, start: number, length: number): Uint8Array {
+  const skip = start % 16;
+  const cipher = keystreamCipher(seed, BigInt((start - skip) / 16));
+  const out = new Uint8Array(length);
+  cipher.update(ZEROS.subarray(0, skip));
+  let at = 0;
+  while (at < length) {
+    const n = Math.min(ZEROS.length, length - at);
+    out.set(cipher.update(ZEROS.subarray(0, n)), at);
+    at += n;
+  }
+  return out;
 }
