@@ -67,7 +67,7 @@ export function transferSettings(flags: TransferFlags) {
   }
   if (flags.maxRatio !== undefined && !(flags.maxRatio > 0 && flags.maxRatio <= 1)) {
     throw new UsageError(`--max-ratio must be in (0, 1], not ${flags.maxRatio}`, {
-      hint: "Pass e.g. --max-ratio 0.5: deltas larger than half the file are not kept.",
+      hint: "Pass e.g. --max-ratio 0.5 (or set DG_MAX_RATIO): deltas larger than half the file are not kept.",
     });
   }
   return {
