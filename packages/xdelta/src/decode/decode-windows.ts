@@ -1,5 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
-import { throwIfAborted, UnsupportedError } from "@dg/core";
+import { throwIfAborted } from "@dg/core";
 import { adler32 } from "../vcdiff/adler32.js";
 import { createAddressCache } from "../vcdiff/address-cache.js";
 import { DEFAULT_CODE_TABLE } from "../vcdiff/code-table.js";
@@ -12,7 +12,7 @@ import {
   VCD_TARGET,
 } from "../vcdiff/header.js";
 import type { DeltaInput } from "./delta-input.js";
-import { damaged, foreign } from "./errors.js";
+import { damaged } from "./errors.js";
 import type { VcdiffHeader } from "./file-header.js";
 import type { WindowCode } from "./instructions.js";
 import { runInstructions } from "./instructions.js";
@@ -21,29 +21,16 @@ import { DEFAULT_MAX_TARGET_HISTORY, DEFAULT_MAX_WINDOW_SIZE } from "./options.j
 import { createSecondaryDecoder } from "./secondary.js";
 import type { SegmentRanges } from "./segment.js";
 import { createRangeCollector } from "./segment.js";
+import type { HistoryEntry } from "./segment-reader.js";
+import {
+  plainView,
+  readHistoryRanges,
+  readSourceRanges,
+  totalLength,
+  WHOLE_SEGMENT,
+  wholeSegment,
+} from "./segment-reader.js";
 import { parseWindowBody } from "./window-body.js";
-
-/** A plain Uint8Array over the same bytes: a Buffer's subarray is much slower. */
-function plainView(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-/** Segments up to this size are read whole, without a planning pass. */
-const WHOLE_SEGMENT = 1024 * 1024;
-
-function wholeSegment(length: number): SegmentRanges {
-  return length === 0
-    ? { count: 0, starts: [], ends: [], offsets: [], bytes: new Uint8Array(0) }
-    : { count: 1, starts: [0], ends: [length], offsets: [0], bytes: new Uint8Array(0) };
-}
-
-/** Source reads are split into pieces of at most this size (one window is at most 16 MiB in xdelta3). */
-const READ_PIECE = 16 * 1024 * 1024;
-
-interface HistoryEntry {
-  readonly start: number;
-  readonly bytes: Uint8Array;
-}
 
 /**
  * Decode the windows that follow the file header, yielding each target window. Memory is
@@ -163,77 +150,5 @@ export async function* decodeWindows(
     }
   } finally {
     secondary.dispose();
-  }
-}
-
-async function readSourceRanges(
-  source: RandomAccessSource,
-  segmentPosition: number,
-  ranges: SegmentRanges,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (ranges.count === 1 && ranges.ends[0]! - ranges.starts[0]! <= READ_PIECE) {
-    // One range (the common case): use the source's buffer as it is, no copy. The port lets
-    // the source reuse it on the next read, and there is none before this window is built.
-    const position = segmentPosition + ranges.starts[0]!;
-    const length = ranges.ends[0]! - ranges.starts[0]!;
-    const bytes = await foreign(() => source.read(position, length));
-    if (bytes.length < length) throw damaged(`the source ends before byte ${position + length}`);
-    ranges.bytes = plainView(bytes.subarray(0, length));
-    return;
-  }
-  ranges.bytes = new Uint8Array(totalLength(ranges));
-  for (let i = 0; i < ranges.count; i++) {
-    let position = segmentPosition + ranges.starts[i]!;
-    const end = segmentPosition + ranges.ends[i]!;
-    let offset = ranges.offsets[i]!;
-    while (position < end) {
-      throwIfAborted(signal);
-      const length = Math.min(READ_PIECE, end - position);
-      const piece = await foreign(() => source.read(position, length));
-      if (piece.length === 0) throw damaged(`the source ends at ${position}, before its size`);
-      const n = Math.min(piece.length, length);
-      ranges.bytes.set(n === piece.length ? piece : piece.subarray(0, n), offset);
-      offset += n;
-      position += n;
-    }
-  }
-}
-
-function totalLength(ranges: SegmentRanges): number {
-  const last = ranges.count - 1;
-  return last < 0 ? 0 : ranges.offsets[last]! + ranges.ends[last]! - ranges.starts[last]!;
-}
-
-function readHistoryRanges(
-  history: readonly HistoryEntry[],
-  segmentPosition: number,
-  ranges: SegmentRanges,
-  maxHistory: number,
-): void {
-  for (let i = 0; i < ranges.count; i++) {
-    let position = segmentPosition + ranges.starts[i]!;
-    const end = segmentPosition + ranges.ends[i]!;
-    let offset = ranges.offsets[i]!;
-    const oldest = history[0]?.start ?? Number.POSITIVE_INFINITY;
-    if (position < oldest) {
-      throw new UnsupportedError(
-        `A VCD_TARGET window copies from target offset ${position}, further back than the ${maxHistory} bytes of output kept`,
-        {
-          hint: "Raise maxTargetHistory, or decode with the native engine (DG_DELTA_ENGINE=xdelta3).",
-        },
-      );
-    }
-    for (const entry of history) {
-      const entryEnd = entry.start + entry.bytes.length;
-      if (position >= end) break;
-      if (entryEnd <= position) continue;
-      const n = Math.min(end, entryEnd) - position;
-      const at = position - entry.start;
-      ranges.bytes.set(entry.bytes.subarray(at, at + n), offset);
-      offset += n;
-      position += n;
-    }
-    if (position < end) throw damaged("a VCD_TARGET segment reaches past the decoded output");
   }
 }
