@@ -178,6 +178,25 @@ describe("encodeVcdiff round trips (builtin decoder and xdelta3 -d)", () => {
   });
 });
 
+describe("encodeVcdiff cancellation", () => {
+  it("stops with CancelledError when the signal aborts", async () => {
+    const controller = new AbortController();
+    async function* target(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 100; i++) {
+        if (i === 20) controller.abort();
+        yield randomBytes(50 + i, 100_000);
+      }
+    }
+    const run = collect(
+      encodeVcdiff(createBufferSource(base), target(), {
+        signal: controller.signal,
+        windowSize: 1 << 20,
+      }),
+    );
+    await expect(run).rejects.toMatchObject({ code: "CANCELLED" });
+  });
+});
+
 describe("encodeVcdiff determinism", () => {
   it("gives the same bytes for the same inputs, however the target is chunked", async () => {
     const source = randomText(11, 500_000);
