@@ -165,6 +165,20 @@ describe("S3 store under injected faults", () => {
     expect(String(error)).toMatch(/ECONNRESET|500 of 5000|truncated/);
   });
 
+  it("reports a body whose CRC32 does not match as UNAVAILABLE (SDK checksum validation)", async () => {
+    server.use(
+      http.get(`${ENDPOINT}/bkt/crc`, () => {
+        return new HttpResponse("hello", {
+          headers: { "content-length": "5", "x-amz-checksum-crc32": "AAAAAA==" },
+        });
+      }),
+    );
+    const got = await storeWith().getObject("bkt", "crc");
+    const error = await failure(collect(got.body));
+    expect(hasCode(error, "UNAVAILABLE")).toBe(true);
+    expect(String((error as Error).cause)).toMatch(/Checksum mismatch/);
+  });
+
   it("gives PERMISSION_DENIED for 403 with a credentials hint and no secret", async () => {
     server.use(http.get(`${ENDPOINT}/bkt/key`, () => s3Error(403, "AccessDenied")));
     const error = await failure(storeWith().getObject("bkt", "key"));
