@@ -24,8 +24,8 @@ export interface SourceIndex {
   readonly table: Uint32Array | Float64Array;
   /** The slot of a rolling hash `h` is `mixHash(h) >>> slotShift`. */
   readonly slotShift: number;
-  /** `h` is an anchor when `isAnchor(h, anchorLimit)`. */
-  readonly anchorLimit: number;
+  /** `h` is an anchor when `isAnchor(h, anchorShift)`. */
+  readonly anchorShift: number;
   readonly spacing: number;
 }
 
@@ -38,9 +38,9 @@ export interface SourceIndexParams {
 const READ_CHUNK = 1 << 20;
 const ANCHOR_MULTIPLIER = 0x2545f491;
 
-/** Whether the rolling hash `h` marks an anchor (`limit` = 2^32 / spacing). */
-export function isAnchor(h: number, limit: number): boolean {
-  return Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < limit;
+/** Whether the rolling hash `h` marks an anchor (`shift` = 32 - log2(spacing)). */
+export function isAnchor(h: number, shift: number): boolean {
+  return Math.imul(h, ANCHOR_MULTIPLIER) >>> shift === 0;
 }
 
 /**
@@ -66,12 +66,13 @@ export async function buildSourceIndex(
   const index: SourceIndex = {
     table,
     slotShift: 32 - tableBits,
-    anchorLimit: 2 ** 32 / spacing,
+    anchorShift: 32 - Math.log2(spacing),
     spacing,
   };
   if (size < HASH_LENGTH) return index;
 
   const chunkSize = Math.max(READ_CHUNK, cache.blockSize);
+  const scratch = { offsets: new Int32Array(chunkSize), hashes: new Int32Array(chunkSize) };
   for (let position = 0; position < size; position += chunkSize) {
     throwIfAborted(signal);
     const want = Math.min(size - position, chunkSize + HASH_LENGTH - 1);
@@ -80,22 +81,36 @@ export async function buildSourceIndex(
     cache.offer(position, bytes);
     // Blocks that start in this chunk and end within what was read.
     const last = Math.min(chunkSize, bytes.length - HASH_LENGTH + 1);
-    if (last > 0) indexChunk(index, bytes, last, position);
+    if (last > 0) indexChunk(index, bytes, last, position, scratch);
   }
   return index;
 }
 
-function indexChunk(index: SourceIndex, bytes: Uint8Array, last: number, position: number): void {
-  const { table, slotShift, anchorLimit } = index;
+function indexChunk(
+  index: SourceIndex,
+  bytes: Uint8Array,
+  last: number,
+  position: number,
+  scratch: { readonly offsets: Int32Array; readonly hashes: Int32Array },
+): void {
+  const { table, slotShift, anchorShift } = index;
+  const { offsets, hashes } = scratch;
+  // Pass 1, no unpredictable branch: every offset is written, the count only grows at anchors.
   let h = hashBlock(bytes, 0);
+  let count = 0;
   for (let rel = 0; ; ) {
-    if (Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < anchorLimit) {
-      const at = (mixHash(h) >>> slotShift) << 1;
-      table[at] = position + rel + 1;
-      table[at + 1] = h >>> 0;
-    }
+    offsets[count] = rel;
+    hashes[count] = h;
+    count += 1 - (((Math.imul(h, ANCHOR_MULTIPLIER) >>> anchorShift) + 0x7fffffff) >>> 31);
     if (++rel >= last) break;
     h = ((h << 2) + GEAR[bytes[rel + HASH_LENGTH - 1]!]!) | 0;
+  }
+  // Pass 2: the random stores, back to back.
+  for (let i = 0; i < count; i++) {
+    const anchor = hashes[i]!;
+    const at = (mixHash(anchor) >>> slotShift) << 1;
+    table[at] = position + offsets[i]! + 1;
+    table[at + 1] = anchor >>> 0;
   }
 }
 
@@ -121,7 +136,8 @@ export function sourceIndexParams(
   const { minSpacing, maxLoad = 2 } = options;
   // Sources of 4 GiB and more need 64-bit positions: half as many slots for the same memory.
   const maxTableBits = size < 0xffffffff ? options.maxTableBits : options.maxTableBits - 1;
-  let spacing = 1;
+  // At least 2: the anchor test looks at the top log2(spacing) bits of a product.
+  let spacing = 2;
   while (spacing < minSpacing) spacing *= 2;
   while (size / spacing > maxLoad * 2 ** maxTableBits) spacing *= 2;
   const anchors = Math.max(1, size / spacing);

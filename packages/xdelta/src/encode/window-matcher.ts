@@ -67,7 +67,7 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, slotShift, anchorLimit, spacing } = index;
+  const { table, slotShift, anchorShift, spacing } = index;
   const hashLength = HASH_LENGTH;
   const { slab, blockSize } = cache;
   const sourceSize = cache.sourceSize;
@@ -198,7 +198,7 @@ export function createWindowMatcher(
     if (q > stop) return false;
     let h = hashBlock(tgt, q);
     for (let found = 0; ; ) {
-      if (isAnchor(h, anchorLimit)) {
+      if (isAnchor(h, anchorShift)) {
         const at = (mixHash(h) >>> slotShift) << 1;
         if (table[at + 1] === h >>> 0 && table[at] === sp + (q - p) + 1) return true;
         if (++found === 3) return false;
@@ -259,7 +259,7 @@ export function createWindowMatcher(
     }
     if (p + hashLength <= n) {
       const h = hashAt(p);
-      const at = isAnchor(h, anchorLimit) ? (mixHash(h) >>> slotShift) << 1 : -1;
+      const at = isAnchor(h, anchorShift) ? (mixHash(h) >>> slotShift) << 1 : -1;
       if (at >= 0 && table[at + 1] === h >>> 0) {
         const e = table[at]!;
         const sp = e - 1;
