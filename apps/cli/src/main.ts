@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import "./no-color.js";
 import { CancelledError } from "@dg/core";
 import { runCli } from "./cli.js";
 import { createSdkClient } from "./client-factory.js";

@@ -171,4 +171,37 @@ describe("against moto", () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain(`remove_bucket: ${other}`);
   });
+
+  it("syncs both ways, verifies, analyzes and caches stats on S3", async () => {
+    const [a, b] = releaseVersions("moto-sync", 150_000, 2);
+    await ws.write("tree/a.zip", a as Uint8Array);
+    await ws.write("tree/sub/b.zip", b as Uint8Array);
+    const up = await ws.run(["sync", "tree", `s3://${bucket}/synced/`]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout.trim().split("\n")).toHaveLength(2);
+    expect((await ws.run(["sync", "tree", `s3://${bucket}/synced/`])).stdout).toBe("");
+    const down = await ws.run(["sync", `s3://${bucket}/synced/`, "tree-back"]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(sha256(await ws.read("tree-back/sub/b.zip"))).toBe(sha256(b as Uint8Array));
+    expect((await ws.run(["sync", `s3://${bucket}/synced/`, "tree-back"])).stdout).toBe("");
+
+    const verified = await ws.run(["verify", "-r", `s3://${bucket}/synced/`]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(
+      `verified: s3://${bucket}/synced/sub/b.zip (sha256 ${sha256(b as Uint8Array)}`,
+    );
+
+    const first = JSON.parse((await ws.run(["stats", `s3://${bucket}/synced/`, "--json"])).stdout);
+    const second = JSON.parse((await ws.run(["stats", `s3://${bucket}/synced/`, "--json"])).stdout);
+    expect(first.cached).toBe(false);
+    expect(second.cached).toBe(true);
+    expect(second.objectCount).toBe(2);
+
+    for (const [i, bytes] of releaseVersions("moto-plain", 150_000, 3).entries()) {
+      await ws.client().store.putObject(bucket, `plain/app-${i}.zip`, bytes, {});
+    }
+    const estimate = await ws.run(["analyze", `s3://${bucket}/plain/`, "--json"]);
+    expect(estimate.code, estimate.stderr).toBe(0);
+    expect(JSON.parse(estimate.stdout).estimatedSavingsPercent).toBeGreaterThan(40);
+  });
 });

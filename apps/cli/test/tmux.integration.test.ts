@@ -14,10 +14,16 @@ function shellQuote(text: string): string {
 }
 
 /** Start the CLI in a fixed-size tmux pane; the pane signals `channel` when it exits. */
-async function startInTmux(session: string, channel: string, args: readonly string[]) {
+async function startInTmux(
+  session: string,
+  channel: string,
+  args: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
+) {
   const env = { ...ws.env, TERM: "xterm-256color" } as Record<string, string | undefined>;
   delete env.CI;
   delete env.NO_COLOR;
+  Object.assign(env, extraEnv);
   const assignments = Object.entries(env)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${shellQuote(value)}`)
@@ -38,8 +44,9 @@ async function startInTmux(session: string, channel: string, args: readonly stri
   ]);
 }
 
-async function screen(session: string): Promise<string> {
-  const { stdout } = await run("tmux", ["-L", socket, "capture-pane", "-p", "-t", session]);
+async function screen(session: string, escapes = false): Promise<string> {
+  const flags = escapes ? ["-p", "-e"] : ["-p"];
+  const { stdout } = await run("tmux", ["-L", socket, "capture-pane", ...flags, "-t", session]);
   return stdout;
 }
 
@@ -82,6 +89,18 @@ describe("screens in a real terminal (tmux 120×40)", () => {
     expect(shown).toMatch(/Savings +█+░* \d+\.\d%/);
     expect(shown).toMatch(/releases\/ +3 +585\.9 KiB/);
     expect(shown).toContain("╰");
+    // Colours on by default…
+    expect(await screen("stats", true)).toMatch(/\u001b\[3\dm/);
+  });
+
+  it.runIf(hasTmux)("draws no colour with NO_COLOR", async () => {
+    await startInTmux("plain", "plain-done", ["stats", "s3://screens/releases/"], {
+      NO_COLOR: "1",
+    });
+    await run("tmux", ["-L", socket, "wait-for", "plain-done"]);
+    const shown = await screen("plain", true);
+    expect(shown).toContain("Bucket statistics");
+    expect(shown).not.toMatch(/\u001b\[3\dm/);
   });
 
   it.runIf(hasTmux)(
