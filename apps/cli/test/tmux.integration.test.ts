@@ -8,6 +8,8 @@ const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 const socket = `dg-cli-test-${process.pid}`;
 
 let ws: Workspace;
+/** A foreground colour escape sequence (ESC [ 3x m). */
+const COLOR_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[3\\dm`);
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
@@ -90,7 +92,7 @@ describe("screens in a real terminal (tmux 120×40)", () => {
     expect(shown).toMatch(/releases\/ +3 +585\.9 KiB/);
     expect(shown).toContain("╰");
     // Colours on by default…
-    expect(await screen("stats", true)).toMatch(/\u001b\[3\dm/);
+    expect(await screen("stats", true)).toMatch(COLOR_ESCAPE);
   });
 
   it.runIf(hasTmux)("draws no colour with NO_COLOR", async () => {
@@ -100,7 +102,7 @@ describe("screens in a real terminal (tmux 120×40)", () => {
     await run("tmux", ["-L", socket, "wait-for", "plain-done"]);
     const shown = await screen("plain", true);
     expect(shown).toContain("Bucket statistics");
-    expect(shown).not.toMatch(/\u001b\[3\dm/);
+    expect(shown).not.toMatch(COLOR_ESCAPE);
   });
 
   it.runIf(hasTmux)(
