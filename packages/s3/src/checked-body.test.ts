@@ -17,21 +17,17 @@ const where = { bucket: "bkt", key: "k" };
 
 describe("checkedBody", () => {
   it("passes a complete body through", async () => {
-    expect(await drain(checkedBody(chunks(100, 200), 300, where, undefined))).toBe(300);
+    expect(await drain(checkedBody(chunks(100, 200), 300, where))).toBe(300);
   });
 
   it("fails a body shorter than Content-Length with UNAVAILABLE at its end", async () => {
-    const error = await drain(checkedBody(chunks(100, 400), 5000, where, undefined)).catch(
-      (e: unknown) => e,
-    );
+    const error = await drain(checkedBody(chunks(100, 400), 5000, where)).catch((e: unknown) => e);
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
     expect(String(error)).toMatch(/500 of 5000/);
   });
 
   it("fails a body longer than Content-Length", async () => {
-    const error = await drain(checkedBody(chunks(600), 500, where, undefined)).catch(
-      (e: unknown) => e,
-    );
+    const error = await drain(checkedBody(chunks(600), 500, where)).catch((e: unknown) => e);
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
   });
 
@@ -40,13 +36,11 @@ describe("checkedBody", () => {
       yield new Uint8Array(10);
       throw new Error("Checksum mismatch: expected abc, received def");
     }
-    const error = await drain(checkedBody(broken(), 100, where, undefined)).catch(
-      (e: unknown) => e,
-    );
+    const error = await drain(checkedBody(broken(), 100, where)).catch((e: unknown) => e);
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
-    const cancelled = await drain(checkedBody(broken(), 100, where, AbortSignal.abort())).catch(
-      (e: unknown) => e,
-    );
+    const cancelled = await drain(
+      checkedBody(broken(), 100, where, { signal: AbortSignal.abort() }),
+    ).catch((e: unknown) => e);
     expect(hasCode(cancelled, "CANCELLED")).toBe(true);
   });
 });

@@ -1,44 +1,112 @@
-import type { ByteStream } from "@dg/core";
-import { CancelledError, isDgError, UnavailableError } from "@dg/core";
+import type { ByteStream, DgError } from "@dg/core";
+import { CancelledError, UnavailableError } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
+
+/** The rest of a body, from `offset` on: a new ranged request for the same object version. */
+export type ResumeBody = (offset: number) => Promise<{
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly contentLength: number | undefined;
+}>;
+
+export interface CheckedBodyOptions {
+  readonly signal?: AbortSignal;
+  /** How to fetch the rest after a break; omitted: a break fails the stream. */
+  readonly resume?: ResumeBody;
+  /** How many times to resume one body (default 0). */
+  readonly maxResumes?: number;
+}
+
+class TooLong extends UnavailableError {}
+
+function destroy(body: AsyncIterable<Uint8Array>): void {
+  (body as { destroy?: () => void }).destroy?.();
+}
 
 /**
  * Pass a GetObject body through, and make sure a body that breaks or ends early is never taken
- * for good data: stream errors become `UnavailableError` (retryable; `CancelledError` when the
- * caller aborted), and a body shorter or longer than its Content-Length fails at its end.
+ * for good data. With `resume`, a broken or short body is continued from where it stopped
+ * (a ranged request pinned to the same ETag), up to `maxResumes` times. Otherwise stream errors
+ * become `UnavailableError` (retryable; `CancelledError` when the caller aborted), and a body
+ * shorter or longer than its Content-Length fails at its end.
  */
 export async function* checkedBody(
-  body: AsyncIterable<Uint8Array>,
+  first: AsyncIterable<Uint8Array>,
   expectedLength: number | undefined,
   where: { readonly bucket: string; readonly key: string },
-  signal: AbortSignal | undefined,
+  options: CheckedBodyOptions = {},
 ): ByteStream {
+  const name = `s3://${where.bucket}/${where.key}`;
   let received = 0;
-  try {
-    for await (const chunk of body) {
-      received += chunk.length;
-      yield chunk;
+  let resumes = 0;
+  let current = first;
+  for (;;) {
+    let failure: unknown;
+    try {
+      for await (const chunk of current) {
+        received += chunk.length;
+        if (expectedLength !== undefined && received > expectedLength) {
+          throw new TooLong(
+            `Download of ${name} is longer than its Content-Length ${expectedLength}`,
+          );
+        }
+        yield chunk;
+      }
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw new CancelledError(`Cancelled: GetObject ${name}`, { cause: error });
+      }
+      if (error instanceof TooLong) throw error;
+      failure = error;
+    } finally {
+      // Finished, broken or abandoned early: release the socket.
+      destroy(current);
     }
-  } catch (error) {
-    if (signal?.aborted) {
-      throw new CancelledError(`Cancelled: GetObject s3://${where.bucket}/${where.key}`, {
-        cause: error,
-      });
+    if (failure === undefined && (expectedLength === undefined || received === expectedLength)) {
+      return;
     }
-    const mapped = mapS3Error(error, { operation: "GetObject (body)", ...where });
-    if (isDgError(mapped) && mapped.code !== "INTERNAL") throw mapped;
-    throw new UnavailableError(
-      `Download of s3://${where.bucket}/${where.key} broke after ${received} bytes`,
-      { cause: error, hint: "The connection failed mid-transfer; try again." },
-    );
-  } finally {
-    // Abandoned early: release the socket.
-    (body as { destroy?: () => void }).destroy?.();
+    // Only a body that stopped short can be continued; a failure at its very end (a checksum
+    // mismatch) cannot be repaired by asking for more bytes.
+    if (
+      options.resume &&
+      expectedLength !== undefined &&
+      received < expectedLength &&
+      resumes < (options.maxResumes ?? 0)
+    ) {
+      resumes += 1;
+      let next: Awaited<ReturnType<ResumeBody>>;
+      try {
+        next = await options.resume(received);
+      } catch (error) {
+        throw mapS3Error(error, { operation: "GetObject (resuming)", ...where });
+      }
+      if (next.contentLength !== undefined && next.contentLength !== expectedLength - received) {
+        destroy(next.body);
+        throw new UnavailableError(`Resumed download of ${name} has the wrong length`);
+      }
+      current = next.body;
+      continue;
+    }
+    throw brokenBody(failure, received, expectedLength, name, where);
   }
-  if (expectedLength !== undefined && received !== expectedLength) {
-    throw new UnavailableError(
-      `Download of s3://${where.bucket}/${where.key} was truncated: ${received} of ${expectedLength} bytes`,
+}
+
+function brokenBody(
+  failure: unknown,
+  received: number,
+  expectedLength: number | undefined,
+  name: string,
+  where: { readonly bucket: string; readonly key: string },
+): DgError {
+  if (failure === undefined) {
+    return new UnavailableError(
+      `Download of ${name} was truncated: ${received} of ${expectedLength} bytes`,
       { hint: "The connection ended early; try again." },
     );
   }
+  const mapped = mapS3Error(failure, { operation: "GetObject (body)", ...where });
+  if (mapped.code !== "INTERNAL") return mapped;
+  return new UnavailableError(`Download of ${name} broke after ${received} bytes`, {
+    cause: failure,
+    hint: "The connection failed mid-transfer; try again.",
+  });
 }

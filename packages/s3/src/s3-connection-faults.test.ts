@@ -3,11 +3,13 @@ import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import type { ByteStream } from "@dg/core";
 import { hasCode } from "@dg/core";
+import { seededBytes } from "@dg/testkit";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, describe, expect, it } from "vitest";
 import { createS3ObjectStore } from "./s3-object-store.js";
 
-type Behaviour = (socket: Socket) => void;
+/** What to do with one connection, given the text of its request. */
+type Behaviour = (socket: Socket, request: string) => void;
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -23,7 +25,7 @@ async function serve(
   server = createServer((socket) => {
     const behaviour = behaviours[Math.min(count, behaviours.length - 1)] as Behaviour;
     count += 1;
-    socket.once("data", () => behaviour(socket));
+    socket.once("data", (data) => behaviour(socket, data.toString("latin1")));
     socket.on("error", () => undefined);
   });
   server.listen(0, "127.0.0.1");
@@ -40,9 +42,10 @@ function respond(socket: Socket, body: string): void {
 
 const reset: Behaviour = (socket) => socket.resetAndDestroy();
 
-function store(endpoint: string) {
+function store(endpoint: string, bodyResumes = 0) {
   return createS3ObjectStore({
     endpoint,
+    bodyResumes,
     region: "us-east-1",
     credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
     retryStrategy: new ConfiguredRetryStrategy(3, () => 1),
@@ -108,5 +111,103 @@ describe("S3 store on failing connections", () => {
       .headBucket("bkt")
       .catch((e: unknown) => e);
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
+  });
+});
+
+/** Send a response head and part of the body, then reset the connection. */
+function breakAfter(status: string, headers: string, body: Uint8Array, cut: number): Behaviour {
+  return (socket) => {
+    socket.write(`HTTP/1.1 ${status}\r\n${headers}Content-Length: ${body.length}\r\n\r\n`);
+    socket.write(body.subarray(0, cut), () => socket.resetAndDestroy());
+  };
+}
+
+function send(status: string, headers: string, body: Uint8Array): Behaviour {
+  return (socket) => {
+    socket.end(
+      Buffer.concat([
+        Buffer.from(
+          `HTTP/1.1 ${status}\r\n${headers}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+        ),
+        body,
+      ]),
+    );
+  };
+}
+
+describe("S3 store resuming broken downloads", () => {
+  const data = seededBytes("resume", 5000);
+
+  it("continues a body after a reset with a ranged GET pinned to the ETag", async () => {
+    const requests: string[] = [];
+    const record =
+      (behaviour: Behaviour): Behaviour =>
+      (socket, request) => {
+        requests.push(request.toLowerCase());
+        behaviour(socket, request);
+      };
+    const { endpoint } = await serve([
+      record(breakAfter("200 OK", 'ETag: "v1"\r\n', data, 1000)),
+      record(breakAfter("206 Partial Content", 'ETag: "v1"\r\n', data.subarray(1000), 1500)),
+      record(send("206 Partial Content", 'ETag: "v1"\r\n', data.subarray(2500))),
+    ]);
+    const got = await store(endpoint, 3).getObject("bkt", "k");
+    expect((await collect(got.body)).equals(Buffer.from(data))).toBe(true);
+    expect(requests[1]).toContain("range: bytes=1000-4999");
+    expect(requests[1]).toContain('if-match: "v1"');
+    expect(requests[2]).toContain("range: bytes=2500-4999");
+  });
+
+  it("resumes a ranged get within its range", async () => {
+    const requests: string[] = [];
+    const slice = data.subarray(100, 4100);
+    const { endpoint } = await serve([
+      breakAfter(
+        "206 Partial Content",
+        'ETag: "v1"\r\nContent-Range: bytes 100-4099/5000\r\n',
+        slice,
+        10,
+      ),
+      (socket, request) => {
+        requests.push(request.toLowerCase());
+        send("206 Partial Content", 'ETag: "v1"\r\n', slice.subarray(10))(socket, request);
+      },
+    ]);
+    const got = await store(endpoint, 1).getObject("bkt", "k", {
+      range: { start: 100, end: 4099 },
+    });
+    expect(got.info.size).toBe(5000);
+    expect((await collect(got.body)).equals(Buffer.from(slice))).toBe(true);
+    expect(requests[0]).toContain("range: bytes=110-4099");
+  });
+
+  it("fails with CONFLICT when the object changed before the rest could be read", async () => {
+    const { endpoint } = await serve([
+      breakAfter("200 OK", 'ETag: "v1"\r\n', data, 1000),
+      send(
+        "412 Precondition Failed",
+        "Content-Type: application/xml\r\n",
+        Buffer.from("<Error><Code>PreconditionFailed</Code><Message>changed</Message></Error>"),
+      ),
+    ]);
+    const got = await store(endpoint, 3).getObject("bkt", "k");
+    const error = await collect(got.body).catch((e: unknown) => e);
+    expect(hasCode(error, "CONFLICT")).toBe(true);
+  });
+
+  it("gives up with UNAVAILABLE after the allowed number of resumes", async () => {
+    let connections = 0;
+    const { endpoint } = await serve([
+      (socket, request) => {
+        connections += 1;
+        const offset = connections === 1 ? 0 : 1000 * (connections - 1);
+        const status = connections === 1 ? "200 OK" : "206 Partial Content";
+        breakAfter(status, 'ETag: "v1"\r\n', data.subarray(offset), 1000)(socket, request);
+      },
+    ]);
+    const got = await store(endpoint, 2).getObject("bkt", "k");
+    const error = await collect(got.body).catch((e: unknown) => e);
+    expect(hasCode(error, "UNAVAILABLE")).toBe(true);
+    expect(connections).toBe(3);
   });
 });

@@ -141,7 +141,7 @@ describe("S3 store under injected faults", () => {
         return new HttpResponse(stream, { headers: { "content-length": "5000" } });
       }),
     );
-    const got = await storeWith().getObject("bkt", "reset");
+    const got = await storeWith({ bodyResumes: 0 }).getObject("bkt", "reset");
     const error = await failure(collect(got.body));
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
   });
@@ -158,7 +158,7 @@ describe("S3 store under injected faults", () => {
         return new HttpResponse(stream, { headers: { "content-length": "5000" } });
       }),
     );
-    const got = await storeWith().getObject("bkt", "short");
+    const got = await storeWith({ bodyResumes: 0 }).getObject("bkt", "short");
     const error = await failure(collect(got.body));
     expect(hasCode(error, "UNAVAILABLE")).toBe(true);
     // Node notices the early end (ECONNRESET) before our own length check would.

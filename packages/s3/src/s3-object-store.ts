@@ -39,6 +39,11 @@ export interface S3ObjectStoreOptions extends S3ConnectionOptions {
   readonly partSize?: number;
   /** Parts uploaded (or copied) at once; default 4. */
   readonly queueSize?: number;
+  /**
+   * How often one download may continue after its connection breaks (a ranged GET of the rest,
+   * pinned to the same ETag); default 3. 0: a break fails the body with `UnavailableError`.
+   */
+  readonly bodyResumes?: number;
   /** Objects larger than this are copied with UploadPartCopy; default (and S3's maximum) 5 GiB. */
   readonly multipartCopyThreshold?: number;
   /** Part size of multipart copies; default 512 MiB. */
@@ -70,6 +75,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
     basePart: options.partSize ?? 8 * MiB,
     queueSize,
   };
+  const bodyResumes = options.bodyResumes ?? 3;
   const copyThreshold = options.multipartCopyThreshold ?? MAX_PART_SIZE;
   const copyPartSize = options.copyPartSize ?? 512 * MiB;
   const probe =
@@ -131,9 +137,40 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
           metadata: decodeMetadata(response.Metadata),
         };
         const body = (response.Body ?? emptyBody()) as AsyncIterable<Uint8Array>;
+        const start = opts.range?.start ?? 0;
+        const length = response.ContentLength;
+        const etag = response.ETag;
+        // After a break, fetch the rest of the same version (If-Match) and carry on.
+        const resume =
+          length !== undefined && etag !== undefined
+            ? async (offset: number) => {
+                const rest = await client.send(
+                  new GetObjectCommand({
+                    Bucket: bucket,
+                    Key: key,
+                    Range: `bytes=${start + offset}-${start + length - 1}`,
+                    IfMatch: etag,
+                  }),
+                  sendOptions(opts.signal),
+                );
+                return {
+                  body: (rest.Body ?? emptyBody()) as AsyncIterable<Uint8Array>,
+                  contentLength: rest.ContentLength,
+                };
+              }
+            : undefined;
         return {
           info,
-          body: checkedBody(body, response.ContentLength, { bucket, key }, opts.signal),
+          body: checkedBody(
+            body,
+            length,
+            { bucket, key },
+            {
+              ...(opts.signal ? { signal: opts.signal } : {}),
+              ...(resume ? { resume } : {}),
+              maxResumes: bodyResumes,
+            },
+          ),
         };
       } catch (error) {
         throw mapS3Error(error, { operation: "GetObject", bucket, key });
