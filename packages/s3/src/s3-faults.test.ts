@@ -254,6 +254,37 @@ describe("S3 store under injected faults", () => {
   });
 });
 
+describe("batch delete", () => {
+  it("deletes in groups of 1,000 and reports per-key errors without throwing", async () => {
+    const groups: number[] = [];
+    server.use(
+      http.post(`${ENDPOINT}/bkt`, async ({ request }) => {
+        const body = await request.text();
+        const keys = [...body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1] as string);
+        groups.push(keys.length);
+        const deleted = keys
+          .filter((k) => k !== "locked")
+          .map((k) => `<Deleted><Key>${k}</Key></Deleted>`)
+          .join("");
+        const errors = keys.includes("locked")
+          ? "<Error><Key>locked</Key><Code>AccessDenied</Code><Message>no</Message></Error>"
+          : "";
+        return new HttpResponse(
+          `<?xml version="1.0"?><DeleteResult>${deleted}${errors}</DeleteResult>`,
+          { headers: { "content-type": "application/xml" } },
+        );
+      }),
+    );
+    const keys = Array.from({ length: 2345 }, (_, i) => `k${i}`);
+    keys[1500] = "locked";
+    const result = await storeWith().deleteObjects("bkt", keys);
+    expect(groups).toEqual([1000, 1000, 345]);
+    expect(result.deleted.length).toBe(2344);
+    expect(result.errors.map((e) => e.key)).toEqual(["locked"]);
+    expect(hasCode(result.errors[0]?.error, "PERMISSION_DENIED")).toBe(true);
+  });
+});
+
 describe("conditional-write probe", () => {
   it("refuses create-only writes with UNSUPPORTED when the store ignores If-None-Match", async () => {
     const puts: string[] = [];
