@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import "./no-color.js";
+import "./process-setup.js";
 import { CancelledError } from "@dg/core";
 import { runCli } from "./cli.js";
 import { createSdkClient } from "./client-factory.js";

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createRng } from "@dg/testkit";
@@ -203,5 +203,28 @@ describe("against moto", () => {
     const estimate = await ws.run(["analyze", `s3://${bucket}/plain/`, "--json"]);
     expect(estimate.code, estimate.stderr).toBe(0);
     expect(JSON.parse(estimate.stdout).estimatedSavingsPercent).toBeGreaterThan(40);
+  });
+
+  it("uses --profile from the shared credentials file, and prints no SDK warnings", async () => {
+    const credentials = join(ws.root, "home", "profile-credentials");
+    await writeFile(
+      credentials,
+      "[builds]\naws_access_key_id = AKIDBUILDS\naws_secret_access_key = builds-secret\n",
+    );
+    const env = {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
+    };
+    const ok = await ws.run(["ls", "--profile", "builds"], { env });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout).toContain(bucket);
+    const fromEnv = await ws.run(["ls"], { env: { ...env, DG_PROFILE: "builds" } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    const missing = await ws.run(["ls", "--profile", "nobody"], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^deltaglider: error: .*credentials.*\n {2}hint: /);
   });
 });
