@@ -7,6 +7,12 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * Why `name` is not a valid S3 bucket name (general-purpose bucket rules), or `undefined` when
  * it is. These rules also keep a bucket folder of the directory store inside its root: no `/`,
  * no `\`, no `..`, no leading dot.
+ *
+ * @example
+ * ```ts
+ * bucketNameProblem("my-bucket"); // undefined
+ * bucketNameProblem("../etc"); // "may hold only lower-case letters, …"
+ * ```
  */
 export function bucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
@@ -20,7 +26,14 @@ export function bucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Throw `InvalidArgumentError` unless `name` is a valid S3 bucket name. */
+/**
+ * Throw `InvalidArgumentError` unless `name` is a valid S3 bucket name.
+ *
+ * @example
+ * ```ts
+ * assertBucketName(bucket); // throws for "My_Bucket"
+ * ```
+ */
 export function assertBucketName(name: string): void {
   const problem = bucketNameProblem(name);
   if (problem !== undefined) {
