@@ -14,19 +14,24 @@ import {
 import type { DeltaInput } from "./delta-input.js";
 import { damaged } from "./errors.js";
 import type { VcdiffHeader } from "./file-header.js";
-import type { WindowCode } from "./instructions.js";
+import type { SegmentBytes, WindowCode } from "./instructions.js";
 import { runInstructions } from "./instructions.js";
 import type { DecodeVcdiffOptions } from "./options.js";
-import { DEFAULT_MAX_TARGET_HISTORY, DEFAULT_MAX_WINDOW_SIZE } from "./options.js";
+import {
+  DEFAULT_MAX_TARGET_HISTORY,
+  DEFAULT_MAX_WINDOW_SIZE,
+  DEFAULT_SOURCE_CACHE_SIZE,
+  DEFAULT_SOURCE_READ_CONCURRENCY,
+} from "./options.js";
+
 import { createSecondaryDecoder } from "./secondary.js";
-import type { SegmentRanges } from "./segment.js";
-import { createRangeCollector } from "./segment.js";
+import { createSourceBlockCache } from "./block-cache.js";
+import { compactSegment, createRangeCollector } from "./segment.js";
 import type { HistoryEntry } from "./segment-reader.js";
 import {
   plainView,
   readHistoryRanges,
   readSourceRanges,
-  totalLength,
   WHOLE_SEGMENT,
   wholeSegment,
 } from "./segment-reader.js";
@@ -58,6 +63,12 @@ export async function* decodeWindows(
   let targetOffset = 0;
   let windowIndex = 0;
   const secondary = createSecondaryDecoder(header.secondaryCompressor);
+  const readConcurrency = options.sourceReadConcurrency ?? DEFAULT_SOURCE_READ_CONCURRENCY;
+  const cacheBytes = options.sourceCacheSize ?? DEFAULT_SOURCE_CACHE_SIZE;
+  const blocks = createSourceBlockCache(source, {
+    maxBytes: cacheBytes,
+    concurrency: readConcurrency,
+  });
   try {
     while (!(await input.atEnd())) {
       throwIfAborted(signal);
@@ -109,25 +120,43 @@ export async function* decodeWindows(
       throwIfAborted(signal);
 
       const code: WindowCode = { data, inst, addr, targetLength, segmentLength };
-      // A segment not much larger than the window (what xdelta3 writes) is read whole. A
-      // larger one is read only where a first pass over the instructions finds copies.
-      let ranges: SegmentRanges;
+      // A segment not much larger than the window is read whole. A larger one (xdelta3 writes
+      // about 64 MiB segments for large files) is read only where a first pass over the
+      // instructions finds copies: through the block cache, whose blocks the next windows
+      // mostly share, unless the copies are so scattered that whole blocks would cost too much.
+      let segment: SegmentBytes | undefined;
+      let cached = false;
       if (segmentLength <= Math.max(2 * targetLength, WHOLE_SEGMENT)) {
-        ranges = wholeSegment(segmentLength);
+        const ranges = wholeSegment(segmentLength);
+        if (fromSource) await readSourceRanges(source, segmentPosition, ranges, signal, 1);
+        else if (fromTarget) readHistoryRanges(history, segmentPosition, ranges, maxHistory);
+        segment = compactSegment(ranges);
       } else {
         const collector = createRangeCollector();
         runInstructions(code, table, cache, collector, undefined, undefined);
-        ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
-      }
-      if (fromSource) {
-        await readSourceRanges(source, segmentPosition, ranges, signal);
-      } else if (fromTarget) {
-        ranges.bytes = new Uint8Array(totalLength(ranges));
-        readHistoryRanges(history, segmentPosition, ranges, maxHistory);
+        const ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
+        if (fromTarget) {
+          readHistoryRanges(history, segmentPosition, ranges, maxHistory);
+          segment = compactSegment(ranges);
+        } else if (
+          blocks.cost(ranges.starts, ranges.ends, segmentPosition) <=
+          2 * targetLength + cacheBytes
+        ) {
+          await blocks.load(ranges.starts, ranges.ends, segmentPosition, signal);
+          segment = blocks.segment(segmentPosition);
+          cached = true;
+        } else {
+          await readSourceRanges(source, segmentPosition, ranges, signal, readConcurrency);
+          segment = compactSegment(ranges);
+        }
       }
       // No zero fill: a window is only yielded when its instructions wrote every byte.
       const target = plainView(Buffer.allocUnsafeSlow(targetLength));
-      runInstructions(code, table, cache, undefined, ranges, target);
+      try {
+        runInstructions(code, table, cache, undefined, segment, target);
+      } finally {
+        if (cached) blocks.release();
+      }
       if (verify && checksum !== undefined && adler32(target) !== checksum) {
         throw damaged(`the checksum of ${where} does not match (wrong source, or damaged delta)`);
       }

@@ -3,13 +3,13 @@ import type { CodeTable } from "../vcdiff/code-table.js";
 import { VCD_ADD, VCD_COPY, VCD_NOOP, VCD_RUN } from "../vcdiff/code-table.js";
 import { readVarint, VARINT_INCOMPLETE } from "../vcdiff/varint.js";
 import { damaged } from "./errors.js";
-import type { RangeCollector, SegmentRanges } from "./segment.js";
-import { findRange } from "./segment.js";
+import type { RangeCollector } from "./segment.js";
 
 /** Up to this many bytes, a loop beats creating a subarray view for `set`. */
 const SMALL_COPY = 32;
 
-function copyBytes(
+/** Copy `length` bytes between arrays, with a loop for short runs. */
+export function copyBytes(
   from: Uint8Array,
   fromOffset: number,
   to: Uint8Array,
@@ -21,6 +21,12 @@ function copyBytes(
   } else {
     to.set(from.subarray(fromOffset, fromOffset + length), toOffset);
   }
+}
+
+/** The bytes of a window's source segment, however they are held. */
+export interface SegmentBytes {
+  /** Copy segment bytes [from, from + length) to `target` at `to`; they are known present. */
+  copy(from: number, length: number, target: Uint8Array, to: number): void;
 }
 
 /** The three sections of a window, decompressed, and its sizes. */
@@ -36,7 +42,7 @@ export interface WindowCode {
 /**
  * Run the instructions of a window. With a `RangeCollector` (planning pass) it checks every
  * instruction and records which parts of the source segment are copied, writing nothing.
- * With `ranges` and `target` (execution pass) it builds the target window. Both passes do the
+ * With `segment` and `target` (execution pass) it builds the target window. Both passes do the
  * same checks, so damaged input throws `IntegrityError` and never reads or writes out of range.
  * Runs synchronously over the in-memory sections: cost is linear in the section sizes.
  */
@@ -45,7 +51,7 @@ export function runInstructions(
   table: CodeTable,
   cache: AddressCache,
   collector: RangeCollector | undefined,
-  ranges: SegmentRanges | undefined,
+  segment: SegmentBytes | undefined,
   target: Uint8Array | undefined,
 ): void {
   const { data, inst, addr, targetLength, segmentLength } = code;
@@ -55,7 +61,6 @@ export function runInstructions(
   let dp = 0;
   let ap = 0;
   let t = 0;
-  let rangeHint = 0;
   cache.reset();
 
   while (ip < inst.length) {
@@ -97,7 +102,7 @@ export function runInstructions(
         const address = cache.decode(encoded, mode, here);
         if (!(address >= 0 && address < here)) throw damaged("a COPY address is out of range");
         if (size > 0) {
-          rangeHint = copy(address, size, t, segmentLength, collector, ranges, target, rangeHint);
+          copy(address, size, t, segmentLength, collector, segment, target);
         }
       } else {
         throw damaged(`undefined instruction type ${type}`);
@@ -116,11 +121,9 @@ function copy(
   t: number,
   segmentLength: number,
   collector: RangeCollector | undefined,
-  ranges: SegmentRanges | undefined,
+  segment: SegmentBytes | undefined,
   target: Uint8Array | undefined,
-  rangeHint: number,
-): number {
-  let hint = rangeHint;
+): void {
   let from = address;
   let to = t;
   let remaining = size;
@@ -128,17 +131,12 @@ function copy(
     // The part in the source segment (a copy may run on into the target window, RFC 3284 5.3).
     const n = Math.min(remaining, segmentLength - from);
     if (collector !== undefined) collector.add(from, from + n);
-    if (ranges !== undefined && target !== undefined) {
-      const r = findRange(ranges, from, hint);
-      hint = r;
-      const at = ranges.offsets[r]! + (from - ranges.starts[r]!);
-      copyBytes(ranges.bytes, at, target, to, n);
-    }
+    if (segment !== undefined && target !== undefined) segment.copy(from, n, target, to);
     from += n;
     to += n;
     remaining -= n;
   }
-  if (remaining === 0 || target === undefined) return hint;
+  if (remaining === 0 || target === undefined) return;
   // The part in the target window. It may overlap what it writes (RFC 3284 byte-by-byte
   // semantics): the bytes then repeat with period `to - src`, so copy from `src` in blocks
   // that double each time, never overlapping within one copyWithin.
@@ -147,7 +145,7 @@ function copy(
     // Byte by byte is both the RFC's meaning of an overlapping copy and the fastest way for
     // a few bytes.
     for (let k = 0; k < remaining; k++) target[to + k] = target[src + k]!;
-    return hint;
+    return;
   }
   while (remaining > 0) {
     const n = Math.min(to - src, remaining);
@@ -155,5 +153,4 @@ function copy(
     to += n;
     remaining -= n;
   }
-  return hint;
 }

@@ -16,7 +16,7 @@ export interface DecodeVcdiffOptions {
   /**
    * Largest target window accepted, in bytes (default 64 MiB; xdelta3 writes at most 16 MiB,
    * 8 MiB by default). Larger declared windows are an `IntegrityError`. Memory use is a small
-   * multiple of this bound, whatever the size of the file.
+   * multiple of this bound plus `sourceCacheSize`, whatever the size of the file.
    */
   readonly maxWindowSize?: number;
   /**
@@ -31,6 +31,18 @@ export interface DecodeVcdiffOptions {
    * size mismatch is an `IntegrityError`. Ignored when recovery re-compresses the output.
    */
   readonly expectedSize?: number;
+  /**
+   * Source bytes kept between windows, in 64 KiB blocks (default 32 MiB). xdelta3's windows
+   * copy from overlapping source segments of up to 64 MiB, so consecutive windows mostly reuse
+   * blocks. Copies too scattered for whole blocks are read as exact ranges instead.
+   */
+  readonly sourceCacheSize?: number;
+  /**
+   * Source reads in flight at once (default 4), to hide the latency of files and caches. Above
+   * 1, the source must allow overlapping reads that return distinct arrays (every adapter in
+   * this repository does); set 1 for a source that reuses its buffer.
+   */
+  readonly sourceReadConcurrency?: number;
   /** Check each window's Adler-32 when the delta has one (default true). */
   readonly verifyChecksums?: boolean;
   /** Called once with the file header, before any output. */
@@ -55,4 +67,6 @@ export interface DecodeVcdiffOptions {
 
 export const DEFAULT_MAX_WINDOW_SIZE = 64 * 1024 * 1024;
 export const DEFAULT_MAX_TARGET_HISTORY = 8 * 1024 * 1024;
+export const DEFAULT_SOURCE_READ_CONCURRENCY = 4;
+export const DEFAULT_SOURCE_CACHE_SIZE = 32 * 1024 * 1024;
 export const DEFAULT_MAX_IN_MEMORY_SOURCE = 16 * 1024 * 1024;

@@ -35,6 +35,7 @@ export async function readSourceRanges(
   segmentPosition: number,
   ranges: SegmentRanges,
   signal: AbortSignal | undefined,
+  concurrency: number,
 ): Promise<void> {
   if (ranges.count === 1 && ranges.ends[0]! - ranges.starts[0]! <= READ_PIECE) {
     // One range (the common case): use the source's buffer as it is, no copy. The port lets
@@ -46,22 +47,32 @@ export async function readSourceRanges(
     ranges.bytes = plainView(bytes.subarray(0, length));
     return;
   }
-  ranges.bytes = new Uint8Array(totalLength(ranges));
+  const bytes = new Uint8Array(totalLength(ranges));
+  ranges.bytes = bytes;
+  const pieces: { position: number; length: number; offset: number }[] = [];
   for (let i = 0; i < ranges.count; i++) {
-    let position = segmentPosition + ranges.starts[i]!;
     const end = segmentPosition + ranges.ends[i]!;
     let offset = ranges.offsets[i]!;
-    while (position < end) {
-      throwIfAborted(signal);
+    for (let position = segmentPosition + ranges.starts[i]!; position < end; ) {
       const length = Math.min(READ_PIECE, end - position);
-      const piece = await foreign(() => source.read(position, length));
-      if (piece.length === 0) throw damaged(`the source ends at ${position}, before its size`);
-      const n = Math.min(piece.length, length);
-      ranges.bytes.set(n === piece.length ? piece : piece.subarray(0, n), offset);
-      offset += n;
-      position += n;
+      pieces.push({ position, length, offset });
+      position += length;
+      offset += length;
     }
   }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pieces.length) {
+      throwIfAborted(signal);
+      const { position, length, offset } = pieces[next++]!;
+      const piece = await foreign(() => source.read(position, length));
+      if (piece.length < length) throw damaged(`the source ends before byte ${position + length}`);
+      bytes.set(piece.length === length ? piece : piece.subarray(0, length), offset);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, pieces.length)) }, worker),
+  );
 }
 
 export function totalLength(ranges: SegmentRanges): number {
@@ -75,6 +86,7 @@ export function readHistoryRanges(
   ranges: SegmentRanges,
   maxHistory: number,
 ): void {
+  ranges.bytes = new Uint8Array(totalLength(ranges));
   for (let i = 0; i < ranges.count; i++) {
     let position = segmentPosition + ranges.starts[i]!;
     const end = segmentPosition + ranges.ends[i]!;

@@ -1,3 +1,5 @@
+import type { SegmentBytes } from "./instructions.js";
+import { copyBytes } from "./instructions.js";
 /**
  * The parts of a window's source segment that its COPY instructions use, gathered into one
  * compact buffer: the decoder reads only those byte ranges (merged when close), never the
@@ -95,4 +97,16 @@ export function findRange(ranges: SegmentRanges, address: number, hint: number):
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** The execution view of ranges read into one compact buffer. */
+export function compactSegment(ranges: SegmentRanges): SegmentBytes {
+  let hint = 0;
+  return {
+    copy(from, length, target, to) {
+      const r = findRange(ranges, from, hint);
+      hint = r;
+      copyBytes(ranges.bytes, ranges.offsets[r]! + (from - ranges.starts[r]!), target, to, length);
+    },
+  };
 }
