@@ -15,7 +15,7 @@ export interface SourceBlockCache {
    * the blocks they touch, times the block size.
    */
   cost(starts: readonly number[], ends: readonly number[], base: number): number;
-  /** Make the blocks touched by the ranges present and keep them until `release`. */
+  /** Make the blocks touched by the ranges present; they stay until the next `release`. */
   load(
     starts: readonly number[],
     ends: readonly number[],
@@ -24,7 +24,7 @@ export interface SourceBlockCache {
   ): Promise<void>;
   /** The loaded bytes as a window's segment starting at source position `base`. */
   segment(base: number): SegmentBytes;
-  /** Let the blocks of the last `load` go, keeping at most the cache budget. */
+  /** Trim to the budget, dropping the least recently used blocks. Call after each window. */
   release(): void;
 }
 
@@ -46,7 +46,6 @@ export function createSourceBlockCache(
   // Insertion order is recency order: a used block is deleted and set again.
   const blocks = new Map<number, Uint8Array>();
   let held = 0;
-  let pinned = new Set<number>();
 
   const forEachBlock = (
     starts: readonly number[],
@@ -86,7 +85,6 @@ export function createSourceBlockCache(
     async load(starts, ends, base, signal) {
       const missing: number[] = [];
       forEachBlock(starts, ends, base, (b) => {
-        pinned.add(b);
         const hit = blocks.get(b);
         if (hit === undefined) missing.push(b);
         else {
@@ -128,13 +126,12 @@ export function createSourceBlockCache(
       };
     },
     release() {
+      // Least recently used first; the last window's blocks are the most recent.
       for (const [index, bytes] of blocks) {
         if (held <= maxBytes) break;
-        if (pinned.has(index)) continue;
         blocks.delete(index);
         held -= bytes.length;
       }
-      pinned = new Set();
     },
   };
 }
