@@ -2,7 +2,7 @@ import yargs, { type Argv } from "yargs";
 import { type ClientFactory, createContext, type GlobalOptions } from "./context.js";
 import type { CliCommand, CommandResult, GlobalArgs } from "./commands/define.js";
 import { applyEnvOptions, type OptionTable } from "./lib/env-options.js";
-import { EXIT, exitCodeFor, formatError, UsageError } from "./lib/errors.js";
+import { EXIT, exitCodeFor, formatError, isCancellation, UsageError } from "./lib/errors.js";
 import type { CliIo } from "./lib/io.js";
 import { createOutput } from "./lib/output.js";
 import { createRedactor } from "./lib/redact.js";
@@ -12,6 +12,8 @@ import { CLI_VERSION } from "./version.js";
 export interface RunCliOptions {
   readonly commands: readonly CliCommand[];
   readonly createClient: ClientFactory;
+  /** Load what `createClient` needs, once a command is about to run (not for --help). */
+  readonly preload?: () => Promise<void>;
 }
 
 function truthy(value: string | undefined): boolean {
@@ -128,6 +130,7 @@ export async function runCli(
   ) => {
     const globals = globalsFrom(args, io);
     debug = globals.debug;
+    await options.preload?.();
     const ctx = createContext({
       io,
       out,
@@ -151,7 +154,7 @@ export async function runCli(
     });
     if (printed) io.stdout.write(`${printed}\n`);
   } catch (error) {
-    if (io.signal.aborted) {
+    if (io.signal.aborted || isCancellation(error)) {
       out.error("deltaglider: interrupted");
       return EXIT.interrupted;
     }

@@ -2,9 +2,10 @@
 import "./process-setup.js";
 import { CancelledError } from "@dg/core";
 import { runCli } from "./cli.js";
-import { createSdkClient } from "./client-factory.js";
+import type { ClientFactory } from "./context.js";
 import { commands } from "./commands/index.js";
 
+let clientFactory: ClientFactory | undefined;
 const controller = new AbortController();
 let interrupts = 0;
 process.on("SIGINT", () => {
@@ -29,7 +30,17 @@ const code = await runCli(
     cwd: process.cwd(),
     signal: controller.signal,
   },
-  { commands, createClient: createSdkClient },
+  {
+    commands,
+    // The SDK (and the AWS SDK under it) loads only when a command runs: --help stays quick.
+    createClient: (globals, io) => {
+      if (clientFactory === undefined) throw new Error("The SDK was not loaded");
+      return clientFactory(globals, io);
+    },
+    async preload() {
+      clientFactory ??= (await import("./client-factory.js")).createSdkClient;
+    },
+  },
 );
 process.exitCode = code;
 if (controller.signal.aborted) {

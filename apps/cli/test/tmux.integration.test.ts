@@ -80,6 +80,21 @@ afterAll(async () => {
 });
 
 describe("screens in a real terminal (tmux 120×40)", () => {
+  it.runIf(hasTmux)(
+    "stops at the migrate screen on Ctrl-C (exit 130, nothing copied)",
+    async () => {
+      await startInTmux("abort", "abort-done", ["migrate", "s3://screens/plain/", "s3://moved/"]);
+      await waitForScreen("abort", "Proceed? [y/N]");
+      await run("tmux", ["-L", socket, "send-keys", "-t", "abort", "C-c"]);
+      await run("tmux", ["-L", socket, "wait-for", "abort-done"]);
+      const shown = await screen("abort");
+      expect(shown, shown).toContain("deltaglider: interrupted");
+      expect(shown).toContain("exit=130");
+      const copied = await ws.client().store.listObjects("moved", {});
+      expect(copied.objects).toEqual([]);
+    },
+  );
+
   it.runIf(hasTmux)("draws the stats dashboard", async () => {
     await startInTmux("stats", "stats-done", ["stats", "s3://screens/releases/"]);
     await run("tmux", ["-L", socket, "wait-for", "stats-done"]);

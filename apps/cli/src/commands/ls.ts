@@ -1,5 +1,4 @@
 import { INTERNAL_PREFIX } from "@dg/core";
-import { paginateListObjectsV2 } from "@dg/sdk";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../lib/errors.js";
 import {
@@ -8,6 +7,7 @@ import {
   formatPrefixLine,
   formatSummary,
 } from "../lib/format.js";
+import { listPages } from "../lib/listing.js";
 import { parseS3Arg } from "../lib/locations.js";
 import { defineCommand } from "./define.js";
 
@@ -49,7 +49,7 @@ export const lsCommand = defineCommand({
     let objects = 0;
     let bytes = 0;
     let prefixes = 0;
-    const pages = paginateListObjectsV2(
+    const pages = listPages(
       ctx.client(),
       {
         Bucket: uri.bucket,

@@ -1,4 +1,4 @@
-import type { S3Uri } from "@dg/core";
+import { CancelledError, type S3Uri } from "@dg/core";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -128,7 +128,7 @@ export const migrateCommand = defineCommand({
       return EXIT.ok;
     }
     if (!settings.dryrun && args.yes !== true) {
-      if (!ctx.terminal.canPrompt) {
+      if (!ctx.terminal.canPrompt || !settings.progress) {
         throw new UsageError(
           "migrate asks for confirmation, but there is no terminal to answer it",
           {
@@ -137,7 +137,9 @@ export const migrateCommand = defineCommand({
         );
       }
       const { renderMigrateConfirm } = await import("../ui/render.js");
-      if (!(await renderMigrateConfirm(ctx, summary))) {
+      const answer = await renderMigrateConfirm(ctx, summary);
+      if (answer === "interrupt") throw new CancelledError("Interrupted at the confirmation");
+      if (answer === "no") {
         ctx.out.line("Migration cancelled.");
         return EXIT.ok;
       }

@@ -1,5 +1,10 @@
 import { formatS3Uri, INTERNAL_PREFIX } from "@dg/core";
-import { type DeltaGliderClient, type ListedObject, paginateListObjectsV2 } from "@dg/sdk";
+import type {
+  DeltaGliderClient,
+  ListedObject,
+  ListObjectsV2Input,
+  ListObjectsV2Output,
+} from "@dg/sdk";
 
 export interface ListAllOptions {
   /** Look up original sizes of deltas (one HEAD each, in parallel). */
@@ -22,7 +27,7 @@ export async function* listAllObjects(
   prefix: string,
   options: ListAllOptions,
 ): AsyncGenerator<ListedObject, void, undefined> {
-  const pages = paginateListObjectsV2(
+  const pages = listPages(
     client,
     {
       Bucket: bucket,
@@ -36,6 +41,31 @@ export async function* listAllObjects(
       if (!object.Key.startsWith(INTERNAL_PREFIX)) yield object;
     }
   }
+}
+
+/**
+ * Every page of a listing, following continuation tokens to the end. (The SDK's paginator
+ * does the same; this loop keeps the SDK out of the CLI's start-up path.)
+ *
+ * @example
+ * ```ts
+ * for await (const page of listPages(client, { Bucket: "b", Delimiter: "/" }, signal)) {}
+ * ```
+ */
+export async function* listPages(
+  client: DeltaGliderClient,
+  input: ListObjectsV2Input,
+  options: { readonly signal: AbortSignal },
+): AsyncGenerator<ListObjectsV2Output, void, undefined> {
+  let token: string | undefined;
+  do {
+    const page = await client.listObjectsV2(
+      { ...input, ...(token === undefined ? {} : { ContinuationToken: token }) },
+      { signal: options.signal },
+    );
+    yield page;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
 }
 
 /** `s3://bucket/key` with the key URL-encoded per segment, as `CopySource` wants it. */

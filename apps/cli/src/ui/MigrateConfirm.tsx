@@ -13,27 +13,23 @@ export interface MigrationSummary {
   readonly preview: readonly string[];
 }
 
+/** What the user answered: `y`, `n` (or Enter, Esc), or Ctrl-C. */
+export type ConfirmAnswer = "yes" | "no" | "interrupt";
+
 export interface MigrateConfirmProps {
   readonly summary: MigrationSummary;
-  readonly onAnswer: (proceed: boolean) => void;
+  readonly onAnswer: (answer: ConfirmAnswer) => void;
 }
 
 /**
  * The `migrate` confirmation screen: what goes where, how much, what is skipped, the region
- * check; `y` proceeds, `n`, Enter, Esc or Ctrl-C cancels.
+ * check; `y` proceeds, `n`, Enter or Esc cancels, Ctrl-C interrupts.
  */
 export function MigrateConfirm({ summary, onAnswer }: MigrateConfirmProps) {
   useInput((input, key) => {
-    if (input === "y" || input === "Y") onAnswer(true);
-    else if (
-      input === "n" ||
-      input === "N" ||
-      key.return ||
-      key.escape ||
-      (key.ctrl && input === "c")
-    ) {
-      onAnswer(false);
-    }
+    if (key.ctrl && input === "c") onAnswer("interrupt");
+    else if (input === "y" || input === "Y") onAnswer("yes");
+    else if (input === "n" || input === "N" || key.return || key.escape) onAnswer("no");
   });
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>

@@ -5,7 +5,7 @@ import type { CliContext } from "../context.js";
 import type { StatsProvenance } from "../lib/stats-text.js";
 import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
-import { MigrateConfirm, type MigrationSummary } from "./MigrateConfirm.js";
+import { type ConfirmAnswer, MigrateConfirm, type MigrationSummary } from "./MigrateConfirm.js";
 import { StatsDashboard } from "./StatsDashboard.js";
 import { TransferProgress } from "./TransferProgress.js";
 
@@ -106,19 +106,21 @@ export async function renderStatsDashboard(
 }
 
 /**
- * Ask on the `migrate` confirmation screen; resolves true for `y`. Only call it when the
- * terminal can answer (`ctx.terminal.canPrompt`).
+ * Ask on the `migrate` confirmation screen. Only call it when the terminal can answer
+ * (`ctx.terminal.canPrompt`). Ctrl-C (which reaches the screen as a key, not a signal, while it
+ * reads keys) and an aborted signal both answer `interrupt`.
  *
  * @example
  * ```ts
- * if (!(await renderMigrateConfirm(ctx, summary))) return 0;
+ * const answer = await renderMigrateConfirm(ctx, summary);
+ * if (answer !== "yes") return 0;
  * ```
  */
 export async function renderMigrateConfirm(
   ctx: CliContext,
   summary: MigrationSummary,
-): Promise<boolean> {
-  let answer = false;
+): Promise<ConfirmAnswer> {
+  let answer: ConfirmAnswer = "interrupt";
   let settle: () => void = () => {};
   const answered = new Promise<void>((resolve) => {
     settle = resolve;
@@ -126,8 +128,8 @@ export async function renderMigrateConfirm(
   const instance = render(
     <MigrateConfirm
       summary={summary}
-      onAnswer={(proceed) => {
-        answer = proceed;
+      onAnswer={(given) => {
+        answer = given;
         settle();
       }}
     />,
@@ -139,5 +141,5 @@ export async function renderMigrateConfirm(
   ctx.signal.removeEventListener("abort", onAbort);
   instance.unmount();
   await instance.waitUntilExit();
-  return answer && !ctx.signal.aborted;
+  return ctx.signal.aborted ? "interrupt" : answer;
 }

@@ -130,7 +130,7 @@ describe("MigrateConfirm", () => {
   };
 
   it("shows the plan and proceeds on y", async () => {
-    const answers: boolean[] = [];
+    const answers: string[] = [];
     const { lastFrame, stdin } = render(
       <MigrateConfirm summary={summary} onAnswer={(answer) => answers.push(answer)} />,
     );
@@ -144,18 +144,19 @@ describe("MigrateConfirm", () => {
     await new Promise((resolve) => setImmediate(resolve));
     stdin.write("y");
     await new Promise((resolve) => setImmediate(resolve));
-    expect(answers).toEqual([true]);
+    expect(answers).toEqual(["yes"]);
   });
 
-  it("cancels on n and on Enter", async () => {
-    const answers: boolean[] = [];
+  it("cancels on n and on Enter, interrupts on Ctrl-C", async () => {
+    const answers: string[] = [];
     const { stdin } = render(
       <MigrateConfirm summary={summary} onAnswer={(a) => answers.push(a)} />,
     );
     await new Promise((resolve) => setImmediate(resolve));
     stdin.write("n");
     stdin.write("\r");
+    stdin.write("\u0003");
     await new Promise((resolve) => setImmediate(resolve));
-    expect(answers).toEqual([false, false]);
+    expect(answers).toEqual(["no", "no", "interrupt"]);
   });
 });
