@@ -39,8 +39,9 @@ import { parseWindowBody } from "./window-body.js";
 
 /**
  * Decode the windows that follow the file header, yielding each target window. Memory is
- * bounded by the window size limit: one window's delta, its sections, the source ranges its
- * COPY instructions use, the target window, and the VCD_TARGET history.
+ * bounded by the window size limit and two fixed budgets: one window's delta, its sections,
+ * the source bytes its COPY instructions use, the target window, the source block cache
+ * (`sourceCacheSize`) and the VCD_TARGET history (`maxTargetHistory`).
  */
 export async function* decodeWindows(
   source: RandomAccessSource,
