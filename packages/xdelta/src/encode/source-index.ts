@@ -73,11 +73,27 @@ export async function buildSourceIndex(
 
   const chunkSize = Math.max(READ_CHUNK, cache.blockSize);
   const scratch = { offsets: new Int32Array(chunkSize), hashes: new Int32Array(chunkSize) };
-  for (let position = 0; position < size; position += chunkSize) {
-    throwIfAborted(signal);
+  // The next chunk is read while this one is hashed. A source may reuse the array it returns
+  // on its next read, so each chunk is first copied into one of two buffers.
+  const buffers = [
+    new Uint8Array(chunkSize + HASH_LENGTH),
+    new Uint8Array(chunkSize + HASH_LENGTH),
+  ];
+  const readChunk = (position: number): Promise<Uint8Array> =>
+    source.read(position, Math.min(size - position, chunkSize + HASH_LENGTH - 1));
+  let pending = readChunk(0);
+  for (let position = 0, turn = 0; position < size; position += chunkSize, turn ^= 1) {
+    const read = await pending;
     const want = Math.min(size - position, chunkSize + HASH_LENGTH - 1);
-    const bytes = await source.read(position, want);
-    if (bytes.length < want) throw new IntegrityError("The source changed while indexing");
+    if (read.length < want) throw new IntegrityError("The source changed while indexing");
+    const bytes = buffers[turn]!.subarray(0, want);
+    bytes.set(read);
+    if (position + chunkSize < size) {
+      throwIfAborted(signal);
+      pending = readChunk(position + chunkSize);
+      // A failed read surfaces at its await; this keeps it from being reported as unhandled.
+      pending.catch(() => {});
+    }
     cache.offer(position, bytes);
     // Blocks that start in this chunk and end within what was read.
     const last = Math.min(chunkSize, bytes.length - HASH_LENGTH + 1);
