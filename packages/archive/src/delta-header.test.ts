@@ -30,7 +30,7 @@ const header: ArchiveDeltaHeader = {
       compressedLength: 300,
       inflatedLength: 1000,
       crc32: 0xdeadbeef,
-      params: { level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
+      params: { engine: "node-zlib", level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
     },
     { kind: "raw", length: 7 },
     {
@@ -38,7 +38,7 @@ const header: ArchiveDeltaHeader = {
       compressedLength: 2 ** 33,
       inflatedLength: 2 ** 35,
       crc32: 1,
-      params: { level: 1, memLevel: 9, windowBits: 9, strategy: 4 },
+      params: { engine: "zlib", level: 1, memLevel: 9, windowBits: 9, strategy: 4 },
     },
   ],
 };
@@ -79,7 +79,7 @@ describe("archive delta header", () => {
     expect(parsed.records[1]).toEqual({
       kind: "reference-stream",
       index: 1,
-      params: { level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
+      params: { engine: "node-zlib", level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
     });
     expect(() => resolveArchiveDeltaHeader(parsed, referenceStreams.slice(0, 1))).toThrow(
       IntegrityError,

@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateRawSync, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import { createBufferSource } from "@dg/core/memory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstRelease } from "../test/corpus.js";
 import { gnuGzip, hasBinary } from "../test/gnu.js";
 import { writeTar } from "../test/tar-writer.js";
 import { writeZip } from "../test/zip-writer.js";
+import { deflateWhole } from "./deflate-engines.js";
 import { expandArchive } from "./expand.js";
 import type { Segment } from "./segments.js";
 import { expandedSizeOf, originalSizeOf } from "./segments.js";
@@ -32,7 +33,8 @@ function rebuild(expanded: Uint8Array, segments: readonly Segment[]): Buffer {
       parts.push(expanded.subarray(at, at + s.length));
       at += s.length;
     } else {
-      parts.push(deflateRawSync(expanded.subarray(at, at + s.inflatedLength), s.params));
+      if (s.params === undefined) throw new Error("no settings");
+      parts.push(deflateWhole(s.params, expanded.subarray(at, at + s.inflatedLength)));
       at += s.inflatedLength;
     }
   }
@@ -97,17 +99,34 @@ describe("expandArchive", () => {
   });
 
   it.skipIf(!hasBinary("gzip"))(
-    "GNU gzip: kept compressed in a target, inflated in a reference",
+    "GNU gzip: found to be GNU gzip's deflate, at its level",
     async () => {
-      const gz = gnuGzip(writeTar(files));
+      const gz = gnuGzip(writeTar(files), 7);
       const target = await expand(gz, true);
-      expect(target.streams).toBe(0);
-      expect(target.keptCompressed).toBe(1);
-      const reference = await expand(gz, false);
-      expect(reference.streams).toBe(1);
-      expect(reference.bytes.includes(Buffer.from(files[0]!.data))).toBe(true);
+      expect(target.streams).toBe(1);
+      const stream = target.segments.find((s) => s.kind === "deflate");
+      expect(stream?.kind === "deflate" && stream.params?.engine).toBe("gnu");
+      expect(rebuild(target.bytes, target.segments).equals(Buffer.from(gz))).toBe(true);
     },
   );
+
+  it("a stream no engine reproduces: kept compressed in a target, inflated in a reference", async () => {
+    const stored = gzipSync(writeTar(files), { level: 0 });
+    const target = await expand(stored, true);
+    expect(target.streams).toBe(0);
+    expect(target.keptCompressed).toBe(1);
+    const reference = await expand(stored, false);
+    expect(reference.streams).toBe(1);
+    expect(reference.bytes.includes(Buffer.from(files[0]!.data))).toBe(true);
+  });
+
+  it("walks past members no engine reproduces, keeping each compressed", async () => {
+    const members = Buffer.concat(files.slice(0, 6).map((f) => gzipSync(f.data, { level: 0 })));
+    const x = await expand(members, true);
+    expect(x.streams).toBe(0);
+    expect(x.keptCompressed).toBe(6);
+    expect(x.bytes.equals(members)).toBe(true);
+  });
 
   it("expands a reference the same way every time", async () => {
     const zip = writeZip(files);

@@ -3,7 +3,7 @@ import { throwIfAborted } from "@dg/core";
 import type { ContainerKind } from "./container.js";
 import { detectContainer, DETECT_BYTES } from "./container.js";
 import type { DeflateParams } from "./deflate-params.js";
-import { candidateParams, paramsKey } from "./deflate-params.js";
+import { candidateParams, LIKELY_CANDIDATES, paramsKey } from "./deflate-params.js";
 import { readGzipMemberHeader } from "./gzip-member.js";
 import type { InflatedStream } from "./inflate-range.js";
 import { inflateRange } from "./inflate-range.js";
@@ -97,7 +97,7 @@ function createWalker(
   const learned: DeflateParams[] = [];
   let searchFailures = 0;
   const allCandidates = candidateParams();
-  const likelyCandidates = allCandidates.slice(0, 9);
+  const likelyCandidates = allCandidates.slice(0, LIKELY_CANDIDATES);
 
   async function copyRawUpTo(end: number): Promise<void> {
     if (end <= cursor) return;

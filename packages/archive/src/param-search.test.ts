@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { firstRelease } from "../test/corpus.js";
 import type { DeflateParams } from "./deflate-params.js";
 import { candidateParams, paramsKey } from "./deflate-params.js";
+import { deflateWhole } from "./deflate-engines.js";
 import { findDeflateParams, reproducesDeflate } from "./param-search.js";
 
 function text(size: number): Uint8Array {
@@ -22,29 +23,38 @@ function ranges(inflated: Uint8Array, compressed: Uint8Array) {
 /** Whether `found` gives the same bytes as `wanted` (several settings can coincide). */
 function equivalent(data: Uint8Array, found: DeflateParams | undefined, wanted: DeflateParams) {
   if (found === undefined) return false;
-  return deflateRawSync(data, found).equals(deflateRawSync(data, wanted));
+  return Buffer.from(deflateWhole(data.length > 0 ? found : wanted, data)).equals(
+    Buffer.from(deflateWhole(wanted, data)),
+  );
 }
 
 describe("findDeflateParams", () => {
   const candidates = candidateParams();
   const rng = createRng(21);
   const samples: DeflateParams[] = [
-    { level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
-    { level: 6, memLevel: 8, windowBits: 15, strategy: 0 },
-    { level: 1, memLevel: 9, windowBits: 15, strategy: 0 },
-    { level: 4, memLevel: 3, windowBits: 15, strategy: 0 },
-    { level: 7, memLevel: 8, windowBits: 10, strategy: 0 },
-    { level: 5, memLevel: 8, windowBits: 15, strategy: 1 },
-    { level: 6, memLevel: 8, windowBits: 15, strategy: 2 },
-    { level: 6, memLevel: 9, windowBits: 15, strategy: 3 },
-    { level: 8, memLevel: 8, windowBits: 15, strategy: 4 },
+    { engine: "node-zlib", level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
+    { engine: "node-zlib", level: 6, memLevel: 8, windowBits: 15, strategy: 0 },
+    { engine: "node-zlib", level: 1, memLevel: 9, windowBits: 15, strategy: 0 },
+    { engine: "node-zlib", level: 4, memLevel: 3, windowBits: 15, strategy: 0 },
+    { engine: "node-zlib", level: 7, memLevel: 8, windowBits: 10, strategy: 0 },
+    { engine: "node-zlib", level: 5, memLevel: 8, windowBits: 15, strategy: 1 },
+    { engine: "node-zlib", level: 6, memLevel: 8, windowBits: 15, strategy: 2 },
+    { engine: "node-zlib", level: 6, memLevel: 9, windowBits: 15, strategy: 3 },
+    { engine: "node-zlib", level: 8, memLevel: 8, windowBits: 15, strategy: 4 },
   ];
+
+  samples.push(
+    { engine: "zlib", level: 6, memLevel: 8, windowBits: 15, strategy: 0 },
+    { engine: "zlib", level: 9, memLevel: 9, windowBits: 15, strategy: 0 },
+    { engine: "gnu", level: 9, memLevel: 8, windowBits: 15, strategy: 0 },
+    { engine: "gnu", level: 3, memLevel: 8, windowBits: 15, strategy: 0 },
+  );
 
   for (const size of [5_000, 300_000]) {
     for (const wanted of samples) {
       it(`recovers ${paramsKey(wanted)} on ${size} bytes`, async () => {
         const data = text(size);
-        const [inflated, compressed] = ranges(data, deflateRawSync(data, wanted));
+        const [inflated, compressed] = ranges(data, deflateWhole(wanted, data));
         const found = await findDeflateParams(inflated, compressed, candidates);
         expect(equivalent(data, found, wanted)).toBe(true);
       });
@@ -65,7 +75,13 @@ describe("findDeflateParams", () => {
     const data = text(400_000);
     const compressed = deflateRawSync(data, { level: 6 });
     const [inflated, exact] = ranges(data, compressed);
-    const params = { level: 6, memLevel: 8, windowBits: 15, strategy: 0 };
+    const params: DeflateParams = {
+      engine: "node-zlib",
+      level: 6,
+      memLevel: 8,
+      windowBits: 15,
+      strategy: 0,
+    };
     expect(await reproducesDeflate(params, inflated, exact)).toBe(true);
     const [, longer] = ranges(data, Buffer.concat([compressed, new Uint8Array(1)]));
     expect(await reproducesDeflate(params, inflated, longer)).toBe(false);

@@ -1,8 +1,8 @@
-import { createDeflateRaw, deflateRawSync } from "node:zlib";
 import type { RandomAccessSource } from "@dg/core";
 import { throwIfAborted } from "@dg/core";
 import type { DeflateParams } from "./deflate-params.js";
-import { feedTransform, rangeChunks } from "./zlib-pump.js";
+import { deflateStream, deflateWhole } from "./deflate-engines.js";
+import { rangeChunks } from "./zlib-pump.js";
 
 /** A byte range of a source. */
 export interface SourceRange {
@@ -36,29 +36,21 @@ export async function reproducesDeflate(
   compressed: SourceRange,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const deflater = createDeflateRaw({ ...params, chunkSize: FEED });
-  let stop = false;
-  const feeding = feedTransform(
-    deflater,
-    rangeChunks(inflated.source, inflated.start, inflated.start + inflated.length, FEED),
-    () => stop,
+  const chunks = rangeChunks(
+    inflated.source,
+    inflated.start,
+    inflated.start + inflated.length,
+    FEED,
   );
   let at = 0;
-  try {
-    for await (const chunk of deflater) {
-      throwIfAborted(signal);
-      const produced = chunk as Buffer;
-      if (at + produced.length > compressed.length) return false;
-      const expected = await compressed.source.read(compressed.start + at, produced.length);
-      if (produced.compare(expected) !== 0) return false;
-      at += produced.length;
-    }
-    return at === compressed.length;
-  } finally {
-    stop = true;
-    deflater.destroy();
-    await feeding;
+  for await (const produced of deflateStream(params, chunks, FEED)) {
+    throwIfAborted(signal);
+    if (at + produced.length > compressed.length) return false;
+    const expected = await compressed.source.read(compressed.start + at, produced.length);
+    if (Buffer.compare(produced, expected) !== 0) return false;
+    at += produced.length;
   }
+  return at === compressed.length;
 }
 
 /**
@@ -82,7 +74,7 @@ export async function findDeflateParams(
     const expected = await readAll(compressed);
     for (const params of candidates) {
       throwIfAborted(signal);
-      if (deflateRawSync(input, params).equals(expected)) return params;
+      if (Buffer.compare(deflateWhole(params, input), expected) === 0) return params;
     }
     return undefined;
   }

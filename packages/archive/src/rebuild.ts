@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { crc32, createDeflateRaw, deflateRawSync } from "node:zlib";
+import { crc32 } from "node:zlib";
 import type { ByteStream } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import { createByteReader } from "./byte-reader.js";
 import type { ByteReader } from "./byte-reader.js";
 import type { ArchiveDeltaHeader } from "./delta-header.js";
 import type { DeflateSegment } from "./segments.js";
-import { feedTransform } from "./zlib-pump.js";
+import { deflateStream, deflateWhole } from "./deflate-engines.js";
+import type { DeflateParams } from "./deflate-params.js";
 
 /** The deflate implementation this runtime replays with, as recorded in headers. */
 export function deflateEngineName(): string {
@@ -85,8 +86,8 @@ async function* redeflate(
     const input = await reader.read(segment.inflatedLength);
     if (input.length !== segment.inflatedLength) throw shortExpansion();
     if (crc32(input) >>> 0 !== segment.crc32) throw crcMismatch();
-    const output = deflateRawSync(input, params);
-    if (output.length !== segment.compressedLength) throw streamMismatch(engine);
+    const output = deflateWhole(params, input);
+    if (output.length !== segment.compressedLength) throw streamMismatch(engine, params);
     yield output;
     return;
   }
@@ -99,25 +100,16 @@ async function* redeflate(
       yield chunk.slice();
     }
   }
-  const deflater = createDeflateRaw({ ...params, chunkSize: OUTPUT_CHUNK });
-  let stop = false;
-  const feeding = feedTransform(deflater, input(), () => stop);
   let produced = 0;
-  try {
-    for await (const chunk of deflater) {
-      throwIfAborted(signal);
-      produced += (chunk as Buffer).length;
-      if (produced > segment.compressedLength) throw streamMismatch(engine);
-      yield chunk as Buffer;
-    }
-  } finally {
-    stop = true;
-    deflater.destroy();
-    await feeding;
+  for await (const chunk of deflateStream(params, input(), OUTPUT_CHUNK)) {
+    throwIfAborted(signal);
+    produced += chunk.length;
+    if (produced > segment.compressedLength) throw streamMismatch(engine, params);
+    yield chunk;
   }
   if (inflatedLength !== segment.inflatedLength) throw shortExpansion();
   if (inflatedCrc >>> 0 !== segment.crc32) throw crcMismatch();
-  if (produced !== segment.compressedLength) throw streamMismatch(engine);
+  if (produced !== segment.compressedLength) throw streamMismatch(engine, params);
 }
 
 function crcMismatch(): IntegrityError {
@@ -126,12 +118,12 @@ function crcMismatch(): IntegrityError {
   });
 }
 
-function streamMismatch(engine: string): IntegrityError {
+function streamMismatch(engine: string, params: DeflateParams): IntegrityError {
   const here = deflateEngineName();
+  const nodeMismatch = params.engine === "node-zlib" && engine !== here;
   return new IntegrityError("archive delta: a deflate stream did not come out byte-exact", {
-    hint:
-      engine === here
-        ? "The delta is damaged."
-        : `It was made with ${engine}; this runtime has ${here}. Decode it with a matching Node.js.`,
+    hint: nodeMismatch
+      ? `It was made with ${engine}; this runtime has ${here}. Decode it with a matching Node.js.`
+      : "The delta is damaged.",
   });
 }

@@ -1,5 +1,5 @@
 import { IntegrityError, UnsupportedError } from "@dg/core";
-import type { DeflateParams } from "./deflate-params.js";
+import type { DeflateEngine, DeflateParams } from "./deflate-params.js";
 import { isValidParams } from "./deflate-params.js";
 import type { DeflateSegment, Segment } from "./segments.js";
 import { originalSizeOf } from "./segments.js";
@@ -27,11 +27,12 @@ function streamKey(s: DeflateSegment): string {
   return `${s.compressedLength}:${s.inflatedLength}:${s.crc32}`;
 }
 
-/** The only deflate implementation of format version 1: the runtime's zlib (node:zlib). */
-const ENGINE_NODE_ZLIB = 0;
+/** Engine codes of the settings records. */
+const ENGINE_CODES: Record<DeflateEngine, number> = { "node-zlib": 0, zlib: 1, gnu: 2 };
+const ENGINE_BY_CODE: readonly DeflateEngine[] = ["node-zlib", "zlib", "gnu"];
 
 function writeParams(w: ByteWriter, p: DeflateParams): void {
-  w.u8(ENGINE_NODE_ZLIB);
+  w.u8(ENGINE_CODES[p.engine]);
   w.u8(p.level);
   w.u8(p.memLevel);
   w.u8(p.windowBits);
@@ -39,13 +40,20 @@ function writeParams(w: ByteWriter, p: DeflateParams): void {
 }
 
 function readParams(r: ByteParser): DeflateParams {
-  const engine = r.u8();
-  if (engine !== ENGINE_NODE_ZLIB) {
-    throw new UnsupportedError(`archive delta: unknown deflate engine ${engine}`, {
+  const code = r.u8();
+  const engine = ENGINE_BY_CODE[code];
+  if (engine === undefined) {
+    throw new UnsupportedError(`archive delta: unknown deflate engine ${code}`, {
       hint: "It was written by a newer deltaglider; upgrade to read it.",
     });
   }
-  const params = { level: r.u8(), memLevel: r.u8(), windowBits: r.u8(), strategy: r.u8() };
+  const params = {
+    engine,
+    level: r.u8(),
+    memLevel: r.u8(),
+    windowBits: r.u8(),
+    strategy: r.u8(),
+  };
   if (!isValidParams(params)) throw new RangeError("bad deflate settings");
   return params;
 }

@@ -1,0 +1,272 @@
+import {
+  BASE_DIST,
+  BASE_LENGTH,
+  BL_ORDER,
+  D_CODES,
+  distanceCode,
+  END_BLOCK,
+  EXTRA_DBITS,
+  EXTRA_LBITS,
+  L_CODES,
+  LENGTH_CODE,
+  LITERALS,
+  REP_3_6,
+  REPZ_3_10,
+  REPZ_11_138,
+  STATIC_DTREE_CODE,
+  STATIC_DTREE_LEN,
+  STATIC_LTREE_CODE,
+  STATIC_LTREE_LEN,
+} from "./tables.js";
+import type { Tree } from "./trees.js";
+import { buildBitLengthTree, buildTree, createTree, createTreeScratch } from "./trees.js";
+
+/** When a block is flushed early to keep it compressing well (GNU gzip's heuristic). */
+export type BlockSplit = "zlib" | "gzip";
+
+/**
+ * Symbols of the current block, the trees, and the bit output: zlib's trees.c. Output bytes
+ * accumulate in `take()`-able pieces.
+ */
+export interface BlockWriter {
+  /** Record a literal; returns whether the block must be flushed now. */
+  tallyLiteral(byte: number): boolean;
+  /** Record a match; returns whether the block must be flushed now. */
+  tallyMatch(distance: number, lengthMinusMin: number): boolean;
+  /** Whether symbols are pending. */
+  readonly hasSymbols: boolean;
+  /**
+   * Emit the block: stored (when `stored` is given and that is smallest), fixed or dynamic.
+   * `storedLength` is the number of input bytes the block covers.
+   */
+  flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void;
+  /** Output bytes produced so far and not yet taken. */
+  take(): Uint8Array | undefined;
+}
+
+export interface BlockWriterOptions {
+  /** Symbols per block: zlib's lit_bufsize (1 << (memLevel + 6)). A block ends at this minus one. */
+  readonly symbolBuffer: number;
+  /** Fixed Huffman codes only (Z_FIXED). */
+  readonly fixedOnly: boolean;
+  readonly split: BlockSplit;
+  /** For the gzip split heuristic: bytes of input the block covers so far. */
+  readonly blockInputLength?: () => number;
+  /** Level, for the gzip split heuristic (only above 2). */
+  readonly level: number;
+}
+
+export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
+  const literals = createTree("literal");
+  const distances = createTree("distance");
+  const bitLengths = createTree("bitlength");
+  const scratch = createTreeScratch();
+  const symbolEnd = options.symbolBuffer - 1;
+  const symDist = new Uint16Array(options.symbolBuffer);
+  const symLc = new Uint8Array(options.symbolBuffer);
+  let symbols = 0;
+  let matches = 0;
+
+  let out = new Uint8Array(64 * 1024);
+  let outLength = 0;
+  let bitBuffer = 0;
+  let bitCount = 0;
+
+  function putByte(b: number): void {
+    if (outLength === out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[outLength++] = b;
+  }
+
+  function sendBits(value: number, length: number): void {
+    bitBuffer |= value << bitCount;
+    bitCount += length;
+    while (bitCount >= 8) {
+      putByte(bitBuffer & 0xff);
+      bitBuffer >>>= 8;
+      bitCount -= 8;
+    }
+  }
+
+  function windup(): void {
+    if (bitCount > 0) putByte(bitBuffer & 0xff);
+    bitBuffer = 0;
+    bitCount = 0;
+  }
+
+  function initBlock(): void {
+    literals.fc.fill(0, 0, L_CODES);
+    distances.fc.fill(0, 0, D_CODES);
+    bitLengths.fc.fill(0, 0, bitLengths.elems);
+    literals.fc[END_BLOCK] = 1;
+    scratch.optLen = 0;
+    scratch.staticLen = 0;
+    symbols = 0;
+    matches = 0;
+  }
+  initBlock();
+
+  function shouldSplitEarly(): boolean {
+    // GNU gzip (and Info-ZIP) end a block every 4096 symbols when it already compresses well.
+    if (options.split !== "gzip" || options.level <= 2 || (symbols & 0xfff) !== 0) return false;
+    let outBits = symbols * 8;
+    const inLength = options.blockInputLength?.() ?? 0;
+    for (let code = 0; code < D_CODES; code++) {
+      outBits += (distances.fc[code] as number) * (5 + (EXTRA_DBITS[code] as number));
+    }
+    const outLengthEstimate = Math.floor(outBits / 8);
+    return matches < Math.floor(symbols / 2) && outLengthEstimate < Math.floor(inLength / 2);
+  }
+
+  function sendCode(tree: Tree, symbol: number): void {
+    sendBits(tree.fc[symbol] as number, tree.dl[symbol] as number);
+  }
+
+  function compressBlock(
+    lcode: Uint16Array,
+    llen: Uint16Array,
+    dcode: Uint16Array,
+    dlen: Uint16Array,
+  ): void {
+    for (let i = 0; i < symbols; i++) {
+      let dist = symDist[i] as number;
+      let lc = symLc[i] as number;
+      if (dist === 0) {
+        sendBits(lcode[lc] as number, llen[lc] as number);
+        continue;
+      }
+      let code = LENGTH_CODE[lc] as number;
+      sendBits(lcode[code + LITERALS + 1] as number, llen[code + LITERALS + 1] as number);
+      let extra = EXTRA_LBITS[code] as number;
+      if (extra !== 0) {
+        lc -= BASE_LENGTH[code] as number;
+        sendBits(lc, extra);
+      }
+      dist--;
+      code = distanceCode(dist);
+      sendBits(dcode[code] as number, dlen[code] as number);
+      extra = EXTRA_DBITS[code] as number;
+      if (extra !== 0) {
+        dist -= BASE_DIST[code] as number;
+        sendBits(dist, extra);
+      }
+    }
+    sendBits(lcode[END_BLOCK] as number, llen[END_BLOCK] as number);
+  }
+
+  function sendTree(tree: Tree): void {
+    const dl = tree.dl;
+    const maxCode = tree.maxCode;
+    let prevLen = -1;
+    let nextLen = dl[0] as number;
+    let count = 0;
+    let maxCount = 7;
+    let minCount = 4;
+    if (nextLen === 0) {
+      maxCount = 138;
+      minCount = 3;
+    }
+    for (let n = 0; n <= maxCode; n++) {
+      const curLen = nextLen;
+      nextLen = dl[n + 1] as number;
+      if (++count < maxCount && curLen === nextLen) continue;
+      if (count < minCount) {
+        do sendCode(bitLengths, curLen);
+        while (--count !== 0);
+      } else if (curLen !== 0) {
+        if (curLen !== prevLen) {
+          sendCode(bitLengths, curLen);
+          count--;
+        }
+        sendCode(bitLengths, REP_3_6);
+        sendBits(count - 3, 2);
+      } else if (count <= 10) {
+        sendCode(bitLengths, REPZ_3_10);
+        sendBits(count - 3, 3);
+      } else {
+        sendCode(bitLengths, REPZ_11_138);
+        sendBits(count - 11, 7);
+      }
+      count = 0;
+      prevLen = curLen;
+      if (nextLen === 0) {
+        maxCount = 138;
+        minCount = 3;
+      } else if (curLen === nextLen) {
+        maxCount = 6;
+        minCount = 3;
+      } else {
+        maxCount = 7;
+        minCount = 4;
+      }
+    }
+  }
+
+  return {
+    tallyLiteral(byte: number): boolean {
+      symDist[symbols] = 0;
+      symLc[symbols++] = byte;
+      literals.fc[byte] = (literals.fc[byte] as number) + 1;
+      return symbols === symbolEnd || shouldSplitEarly();
+    },
+    tallyMatch(distance: number, lengthMinusMin: number): boolean {
+      symDist[symbols] = distance;
+      symLc[symbols++] = lengthMinusMin;
+      matches++;
+      const lcode = (LENGTH_CODE[lengthMinusMin] as number) + LITERALS + 1;
+      literals.fc[lcode] = (literals.fc[lcode] as number) + 1;
+      const dcode = distanceCode(distance - 1);
+      distances.fc[dcode] = (distances.fc[dcode] as number) + 1;
+      return symbols === symbolEnd || shouldSplitEarly();
+    },
+    get hasSymbols() {
+      return symbols !== 0;
+    },
+    flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void {
+      buildTree(scratch, literals);
+      buildTree(scratch, distances);
+      const maxBlIndex = buildBitLengthTree(scratch, literals, distances, bitLengths);
+      let optLenBytes = Math.floor((scratch.optLen + 3 + 7) / 8);
+      const staticLenBytes = Math.floor((scratch.staticLen + 3 + 7) / 8);
+      if (staticLenBytes <= optLenBytes || options.fixedOnly) optLenBytes = staticLenBytes;
+      const flag = last ? 1 : 0;
+      if (storedLength + 4 <= optLenBytes && stored !== undefined) {
+        sendBits(flag, 3);
+        windup();
+        putByte(storedLength & 0xff);
+        putByte((storedLength >>> 8) & 0xff);
+        putByte(~storedLength & 0xff);
+        putByte((~storedLength >>> 8) & 0xff);
+        for (let i = 0; i < storedLength; i++) putByte(stored[i] as number);
+      } else if (staticLenBytes === optLenBytes) {
+        sendBits(2 + flag, 3);
+        compressBlock(STATIC_LTREE_CODE, STATIC_LTREE_LEN, STATIC_DTREE_CODE, STATIC_DTREE_LEN);
+      } else {
+        sendBits(4 + flag, 3);
+        const lcodes = literals.maxCode + 1;
+        const dcodes = distances.maxCode + 1;
+        const blcodes = maxBlIndex + 1;
+        sendBits(lcodes - 257, 5);
+        sendBits(dcodes - 1, 5);
+        sendBits(blcodes - 4, 4);
+        for (let rank = 0; rank < blcodes; rank++) {
+          sendBits(bitLengths.dl[BL_ORDER[rank] as number] as number, 3);
+        }
+        sendTree(literals);
+        sendTree(distances);
+        compressBlock(literals.fc, literals.dl, distances.fc, distances.dl);
+      }
+      initBlock();
+      if (last) windup();
+    },
+    take(): Uint8Array | undefined {
+      if (outLength === 0) return undefined;
+      const piece = out.slice(0, outLength);
+      outLength = 0;
+      return piece;
+    },
+  };
+}

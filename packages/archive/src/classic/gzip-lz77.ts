@@ -1,0 +1,179 @@
+import type { BlockWriter } from "./block-writer.js";
+import type { InputQueue } from "./input-queue.js";
+import { MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
+import type { Window } from "./window.js";
+import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+
+/**
+ * GNU gzip's deflate (deflate.c of gzip 1.x, whose lineage Info-ZIP's zip shares): the same
+ * matcher as zlib, but it reads its input as a regular file (whole `more`-sized reads), always
+ * inserts strings, does not cap its search at the lookahead, stops matching near the end of a
+ * window it no longer slides at end of input, and zeroes two bytes after the data.
+ * `run(false)` consumes what input there is, waiting whenever a full read is not available;
+ * `run(true)` finishes.
+ */
+export function createGzipLz77(
+  w: Window,
+  input: InputQueue,
+  blocks: BlockWriter,
+  lazy: boolean,
+): (finish: boolean) => void {
+  let started = false;
+  let initialRead = false;
+  let eof = false;
+  let done = false;
+  let matchAvailable = false;
+  let matchLength = MIN_MATCH - 1;
+  const wSize = w.wSize;
+
+  /** Whether a read of `size` bytes can be served now (a regular file returns it whole). */
+  function readable(size: number, finish: boolean): boolean {
+    return input.length >= size || finish;
+  }
+
+  function fillWindow(): void {
+    let more = w.windowSize - w.lookahead - w.strStart;
+    if (w.strStart >= wSize + maxDist(w)) {
+      w.window.copyWithin(0, wSize, 2 * wSize);
+      w.matchStart -= wSize;
+      w.strStart -= wSize;
+      w.blockStart -= wSize;
+      slideHash(w);
+      more += wSize;
+    }
+    if (!eof) {
+      const n = input.readInto(w.window, w.strStart + w.lookahead, more);
+      if (n === 0) {
+        eof = true;
+        w.window.fill(0, w.strStart + w.lookahead, w.strStart + w.lookahead + MIN_MATCH - 1);
+      } else {
+        w.lookahead += n;
+      }
+    }
+  }
+
+  /** Space the next fill would read into (for the wait-for-a-full-read rule). */
+  function nextReadSize(): number {
+    const more = w.windowSize - w.lookahead - w.strStart;
+    return w.strStart >= wSize + maxDist(w) ? more + wSize : more;
+  }
+
+  /** Ensure lookahead as gzip does; false when a read must wait for more input. */
+  function ensureLookahead(finish: boolean): boolean {
+    while (w.lookahead < MIN_LOOKAHEAD && !eof) {
+      if (!readable(nextReadSize(), finish)) return false;
+      fillWindow();
+    }
+    return true;
+  }
+
+  function start(finish: boolean): boolean {
+    if (!initialRead) {
+      if (!readable(w.windowSize, finish)) return false;
+      w.lookahead = input.readInto(w.window, 0, w.windowSize);
+      initialRead = true;
+      if (w.lookahead === 0) eof = true;
+    }
+    if (!ensureLookahead(finish)) return false;
+    w.insH = 0;
+    for (let j = 0; j < MIN_MATCH - 1; j++) w.insH = updateHash(w, w.insH, w.window[j] as number);
+    started = true;
+    return true;
+  }
+
+  function flush(last: boolean): void {
+    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, w.strStart) : undefined;
+    blocks.flushBlock(stored, w.strStart - w.blockStart, last);
+    w.blockStart = w.strStart;
+  }
+
+  function canSearch(hashHead: number): boolean {
+    return (
+      hashHead !== 0 &&
+      w.strStart - hashHead <= maxDist(w) &&
+      w.strStart <= w.windowSize - MIN_LOOKAHEAD
+    );
+  }
+
+  function fast(finish: boolean): boolean {
+    while (w.lookahead !== 0) {
+      const hashHead = insertString(w, w.strStart);
+      if (canSearch(hashHead)) {
+        matchLength = longestMatch(w, hashHead, false);
+        if (matchLength > w.lookahead) matchLength = w.lookahead;
+      }
+      let bflush: boolean;
+      if (matchLength >= MIN_MATCH) {
+        bflush = blocks.tallyMatch(w.strStart - w.matchStart, matchLength - MIN_MATCH);
+        w.lookahead -= matchLength;
+        if (matchLength <= w.maxLazy) {
+          matchLength--;
+          do {
+            w.strStart++;
+            insertString(w, w.strStart);
+          } while (--matchLength !== 0);
+          w.strStart++;
+        } else {
+          w.strStart += matchLength;
+          matchLength = 0;
+          w.insH = w.window[w.strStart] as number;
+          w.insH = updateHash(w, w.insH, w.window[w.strStart + 1] as number);
+        }
+      } else {
+        bflush = blocks.tallyLiteral(w.window[w.strStart] as number);
+        w.lookahead--;
+        w.strStart++;
+      }
+      if (bflush) flush(false);
+      if (!ensureLookahead(finish)) return true;
+    }
+    flush(true);
+    return false;
+  }
+
+  function slow(finish: boolean): boolean {
+    while (w.lookahead !== 0) {
+      const hashHead = insertString(w, w.strStart);
+      w.prevLength = matchLength;
+      w.prevMatch = w.matchStart;
+      matchLength = MIN_MATCH - 1;
+      if (w.prevLength < w.maxLazy && canSearch(hashHead)) {
+        matchLength = longestMatch(w, hashHead, false);
+        if (matchLength > w.lookahead) matchLength = w.lookahead;
+        if (matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR) matchLength--;
+      }
+      if (w.prevLength >= MIN_MATCH && matchLength <= w.prevLength) {
+        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
+        w.lookahead -= w.prevLength - 1;
+        w.prevLength -= 2;
+        do {
+          w.strStart++;
+          insertString(w, w.strStart);
+        } while (--w.prevLength !== 0);
+        matchAvailable = false;
+        matchLength = MIN_MATCH - 1;
+        w.strStart++;
+        if (bflush) flush(false);
+      } else if (matchAvailable) {
+        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
+        w.strStart++;
+        w.lookahead--;
+      } else {
+        matchAvailable = true;
+        w.strStart++;
+        w.lookahead--;
+      }
+      if (!ensureLookahead(finish)) return true;
+    }
+    if (matchAvailable) blocks.tallyLiteral(w.window[w.strStart - 1] as number);
+    flush(true);
+    return false;
+  }
+
+  return (finish: boolean): void => {
+    if (done) return;
+    if (!started && !start(finish)) return;
+    if (!ensureLookahead(finish)) return;
+    if (!(lazy ? slow(finish) : fast(finish))) done = true;
+  };
+}

@@ -1,0 +1,237 @@
+import type { BlockWriter } from "./block-writer.js";
+import type { InputQueue } from "./input-queue.js";
+import { MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
+import type { Window } from "./window.js";
+import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+
+/** zlib's strategies: 0 default, 1 filtered, 2 Huffman only, 3 RLE, 4 fixed. */
+export interface ZlibLz77Options {
+  readonly level: number;
+  readonly strategy: number;
+  readonly lazy: boolean;
+}
+
+/** Bytes beyond the data zeroed before they can be read (zlib's WIN_INIT). */
+const WIN_INIT = MAX_MATCH;
+
+/**
+ * zlib's deflate_fast / deflate_slow / deflate_rle / deflate_huff with their fill_window, as
+ * a resumable loop: `run(false)` consumes what input there is (Z_NO_FLUSH), `run(true)`
+ * finishes the stream (Z_FINISH).
+ */
+export function createZlibLz77(
+  w: Window,
+  input: InputQueue,
+  blocks: BlockWriter,
+  options: ZlibLz77Options,
+): (finish: boolean) => void {
+  function fillWindow(): void {
+    const wSize = w.wSize;
+    do {
+      let more = w.windowSize - w.lookahead - w.strStart;
+      if (w.strStart >= wSize + maxDist(w)) {
+        w.window.copyWithin(0, wSize, wSize + wSize - more);
+        w.matchStart -= wSize;
+        w.strStart -= wSize;
+        w.blockStart -= wSize;
+        slideHash(w);
+        more += wSize;
+      }
+      if (input.length === 0) break;
+      const n = input.readInto(w.window, w.strStart + w.lookahead, more);
+      w.lookahead += n;
+      if (w.lookahead >= MIN_MATCH) {
+        const str = w.strStart;
+        w.insH = w.window[str] as number;
+        w.insH = updateHash(w, w.insH, w.window[str + 1] as number);
+      }
+    } while (w.lookahead < MIN_LOOKAHEAD && input.length !== 0);
+
+    if (w.highWater < w.windowSize) {
+      const curr = w.strStart + w.lookahead;
+      if (w.highWater < curr) {
+        const init = Math.min(w.windowSize - curr, WIN_INIT);
+        w.window.fill(0, curr, curr + init);
+        w.highWater = curr + init;
+      } else if (w.highWater < curr + WIN_INIT) {
+        const init = Math.min(curr + WIN_INIT - w.highWater, w.windowSize - w.highWater);
+        w.window.fill(0, w.highWater, w.highWater + init);
+        w.highWater += init;
+      }
+    }
+  }
+
+  function flush(last: boolean): void {
+    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, w.strStart) : undefined;
+    blocks.flushBlock(stored, w.strStart - w.blockStart, last);
+    w.blockStart = w.strStart;
+  }
+
+  /** Returns true when the input ran out (need more), false when finished. */
+  function fast(finish: boolean): boolean {
+    for (;;) {
+      if (w.lookahead < MIN_LOOKAHEAD) {
+        fillWindow();
+        if (w.lookahead < MIN_LOOKAHEAD && !finish) return true;
+        if (w.lookahead === 0) break;
+      }
+      let hashHead = 0;
+      if (w.lookahead >= MIN_MATCH) hashHead = insertString(w, w.strStart);
+      if (hashHead !== 0 && w.strStart - hashHead <= maxDist(w)) {
+        w.matchLength = longestMatch(w, hashHead, true);
+      }
+      let bflush: boolean;
+      if (w.matchLength >= MIN_MATCH) {
+        bflush = blocks.tallyMatch(w.strStart - w.matchStart, w.matchLength - MIN_MATCH);
+        w.lookahead -= w.matchLength;
+        if (w.matchLength <= w.maxLazy && w.lookahead >= MIN_MATCH) {
+          w.matchLength--;
+          do {
+            w.strStart++;
+            insertString(w, w.strStart);
+          } while (--w.matchLength !== 0);
+          w.strStart++;
+        } else {
+          w.strStart += w.matchLength;
+          w.matchLength = 0;
+          w.insH = w.window[w.strStart] as number;
+          w.insH = updateHash(w, w.insH, w.window[w.strStart + 1] as number);
+        }
+      } else {
+        bflush = blocks.tallyLiteral(w.window[w.strStart] as number);
+        w.lookahead--;
+        w.strStart++;
+      }
+      if (bflush) flush(false);
+    }
+    flush(true);
+    return false;
+  }
+
+  function slow(finish: boolean): boolean {
+    for (;;) {
+      if (w.lookahead < MIN_LOOKAHEAD) {
+        fillWindow();
+        if (w.lookahead < MIN_LOOKAHEAD && !finish) return true;
+        if (w.lookahead === 0) break;
+      }
+      let hashHead = 0;
+      if (w.lookahead >= MIN_MATCH) hashHead = insertString(w, w.strStart);
+      w.prevLength = w.matchLength;
+      w.prevMatch = w.matchStart;
+      w.matchLength = MIN_MATCH - 1;
+      if (hashHead !== 0 && w.prevLength < w.maxLazy && w.strStart - hashHead <= maxDist(w)) {
+        w.matchLength = longestMatch(w, hashHead, true);
+        if (
+          w.matchLength <= 5 &&
+          (options.strategy === 1 ||
+            (w.matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR))
+        ) {
+          w.matchLength = MIN_MATCH - 1;
+        }
+      }
+      if (w.prevLength >= MIN_MATCH && w.matchLength <= w.prevLength) {
+        const maxInsert = w.strStart + w.lookahead - MIN_MATCH;
+        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
+        w.lookahead -= w.prevLength - 1;
+        w.prevLength -= 2;
+        do {
+          if (++w.strStart <= maxInsert) insertString(w, w.strStart);
+        } while (--w.prevLength !== 0);
+        w.matchAvailable = false;
+        w.matchLength = MIN_MATCH - 1;
+        w.strStart++;
+        if (bflush) flush(false);
+      } else if (w.matchAvailable) {
+        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
+        w.strStart++;
+        w.lookahead--;
+      } else {
+        w.matchAvailable = true;
+        w.strStart++;
+        w.lookahead--;
+      }
+    }
+    if (w.matchAvailable) {
+      blocks.tallyLiteral(w.window[w.strStart - 1] as number);
+      w.matchAvailable = false;
+    }
+    flush(true);
+    return false;
+  }
+
+  function rle(finish: boolean): boolean {
+    const win = w.window;
+    for (;;) {
+      if (w.lookahead <= MAX_MATCH) {
+        fillWindow();
+        if (w.lookahead <= MAX_MATCH && !finish) return true;
+        if (w.lookahead === 0) break;
+      }
+      w.matchLength = 0;
+      if (w.lookahead >= MIN_MATCH && w.strStart > 0) {
+        let scan = w.strStart - 1;
+        const prev = win[scan] as number;
+        if (prev === win[++scan] && prev === win[++scan] && prev === win[++scan]) {
+          const strEnd = w.strStart + MAX_MATCH;
+          while (
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            prev === win[++scan] &&
+            scan < strEnd
+          ) {
+            // keep scanning
+          }
+          w.matchLength = MAX_MATCH - (strEnd - scan);
+          if (w.matchLength > w.lookahead) w.matchLength = w.lookahead;
+        }
+      }
+      let bflush: boolean;
+      if (w.matchLength >= MIN_MATCH) {
+        bflush = blocks.tallyMatch(1, w.matchLength - MIN_MATCH);
+        w.lookahead -= w.matchLength;
+        w.strStart += w.matchLength;
+        w.matchLength = 0;
+      } else {
+        bflush = blocks.tallyLiteral(win[w.strStart] as number);
+        w.lookahead--;
+        w.strStart++;
+      }
+      if (bflush) flush(false);
+    }
+    flush(true);
+    return false;
+  }
+
+  function huff(finish: boolean): boolean {
+    for (;;) {
+      if (w.lookahead === 0) {
+        fillWindow();
+        if (w.lookahead === 0) {
+          if (!finish) return true;
+          break;
+        }
+      }
+      w.matchLength = 0;
+      const bflush = blocks.tallyLiteral(w.window[w.strStart] as number);
+      w.lookahead--;
+      w.strStart++;
+      if (bflush) flush(false);
+    }
+    flush(true);
+    return false;
+  }
+
+  const step =
+    options.strategy === 2 ? huff : options.strategy === 3 ? rle : options.lazy ? slow : fast;
+  let done = false;
+  return (finish: boolean): void => {
+    if (done) return;
+    if (!step(finish)) done = true;
+  };
+}
