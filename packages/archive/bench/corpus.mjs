@@ -1,7 +1,7 @@
 // Seeded release-like corpus for the archive benchmark: a package of a few hundred files
 // (source-like text from a seeded vocabulary, some binary-ish assets), and later versions that
-// edit, add and remove files. Packed as tar, tgz (zlib -9), zip (zlib -6 per entry), and, when
-// the tools exist, GNU `gzip -9` and Info-ZIP `zip -9`.
+// edit, add and remove files. Packed as tar, tgz (Node's zlib -9, as npm does), zip (Node's zlib
+// -6 per entry), and, when the tools exist, GNU `gzip -9`, Info-ZIP `zip -6` and the JDK's `jar`.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -225,6 +225,19 @@ export function packers() {
         const r = spawnSync("zip", ["-q", "-X", "-6", "-r", "out.zip", "package"], { cwd: dir });
         if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`);
         return readFileSync(join(dir, "out.zip"));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+  }
+  if (hasTool("jar", ["--version"])) {
+    list["jar (JDK jar)"] = (files, scratch) => {
+      const dir = mkdtempSync(join(scratch, "jar-"));
+      try {
+        materialise(files, dir);
+        const r = spawnSync("jar", ["cf", "out.jar", "package"], { cwd: dir });
+        if (r.status !== 0) throw new Error(`jar failed: ${r.stderr}`);
+        return readFileSync(join(dir, "out.jar"));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
