@@ -219,6 +219,17 @@ describe("delta inputs", () => {
     expect(await decodeFrom(chunked(delta, 1))).toBe("AAA");
   });
 
+  it("refuses bad options with InvalidArgumentError", async () => {
+    const run = async (options: Parameters<typeof decodeVcdiff>[2]) => {
+      for await (const _ of decodeVcdiff(createBufferSource(new Uint8Array(0)), delta, options)) {
+        // nothing
+      }
+    };
+    await expect(run({ maxWindowSize: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(run({ sourceReadConcurrency: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(run({ expectedSize: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
   it("refuses something else with InvalidArgumentError", async () => {
     await expect(decodeFrom(42 as unknown as Uint8Array)).rejects.toBeInstanceOf(
       InvalidArgumentError,

@@ -1,4 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
+import { InvalidArgumentError } from "@dg/core";
 import type { DeltaSource } from "./delta-input.js";
 import { createDeltaInput } from "./delta-input.js";
 import { decodeWindows } from "./decode-windows.js";
@@ -37,6 +38,7 @@ export async function* decodeVcdiff(
   delta: DeltaSource,
   options: DecodeVcdiffOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
+  checkOptions(options);
   const input = createDeltaInput(delta);
   try {
     const header = await parseFileHeader(input);
@@ -52,5 +54,24 @@ export async function* decodeVcdiff(
     throw toDecodeError(error, options.signal);
   } finally {
     await input.close();
+  }
+}
+
+function checkOptions(options: DecodeVcdiffOptions): void {
+  const sizes = {
+    maxWindowSize: options.maxWindowSize,
+    maxTargetHistory: options.maxTargetHistory,
+    expectedSize: options.expectedSize,
+    sourceCacheSize: options.sourceCacheSize,
+    maxInMemorySource: options.maxInMemorySource,
+  };
+  for (const [name, value] of Object.entries(sizes)) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new InvalidArgumentError(`${name} must be a whole number of bytes, not ${value}`);
+    }
+  }
+  const concurrency = options.sourceReadConcurrency;
+  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
+    throw new InvalidArgumentError(`sourceReadConcurrency must be 1 or more, not ${concurrency}`);
   }
 }
