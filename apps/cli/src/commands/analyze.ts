@@ -1,6 +1,6 @@
 import type { CompressionEstimate } from "@dg/sdk";
 import { EXIT } from "../lib/errors.js";
-import { humanSize } from "../lib/format.js";
+import { humanSize, oneDecimal } from "../lib/format.js";
 import { parseS3Arg } from "../lib/locations.js";
 import { defineCommand } from "./define.js";
 import { UsageError } from "../lib/errors.js";
@@ -13,7 +13,7 @@ export function formatEstimate(estimate: CompressionEstimate): string[] {
     `Objects:            ${estimate.objectCount} (${estimate.eligibleObjects} delta-eligible, ${estimate.sampledObjects} measured)`,
     `Current size:       ${humanSize(estimate.totalBytes)} (${estimate.totalBytes.toLocaleString("en-US")} bytes)`,
     `Estimated stored:   ${humanSize(estimate.estimatedStoredBytes)}`,
-    `Estimated saved:    ${humanSize(Math.max(0, estimate.estimatedSavedBytes))} (${estimate.estimatedSavingsPercent.toFixed(1)}%)`,
+    `Estimated saved:    ${humanSize(Math.max(0, estimate.estimatedSavedBytes))} (${oneDecimal(estimate.estimatedSavingsPercent)}%)`,
   ];
   if (estimate.folders.length > 0) {
     const width = Math.min(48, Math.max(10, ...estimate.folders.map((f) => f.folder.length + 1)));
@@ -24,7 +24,7 @@ export function formatEstimate(estimate: CompressionEstimate): string[] {
     for (const folder of estimate.folders) {
       const name = folder.folder === "" ? "(root)" : `${folder.folder}/`;
       lines.push(
-        `${name.padEnd(width)}  ${String(folder.objectCount).padStart(8)}  ${humanSize(folder.totalBytes).padStart(10)}  ${humanSize(folder.estimatedStoredBytes).padStart(11)}  ${`${folder.estimatedSavingsPercent.toFixed(1)}%`.padStart(7)}`,
+        `${name.padEnd(width)}  ${String(folder.objectCount).padStart(8)}  ${humanSize(folder.totalBytes).padStart(10)}  ${humanSize(folder.estimatedStoredBytes).padStart(11)}  ${`${oneDecimal(folder.estimatedSavingsPercent)}%`.padStart(7)}`,
       );
     }
   }

@@ -183,10 +183,21 @@ async function planDownload(ctx: CliContext, source: S3Uri, path: string): Promi
   const info = await stat(absolute).catch(() => undefined);
   const intoFolder = info?.isDirectory() === true || /[/\\]$/.test(path);
   const target = intoFolder ? join(absolute, baseName(source.key)) : absolute;
-  return downloadJob(ctx.client(), source.bucket, source.key, {
-    path: target,
-    display: displayPath(target, ctx.io.cwd),
-  });
+  // The progress screen wants the size; a failed look-up is left for the download to report.
+  const size = ctx.terminal.interactive
+    ? await ctx
+        .client()
+        .headObject({ Bucket: source.bucket, Key: source.key }, { signal: ctx.signal })
+        .then((head) => head.ContentLength)
+        .catch(() => undefined)
+    : undefined;
+  return downloadJob(
+    ctx.client(),
+    source.bucket,
+    source.key,
+    { path: target, display: displayPath(target, ctx.io.cwd) },
+    size === undefined ? {} : { size },
+  );
 }
 
 async function planDownloads(

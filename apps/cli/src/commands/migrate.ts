@@ -3,7 +3,7 @@ import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
 import type { PathFilter } from "../lib/filters.js";
-import { humanSize } from "../lib/format.js";
+import { humanSize, oneDecimal } from "../lib/format.js";
 import { copyJob } from "../lib/jobs.js";
 import { listAllObjects, s3Text } from "../lib/listing.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
@@ -163,7 +163,7 @@ export const migrateCommand = defineCommand({
       if (stored.original > 0) {
         const saved = ((stored.original - stored.stored) / stored.original) * 100;
         ctx.out.line(
-          `Stored ${humanSize(stored.original)} as ${humanSize(stored.stored)} (${saved.toFixed(1)}% saved)`,
+          `Stored ${humanSize(stored.original)} as ${humanSize(stored.stored)} (${oneDecimal(saved)}% saved)`,
         );
       }
     }

@@ -52,10 +52,23 @@ export const statsCommand = defineCommand({
     }
     const uri = parseBucketArg(args.path);
     const mode: StatsMode = args.sampled ? "sampled" : args.detailed ? "detailed" : "quick";
-    const result = await bucketStats(ctx, uri.bucket, uri.key, mode, {
-      read: !args.refresh && !args.noCache,
-      write: !args.noCache,
-    });
+    const dashboard = ctx.terminal.interactive && !args.noProgress && !args.json;
+    const progress = dashboard
+      ? (await import("../ui/render.js")).renderStatsProgress(ctx, `s3://${uri.bucket}/${uri.key}`)
+      : undefined;
+    let result: StatsResult;
+    try {
+      result = await bucketStats(
+        ctx,
+        uri.bucket,
+        uri.key,
+        mode,
+        { read: !args.refresh && !args.noCache, write: !args.noCache },
+        (phase, objects) => progress?.update(phase, objects),
+      );
+    } finally {
+      await progress?.close();
+    }
     if (args.json) {
       ctx.out.line(
         JSON.stringify(
@@ -64,7 +77,7 @@ export const statsCommand = defineCommand({
           2,
         ),
       );
-    } else if (ctx.terminal.interactive && !args.noProgress) {
+    } else if (dashboard) {
       const { renderStatsDashboard } = await import("../ui/render.js");
       await renderStatsDashboard(ctx, result.stats, result);
     } else {
@@ -86,15 +99,25 @@ async function bucketStats(
   prefix: string,
   mode: StatsMode,
   cache: { readonly read: boolean; readonly write: boolean },
+  onProgress: (phase: "listing" | "computing", objects: number) => void,
 ): Promise<StatsResult> {
   const client = ctx.client();
   const started = performance.now();
+  const compute = () =>
+    client.getBucketStats(bucket, {
+      mode,
+      prefix,
+      signal: ctx.signal,
+      onListProgress: (seen) => onProgress("computing", seen),
+    });
   if (!cache.read && !cache.write) {
-    const stats = await client.getBucketStats(bucket, { mode, prefix, signal: ctx.signal });
+    const stats = await compute();
     return { stats, cached: false, computedAt: new Date().toISOString() };
   }
   await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
-  const fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal);
+  const fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
+    onProgress("listing", seen),
+  );
   if (cache.read) {
     const hit = await readStatsCache(client.store, bucket, prefix, mode, fingerprint, ctx.signal);
     if (hit) {
@@ -102,7 +125,8 @@ async function bucketStats(
       return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
     }
   }
-  const stats = await client.getBucketStats(bucket, { mode, prefix, signal: ctx.signal });
+  onProgress("computing", 0);
+  const stats = await compute();
   const computedAt = new Date().toISOString();
   ctx.out.debug(`stats computed in ${Math.round(performance.now() - started)} ms`);
   if (cache.write) {

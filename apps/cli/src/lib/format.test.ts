@@ -7,6 +7,7 @@ import {
   formatPrefixLine,
   formatSummary,
   humanSize,
+  oneDecimal,
 } from "./format.js";
 
 describe("humanSize", () => {
@@ -58,5 +59,7 @@ describe("displayPath", () => {
   });
   it("formats percentages", () => {
     expect(formatPercent(0.9661)).toBe("96.6%");
+    expect(oneDecimal(-0.0004)).toBe("0.0");
+    expect(oneDecimal(-3.26)).toBe("-3.3");
   });
 });

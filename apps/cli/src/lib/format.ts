@@ -106,3 +106,16 @@ export function displayPath(path: string, cwd: string): string {
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
+
+/**
+ * A percentage with one decimal that never reads `-0.0`.
+ *
+ * @example
+ * ```ts
+ * oneDecimal(-0.001); // "0.0"
+ * ```
+ */
+export function oneDecimal(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return (rounded === 0 ? 0 : rounded).toFixed(1);
+}

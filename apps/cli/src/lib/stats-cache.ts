@@ -53,6 +53,7 @@ export async function fingerprintListing(
   bucket: string,
   prefix: string,
   signal: AbortSignal,
+  onProgress?: (storedObjectsSeen: number) => void,
 ): Promise<ListingFingerprint> {
   const hash = createHash("sha256");
   let objects = 0;
@@ -73,6 +74,7 @@ export async function fingerprintListing(
       latest = Math.max(latest, modified);
       hash.update(`${object.key}\u0000${object.size}\u0000${object.etag ?? ""}\u0000${modified}\n`);
     }
+    onProgress?.(objects);
     token = page.nextContinuationToken;
   } while (token !== undefined);
   return {

@@ -1,5 +1,5 @@
 import type { BucketStats, StorageFigures } from "@dg/sdk";
-import { humanSize } from "./format.js";
+import { humanSize, oneDecimal } from "./format.js";
 
 function thousands(n: number): string {
   return n.toLocaleString("en-US");
@@ -11,7 +11,7 @@ function sizeWithBytes(bytes: number): string {
 
 /** `94.8%`, or `-3.1%` when storage costs more than the files. */
 export function savingsText(figures: StorageFigures): string {
-  return `${figures.savingsPercent.toFixed(1)}%`;
+  return `${oneDecimal(figures.savingsPercent)}%`;
 }
 
 /** `s3://bucket/` or `s3://bucket/prefix`. */

@@ -1,5 +1,5 @@
 import { Box, Static, Text } from "ink";
-import { humanSize } from "../lib/format.js";
+import { humanSize, oneDecimal } from "../lib/format.js";
 import { formatDuration, formatRate, progressBar, progressFigures } from "./progress-format.js";
 import type { ProgressLine, ProgressSnapshot } from "./progress-store.js";
 
@@ -11,12 +11,6 @@ export interface TransferProgressProps {
   /** Whether the batch is over (the live part is then drawn one last time, complete). */
   readonly done?: boolean;
   readonly width?: number;
-}
-
-/** One decimal, never "-0.0". */
-function oneDecimal(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  return (rounded === 0 ? 0 : rounded).toFixed(1);
 }
 
 function lineColor(tone: ProgressLine["tone"]): { color?: string } {

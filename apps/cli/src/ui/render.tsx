@@ -7,6 +7,7 @@ import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
 import { type ConfirmAnswer, MigrateConfirm, type MigrationSummary } from "./MigrateConfirm.js";
 import { StatsDashboard } from "./StatsDashboard.js";
+import { StatsProgress } from "./StatsProgress.js";
 import { TransferProgress } from "./TransferProgress.js";
 
 /** Ink render options shared by every screen: our streams, our Ctrl-C handling. */
@@ -142,4 +143,41 @@ export async function renderMigrateConfirm(
   instance.unmount();
   await instance.waitUntilExit();
   return ctx.signal.aborted ? "interrupt" : answer;
+}
+
+/** Drives the one-line `stats` progress indicator. */
+export interface StatsProgressHandle {
+  update(phase: "listing" | "computing", objects: number): void;
+  /** Remove the line (the dashboard takes its place). */
+  close(): Promise<void>;
+}
+
+/**
+ * Show what `stats` is doing until the figures are ready.
+ *
+ * @example
+ * ```ts
+ * const progress = renderStatsProgress(ctx, "s3://b/");
+ * progress.update("listing", 1000);
+ * await progress.close();
+ * ```
+ */
+export function renderStatsProgress(ctx: CliContext, location: string): StatsProgressHandle {
+  let phase: "listing" | "computing" = "listing";
+  let objects = 0;
+  const element = () => <StatsProgress location={location} phase={phase} objects={objects} />;
+  const instance = render(element(), inkOptions(ctx));
+  return {
+    update(nextPhase, seen) {
+      phase = nextPhase;
+      objects = seen;
+      instance.rerender(element());
+    },
+    async close() {
+      // An empty last frame: unmounting keeps whatever was drawn last.
+      instance.rerender(null);
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
 }

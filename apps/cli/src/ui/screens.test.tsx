@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MigrateConfirm, type MigrationSummary } from "./MigrateConfirm.js";
 import type { ProgressSnapshot } from "./progress-store.js";
 import { StatsDashboard } from "./StatsDashboard.js";
+import { StatsProgress } from "./StatsProgress.js";
 import { TransferProgress } from "./TransferProgress.js";
 
 const figures = {
@@ -158,5 +159,16 @@ describe("MigrateConfirm", () => {
     stdin.write("\u0003");
     await new Promise((resolve) => setImmediate(resolve));
     expect(answers).toEqual(["no", "no", "interrupt"]);
+  });
+});
+
+describe("StatsProgress", () => {
+  it("says what stats is doing and how far it got", () => {
+    const { lastFrame, rerender } = render(
+      <StatsProgress location="s3://b/" phase="listing" objects={1500} animate={false} />,
+    );
+    expect(lastFrame()).toBe("⠋ Reading the listing of s3://b/ (1,500 stored objects seen)");
+    rerender(<StatsProgress location="s3://b/" phase="computing" objects={0} animate={false} />);
+    expect(lastFrame()).toContain("Computing the figures of s3://b/");
   });
 });
