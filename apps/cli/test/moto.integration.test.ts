@@ -227,4 +227,39 @@ describe("against moto", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^deltaglider: error: .*credentials.*\n {2}hint: /);
   });
+
+  it("creates a bucket in --region, removes with filters, and prints plain lines with --no-progress", async () => {
+    const regional = uniqueBucket("region");
+    const made = await ws.run(["mb", `s3://${regional}`, "--region", "eu-west-1"]);
+    expect(made.code, made.stderr).toBe(0);
+    const location = await fetch(`${inject("s3Endpoint")}/${regional}?location`).then((r) =>
+      r.text(),
+    );
+    expect(location).toContain("eu-west-1");
+
+    await ws.write("filtered/a.zip", "a");
+    await ws.write("filtered/b.keep", "b");
+    await ws.write("filtered/c.zip", "c");
+    const up = await ws.run(["cp", "-r", "filtered", `s3://${bucket}/filtered/`, "--no-progress"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(
+      up.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.replace(/ \(.*\)$/, ""))
+        .sort(),
+    ).toEqual([
+      `upload: filtered/a.zip to s3://${bucket}/filtered/a.zip`,
+      `upload: filtered/b.keep to s3://${bucket}/filtered/b.keep`,
+      `upload: filtered/c.zip to s3://${bucket}/filtered/c.zip`,
+    ]);
+    const removed = await ws.run(["rm", "-r", `s3://${bucket}/filtered/`, "--exclude", "*.keep"]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout.trim().split("\n").sort()).toEqual([
+      `delete: s3://${bucket}/filtered/a.zip`,
+      `delete: s3://${bucket}/filtered/c.zip`,
+    ]);
+    const left = await ws.run(["ls", `s3://${bucket}/filtered/`]);
+    expect(left.stdout).toMatch(/ b\.keep\n$/);
+  });
 });
