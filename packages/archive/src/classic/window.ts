@@ -89,14 +89,9 @@ export function insertString(w: Window, str: number): number {
 /** Move the upper half of the window down: positions drop by wSize in the hash tables too. */
 export function slideHash(w: Window): void {
   const { head, prev, wSize } = w;
-  for (let n = 0; n < head.length; n++) {
-    const m = head[n] as number;
-    head[n] = m >= wSize ? m - wSize : 0;
-  }
-  for (let n = 0; n < wSize; n++) {
-    const m = prev[n] as number;
-    prev[n] = m >= wSize ? m - wSize : 0;
-  }
+  const headLength = head.length;
+  for (let n = 0; n < headLength; n++) head[n] = Math.max((head[n] as number) - wSize, 0);
+  for (let n = 0; n < wSize; n++) prev[n] = Math.max((prev[n] as number) - wSize, 0);
 }
 
 /**
@@ -115,7 +110,6 @@ export function longestMatch(w: Window, start: number, clampToLookahead: boolean
   const limit = strStart > maxDist(w) ? strStart - maxDist(w) : 0;
   const prev = w.prev;
   const wMask = w.wMask;
-  const strEnd = strStart + MAX_MATCH;
   let scanEnd1 = win[strStart + bestLen - 1] as number;
   let scanEnd = win[strStart + bestLen] as number;
   if (w.prevLength >= w.goodMatch) chainLength >>>= 2;
@@ -123,30 +117,18 @@ export function longestMatch(w: Window, start: number, clampToLookahead: boolean
   const first = win[strStart] as number;
   const second = win[strStart + 1] as number;
   do {
-    let match = curMatch;
+    // The same tests as zlib, in its order; the third byte is never compared.
     if (
-      win[match + bestLen] === scanEnd &&
-      win[match + bestLen - 1] === scanEnd1 &&
-      win[match] === first &&
-      win[++match] === second
+      win[curMatch + bestLen] === scanEnd &&
+      win[curMatch + bestLen - 1] === scanEnd1 &&
+      win[curMatch] === first &&
+      win[curMatch + 1] === second
     ) {
-      let scan = strStart + 2;
-      match++;
-      // zlib compares eight bytes per turn and checks the end only between turns.
-      while (
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        scan < strEnd
-      ) {
-        // keep comparing
-      }
-      const len = MAX_MATCH - (strEnd - scan);
+      // zlib compares up to MAX_MATCH bytes from the fourth one on; its unrolled loop ends
+      // exactly at MAX_MATCH, so this is the same length.
+      let len = 3;
+      const delta = curMatch - strStart;
+      while (len < MAX_MATCH && win[strStart + len] === win[strStart + len + delta]) len++;
       if (len > bestLen) {
         w.matchStart = curMatch;
         bestLen = len;
