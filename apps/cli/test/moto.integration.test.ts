@@ -91,6 +91,10 @@ describe("against moto", () => {
     for (const Key of [...evil, "dl/ok.txt"]) {
       await client.store.putObject(bucket, Key, new TextEncoder().encode(Key), {});
     }
+    const dry = await ws.run(["cp", "-r", `s3://${bucket}/dl/`, "safe/inner", "--dryrun"]);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toBe(`(dryrun) download: s3://${bucket}/dl/ok.txt to safe/inner/ok.txt\n`);
+    expect(dry.stderr).toMatch(/download failed: .*Refusing to write/);
     const result = await ws.run(["cp", "-r", `s3://${bucket}/dl/`, "safe/inner"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("download: s3://");

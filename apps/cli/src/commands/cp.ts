@@ -251,6 +251,7 @@ export async function safeDownloadJob(
       verb: "download",
       source: s3Text(bucket, key),
       destination: displayPath(root, ctx.io.cwd),
+      refused: error,
       run: () => Promise.reject(error),
     };
   }

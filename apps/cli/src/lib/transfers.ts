@@ -19,6 +19,8 @@ export interface TransferJob {
   readonly destination?: string;
   /** Original bytes it moves, when known (for progress). */
   readonly bytes?: number;
+  /** Set when the job must not run (an unsafe key): reported as a failure, even in a dry run. */
+  readonly refused?: unknown;
   run(options: {
     readonly signal: AbortSignal;
     readonly onProgress: ProgressListener;
@@ -54,10 +56,16 @@ export async function runTransfers(
 ): Promise<TransferSummary> {
   const { reporter } = options;
   if (options.dryrun) {
+    let refused = 0;
     for (const [id, job] of jobs.entries()) {
-      reporter.finish(id, transferLine(job.verb, job.source, job.destination, { dryrun: true }));
+      if (job.refused !== undefined) {
+        refused += 1;
+        reporter.fail(id, failureLines(ctx, job, job.refused));
+      } else {
+        reporter.finish(id, transferLine(job.verb, job.source, job.destination, { dryrun: true }));
+      }
     }
-    return { succeeded: jobs.length, failed: 0 };
+    return { succeeded: jobs.length - refused, failed: refused };
   }
   const known = jobs.every((job) => job.bytes !== undefined);
   reporter.plan(
@@ -105,11 +113,7 @@ export async function runTransfers(
           throw error;
         }
         failed += 1;
-        const message = error instanceof Error ? error.message : String(error);
-        const lines = [failureLine(job.verb, job.source, job.destination, message)];
-        if (isDgError(error) && error.hint) lines.push(`  hint: ${error.hint}`);
-        if (ctx.globals.debug) lines.push(...stackLines(error));
-        reporter.fail(id, lines);
+        reporter.fail(id, failureLines(ctx, job, error));
       }
     },
     ctx.signal,
@@ -120,4 +124,13 @@ export async function runTransfers(
     throw cancelled ?? ctx.signal.reason;
   }
   return { succeeded, failed };
+}
+
+/** `verb failed: source to destination: message`, its hint, and the stack with --debug. */
+function failureLines(ctx: CliContext, job: TransferJob, error: unknown): string[] {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [failureLine(job.verb, job.source, job.destination, message)];
+  if (isDgError(error) && error.hint) lines.push(`  hint: ${error.hint}`);
+  if (ctx.globals.debug) lines.push(...stackLines(error));
+  return lines;
 }
