@@ -114,6 +114,7 @@ export async function runCli(
     .middleware(envMiddleware(io) as unknown as (args: GlobalArgs) => void, true)
     .version("version", "Show the version", `deltaglider ${CLI_VERSION}`)
     .help("help", "Show help")
+    .group(["endpoint-url", "profile", "region", "debug", "version", "help"], "Global options:")
     .demandCommand(1, "Name a command")
     .recommendCommands()
     .fail((message, error) => {
