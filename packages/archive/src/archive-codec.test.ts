@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
-import { collectBytes, IntegrityError, isDgError } from "@dg/core";
+import {
+  CancelledError,
+  collectBytes,
+  IntegrityError,
+  isDgError,
+  UnsupportedError,
+} from "@dg/core";
 import { createBufferSource } from "@dg/core/memory";
 import { createRng } from "@dg/testkit";
 import { createNativeXdeltaCodec } from "@dg/xdelta";
@@ -191,6 +197,42 @@ describe("archive-aware deltas", () => {
     expect(formats).toEqual([]);
     expect(reports[0]?.reason).toBe("verification-failed");
     expect(same(await decodeWith(inner, ref, delta), target)).toBe(true);
+  });
+
+  it("keeps the raw delta when it is smaller (a file against itself)", async () => {
+    const zip = writeZip(v1);
+    const { codec, reports } = codecWithReports();
+    const { delta, formats } = await encodeWith(codec, zip, zip);
+    expect(formats).toEqual([]);
+    expect(reports[0]?.reason).toBe("raw-smaller");
+    expect(reports[0]?.archiveDeltaSize).toBeGreaterThan(reports[0]?.rawDeltaSize ?? 0);
+    expect(same(await decodeWith(inner, zip, delta), zip)).toBe(true);
+  });
+
+  it("stops with CancelledError when aborted, leaving no temporary files", async () => {
+    const ref = gzipSync(writeTar(v1), { level: 9 });
+    const target = gzipSync(writeTar(v2), { level: 9 });
+    const controller = new AbortController();
+    async function* abortingTarget(): ByteStream {
+      yield target.subarray(0, 1000);
+      controller.abort();
+      yield target.subarray(1000);
+    }
+    const { codec } = codecWithReports();
+    const encoding = collectBytes(
+      codec.encode(createBufferSource(ref), abortingTarget(), { signal: controller.signal }),
+    );
+    await expect(encoding).rejects.toBeInstanceOf(CancelledError);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it("refuses a delta that needs more temporary space than allowed", async () => {
+    const ref = gzipSync(writeTar(v1), { level: 9 });
+    const target = gzipSync(writeTar(v2), { level: 9 });
+    const { codec } = codecWithReports();
+    const { delta } = await encodeWith(codec, ref, target);
+    const small = createArchiveCodec({ inner, tempDir, maxExpandedSize: 100_000 });
+    await expect(decodeWith(small, ref, delta)).rejects.toBeInstanceOf(UnsupportedError);
   });
 
   it("removes its temporary files", async () => {
