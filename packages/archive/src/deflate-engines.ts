@@ -1,4 +1,5 @@
 import { createDeflateRaw, deflateRawSync } from "node:zlib";
+import type { ClassicDeflateOptions } from "./classic/classic-deflater.js";
 import { createClassicDeflater } from "./classic/classic-deflater.js";
 import type { DeflateParams } from "./deflate-params.js";
 import { feedTransform } from "./zlib-pump.js";
@@ -13,14 +14,19 @@ function nodeOptions(p: DeflateParams, chunkSize?: number) {
   };
 }
 
-function classic(p: DeflateParams) {
-  return createClassicDeflater({
+/** The TypeScript deflater's options for `zlib` and `gnu` settings. */
+export function classicOptions(p: DeflateParams): ClassicDeflateOptions {
+  return {
     flavor: p.engine === "gnu" ? "gzip" : "zlib",
     level: p.level,
     memLevel: p.memLevel,
     windowBits: p.windowBits,
     strategy: p.strategy,
-  });
+  };
+}
+
+function classic(p: DeflateParams) {
+  return createClassicDeflater(classicOptions(p));
 }
 
 /**

@@ -38,7 +38,10 @@ export interface Expansion {
 }
 
 const COPY_CHUNK = 1024 * 1024;
-/** After this many streams of one archive defeat the full search, only likely settings are tried. */
+/**
+ * After this many streams of one archive defeat the full search, only likely settings are
+ * tried (each engine's defaults, or only its levels 6 and 9 when nothing was reproduced).
+ */
 const FULL_SEARCH_FAILURES = 3;
 
 interface StreamCheck {
@@ -98,6 +101,9 @@ function createWalker(
   let searchFailures = 0;
   const allCandidates = candidateParams();
   const likelyCandidates = allCandidates.slice(0, LIKELY_CANDIDATES);
+  // When nothing of this file has been reproduced, later streams only get each engine's
+  // two commonest levels.
+  const defaultCandidates = likelyCandidates.filter((p) => p.level === 6 || p.level === 9);
 
   async function copyRawUpTo(end: number): Promise<void> {
     if (end <= cursor) return;
@@ -112,7 +118,12 @@ function createWalker(
   }
 
   function candidates(): DeflateParams[] {
-    const base = searchFailures >= FULL_SEARCH_FAILURES ? likelyCandidates : allCandidates;
+    const base =
+      searchFailures < FULL_SEARCH_FAILURES
+        ? allCandidates
+        : learned.length > 0
+          ? likelyCandidates
+          : defaultCandidates;
     const seen = new Set(learned.map(paramsKey));
     return [...learned, ...base.filter((p) => !seen.has(paramsKey(p)))];
   }

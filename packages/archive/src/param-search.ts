@@ -1,7 +1,8 @@
 import type { RandomAccessSource } from "@dg/core";
 import { throwIfAborted } from "@dg/core";
 import type { DeflateParams } from "./deflate-params.js";
-import { deflateStream, deflateWhole } from "./deflate-engines.js";
+import { createClassicDeflater } from "./classic/classic-deflater.js";
+import { classicOptions, deflateStream, deflateWhole } from "./deflate-engines.js";
 import { rangeChunks } from "./zlib-pump.js";
 
 /** A byte range of a source. */
@@ -17,8 +18,29 @@ const IN_MEMORY = 64 * 1024;
 const FEED = 16 * 1024;
 
 async function readAll(range: SourceRange): Promise<Buffer> {
-  const bytes = await range.source.read(range.start, range.length);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).subarray(0).slice();
+  return Buffer.from(await range.source.read(range.start, range.length));
+}
+
+/** Input pieces for the JavaScript engines, so that a wrong candidate stops early. */
+const CLASSIC_PIECE = 8 * 1024;
+
+function reproducesInMemory(params: DeflateParams, input: Buffer, expected: Buffer): boolean {
+  if (params.engine === "node-zlib") {
+    return Buffer.compare(deflateWhole(params, input), expected) === 0;
+  }
+  const deflater = createClassicDeflater(classicOptions(params));
+  let at = 0;
+  const matches = (out: Uint8Array | undefined): boolean => {
+    if (out === undefined) return true;
+    if (at + out.length > expected.length) return false;
+    if (Buffer.compare(out, expected.subarray(at, at + out.length)) !== 0) return false;
+    at += out.length;
+    return true;
+  };
+  for (let i = 0; i < input.length; i += CLASSIC_PIECE) {
+    if (!matches(deflater.write(input.subarray(i, i + CLASSIC_PIECE)))) return false;
+  }
+  return matches(deflater.finish()) && at === expected.length;
 }
 
 /**
@@ -74,7 +96,7 @@ export async function findDeflateParams(
     const expected = await readAll(compressed);
     for (const params of candidates) {
       throwIfAborted(signal);
-      if (Buffer.compare(deflateWhole(params, input), expected) === 0) return params;
+      if (reproducesInMemory(params, input, expected)) return params;
     }
     return undefined;
   }
