@@ -94,8 +94,12 @@ export function firstVersion(seed, files, meanSize) {
   return out;
 }
 
-/** The next version: some files edited, a few removed and added, package.json bumped. */
-export function nextVersion(previous, seed, changeRate) {
+/**
+ * The next version: `changeRate` of the files edited (a few lines replaced or inserted),
+ * `rebuildRate` regenerated whole (as bundles and generated files are), a few removed and
+ * added, package.json bumped.
+ */
+export function nextVersion(previous, seed, changeRate, rebuildRate = 0) {
   const rng = createRng(seed);
   const words = vocabulary(createRng(seed * 31 + 7), 400);
   const out = [];
@@ -104,6 +108,8 @@ export function nextVersion(previous, seed, changeRate) {
       out.push({ ...file, data: Buffer.from(`{"name":"bench","version":"1.0.${seed}"}\n`) });
     } else if (rng.next() < 0.01) {
       // removed
+    } else if (rng.next() < rebuildRate && !file.name.endsWith(".bin")) {
+      out.push({ ...file, data: Buffer.from(sourceText(rng, words, file.data.length)) });
     } else if (rng.next() >= changeRate || file.name.endsWith(".bin")) {
       out.push(file);
     } else {

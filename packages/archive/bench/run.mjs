@@ -1,6 +1,6 @@
 // Archive-aware deltas against raw deltas, per container format, on a seeded release corpus.
 //   node packages/archive/bench/run.mjs [--files N] [--mean-size BYTES] [--versions N]
-//                                       [--large-mb N]
+//                                       [--change-rate R] [--rebuild-rate R] [--large-mb N]
 // (after a build; `pnpm bench archive` does both). DG_DELTA_ENGINE=xdelta3 uses the xdelta3
 // binary as the inner codec instead of the built-in one. Every delta is against version 1,
 // as DeltaGlider stores them; savings = 1 - delta size / file size. `--large-mb N` (or
@@ -30,7 +30,8 @@ const { values } = parseArgs({
     files: { type: "string", default: "300" },
     "mean-size": { type: "string", default: "8000" },
     versions: { type: "string", default: "4" },
-    "change-rate": { type: "string", default: "0.08" },
+    "change-rate": { type: "string", default: "0.3" },
+    "rebuild-rate": { type: "string", default: "0.08" },
     "large-mb": { type: "string", default: process.env.DG_BENCH_LARGE === "1" ? "1024" : "0" },
   },
 });
@@ -39,6 +40,7 @@ const fileCount = Number(values.files);
 const meanSize = Number(values["mean-size"]);
 const versionCount = Number(values.versions);
 const changeRate = Number(values["change-rate"]);
+const rebuildRate = Number(values["rebuild-rate"]);
 
 const inner = createXdeltaCodec();
 const scratch = mkdtempSync(join(tmpdir(), "dg-archive-bench-"));
@@ -111,7 +113,7 @@ async function* largeTar(files, mb) {
 
 async function large(mb) {
   const v1 = firstVersion(7, fileCount, meanSize);
-  const v2 = nextVersion(v1, 700, changeRate);
+  const v2 = nextVersion(v1, 700, changeRate, rebuildRate);
   const gzips = {
     "tgz (zlib -6)": (tar, out) =>
       pipeline(createReadStream(tar), createGzip({ level: 6 }), createWriteStream(out)),
@@ -158,10 +160,10 @@ const ms = (x) => `${Math.round(x)}`;
 async function main() {
   const versions = [firstVersion(1, fileCount, meanSize)];
   for (let v = 1; v < versionCount; v++) {
-    versions.push(nextVersion(versions[v - 1], 100 + v, changeRate));
+    versions.push(nextVersion(versions[v - 1], 100 + v, changeRate, rebuildRate));
   }
   console.log(
-    `corpus: ${fileCount} files of ~${meanSize} B, ${versionCount} versions, ~${pct(changeRate)} of files edited per version; inner codec: ${inner.name}`,
+    `corpus: ${fileCount} files of ~${meanSize} B, ${versionCount} versions; per version ~${pct(changeRate)} of files edited, ~${pct(rebuildRate)} regenerated; inner codec: ${inner.name}`,
   );
   const rows = [];
   for (const [format, pack] of Object.entries(packers())) {
