@@ -3,6 +3,7 @@ import type { ByteStream, RandomAccessSource } from "@dg/core";
 import { VCDIFF_MAGIC } from "../vcdiff/header.js";
 import { createSourceBlockCache } from "./block-cache.js";
 import { createInstructionList } from "./instruction-list.js";
+import { SOURCE_HASH } from "./rolling-hash.js";
 import { buildSourceIndex, sourceIndexParams } from "./source-index.js";
 import type { MatcherParams } from "./window-matcher.js";
 import { createWindowMatcher } from "./window-matcher.js";
@@ -17,9 +18,9 @@ export interface EncodeVcdiffOptions {
   readonly targetSize?: number;
   /** Bytes of source cached in memory (default 64 MiB). */
   readonly cacheBytes?: number;
-  /** log2 of the most source index slots (default 24: 128 MiB of 8-byte slots). */
+  /** log2 of the most source index slots (default 25 up to 256 MiB, 24 beyond: 8-byte slots). */
   readonly maxIndexBits?: number;
-  /** Smallest mean distance between indexed source anchors (default 4; grows with the source). */
+  /** Smallest mean distance between indexed source anchors (default 4 up to 32 MiB, then 2). */
   readonly minSpacing?: number;
   /** Overrides of the match search tuning. */
   readonly matcher?: Partial<MatcherParams>;
@@ -28,17 +29,21 @@ export interface EncodeVcdiffOptions {
 const DEFAULT_WINDOW = 8 << 20;
 const MIN_WINDOW = 1 << 16;
 const CACHE_BLOCK_BITS = 16;
+/** Up to this size the source is indexed more sparsely (faster; the loss is small there). */
+const SMALL_SOURCE = 32 << 20;
+/** Up to this size the index may take 256 MiB. */
+const DENSE_INDEX_MAX_SOURCE = 256 << 20;
 /** Blocks read after a missing one in the same read: matches run forward. */
 const READ_AHEAD_BLOCKS = 7;
 
 const DEFAULT_MATCHER: MatcherParams = {
   minMatch: 4,
   selfChain: 16,
-  selfHashBits: 16,
+  selfHashBits: 18,
   selfChainBits: 18,
   longEnough: 256,
   lazyBelow: 32,
-  minGain: 2,
+  minGain: 1,
 };
 
 /**
@@ -70,10 +75,17 @@ export async function* encodeVcdiff(
     blockBits: CACHE_BLOCK_BITS,
     capacityBytes: options.cacheBytes ?? 64 << 20,
   });
-  const indexParams = sourceIndexParams(source.size, {
-    minSpacing: options.minSpacing ?? 4,
-    maxTableBits: options.maxIndexBits ?? 24,
-  });
+  // Denser anchors find more (and longer) matches; the table grows with the source up to
+  // 256 MiB for sources up to 256 MiB, 128 MiB beyond, where the anchors thin out instead.
+  const large = source.size > DENSE_INDEX_MAX_SOURCE;
+  const indexParams = sourceIndexParams(
+    source.size,
+    {
+      minSpacing: options.minSpacing ?? (source.size > SMALL_SOURCE ? 2 : 4),
+      maxTableBits: options.maxIndexBits ?? (large ? 24 : 25),
+    },
+    SOURCE_HASH,
+  );
   const index = await buildSourceIndex(source, indexParams, cache, signal);
   const list = createInstructionList();
   const matcher = createWindowMatcher(index, cache, list, matcherParams);

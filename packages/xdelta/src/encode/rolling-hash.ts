@@ -1,12 +1,22 @@
 /**
- * The fingerprint the encoder indexes the source with: a gear hash (`h = (h << 2) + GEAR[b]`,
- * mod 2^32) over the last `HASH_LENGTH` bytes. Shifting by two bits pushes each byte out after
- * 16 steps, so rolling needs no subtraction of the outgoing byte: two cheap operations per
- * byte. A bit mixer then spreads it over the table slot and tag bits.
+ * The fingerprints the encoder indexes the source with: gear hashes (`h = (h << shift) +
+ * GEAR[b]`, mod 2^32). Shifting pushes each byte out after `ceil(32 / shift)` steps, so
+ * rolling needs no subtraction of the outgoing byte: two cheap operations per byte. A bit
+ * mixer then spreads the hash over the table slot.
+ *
+ * The source index uses 32 bytes (shift 1): in sources full of repeated snippets (code, text,
+ * archives of similar files) a shorter fingerprint mostly finds the wrong occurrence, while a
+ * 32-byte one finds where the long matches are; short matches come from elsewhere (the target
+ * window, and the source around the current match).
  */
 
-/** Bytes covered by one fingerprint. */
-export const HASH_LENGTH = 16;
+/** A fingerprint shape: bits shifted per byte, and the bytes it covers (`ceil(32 / shift)`). */
+export interface HashShape {
+  readonly shift: number;
+  readonly length: number;
+}
+
+export const SOURCE_HASH: HashShape = { shift: 1, length: 32 };
 
 /** 256 fixed pseudo-random 32-bit values (a seeded generator: the same on every run). */
 export const GEAR: Int32Array = (() => {
@@ -19,17 +29,17 @@ export const GEAR: Int32Array = (() => {
   return table;
 })();
 
-/** Fingerprint of `bytes[start .. start + HASH_LENGTH)`. */
-export function hashBlock(bytes: Uint8Array, start: number): number {
+/** Fingerprint of `bytes[start .. start + length)` for a shape (`shift`, `length`). */
+export function hashBlock(bytes: Uint8Array, start: number, shift: number, length: number): number {
   let h = 0;
-  const end = start + HASH_LENGTH;
-  for (let i = start; i < end; i++) h = ((h << 2) + GEAR[bytes[i]!]!) | 0;
+  const end = start + length;
+  for (let i = start; i < end; i++) h = ((h << shift) + GEAR[bytes[i]!]!) | 0;
   return h;
 }
 
 /** Slide the fingerprint one byte forward: `inByte` enters, the oldest byte leaves. */
-export function rollHash(h: number, inByte: number): number {
-  return ((h << 2) + GEAR[inByte]!) | 0;
+export function rollHash(h: number, inByte: number, shift: number): number {
+  return ((h << shift) + GEAR[inByte]!) | 0;
 }
 
 /** A 32-bit finaliser (murmur3 fmix32): every input bit affects every output bit. */

@@ -1,11 +1,12 @@
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { RandomAccessSource } from "@dg/core";
 import type { SourceBlockCache } from "./block-cache.js";
-import { GEAR, HASH_LENGTH, hashBlock, mixHash } from "./rolling-hash.js";
+import { GEAR, hashBlock, mixHash } from "./rolling-hash.js";
+import type { HashShape } from "./rolling-hash.js";
 
 /**
  * A compact fingerprint index of the whole source. A position is an *anchor* when the rolling
- * hash of the `HASH_LENGTH` bytes there passes a content-defined test that about one position
+ * hash of the bytes there (`shape.length` of them) passes a content-defined test that about one position
  * in `spacing` passes; the index maps the hash of every source anchor to its position, in a
  * direct-mapped table (a later anchor with the same slot replaces an earlier one).
  *
@@ -27,12 +28,14 @@ export interface SourceIndex {
   /** `h` is an anchor when `isAnchor(h, anchorShift)`. */
   readonly anchorShift: number;
   readonly spacing: number;
+  readonly shape: HashShape;
 }
 
 export interface SourceIndexParams {
   /** Mean distance between anchors (a power of two). */
   readonly spacing: number;
   readonly tableBits: number;
+  readonly shape: HashShape;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -49,7 +52,7 @@ export function isAnchor(h: number, shift: number): boolean {
  *
  * @example
  * ```ts
- * const params = sourceIndexParams(source.size, { minSpacing: 4, maxTableBits: 24 });
+ * const params = sourceIndexParams(source.size, { minSpacing: 4, maxTableBits: 24 }, SOURCE_HASH);
  * const index = await buildSourceIndex(source, params, cache);
  * ```
  */
@@ -59,32 +62,29 @@ export async function buildSourceIndex(
   cache: SourceBlockCache,
   signal?: AbortSignal,
 ): Promise<SourceIndex> {
-  const { spacing, tableBits } = params;
   const size = source.size;
-  const slots = 2 ** tableBits;
-  const table = size < 0xffffffff ? new Uint32Array(2 * slots) : new Float64Array(2 * slots);
+  const slots = 2 ** params.tableBits;
   const index: SourceIndex = {
-    table,
-    slotShift: 32 - tableBits,
-    anchorShift: 32 - Math.log2(spacing),
-    spacing,
+    table: size < 0xffffffff ? new Uint32Array(2 * slots) : new Float64Array(2 * slots),
+    slotShift: 32 - params.tableBits,
+    anchorShift: 32 - Math.log2(params.spacing),
+    spacing: params.spacing,
+    shape: params.shape,
   };
-  if (size < HASH_LENGTH) return index;
+  const length = params.shape.length;
+  if (size < length) return index;
 
   const chunkSize = Math.max(READ_CHUNK, cache.blockSize);
   const scratch = { offsets: new Int32Array(chunkSize), hashes: new Int32Array(chunkSize) };
   // The next chunk is read while this one is hashed. A source may reuse the array it returns
   // on its next read, so each chunk is first copied into one of two buffers.
-  const buffers = [
-    new Uint8Array(chunkSize + HASH_LENGTH),
-    new Uint8Array(chunkSize + HASH_LENGTH),
-  ];
+  const buffers = [new Uint8Array(chunkSize + length), new Uint8Array(chunkSize + length)];
   const readChunk = (position: number): Promise<Uint8Array> =>
-    source.read(position, Math.min(size - position, chunkSize + HASH_LENGTH - 1));
+    source.read(position, Math.min(size - position, chunkSize + length - 1));
   let pending = readChunk(0);
   for (let position = 0, turn = 0; position < size; position += chunkSize, turn ^= 1) {
     const read = await pending;
-    const want = Math.min(size - position, chunkSize + HASH_LENGTH - 1);
+    const want = Math.min(size - position, chunkSize + length - 1);
     if (read.length < want) throw new IntegrityError("The source changed while indexing");
     const bytes = buffers[turn]!.subarray(0, want);
     bytes.set(read);
@@ -96,7 +96,7 @@ export async function buildSourceIndex(
     }
     cache.offer(position, bytes);
     // Blocks that start in this chunk and end within what was read.
-    const last = Math.min(chunkSize, bytes.length - HASH_LENGTH + 1);
+    const last = Math.min(chunkSize, bytes.length - length + 1);
     if (last > 0) indexChunk(index, bytes, last, position, scratch);
   }
   return index;
@@ -110,16 +110,17 @@ function indexChunk(
   scratch: { readonly offsets: Int32Array; readonly hashes: Int32Array },
 ): void {
   const { table, slotShift, anchorShift } = index;
+  const { shift, length } = index.shape;
   const { offsets, hashes } = scratch;
   // Pass 1, no unpredictable branch: every offset is written, the count only grows at anchors.
-  let h = hashBlock(bytes, 0);
+  let h = hashBlock(bytes, 0, shift, length);
   let count = 0;
   for (let rel = 0; ; ) {
     offsets[count] = rel;
     hashes[count] = h;
     count += 1 - (((Math.imul(h, ANCHOR_MULTIPLIER) >>> anchorShift) + 0x7fffffff) >>> 31);
     if (++rel >= last) break;
-    h = ((h << 2) + GEAR[bytes[rel + HASH_LENGTH - 1]!]!) | 0;
+    h = ((h << shift) + GEAR[bytes[rel + length - 1]!]!) | 0;
   }
   // Pass 2: the random stores, back to back.
   for (let i = 0; i < count; i++) {
@@ -137,7 +138,7 @@ function indexChunk(
  *
  * @example
  * ```ts
- * sourceIndexParams(1e9, { minSpacing: 4, maxTableBits: 24 }); // spacing 32, 128 MiB
+ * sourceIndexParams(1e9, { minSpacing: 4, maxTableBits: 24 }, SOURCE_HASH); // spacing 32
  * ```
  */
 export function sourceIndexParams(
@@ -148,6 +149,7 @@ export function sourceIndexParams(
     /** Most anchors per slot before the spacing grows (default 2). */
     readonly maxLoad?: number;
   },
+  shape: HashShape,
 ): SourceIndexParams {
   const { minSpacing, maxLoad = 2 } = options;
   // Sources of 4 GiB and more need 64-bit positions: half as many slots for the same memory.
@@ -158,5 +160,5 @@ export function sourceIndexParams(
   while (size / spacing > maxLoad * 2 ** maxTableBits) spacing *= 2;
   const anchors = Math.max(1, size / spacing);
   const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(anchors))));
-  return { spacing, tableBits };
+  return { spacing, tableBits, shape };
 }

@@ -1,8 +1,10 @@
-import { varintLength } from "../vcdiff/varint.js";
 import type { SourceBlockCache } from "./block-cache.js";
 import { asBuffer, commonLength } from "./common-length.js";
+import { createCopyCost } from "./copy-cost.js";
+import { createLocalSourceIndex } from "./local-source-index.js";
 import type { InstructionList } from "./instruction-list.js";
-import { HASH_LENGTH, hashBlock, mixHash, rollHash } from "./rolling-hash.js";
+import { hashBlock, mixHash, rollHash } from "./rolling-hash.js";
+import type { HashShape } from "./rolling-hash.js";
 import type { SourceIndex } from "./source-index.js";
 import { isAnchor } from "./source-index.js";
 
@@ -44,6 +46,12 @@ const KIND_TARGET = 3;
 const PARTIAL_OK = 64;
 /** Inside a COPY longer than this, only its last positions go into the self-match table. */
 const INSERT_SKIP = 1024;
+/** A source copy at least this long sets the diagonal around which short matches are sought. */
+const LONG_COPY = 64;
+/** The local source index is searched when the best match so far is shorter than this. */
+const SHORT_BELOW = 24;
+/** How many of the diagonals that copied the most are tried at each position. */
+const BEST_DIAGONALS = 4;
 /** Keep one window's source segment well inside 32-bit addresses. */
 const MAX_SEGMENT = 2 ** 31;
 const SELF_MULTIPLIER = 0x9e3779b1;
@@ -68,7 +76,8 @@ export function createWindowMatcher(
   params: MatcherParams,
 ): WindowMatcher {
   const { table, slotShift, anchorShift, spacing } = index;
-  const hashLength = HASH_LENGTH;
+  const { shift: hashShift, length: hashLength } = index.shape;
+  const longHash = createHashCursor(index.shape);
   const { slab, blockSize } = cache;
   const sourceSize = cache.sourceSize;
   const { minMatch, selfChain, longEnough, lazyBelow, minGain } = params;
@@ -88,11 +97,17 @@ export function createWindowMatcher(
   let pos = 0;
   let litStart = 0;
   let inserted = 0;
-  let hashPos = -1;
-  let hashVal = 0;
-  let hasDiag = false;
-  let diagDelta = 0;
-  let lastSourceEnd = -1;
+  // The last source copy's diagonal, and the diagonals that copied the most (best first).
+  let lastDiag = 0;
+  let hasLastDiag = false;
+  // The diagonal of the last long source copy: short matches cluster around it.
+  let longDiag = 0;
+  let hasLongDiag = false;
+  const best = new Float64Array(BEST_DIAGONALS);
+  const bestScore = new Float64Array(BEST_DIAGONALS);
+  let bestCount = 0;
+  const costs = createCopyCost();
+  const local = createLocalSourceIndex(cache);
   let need = -1;
   /** Positions looked at since the last match. */
   let misses = 0;
@@ -115,18 +130,7 @@ export function createWindowMatcher(
     }
   };
 
-  const hashAt = (p: number): number => {
-    if (hashPos === p) return hashVal;
-    if (hashPos >= 0 && hashPos < p && p - hashPos < hashLength) {
-      let h = hashVal;
-      for (let q = hashPos + hashLength; q < p + hashLength; q++) h = rollHash(h, tgt[q]!);
-      hashVal = h;
-    } else {
-      hashVal = hashBlock(tgt, p);
-    }
-    hashPos = p;
-    return hashVal;
-  };
+  const hashAt = (p: number): number => longHash.at(tgt, p);
 
   const insertSelf = (q: number): void => {
     const key = tgt[q]! | (tgt[q + 1]! << 8) | (tgt[q + 2]! << 16) | (tgt[q + 3]! << 24);
@@ -196,7 +200,7 @@ export function createWindowMatcher(
     const stop = Math.min(n - hashLength, p + 8 * spacing);
     let q = p + 1;
     if (q > stop) return false;
-    let h = hashBlock(tgt, q);
+    let h = hashBlock(tgt, q, hashShift, hashLength);
     for (let found = 0; ; ) {
       if (isAnchor(h, anchorShift)) {
         const at = (mixHash(h) >>> slotShift) << 1;
@@ -204,28 +208,84 @@ export function createWindowMatcher(
         if (++found === 3) return false;
       }
       if (++q > stop) return false;
-      h = rollHash(h, tgt[q + hashLength - 1]!);
+      h = rollHash(h, tgt[q + hashLength - 1]!, hashShift);
     }
   };
-
-  const sourceCost = (sp: number): number =>
-    lastSourceEnd < 0 ? 4 : 1 + varintLength(Math.abs(sp - lastSourceEnd));
 
   const segmentFits = (sp: number, len: number): boolean => {
     if (list.sourceStart < 0) return true;
     return Math.max(list.sourceEnd, sp + len) - Math.min(list.sourceStart, sp) <= MAX_SEGMENT;
   };
 
-  const trySource = (p: number, sp: number, cost: number): boolean => {
+  const trySource = (p: number, sp: number): boolean => {
     const fwd = extendForward(p, sp);
     if (fwd < 0) return false;
     if (fwd >= minMatch) {
       const back = extendBackward(p, sp, litStart);
-      if (segmentFits(sp - back, fwd + back)) {
-        consider(KIND_SOURCE, p - back, fwd + back, sp - back, cost < 0 ? sourceCost(sp) : cost);
+      const start = p - back;
+      const len = fwd + back;
+      if (segmentFits(sp - back, len)) {
+        consider(
+          KIND_SOURCE,
+          start,
+          len,
+          sp - back,
+          costs.copy(false, sp - back, start, len, start - litStart),
+        );
       }
     }
     return true;
+  };
+
+  const onDiagonal = (p: number, sp: number): boolean => {
+    const delta = sp - (winStart + p);
+    if (hasLastDiag && delta === lastDiag) return true;
+    for (let d = 0; d < bestCount; d++) if (best[d] === delta) return true;
+    return false;
+  };
+
+  /**
+   * Record a source copy of `length` bytes on diagonal `delta`: it becomes the last diagonal,
+   * and adds to its score among the remembered ones (best first; the weakest is replaced).
+   */
+  const rememberDiagonal = (delta: number, length: number): void => {
+    lastDiag = delta;
+    hasLastDiag = true;
+    if (length >= LONG_COPY) {
+      longDiag = delta;
+      hasLongDiag = true;
+    }
+    let at = 0;
+    while (at < bestCount && best[at] !== delta) at++;
+    if (at === bestCount) {
+      if (bestCount < BEST_DIAGONALS) bestCount++;
+      else at = BEST_DIAGONALS - 1;
+      best[at] = delta;
+      bestScore[at] = 0;
+    }
+    bestScore[at]! += length;
+    for (; at > 0 && bestScore[at]! > bestScore[at - 1]!; at--) {
+      const score = bestScore[at]!;
+      bestScore[at] = bestScore[at - 1]!;
+      bestScore[at - 1] = score;
+      const d = best[at]!;
+      best[at] = best[at - 1]!;
+      best[at - 1] = d;
+    }
+  };
+
+  /** Try the source on diagonal `delta` at `p`; false when a block must be loaded first. */
+  const tryDiagonal = (p: number, delta: number, mayLoad: boolean): boolean => {
+    const sp = winStart + p + delta;
+    if (sp < 0 || sp >= sourceSize) return true;
+    const block = Math.floor(sp / blockSize);
+    const slot = cache.slotOf(block);
+    if (slot < 0) {
+      if (!mayLoad) return true;
+      need = block;
+      return false;
+    }
+    return slab[slot * blockSize + (sp - block * blockSize)] !== tgt[p] || trySource(p, sp);
   };
 
   /** Find the best match at `p`; false when a source block must be loaded first. */
@@ -237,38 +297,30 @@ export function createWindowMatcher(
     if (tgt[p + 1] === c0 && tgt[p + 2] === c0 && tgt[p + 3] === c0) {
       let r = 4;
       while (p + r < n && tgt[p + r] === c0) r++;
-      consider(KIND_RUN, p, r, c0, 2 + varintLength(r));
+      consider(KIND_RUN, p, r, c0, costs.run(r));
       if (bLen >= longEnough) return true;
     }
-    let diagSp = -1;
-    if (hasDiag) {
-      const sp = winStart + p + diagDelta;
-      if (sp >= 0 && sp < sourceSize) {
-        diagSp = sp;
-        const block = Math.floor(sp / blockSize);
-        const slot = cache.slotOf(block);
-        if (slot < 0) {
-          need = block;
-          return false;
-        }
-        if (slab[slot * blockSize + (sp - block * blockSize)] === c0) {
-          if (!trySource(p, sp, 2)) return false;
-          if (bLen >= longEnough) return true;
-        }
-      }
+    // Diagonals (source position - target position) of earlier source copies: the last one
+    // continues a match broken by an edit; the ones that copied the most bring the encoder
+    // back to the old version of a file after detours to repeated content elsewhere.
+    if (hasLastDiag && !tryDiagonal(p, lastDiag, true)) return false;
+    for (let d = 0; d < bestCount; d++) {
+      if (hasLastDiag && best[d] === lastDiag) continue;
+      if (!tryDiagonal(p, best[d]!, d === 0)) return false;
     }
+    if (bLen >= longEnough) return true;
     if (p + hashLength <= n) {
       const h = hashAt(p);
       const at = isAnchor(h, anchorShift) ? (mixHash(h) >>> slotShift) << 1 : -1;
       if (at >= 0 && table[at + 1] === h >>> 0) {
         const e = table[at]!;
         const sp = e - 1;
-        if (e !== 0 && sp !== diagSp) {
+        if (e !== 0 && !onDiagonal(p, sp)) {
           const block = Math.floor(sp / blockSize);
           const cached = cache.slotOf(block);
           if (cached >= 0) {
             if (slab[cached * blockSize + (sp - block * blockSize)] === c0) {
-              if (!trySource(p, sp, -1)) return false;
+              if (!trySource(p, sp)) return false;
               if (bLen >= longEnough) return true;
             }
           } else if (confirm(p, sp)) {
@@ -300,8 +352,25 @@ export function createWindowMatcher(
         if (len < minMatch) continue;
         let back = 0;
         while (back < c && p - back > litStart && tgt[c - back - 1] === tgt[p - back - 1]) back++;
-        consider(KIND_TARGET, p - back, len + back, c - back, 1 + varintLength(p - c));
+        const start = p - back;
+        consider(
+          KIND_TARGET,
+          start,
+          len + back,
+          c - back,
+          costs.copy(true, c - back, start, len + back, start - litStart),
+        );
         if (bLen >= longEnough) break;
+      }
+    }
+    if (hasLongDiag && bLen < SHORT_BELOW) {
+      local.cover(winStart + p + longDiag);
+      const len = local.find(tgt, p, n - p);
+      if (len >= minMatch) {
+        const sp = local.position;
+        if (!onDiagonal(p, sp) && segmentFits(sp, len)) {
+          consider(KIND_SOURCE, p, len, sp, costs.copy(false, sp, p, len, p - litStart));
+        }
       }
     }
     return true;
@@ -311,12 +380,13 @@ export function createWindowMatcher(
     if (bStart > litStart) list.add(litStart, bStart - litStart);
     const end = bStart + bLen;
     if (bKind === KIND_RUN) list.run(bAddr, bLen);
-    else if (bKind === KIND_TARGET) list.copyTarget(bAddr, bLen);
-    else {
+    else if (bKind === KIND_TARGET) {
+      list.copyTarget(bAddr, bLen);
+      costs.record(true, bAddr);
+    } else {
       list.copySource(bAddr, bLen);
-      hasDiag = true;
-      diagDelta = bAddr - (winStart + bStart);
-      lastSourceEnd = bAddr + bLen;
+      costs.record(false, bAddr);
+      rememberDiagonal(bAddr - (winStart + bStart), bLen);
     }
     if (end - inserted > INSERT_SKIP) inserted = end - 32;
     pos = end;
@@ -333,8 +403,8 @@ export function createWindowMatcher(
       pos = 0;
       litStart = 0;
       inserted = 0;
-      hashPos = -1;
-      lastSourceEnd = -1;
+      longHash.reset();
+      costs.reset();
       misses = 0;
       list.clear();
       head.fill(-1);
@@ -380,6 +450,35 @@ export function createWindowMatcher(
       if (n > litStart) list.add(litStart, n - litStart);
       litStart = n;
       return -1;
+    },
+  };
+}
+
+interface HashCursor {
+  reset(): void;
+  /** The fingerprint at `p`, rolled forward from the last one when that is cheaper. */
+  at(bytes: Uint8Array, p: number): number;
+}
+
+function createHashCursor(shape: HashShape): HashCursor {
+  const { shift, length } = shape;
+  let pos = -1;
+  let value = 0;
+  return {
+    reset() {
+      pos = -1;
+    },
+    at(bytes, p) {
+      if (pos === p) return value;
+      if (pos >= 0 && pos < p && p - pos < length) {
+        let h = value;
+        for (let q = pos + length; q < p + length; q++) h = rollHash(h, bytes[q]!, shift);
+        value = h;
+      } else {
+        value = hashBlock(bytes, p, shift, length);
+      }
+      pos = p;
+      return value;
     },
   };
 }

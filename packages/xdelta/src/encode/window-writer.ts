@@ -1,4 +1,3 @@
-import { createAddressCache } from "../vcdiff/address-cache.js";
 import { adler32 } from "../vcdiff/adler32.js";
 import {
   addCopyOpcode,
@@ -12,6 +11,7 @@ import {
 } from "../vcdiff/code-table.js";
 import { VCD_ADLER32, VCD_SOURCE } from "../vcdiff/header.js";
 import { varintLength, writeVarint } from "../vcdiff/varint.js";
+import { createAddressEncoder } from "./address-encoder.js";
 import { createByteSink } from "./byte-sink.js";
 import type { InstructionList } from "./instruction-list.js";
 import { INST_ADD, INST_COPY_SOURCE, INST_RUN } from "./instruction-list.js";
@@ -38,7 +38,7 @@ export function createWindowWriter(): WindowWriter {
   const data = createByteSink();
   const inst = createByteSink(1 << 14);
   const addrs = createByteSink(1 << 14);
-  const cache = createAddressCache();
+  const cache = createAddressEncoder();
 
   return {
     write(list, target, length) {
@@ -100,8 +100,8 @@ export function createWindowWriter(): WindowWriter {
         } else {
           flushCopy();
           const address = k === INST_COPY_SOURCE ? a - segStart : segLength + a;
-          const mode = cache.encode(address, segLength + here);
-          const encoded = cache.lastEncoded;
+          const mode = cache.encode(address, segLength + here, s, pendingAddSize);
+          const encoded = cache.value;
           if (mode < NEAR_LIMIT) addrs.varint(encoded);
           else addrs.byte(encoded);
           const paired = pendingAddSize > 0 ? addCopyOpcode(pendingAddSize, s, mode) : -1;
