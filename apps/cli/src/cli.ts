@@ -34,6 +34,12 @@ function withGlobalOptions(parser: Argv): Argv<GlobalArgs> {
       type: "boolean",
       describe: "Log debug details and show stack traces of errors",
       global: true,
+    })
+    .option("compat", {
+      type: "boolean",
+      describe:
+        "Write only deltas the Python DeltaGlider can read (plain VCDIFF, no archive-aware deltas); also DG_COMPAT=python",
+      global: true,
     }) as Argv<GlobalArgs>;
 }
 
@@ -50,6 +56,7 @@ function globalsFrom(args: GlobalArgs, io: CliIo): GlobalOptions {
     ...(args.profile ? { profile: args.profile } : {}),
     ...(args.region ? { region: args.region } : {}),
     debug: args.debug === true || io.env.DG_LOG_LEVEL?.toLowerCase() === "debug",
+    ...(args.compat ? { compat: true } : {}),
   };
 }
 
@@ -114,7 +121,10 @@ export async function runCli(
     .middleware(envMiddleware(io) as unknown as (args: GlobalArgs) => void, true)
     .version("version", "Show the version", `deltaglider ${CLI_VERSION}`)
     .help("help", "Show help")
-    .group(["endpoint-url", "profile", "region", "debug", "version", "help"], "Global options:")
+    .group(
+      ["endpoint-url", "profile", "region", "compat", "debug", "version", "help"],
+      "Global options:",
+    )
     .demandCommand(1, "Name a command")
     .recommendCommands()
     .fail((message, error) => {

@@ -19,6 +19,7 @@ export const createSdkClient: ClientFactory = (globals, io) => {
   return createClient({
     ...(globals.endpointUrl ? { endpoint: globals.endpointUrl } : {}),
     ...(globals.region ? { region: globals.region } : {}),
+    ...(globals.compat ? { compat: true } : {}),
     ...(globals.profile ? { profile: globals.profile } : {}),
     // An unset or invalid DG_LOG_LEVEL is left to the SDK (default, or its error).
     ...(level ? { logger: createCliLogger(io.stderr, level, createRedactor(io.env)) } : {}),

@@ -10,6 +10,8 @@ export interface GlobalOptions {
   readonly profile?: string;
   readonly region?: string;
   readonly debug: boolean;
+  /** Write only what the Python tool reads (plain VCDIFF). */
+  readonly compat?: boolean;
 }
 
 /** Builds the SDK client from the global options (tests inject their own). */

@@ -131,6 +131,43 @@ describe("against moto", () => {
     },
   );
 
+  it("writes archive-aware deltas for zlib .tgz files, and plain VCDIFF with --compat", async () => {
+    for (const version of [1, 2]) {
+      await ws.write(`arc/pkg-${version}.tgz`, gzipSync(sourceText(version), { level: 9 }));
+    }
+    for (const [folder, extra] of [
+      ["default", []],
+      ["compat", ["--compat", "--max-ratio", "1"]],
+    ] as const) {
+      for (const version of [1, 2]) {
+        const up = await ws.run([
+          "cp",
+          ...extra,
+          `arc/pkg-${version}.tgz`,
+          `s3://${bucket}/arc-${folder}/`,
+        ]);
+        expect(up.code, up.stderr).toBe(0);
+      }
+    }
+    const store = ws.client().store;
+    const ours = await store.headObject(bucket, "arc-default/pkg-2.tgz.delta");
+    const compat = await store.headObject(bucket, "arc-compat/pkg-2.tgz.delta");
+    expect(ours?.metadata["dg-delta-format"]).toMatch(/^dg-archive\//);
+    expect(compat?.metadata["dg-delta-format"]).toBeUndefined();
+    expect(ours?.size ?? 0).toBeLessThan((compat?.size ?? 0) / 2);
+    for (const folder of ["default", "compat"]) {
+      const down = await ws.run([
+        "cp",
+        `s3://${bucket}/arc-${folder}/pkg-2.tgz`,
+        `arc-${folder}.tgz`,
+      ]);
+      expect(down.code, down.stderr).toBe(0);
+      expect(sha256(await ws.read(`arc-${folder}.tgz`))).toBe(
+        sha256(gzipSync(sourceText(2), { level: 9 })),
+      );
+    }
+  });
+
   it("two concurrent cp into a new folder leave one reference and both files intact", async () => {
     const [a, b] = releaseVersions("race", 250_000, 2);
     await ws.write("race/a.zip", a as Uint8Array);

@@ -2,6 +2,7 @@ import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
 import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
+import { createArchiveCodec } from "@dg/archive";
 import { createXdeltaCodec } from "@dg/xdelta";
 import {
   createBucket,
@@ -33,7 +34,13 @@ import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
 import { SDK_VERSION } from "./version.js";
 
 function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
-  return options.codec ?? createXdeltaCodec({ engine: config.deltaEngine });
+  if (options.codec) return options.codec;
+  const vcdiff = createXdeltaCodec({ engine: config.deltaEngine });
+  // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
+  // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
+  const archive = createArchiveCodec({ inner: vcdiff });
+  if (!config.compat) return archive;
+  return { name: vcdiff.name, encode: vcdiff.encode, decode: archive.decode };
 }
 
 function cacheFor(options: ClientOptions, config: ResolvedConfig, env: Env): ReferenceCache {

@@ -28,6 +28,7 @@ export interface ResolvedConfig {
   readonly cacheBackend: CacheBackend | undefined;
   readonly maxRatio: number;
   readonly deltaEngine: DeltaEngine;
+  readonly compat: boolean;
   readonly concurrency: number;
   readonly logLevel: LogLevel;
 }
@@ -74,6 +75,7 @@ export function resolveConfig(options: ClientOptions, env: Env): ResolvedConfig 
     cacheBackend: options.cacheBackend,
     maxRatio: validateMaxRatio(options.maxRatio ?? maxRatioFromEnv(env) ?? DEFAULT_MAX_RATIO),
     deltaEngine: options.deltaEngine ?? deltaEngineFromEnv(env),
+    compat: options.compat ?? compatFromEnv(env),
     concurrency: checkConcurrency(
       options.concurrency ?? positiveIntegerFromEnv(env, "DG_CONCURRENCY") ?? DEFAULT_CONCURRENCY,
     ),
@@ -152,6 +154,18 @@ function maxRatioFromEnv(env: Env): number | undefined {
 }
 
 const DELTA_ENGINES: readonly DeltaEngine[] = ["builtin", "xdelta3"];
+
+function compatFromEnv(env: Env): boolean {
+  const value = nonEmpty(env.DG_COMPAT)?.toLowerCase();
+  if (value === undefined || value === "none" || value === "false" || value === "0") return false;
+  if (value === "python" || value === "true" || value === "1") return true;
+  throw new InvalidArgumentError(
+    `DG_COMPAT must be python or unset, got ${JSON.stringify(value)}`,
+    {
+      hint: "DG_COMPAT=python writes only plain VCDIFF deltas, which the Python DeltaGlider can read.",
+    },
+  );
+}
 
 function deltaEngineFromEnv(env: Env): DeltaEngine {
   const value = nonEmpty(env.DG_DELTA_ENGINE)?.toLowerCase();

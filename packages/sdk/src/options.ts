@@ -65,6 +65,11 @@ export interface ClientOptions {
   readonly maxRatio?: number;
   /** Delta engine when no `codec` is given (`DG_DELTA_ENGINE`; default builtin). */
   readonly deltaEngine?: DeltaEngine;
+  /**
+   * Write only what the Python DeltaGlider can read: plain VCDIFF deltas, no archive-aware
+   * deltas (`DG_COMPAT=python`; default false). Reading is unaffected.
+   */
+  readonly compat?: boolean;
   /** Parallel requests for metadata lookups, stats and estimates (`DG_CONCURRENCY`; default 16). */
   readonly concurrency?: number;
   /** Where log lines go; default: stderr at `logLevel`. */

@@ -8,6 +8,7 @@ export interface GlobalArgs {
   readonly profile?: string;
   readonly region?: string;
   readonly debug?: boolean;
+  readonly compat?: boolean;
 }
 
 /** A command's result: its exit code, or nothing for success. */

@@ -19,6 +19,8 @@ function camelCase(option: string): string {
   return option.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+const SDK_VARIABLES: ReadonlySet<string> = new Set(["compat"]);
+
 const TRUE = new Set(["1", "true", "yes", "on"]);
 const FALSE = new Set(["0", "false", "no", "off", ""]);
 
@@ -63,6 +65,8 @@ export function applyEnvOptions(
   for (const option of Object.keys(table.key)) {
     // Short aliases (`-r`) and yargs' own flags have no variable.
     if (option.length < 2 || option === "help" || option === "version") continue;
+    // The SDK reads these variables itself, with their own values (DG_COMPAT=python).
+    if (SDK_VARIABLES.has(option)) continue;
     const camel = camelCase(option);
     const unset =
       (argv[option] === undefined && argv[camel] === undefined) || defaulted.has(option);
