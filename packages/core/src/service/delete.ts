@@ -9,51 +9,8 @@ import { formatS3Uri } from "../domain/s3-uri.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
 import type { OperationOptions } from "../ports/index.js";
 import type { ServiceContext } from "./context.js";
+import { removeUnusedReferences } from "./references.js";
 import type { DeleteResult } from "./types.js";
-
-/** Whether a deltaspace still holds any delta (its own level only, not sub-folders). */
-async function deltaspaceHasDeltas(
-  ctx: ServiceContext,
-  bucket: string,
-  deltaspace: string,
-  options: OperationOptions,
-): Promise<boolean> {
-  const prefix = deltaspace === "" ? "" : `${deltaspace}/`;
-  let token: string | undefined;
-  do {
-    const page = await ctx.store.listObjects(bucket, {
-      ...options,
-      prefix,
-      delimiter: "/",
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    if (page.objects.some((o) => o.key.endsWith(DELTA_SUFFIX))) return true;
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
-  return false;
-}
-
-/**
- * Remove references whose deltaspace holds no delta any more. A reference goes only when no
- * delta needs it; direct files do not keep it.
- */
-async function removeUnusedReferences(
-  ctx: ServiceContext,
-  bucket: string,
-  deltaspaces: Iterable<string>,
-  options: OperationOptions,
-): Promise<string[]> {
-  const removed: string[] = [];
-  for (const deltaspace of deltaspaces) {
-    if (await deltaspaceHasDeltas(ctx, bucket, deltaspace, options)) continue;
-    const referenceKey = referenceKeyFor(deltaspace);
-    if (await ctx.store.headObject(bucket, referenceKey, options)) {
-      await ctx.store.deleteObject(bucket, referenceKey, options);
-      removed.push(referenceKey);
-    }
-  }
-  return removed;
-}
 
 /**
  * Delete logical objects (each stored as a delta or directly), then the references no delta

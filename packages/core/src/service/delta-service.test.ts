@@ -470,3 +470,97 @@ describe("handles", () => {
     expect(open).toBe(0);
   });
 });
+
+describe("a delete racing an upload in the same folder", () => {
+  /** A store that runs `hook` once, right after an upload looked at the folder's reference. */
+  function hookedStore() {
+    const { store } = makeService();
+    let hook: (() => Promise<void>) | undefined;
+    const hooked: typeof store = {
+      ...store,
+      async headObject(bucket, key, options) {
+        const result = await store.headObject(bucket, key, options);
+        if (hook && key === "d/reference.bin") {
+          const run = hook;
+          hook = undefined;
+          await run();
+        }
+        return result;
+      },
+    };
+    return { store: hooked, setHook: (h: () => Promise<void>) => (hook = h) };
+  }
+  const other = seededBytes(9, 60_000);
+
+  it("the upload puts a deleted reference back, and its file reads back", async () => {
+    const { store, setHook } = hookedStore();
+    const a = makeService({ store }).service;
+    const b = makeService({ store }).service;
+    await a.put("bkt", "d/v1.zip", bodyOf(v1));
+    setHook(async () => {
+      await b.delete("bkt", "d/v1.zip");
+    });
+    const result = await a.put("bkt", "d/v2.zip", bodyOf(v2));
+    expect(result.storageType).toBe("delta");
+    const reader = makeService({ store }).service;
+    expect(sha(await collectBytes((await reader.get("bkt", "d/v2.zip")).body))).toBe(sha(v2));
+  });
+
+  it("when another reference took the folder meanwhile, the upload stores its file directly", async () => {
+    const { store, setHook } = hookedStore();
+    const a = makeService({ store }).service;
+    const b = makeService({ store }).service;
+    await a.put("bkt", "d/v1.zip", bodyOf(v1));
+    setHook(async () => {
+      await b.delete("bkt", "d/v1.zip");
+      await b.put("bkt", "d/other.zip", bodyOf(other));
+    });
+    const result = await a.put("bkt", "d/v2.zip", bodyOf(v2));
+    expect(result).toMatchObject({ storageType: "direct", reason: "reference-changed" });
+    const reader = makeService({ store }).service;
+    for (const [key, bytes] of [
+      ["d/v2.zip", v2],
+      ["d/other.zip", other],
+    ] as const) {
+      expect(sha(await collectBytes((await reader.get("bkt", key)).body))).toBe(sha(bytes));
+    }
+    expect(await store.headObject("bkt", "d/v2.zip.delta")).toBeUndefined();
+  });
+
+  it("a delete that sees a delta arrive while it removes the reference puts the reference back", async () => {
+    const { store } = makeService();
+    const a = makeService({ store }).service;
+    await a.put("bkt", "d/v1.zip", bodyOf(v1));
+    // Another client writes a delta (a copy of v1's) exactly when the deleter removes the reference.
+    const writer = makeService({ store }).service;
+    const early = await store.getObject("bkt", "d/v1.zip.delta");
+    const lateDelta = await collectBytes(early.body);
+    const racing: typeof store = {
+      ...store,
+      async deleteObject(bucket, key, options) {
+        await store.deleteObject(bucket, key, options);
+        if (key === "d/reference.bin") {
+          await store.putObject(bucket, "d/late.zip.delta", lateDelta, {
+            metadata: early.info.metadata,
+          });
+        }
+      },
+    };
+    const deleter = makeService({ store: racing }).service;
+    const result = await deleter.delete("bkt", "d/v1.zip");
+    expect(result.referenceDeleted).toBe(false);
+    expect(await store.headObject("bkt", "d/reference.bin")).toBeDefined();
+    expect(sha(await collectBytes((await writer.get("bkt", "d/late.zip")).body))).toBe(sha(v1));
+    expect((await store.listObjects("bkt", { prefix: ".deltaglider/" })).objects).toHaveLength(0);
+  });
+});
+
+describe("a direct overwrite of the last delta", () => {
+  it("removes the reference nothing needs any more", async () => {
+    const { service, store } = makeService();
+    await service.put("bkt", "o/a.zip", bodyOf(v1));
+    await service.put("bkt", "o/a.zip", bodyOf(v2), { delta: false });
+    expect(await store.headObject("bkt", "o/reference.bin")).toBeUndefined();
+    expect(sha(await collectBytes((await service.get("bkt", "o/a.zip")).body))).toBe(sha(v2));
+  });
+});

@@ -18,6 +18,7 @@ import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
 import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
 import type { ScratchBlob } from "../ports/scratch.js";
 import { loadReference, type ServiceContext } from "./context.js";
+import { confirmReference, removeUnusedReferences } from "./references.js";
 import { countingStream, hashStream, spool, verifiedStream } from "./streams.js";
 import type { PutOptions, PutResult } from "./types.js";
 
@@ -79,8 +80,14 @@ export async function putObject(
       }),
       { ...common, metadata, contentLength: size },
     );
-    if (isDeltaEligible(name, ctx.deltaExtensions)) {
+    // A delta of the same logical key would be shadowed; once it is gone, its folder's
+    // reference may be needed by nothing.
+    if (
+      isDeltaEligible(name, ctx.deltaExtensions) &&
+      (await ctx.store.headObject(bucket, deltaKeyFor(key), opOptions))
+    ) {
       await ctx.store.deleteObject(bucket, deltaKeyFor(key), opOptions);
+      await removeUnusedReferences(ctx, bucket, [deltaspaceOf(key)], opOptions);
     }
     options.onProgress?.({ type: "done", key, storedBytes: sent });
     return {
@@ -104,11 +111,17 @@ export async function putObject(
   const referenceKey = referenceKeyFor(deltaspace);
   let referenceInfo = await ctx.store.headObject(bucket, referenceKey, opOptions);
   let createdReference = false;
+  const ownReferenceMetadata = referenceMetadata({
+    tool: ctx.tool,
+    sourceName: name,
+    sha256,
+    createdAt: now,
+  });
   if (!referenceInfo) {
     try {
       await ctx.store.putObject(bucket, referenceKey, replay(), {
         ...common,
-        metadata: referenceMetadata({ tool: ctx.tool, sourceName: name, sha256, createdAt: now }),
+        metadata: ownReferenceMetadata,
         contentLength: size,
         ifNoneMatch: true,
       });
@@ -198,6 +211,22 @@ export async function putObject(
       metadata,
       contentLength: delta.size,
     });
+    const referenceHolds = await confirmReference(
+      ctx,
+      bucket,
+      referenceKey,
+      referenceSha,
+      referenceInfo?.metadata ?? ownReferenceMetadata,
+      opOptions,
+    );
+    if (!referenceHolds) {
+      // The folder got another reference while this delta was encoded: it cannot be decoded.
+      ctx.logger.log("warn", "reference changed while uploading; storing the file directly", {
+        key,
+        referenceKey,
+      });
+      return await storeDirect("reference-changed");
+    }
     // A direct object of the same logical key would shadow the new delta on reads.
     await ctx.store.deleteObject(bucket, key, opOptions);
     options.onProgress?.({ type: "done", key, storedBytes: delta.size });

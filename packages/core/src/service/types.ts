@@ -53,7 +53,7 @@ export interface PutResult {
   /** For deltas: the reference they decode against. */
   readonly referenceKey?: string;
   /** Why an eligible file was stored directly, when it was. */
-  readonly reason?: "max-ratio" | "not-eligible" | "empty" | "delta-disabled";
+  readonly reason?: "max-ratio" | "not-eligible" | "empty" | "delta-disabled" | "reference-changed";
 }
 
 /** What deltaglider knows about a logical object without reading its body. */
