@@ -1,4 +1,4 @@
-import { readdir, stat, utimes } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, symlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, releaseVersions, sha256, type Workspace } from "./harness.js";
@@ -126,6 +126,20 @@ describe("sync S3 → local", () => {
       "docs",
       "keep.tmp",
     ]);
+  });
+});
+
+describe("sync S3 → local --delete and symbolic links", () => {
+  it("never deletes through a symlinked folder in the destination", async () => {
+    await mkdir(join(ws.cwd, "outside"), { recursive: true });
+    await ws.write("outside/important.txt", "precious\n");
+    await mkdir(join(ws.cwd, "linked"), { recursive: true });
+    await symlink(join(ws.cwd, "outside"), join(ws.cwd, "linked/link"));
+    const result = await ws.run(["sync", "s3://sync/app/docs/", "linked", "--delete"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain("delete:");
+    expect(await readFile(join(ws.cwd, "outside/important.txt"), "utf8")).toBe("precious\n");
+    expect((await readdir(join(ws.cwd, "linked"))).sort()).toEqual(["link", "readme.txt"]);
   });
 });
 

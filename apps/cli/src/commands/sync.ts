@@ -8,6 +8,7 @@ import type { PathFilter } from "../lib/filters.js";
 import { displayPath } from "../lib/format.js";
 import { copyJob, uploadJob } from "../lib/jobs.js";
 import { listAllObjects } from "../lib/listing.js";
+import { assertDeletableInside } from "../lib/path-safety.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
 import { transferLine } from "../lib/transfer-lines.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
@@ -155,6 +156,7 @@ async function localEntries(
   root: string,
   filter: PathFilter,
   mustExist: boolean,
+  followSymlinks = true,
 ): Promise<Map<string, LocalFile>> {
   const info = await stat(root).catch(() => undefined);
   const entries = new Map<string, LocalFile>();
@@ -173,6 +175,7 @@ async function localEntries(
   }
   const walk = walkFiles(root, {
     signal: ctx.signal,
+    followSymlinks,
     onSkip: (path, reason) => ctx.out.warn(`skipping ${path}: ${reason}`),
   });
   for await (const file of walk) {
@@ -223,7 +226,9 @@ async function planDownSync(
 ): Promise<SyncPlan> {
   const root = ctx.resolvePath(path);
   const remote = await remoteEntries(ctx, source, options.filter);
-  const local = await localEntries(ctx, root, options.filter, false);
+  // Never follow links in a folder that --delete may delete from: what lies behind a link is
+  // not part of the destination.
+  const local = await localEntries(ctx, root, options.filter, false, false);
   const jobs: TransferJob[] = [];
   for (const [relative, entry] of remote) {
     if (!needsTransfer(entry, local.get(relative), options.sizeOnly)) continue;
@@ -243,6 +248,7 @@ async function planDownSync(
         });
         if (!options.settings.dryrun) {
           try {
+            await assertDeletableInside(root, file.path);
             await rm(file.path);
             // Leave no empty folders behind, but never remove the destination itself.
             await removeEmptyParents(dirname(file.path), root);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasCode } from "@dg/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveInside, safeRelativeSegments } from "./path-safety.js";
+import { assertDeletableInside, resolveInside, safeRelativeSegments } from "./path-safety.js";
 
 describe("safeRelativeSegments", () => {
   it("splits ordinary keys", () => {
@@ -65,5 +65,39 @@ describe("resolveInside", () => {
   });
   it("refuses traversal before touching the disk", async () => {
     await expect(resolveInside(root, "x/../../f")).rejects.toThrow(/contains \.\./);
+  });
+});
+
+describe("assertDeletableInside", () => {
+  let base: string;
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), "dg-cli-delete-"));
+    await mkdir(join(base, "dest/sub"), { recursive: true });
+    await mkdir(join(base, "outside"));
+    await writeFile(join(base, "dest/sub/file.txt"), "x");
+    await writeFile(join(base, "outside/important.txt"), "precious");
+  });
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it("accepts a regular file inside the folder", async () => {
+    await expect(
+      assertDeletableInside(join(base, "dest"), join(base, "dest/sub/file.txt")),
+    ).resolves.toBeUndefined();
+  });
+
+  it("refuses a file reached through a symlinked folder", async () => {
+    await symlink(join(base, "outside"), join(base, "dest/link"));
+    await expect(
+      assertDeletableInside(join(base, "dest"), join(base, "dest/link/important.txt")),
+    ).rejects.toThrow(/outside the destination/);
+  });
+
+  it("refuses a symbolic link itself", async () => {
+    await symlink(join(base, "outside/important.txt"), join(base, "dest/alias"));
+    await expect(
+      assertDeletableInside(join(base, "dest"), join(base, "dest/alias")),
+    ).rejects.toThrow(/not a regular file/);
   });
 });

@@ -77,3 +77,27 @@ export async function resolveInside(root: string, key: string): Promise<string> 
   if (existing?.isSymbolicLink()) throw refuse(key, "the target is a symbolic link");
   return target;
 }
+
+/**
+ * Prove that `path` (found by walking `root`) may be deleted as part of `root`: it must be a
+ * regular file, not a symbolic link, and its folder, resolved through symlinks, must lie inside
+ * the resolved `root`. Throws PermissionDeniedError otherwise.
+ *
+ * @example
+ * ```ts
+ * await assertDeletableInside("/tmp/mirror", "/tmp/mirror/old/stale.txt");
+ * ```
+ */
+export async function assertDeletableInside(root: string, path: string): Promise<void> {
+  const refuseDelete = (why: string) =>
+    new PermissionDeniedError(`Refusing to delete ${path}: ${why}`, {
+      hint: "Only regular files inside the destination folder are deleted by --delete.",
+    });
+  const info = await lstat(path);
+  if (!info.isFile()) throw refuseDelete("it is not a regular file");
+  const realRoot = await realpath(resolve(root));
+  const realFolder = await realpath(dirname(resolve(path)));
+  if (realFolder !== realRoot && !isInside(realRoot, realFolder)) {
+    throw refuseDelete("it lies outside the destination folder (through a symbolic link)");
+  }
+}

@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 /** A regular file found under a local folder. */
@@ -14,11 +14,17 @@ export interface WalkOptions {
   /** Called for entries that are skipped (broken links, sockets, link loops). */
   readonly onSkip?: (path: string, reason: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Follow symbolic links (default true, as `aws s3` does for uploads). With false, links are
+   * reported through `onSkip` and never entered: use it for folders the caller may delete from.
+   */
+  readonly followSymlinks?: boolean;
 }
 
 /**
  * Every regular file under `root`, depth first in name order. Symbolic links are followed, as
- * `aws s3` does by default, with loop detection; broken links and special files are skipped.
+ * `aws s3` does by default, with loop detection (or skipped with `followSymlinks: false`);
+ * broken links and special files are skipped.
  *
  * @example
  * ```ts
@@ -45,6 +51,10 @@ async function* walkFolder(
     options.signal?.throwIfAborted();
     const path = join(folder, entry.name);
     const relative = `${prefix}${entry.name}`;
+    if (options.followSymlinks === false && (await isSymlink(path))) {
+      options.onSkip?.(path, "symbolic link (not followed)");
+      continue;
+    }
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) {
       options.onSkip?.(path, "broken symbolic link");
@@ -65,4 +75,9 @@ async function* walkFolder(
       options.onSkip?.(path, "not a regular file");
     }
   }
+}
+
+async function isSymlink(path: string): Promise<boolean> {
+  const info = await lstat(path).catch(() => undefined);
+  return info?.isSymbolicLink() === true;
 }
