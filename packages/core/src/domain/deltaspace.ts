@@ -76,7 +76,7 @@ export function assertStorableKey(logicalKey: string): void {
     throw new InvalidArgumentError(
       `Names ending in "${DELTA_SUFFIX}" are reserved: ${logicalKey}`,
       {
-        hint: "deltaglider stores deltas under that suffix; rename the file, or upload it with --no-delta.",
+        hint: "deltaglider stores deltas under that suffix; rename the file.",
       },
     );
   }

@@ -1,14 +1,9 @@
-import {
-  DELTA_SUFFIX,
-  deltaKeyFor,
-  deltaspaceOf,
-  isReferenceKey,
-  referenceKeyFor,
-} from "../domain/deltaspace.js";
+import { DELTA_SUFFIX, deltaKeyFor, deltaspaceOf, isReferenceKey } from "../domain/deltaspace.js";
+import { classifyStoredObject } from "../domain/metadata.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
 import type { OperationOptions } from "../ports/index.js";
-import type { ServiceContext } from "./context.js";
+import { mapLimit, type ServiceContext } from "./context.js";
 import { removeUnusedReferences } from "./references.js";
 import type { DeleteResult } from "./types.js";
 
@@ -26,25 +21,31 @@ export async function deleteObjects(
   const toDelete: string[] = [];
   const missing: string[] = [];
   const touched = new Set<string>();
-  for (const key of keys) {
-    if (isReferenceKey(key)) {
-      throw new InvalidArgumentError(
-        `References are removed with their last delta: ${formatS3Uri(bucket, key)}`,
-        {
-          hint: "Delete the files of the folder; its reference.bin goes with the last one.",
-        },
-      );
-    }
+  const found = await mapLimit(keys, ctx.metadataConcurrency, async (key) => {
     const candidates = key.endsWith(DELTA_SUFFIX) ? [key] : [key, deltaKeyFor(key)];
-    let found = false;
+    const present: string[] = [];
     for (const candidate of candidates) {
-      if (await ctx.store.headObject(bucket, candidate, opOptions)) {
-        toDelete.push(candidate);
-        found = true;
-        if (candidate.endsWith(DELTA_SUFFIX)) touched.add(deltaspaceOf(candidate));
+      const info = await ctx.store.headObject(bucket, candidate, opOptions);
+      if (!info) continue;
+      if (
+        isReferenceKey(candidate) &&
+        classifyStoredObject(candidate, info.metadata) === "reference"
+      ) {
+        throw new InvalidArgumentError(
+          `References are removed with their last delta: ${formatS3Uri(bucket, key)}`,
+          { hint: "Delete the files of the folder; its reference.bin goes with the last one." },
+        );
       }
+      present.push(candidate);
     }
-    if (!found) missing.push(key);
+    return { key, present };
+  });
+  for (const { key, present } of found) {
+    if (present.length === 0) missing.push(key);
+    for (const candidate of present) {
+      toDelete.push(candidate);
+      if (candidate.endsWith(DELTA_SUFFIX)) touched.add(deltaspaceOf(candidate));
+    }
   }
   const result = await ctx.store.deleteObjects(bucket, toDelete, opOptions);
   const firstError = result.errors[0];

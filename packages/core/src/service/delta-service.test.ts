@@ -362,6 +362,7 @@ describe("DeltaService.delete", () => {
   it("is NOT_FOUND for a missing key and refuses to delete a reference by name", async () => {
     const { service } = makeService();
     expect(hasCode(await caught(service.delete("bkt", "nope.zip")), "NOT_FOUND")).toBe(true);
+    await service.put("bkt", "rel/a.zip", bodyOf(v1));
     expect(
       hasCode(await caught(service.delete("bkt", "rel/reference.bin")), "INVALID_ARGUMENT"),
     ).toBe(true);
@@ -562,5 +563,24 @@ describe("a direct overwrite of the last delta", () => {
     await service.put("bkt", "o/a.zip", bodyOf(v2), { delta: false });
     expect(await store.headObject("bkt", "o/reference.bin")).toBeUndefined();
     expect(sha(await collectBytes((await service.get("bkt", "o/a.zip")).body))).toBe(sha(v2));
+  });
+});
+
+describe("foreign objects named like ours", () => {
+  it("a reference.bin or x.delta without deltaglider metadata is listed, read and deleted as it is", async () => {
+    const { service, store } = makeService();
+    const a = seededBytes(21, 100);
+    const b = seededBytes(22, 200);
+    await store.putObject("bkt", "plain/reference.bin", a);
+    await store.putObject("bkt", "plain/notes.delta", b);
+    const page = await service.list("bkt", { prefix: "plain/" });
+    expect(page.objects.map((o) => [o.key, o.size, o.isDelta])).toEqual([
+      ["plain/notes.delta", 200, false],
+      ["plain/reference.bin", 100, false],
+    ]);
+    expect(await collectBytes((await service.get("bkt", "plain/reference.bin")).body)).toEqual(a);
+    expect(await collectBytes((await service.get("bkt", "plain/notes.delta")).body)).toEqual(b);
+    await service.delete("bkt", "plain/reference.bin");
+    expect(await store.headObject("bkt", "plain/reference.bin")).toBeUndefined();
   });
 });

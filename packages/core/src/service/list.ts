@@ -1,10 +1,10 @@
 import {
   DELTA_SUFFIX,
   INTERNAL_PREFIX,
-  isInternalKey,
+  isReferenceKey,
   logicalKeyOf,
 } from "../domain/deltaspace.js";
-import { readField } from "../domain/metadata.js";
+import { classifyStoredObject, readField } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { mapLimit, type ServiceContext } from "./context.js";
 import type { ListOptions, ListResult, LogicalListedObject } from "./types.js";
@@ -30,34 +30,35 @@ export async function listObjects(
     ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
     ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
   });
-  const visible = page.objects.filter(
-    (o) =>
-      !isInternalKey(o.key) &&
-      (options.startAfter === undefined ||
-        compareKeys(logicalKeyOf(o.key), options.startAfter) > 0),
-  );
   const originalSizes = options.originalSizes ?? true;
-  const objects = await mapLimit(
-    visible,
+  // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
+  // metadata is someone else's object and is listed under its own name, as it is.
+  const described = await mapLimit(
+    page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX)),
     ctx.metadataConcurrency,
-    async (o): Promise<LogicalListedObject> => {
-      const isDelta = o.key.endsWith(DELTA_SUFFIX);
-      let size = o.size;
-      if (isDelta && originalSizes) {
-        const head = await ctx.store.headObject(bucket, o.key, opOptions);
-        const original = head ? readField(head.metadata, "fileSize") : undefined;
-        if (original !== undefined && /^\d+$/.test(original)) size = Number(original);
-      }
+    async (o): Promise<LogicalListedObject | undefined> => {
+      const named = isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
+      const head =
+        named && originalSizes ? await ctx.store.headObject(bucket, o.key, opOptions) : undefined;
+      const kind = head ? classifyStoredObject(o.key, head.metadata) : undefined;
+      if (kind === "reference" || (isReferenceKey(o.key) && !originalSizes)) return undefined;
+      const isDelta = o.key.endsWith(DELTA_SUFFIX) && (kind === undefined || kind === "delta");
+      const original = isDelta && head ? readField(head.metadata, "fileSize") : undefined;
       return {
-        key: logicalKeyOf(o.key),
+        key: isDelta ? logicalKeyOf(o.key) : o.key,
         storedKey: o.key,
-        size,
+        size: original !== undefined && /^\d+$/.test(original) ? Number(original) : o.size,
         storedSize: o.size,
         lastModified: o.lastModified,
         ...(o.etag === undefined ? {} : { etag: o.etag }),
         isDelta,
       };
     },
+  );
+  const objects = described.filter(
+    (o): o is LogicalListedObject =>
+      o !== undefined &&
+      (options.startAfter === undefined || compareKeys(o.key, options.startAfter) > 0),
   );
   return {
     objects,

@@ -33,7 +33,11 @@ async function resolve(
       hint: "Name an object, or use --recursive for a folder.",
     });
   }
-  let stored = isReferenceKey(key) ? undefined : await ctx.store.headObject(bucket, key, options);
+  let stored = await ctx.store.headObject(bucket, key, options);
+  // A deltaspace's reference is not a user object; a foreign `reference.bin` is.
+  if (stored && isReferenceKey(key) && classifyStoredObject(key, stored.metadata) === "reference") {
+    stored = undefined;
+  }
   if (!stored && !key.endsWith(DELTA_SUFFIX)) {
     stored = await ctx.store.headObject(bucket, deltaKeyFor(key), options);
   }
