@@ -18,7 +18,7 @@ describe("mapS3Error", () => {
     [sdkError("NoSuchBucket", 404), "NOT_FOUND"],
     [sdkError("UnknownError", 404), "NOT_FOUND"],
     [sdkError("PreconditionFailed", 412), "CONFLICT"],
-    [sdkError("ConditionalRequestConflict", 409), "CONFLICT"],
+    [sdkError("ConditionalRequestConflict", 409), "UNAVAILABLE"],
     [sdkError("BucketNotEmpty", 409), "CONFLICT"],
     [sdkError("BucketAlreadyOwnedByYou", 409), "CONFLICT"],
     [sdkError("BucketAlreadyExists", 409), "CONFLICT"],

@@ -127,8 +127,15 @@ export function mapS3Error(error: unknown, context: S3ErrorContext): DgError {
             ? "Check the bucket name and the endpoint."
             : "Check the key (keys are case-sensitive); list the prefix to see what exists.",
       });
-    case "PreconditionFailed":
     case "ConditionalRequestConflict":
+      // S3 answers 409 while a competing conditional write is still in progress: the outcome
+      // is not known yet, so this is retryable, not a lost race.
+      return new UnavailableError(`Concurrent conditional write in progress on${target(context)}`, {
+        ...options,
+        retryable: true,
+        hint: "Another client is writing the same key right now; try again in a moment.",
+      });
+    case "PreconditionFailed":
       return new ConflictError(`Conflict on${target(context)}: it was written concurrently`, {
         ...options,
         hint: "Another writer created or changed it first; read the current version and retry.",
