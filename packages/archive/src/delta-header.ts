@@ -15,7 +15,7 @@ export const ARCHIVE_DELTA_FORMAT = `dg-archive/${ARCHIVE_DELTA_VERSION}`;
 export const PREAMBLE_BYTES = ARCHIVE_DELTA_MAGIC.length + 1 + 4;
 
 const MAX_BODY = 64 * 1024 * 1024;
-const MAX_TABLE = 512 * 1024 * 1024;
+const MAX_TABLE = 64 * 1024 * 1024;
 const CONTAINER_CODES: Record<ContainerKind, number> = { zip: 1, gzip: 2 };
 
 /** Everything an archive-aware delta records besides the inner delta. */

@@ -12,6 +12,7 @@ import {
 } from "./delta-header.js";
 import { expandArchive } from "./expand.js";
 import { deflateEngineName } from "./rebuild.js";
+import { MAX_SEGMENTS } from "./segment-table.js";
 import { deflateSegmentsOf } from "./segments.js";
 import { createFileWriter, fileChunks, openFileSource, sha256OfFile } from "./temp-files.js";
 import type { WorkDir, WrittenFile } from "./temp-files.js";
@@ -22,7 +23,11 @@ export interface ArchiveEncodeReport {
   /** Which delta was kept. */
   readonly chosen: "archive" | "raw";
   /** Why the raw delta was kept, when it was. */
-  readonly reason?: "no-reproducible-streams" | "raw-smaller" | "verification-failed";
+  readonly reason?:
+    | "no-reproducible-streams"
+    | "too-many-segments"
+    | "raw-smaller"
+    | "verification-failed";
   readonly rawDeltaSize: number;
   readonly archiveDeltaSize?: number;
   /** Deflate streams of the target kept inflated in the archive delta. */
@@ -116,6 +121,7 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
     expandedTargetSize: targetExpansion.expandedSize,
   };
   if (targetExpansion.streams === 0) return raw("no-reproducible-streams", counts);
+  if (targetExpansion.segments.length > MAX_SEGMENTS) return raw("too-many-segments", counts);
 
   throwIfAborted(signal);
   const referencePath = work.file("reference.x");

@@ -74,6 +74,7 @@ function inflateSmall(
       info: true,
       maxOutputLength: Math.max(1, Math.min(maxOutput, SMALL_OUTPUT)),
     }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    if (buffer.length > maxOutput) return undefined;
     return {
       data: buffer,
       found: {

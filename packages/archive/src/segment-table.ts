@@ -19,6 +19,8 @@ export interface ReferenceStreamRecord {
 /** A segment as stored: explicit, or borrowing its numbers from the reference. */
 export type SegmentRecord = Segment | ReferenceStreamRecord;
 
+/** Most segments a delta may have: it bounds the decoder's memory, and encoders keep to it. */
+export const MAX_SEGMENTS = 4 * 1024 * 1024;
 const RAW = 0;
 const DEFLATE = 1;
 const REFERENCE_STREAM = 2;
@@ -106,7 +108,9 @@ export function writeSegmentTable(
 /** Read what {@link writeSegmentTable} wrote; throws `RangeError` on malformed input. */
 export function readSegmentTable(r: ByteParser): SegmentRecord[] {
   const count = r.varint();
-  if (count > r.remaining) throw new RangeError("segment count too large");
+  if (count > r.remaining || count > MAX_SEGMENTS) {
+    throw new RangeError("segment count too large");
+  }
   const records: SegmentRecord[] = [];
   let last = -1;
   for (let i = 0; i < count; i++) {
