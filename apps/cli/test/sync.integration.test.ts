@@ -143,6 +143,37 @@ describe("sync S3 → local --delete and symbolic links", () => {
   });
 });
 
+describe("sync S3 → local with keys that are not already normal paths", () => {
+  it("keeps a mirror of w/./y, w/p//q and w/b\\s stable across runs", async () => {
+    const client = ws.client();
+    for (const key of ["w/./y", "w/p//q", "w/b\\s"]) {
+      await client.putObject({ Bucket: "sync", Key: key, Body: `body of ${key}` });
+    }
+    const first = await ws.run(["sync", "s3://sync/w/", "norm", "--delete"]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await ws.run(["sync", "s3://sync/w/", "norm", "--delete"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe("");
+    expect((await ws.read("norm/y")).toString()).toBe("body of w/./y");
+    expect((await ws.read("norm/p/q")).toString()).toBe("body of w/p//q");
+    expect((await ws.read("norm/b/s")).toString()).toBe("body of w/b\\s");
+  });
+
+  it("refuses every key of a group that lands on the same file, and deletes none of them", async () => {
+    const client = ws.client();
+    await client.putObject({ Bucket: "sync", Key: "same/x", Body: "plain" });
+    await client.putObject({ Bucket: "sync", Key: "same/./x", Body: "dotted" });
+    await ws.write("samedir/x", "local");
+    const result = await ws.run(["sync", "s3://sync/same/", "samedir", "--delete"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /download failed: s3:\/\/sync\/same\/x to \S*samedir: .*same local file x/,
+    );
+    expect(result.stderr).toMatch(/download failed: s3:\/\/sync\/same\/\.\/x to \S*samedir/);
+    expect((await ws.read("samedir/x")).toString()).toBe("local");
+  });
+});
+
 describe("sync S3 → S3", () => {
   it("copies new files once", async () => {
     const first = await ws.run(["sync", "s3://sync/app/", "s3://sync/copy/", "--exclude", "*.tmp"]);

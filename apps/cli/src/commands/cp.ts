@@ -7,6 +7,7 @@ import type { PathFilter } from "../lib/filters.js";
 import { displayPath } from "../lib/format.js";
 import { copyJob, downloadJob, uploadJob } from "../lib/jobs.js";
 import { listAllObjects, s3Text } from "../lib/listing.js";
+import { type KeyedItem, planLocalPaths } from "../lib/local-paths.js";
 import { asFolderPrefix, type Location, parseLocation } from "../lib/locations.js";
 import { resolveInside } from "../lib/path-safety.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
@@ -214,12 +215,21 @@ async function planDownloads(
     originalSizes: ctx.terminal.interactive,
     signal: ctx.signal,
   });
+  const found: KeyedItem<{ key: string; size: number }>[] = [];
   for await (const object of listing) {
     const relative = object.Key.slice(prefix.length);
     // Zero-byte "folder" markers made by consoles have nothing to download.
     if (relative === "" || relative.endsWith("/")) continue;
     if (!filter.includes(relative)) continue;
-    jobs.push(await safeDownloadJob(ctx, source.bucket, object.Key, root, relative, object.Size));
+    found.push({ relative, value: { key: object.Key, size: object.Size } });
+  }
+  for (const item of planLocalPaths(found).items) {
+    const { key, size } = item.value;
+    jobs.push(
+      item.error === undefined
+        ? await safeDownloadJob(ctx, source.bucket, key, root, item.path, size)
+        : refusedDownloadJob(ctx, source.bucket, key, root, item.error),
+    );
   }
   return jobs;
 }
@@ -247,14 +257,25 @@ export async function safeDownloadJob(
       { ...(size === undefined ? {} : { size }), ...(mtime ? { mtime } : {}) },
     );
   } catch (error) {
-    return {
-      verb: "download",
-      source: s3Text(bucket, key),
-      destination: displayPath(root, ctx.io.cwd),
-      refused: error,
-      run: () => Promise.reject(error),
-    };
+    return refusedDownloadJob(ctx, bucket, key, root, error);
   }
+}
+
+/** A download that must not run, reported as a failure with `error` (even in a dry run). */
+export function refusedDownloadJob(
+  ctx: CliContext,
+  bucket: string,
+  key: string,
+  root: string,
+  error: unknown,
+): TransferJob {
+  return {
+    verb: "download",
+    source: s3Text(bucket, key),
+    destination: displayPath(root, ctx.io.cwd),
+    refused: error,
+    run: () => Promise.reject(error),
+  };
 }
 
 function planSingleCopy(

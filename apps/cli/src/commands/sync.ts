@@ -8,13 +8,14 @@ import type { PathFilter } from "../lib/filters.js";
 import { displayPath } from "../lib/format.js";
 import { copyJob, uploadJob } from "../lib/jobs.js";
 import { listAllObjects } from "../lib/listing.js";
+import { planLocalPaths } from "../lib/local-paths.js";
 import { assertDeletableInside } from "../lib/path-safety.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
 import { transferLine } from "../lib/transfer-lines.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
 import { type LocalFile, walkFiles } from "../lib/walk.js";
 import { createReporter } from "../ui/reporters.js";
-import { safeDownloadJob } from "./cp.js";
+import { refusedDownloadJob, safeDownloadJob } from "./cp.js";
 import { defineCommand } from "./define.js";
 import {
   filterFrom,
@@ -229,14 +230,32 @@ async function planDownSync(
   // Never follow links in a folder that --delete may delete from: what lies behind a link is
   // not part of the destination.
   const local = await localEntries(ctx, root, options.filter, false, false);
+  // Compare by the local path each key is written to (`a/./b` is written to a/b), or every
+  // other run would download such keys again and then delete them as extras.
+  const placed = planLocalPaths([...remote].map(([relative, value]) => ({ relative, value })));
   const jobs: TransferJob[] = [];
-  for (const [relative, entry] of remote) {
-    if (!needsTransfer(entry, local.get(relative), options.sizeOnly)) continue;
+  for (const item of placed.items) {
+    const entry = item.value;
+    if (item.error !== undefined) {
+      jobs.push(refusedDownloadJob(ctx, source.bucket, entry.key, root, item.error));
+      continue;
+    }
+    if (!needsTransfer(entry, local.get(item.path), options.sizeOnly)) continue;
     jobs.push(
-      await safeDownloadJob(ctx, source.bucket, entry.key, root, relative, entry.size, entry.mtime),
+      await safeDownloadJob(
+        ctx,
+        source.bucket,
+        entry.key,
+        root,
+        item.path,
+        entry.size,
+        entry.mtime,
+      ),
     );
   }
-  const extra = [...local].filter(([relative]) => !remote.has(relative)).map(([, file]) => file);
+  const extra = [...local]
+    .filter(([relative]) => !placed.claimed.has(relative))
+    .map(([, file]) => file);
   return {
     jobs,
     deleteExtra: async () => {
