@@ -142,6 +142,28 @@ describe("cp -r", () => {
   });
 });
 
+describe("cp -r / sync S3 → local, a key that is also a folder", () => {
+  it("refuses both keys of a file/folder clash instead of writing a/a (exit 1)", async () => {
+    const client = ws.client();
+    await client.putObject({ Bucket: "rel", Key: "clash/a", Body: "file a" });
+    await client.putObject({ Bucket: "rel", Key: "clash/a/b", Body: "file a/b" });
+    await client.putObject({ Bucket: "rel", Key: "clash/c", Body: "file c" });
+    for (const command of ["cp", "sync"]) {
+      const out = `clash-${command}`;
+      const args =
+        command === "cp" ? ["cp", "-r", "s3://rel/clash/", out] : ["sync", "s3://rel/clash/", out];
+      const result = await ws.run(args);
+      expect(result.code, command).toBe(1);
+      expect(result.stderr).toMatch(
+        /download failed: s3:\/\/rel\/clash\/a to .*needs the folder a/,
+      );
+      expect(result.stderr).toMatch(/download failed: s3:\/\/rel\/clash\/a\/b to /);
+      expect(result.stdout).toBe(`download: s3://rel/clash/c to ${out}/c\n`);
+      expect(await readdir(join(ws.cwd, out))).toEqual(["c"]);
+    }
+  });
+});
+
 describe("cp S3 → local", () => {
   it("downloads into an existing folder or to a file name, verified", async () => {
     const intoDot = await ws.run(["cp", "s3://rel/a/b/app-1.1.zip", "."]);

@@ -31,6 +31,11 @@ export interface UploadResult {
 
 export interface DownloadFileOptions extends RequestOptions {
   readonly onProgress?: ProgressListener;
+  /**
+   * Write exactly `path`: never `path/<object name>` when `path` is (or ends like) a folder,
+   * which then fails with a ConflictError. For callers that planned every target themselves.
+   */
+  readonly exactPath?: boolean;
 }
 
 export interface DownloadResult {

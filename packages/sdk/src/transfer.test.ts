@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProgressEvent } from "@dg/core";
@@ -109,6 +109,20 @@ describe("downloadFile", () => {
     expect(hasCode(error, "INTEGRITY")).toBe(true);
     expect(await readdir(dir)).toEqual(["data.bin"]);
     expect(await readFile(target, "utf8")).toBe("previous");
+  });
+
+  it("with exactPath, fails on a folder instead of writing into it", async () => {
+    const { client } = memoryClient();
+    await client.putObject({ Bucket: "bkt", Key: "a", Body: v1 });
+    await mkdir(join(dir, "a"));
+    const error = await caught(
+      client.downloadFile("s3://bkt/a", join(dir, "a"), { exactPath: true }),
+    );
+    expect(hasCode(error, "CONFLICT")).toBe(true);
+    expect((error as Error).message).toMatch(/is a folder/);
+    expect(await readdir(join(dir, "a"))).toEqual([]);
+    const slash = await caught(client.downloadFile("s3://bkt/a", `${dir}/`, { exactPath: true }));
+    expect(hasCode(slash, "CONFLICT")).toBe(true);
   });
 
   it("refuses a folder URI", async () => {

@@ -6,6 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   CancelledError,
+  ConflictError,
   hasCode,
   InvalidArgumentError,
   isFolderKey,
@@ -68,12 +69,28 @@ function objectKeyOf(s3Uri: string): { bucket: string; key: string } {
   return { bucket, key };
 }
 
-/** The file a download writes: `path`, or the object's name inside `path` when it is a folder. */
-async function downloadTarget(path: string, key: string): Promise<string> {
-  if (path.endsWith(sep) || path.endsWith("/")) return join(path, basename(key));
+function isAFolder(path: string): ConflictError {
+  return new ConflictError(`Cannot write ${path}: it is a folder`, {
+    hint: "Another object or an existing folder takes that name; choose an explicit destination file.",
+  });
+}
+
+/**
+ * The file a download writes: `path`, or the object's name inside `path` when it is a folder
+ * (unless `exact`: then a folder there is an error).
+ */
+async function downloadTarget(path: string, key: string, exact: boolean): Promise<string> {
+  if (path.endsWith(sep) || path.endsWith("/")) {
+    if (exact) throw isAFolder(path);
+    return join(path, basename(key));
+  }
   try {
-    if ((await stat(path)).isDirectory()) return join(path, basename(key));
+    if ((await stat(path)).isDirectory()) {
+      if (exact) throw isAFolder(path);
+      return join(path, basename(key));
+    }
   } catch (error) {
+    if (hasCode(error, "CONFLICT")) throw error;
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
       throw mapLocalFileError(error, path, "write");
     }
@@ -88,7 +105,7 @@ export async function downloadFile(
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
   const { bucket, key } = objectKeyOf(s3Uri);
-  const target = await downloadTarget(path, key);
+  const target = await downloadTarget(path, key, options.exactPath === true);
   const directory = dirname(target);
   try {
     await mkdir(directory, { recursive: true });

@@ -254,7 +254,7 @@ export async function safeDownloadJob(
       bucket,
       key,
       { path: target, display: displayPath(target, ctx.io.cwd) },
-      { ...(size === undefined ? {} : { size }), ...(mtime ? { mtime } : {}) },
+      { exactPath: true, ...(size === undefined ? {} : { size }), ...(mtime ? { mtime } : {}) },
     );
   } catch (error) {
     return refusedDownloadJob(ctx, bucket, key, root, error);

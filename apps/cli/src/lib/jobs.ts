@@ -45,14 +45,15 @@ export function uploadJob(
 /**
  * Download `s3://bucket/key` to `path` (atomic and verified by the SDK), creating the folder,
  * and optionally giving the file the object's modification time (as `aws s3 sync` does, so
- * that the next sync sees it as up to date).
+ * that the next sync sees it as up to date). With `exactPath`, `path` is the file itself even
+ * if a folder is there (the download then fails).
  */
 export function downloadJob(
   client: DeltaGliderClient,
   bucket: string,
   key: string,
   file: { readonly path: string; readonly display: string },
-  options: { readonly size?: number; readonly mtime?: Date } = {},
+  options: { readonly size?: number; readonly mtime?: Date; readonly exactPath?: boolean } = {},
 ): TransferJob {
   return {
     verb: "download",
@@ -61,7 +62,11 @@ export function downloadJob(
     ...(options.size === undefined ? {} : { bytes: options.size }),
     async run({ signal, onProgress }) {
       await mkdir(dirname(file.path), { recursive: true });
-      await client.downloadFile(s3Text(bucket, key), file.path, { signal, onProgress });
+      await client.downloadFile(s3Text(bucket, key), file.path, {
+        signal,
+        onProgress,
+        ...(options.exactPath === true ? { exactPath: true } : {}),
+      });
       if (options.mtime) await utimes(file.path, options.mtime, options.mtime);
       return undefined;
     },

@@ -27,3 +27,16 @@ describe("planLocalPaths", () => {
     expect(plan.items[1]).toMatchObject({ relative: "ok", path: "ok" });
   });
 });
+
+describe("planLocalPaths file/folder clashes", () => {
+  it("refuses a key that is a file where another key needs a folder, and that other key", () => {
+    const plan = planLocalPaths(items("a", "a/b", "a/c/d", "ab"));
+    expect([...plan.byPath.keys()]).toEqual(["ab"]);
+    expect(plan.items[0]?.error?.message).toBe(
+      'Key "a" is a file where key "a/b" needs the folder a',
+    );
+    expect(plan.items[2]?.error?.message).toBe(
+      'Key "a" is a file where key "a/c/d" needs the folder a',
+    );
+  });
+});
