@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProgressEvent } from "@dg/core";
@@ -123,6 +124,28 @@ describe("downloadFile", () => {
     expect(await readdir(join(dir, "a"))).toEqual([]);
     const slash = await caught(client.downloadFile("s3://bkt/a", `${dir}/`, { exactPath: true }));
     expect(hasCode(slash, "CONFLICT")).toBe(true);
+  });
+
+  it("refuses to replace a FIFO or a symbolic link, leaving them as they were", async () => {
+    const { client } = memoryClient();
+    await client.putObject({ Bucket: "bkt", Key: "data.bin", Body: v1 });
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const fifoError = await caught(client.downloadFile("s3://bkt/data.bin", fifo));
+    expect(hasCode(fifoError, "CONFLICT")).toBe(true);
+    expect((fifoError as Error).message).toBe(
+      `Refusing to replace ${fifo}: it is a named pipe (FIFO)`,
+    );
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    const real = join(dir, "real.txt");
+    await writeFile(real, "kept");
+    const link = join(dir, "link");
+    await symlink(real, link);
+    const linkError = await caught(client.downloadFile("s3://bkt/data.bin", link));
+    expect((linkError as Error).message).toBe(`Refusing to replace ${link}: it is a symbolic link`);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, "utf8")).toBe("kept");
+    expect((await readdir(dir)).sort()).toEqual(["link", "pipe", "real.txt"]);
   });
 
   it("refuses a folder URI", async () => {

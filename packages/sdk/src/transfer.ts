@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rename, stat, unlink } from "node:fs/promises";
+import { createWriteStream, type Stats } from "node:fs";
+import { lstat, mkdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -98,6 +98,33 @@ async function downloadTarget(path: string, key: string, exact: boolean): Promis
   return path;
 }
 
+function kindOf(info: Stats): string {
+  if (info.isSymbolicLink()) return "a symbolic link";
+  if (info.isDirectory()) return "a folder";
+  if (info.isFIFO()) return "a named pipe (FIFO)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/**
+ * A download replaces only a regular file (renaming over a device, a FIFO or a symlink would
+ * replace the entry itself, not write through it): refuse anything else already at `target`.
+ */
+async function assertReplaceable(target: string): Promise<void> {
+  let info: Stats;
+  try {
+    info = await lstat(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw mapLocalFileError(error, target, "write");
+  }
+  if (info.isFile()) return;
+  throw new ConflictError(`Refusing to replace ${target}: it is ${kindOf(info)}`, {
+    hint: "Downloads only create or replace regular files; choose another destination.",
+  });
+}
+
 export async function downloadFile(
   ctx: ClientContext,
   s3Uri: string,
@@ -106,6 +133,7 @@ export async function downloadFile(
 ): Promise<DownloadResult> {
   const { bucket, key } = objectKeyOf(s3Uri);
   const target = await downloadTarget(path, key, options.exactPath === true);
+  await assertReplaceable(target);
   const directory = dirname(target);
   try {
     await mkdir(directory, { recursive: true });
