@@ -176,10 +176,11 @@ describe("cp S3 → local", () => {
   });
 
   it("fails with exit 1 on a missing object, leaving nothing behind", async () => {
-    const result = await ws.run(["cp", "s3://rel/a/b/none.zip", "gone/"]);
+    const result = await ws.run(["cp", "s3://rel/a/b/none.zip", "gone/x/y/"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/download failed: s3:\/\/rel\/a\/b\/none\.zip/);
-    await expect(stat(join(ws.cwd, "gone", "none.zip"))).rejects.toThrow();
+    // Not even the folders named by the destination are created.
+    await expect(stat(join(ws.cwd, "gone"))).rejects.toThrow();
   });
 
   it("fails with exit 1 on a corrupt delta and leaves no file", async () => {

@@ -148,6 +148,13 @@ describe("downloadFile", () => {
     expect((await readdir(dir)).sort()).toEqual(["link", "pipe", "real.txt"]);
   });
 
+  it("creates no folders for a missing object", async () => {
+    const { client } = memoryClient();
+    const error = await caught(client.downloadFile("s3://bkt/nope.zip", join(dir, "x/y/z/")));
+    expect(hasCode(error, "NOT_FOUND")).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("refuses a folder URI", async () => {
     const { client } = memoryClient();
     const error = await caught(client.downloadFile("s3://bkt/rel/", dir));

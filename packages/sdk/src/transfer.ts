@@ -135,12 +135,15 @@ export async function downloadFile(
   const target = await downloadTarget(path, key, options.exactPath === true);
   await assertReplaceable(target);
   const directory = dirname(target);
+  // Folders are created only once the object is known to exist: a failed look-up leaves the
+  // local tree as it was.
+  const { info, body } = await ctx.service.get(bucket, key, signalOption(options.signal));
   try {
     await mkdir(directory, { recursive: true });
   } catch (error) {
+    await body[Symbol.asyncIterator]().return?.();
     throw mapLocalFileError(error, directory, "create the folder");
   }
-  const { info, body } = await ctx.service.get(bucket, key, signalOption(options.signal));
   const temporary = join(
     directory,
     `.${basename(target)}.${randomBytes(6).toString("hex")}.dg-download`,

@@ -1,5 +1,4 @@
-import { mkdir, utimes } from "node:fs/promises";
-import { dirname } from "node:path";
+import { utimes } from "node:fs/promises";
 import type { DeltaGliderClient } from "@dg/sdk";
 import type { TransferSettings } from "../commands/options.js";
 import { copySourceOf, s3Text } from "./listing.js";
@@ -43,7 +42,8 @@ export function uploadJob(
 }
 
 /**
- * Download `s3://bucket/key` to `path` (atomic and verified by the SDK), creating the folder,
+ * Download `s3://bucket/key` to `path` (atomic and verified by the SDK, which creates the folder
+ * once the object is known to exist),
  * and optionally giving the file the object's modification time (as `aws s3 sync` does, so
  * that the next sync sees it as up to date). With `exactPath`, `path` is the file itself even
  * if a folder is there (the download then fails).
@@ -61,7 +61,6 @@ export function downloadJob(
     destination: file.display,
     ...(options.size === undefined ? {} : { bytes: options.size }),
     async run({ signal, onProgress }) {
-      await mkdir(dirname(file.path), { recursive: true });
       await client.downloadFile(s3Text(bucket, key), file.path, {
         signal,
         onProgress,
