@@ -1,5 +1,6 @@
 import { createClient } from "@dg/sdk";
 import type { ClientFactory } from "./context.js";
+import { checkFileEndpoint, endpointFrom } from "./lib/endpoint-check.js";
 import { createCliLogger, logLevelFrom } from "./lib/logger.js";
 import { createRedactor } from "./lib/redact.js";
 import { CLI_VERSION } from "./version.js";
@@ -7,7 +8,7 @@ import { CLI_VERSION } from "./version.js";
 /**
  * Build the SDK client from the global flags; the SDK reads the `DG_*` and `AWS_*` variables
  * of `io.env` for everything the flags leave unset. Its log lines go through the CLI's secret
- * masking.
+ * masking. A malformed `file://` endpoint is a usage error.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ import { CLI_VERSION } from "./version.js";
  * ```
  */
 export const createSdkClient: ClientFactory = (globals, io) => {
+  checkFileEndpoint(endpointFrom(globals.endpointUrl, io.env));
   const level = globals.debug ? "debug" : logLevelFrom(io.env.DG_LOG_LEVEL);
   return createClient({
     ...(globals.endpointUrl ? { endpoint: globals.endpointUrl } : {}),

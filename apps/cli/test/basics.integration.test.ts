@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, type Workspace } from "./harness.js";
 
@@ -59,6 +60,23 @@ describe("global behaviour", () => {
     const bad = await ws.run(["ls", "--endpoint-url", "ftp://x"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Invalid endpoint URL");
+  });
+
+  it("exits 2 with a hint on a file:// endpoint mistake, and on - as a path", async () => {
+    await ws.write("not-a-folder", "x");
+    for (const endpoint of [
+      "file://relative/dir",
+      `${ws.storeUrl}/st%ore`,
+      `${pathToFileURL(ws.cwd).href}/not-a-folder`,
+    ]) {
+      const result = await ws.run(["ls", "--endpoint-url", endpoint]);
+      expect(result.code, endpoint).toBe(2);
+      expect(result.stderr, endpoint).toMatch(/file:\/\/ endpoint/);
+      expect(result.stderr, endpoint).not.toContain("looks like a bug");
+    }
+    const stdout = await ws.run(["cp", "s3://bkt/x", "-"]);
+    expect(stdout.code).toBe(2);
+    expect(stdout.stderr).toContain("streaming from stdin or to stdout");
   });
 
   it("reads every flag from its DG_* variable, the command line winning", async () => {

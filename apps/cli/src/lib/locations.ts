@@ -40,7 +40,13 @@ export function parseS3Arg(text: string): S3Uri {
  */
 export function parseLocation(text: string): Location {
   if (looksLikeS3Uri(text)) return { kind: "s3", uri: parseS3Arg(text), text };
-  if (text === "") throw new UsageError("Empty path argument", { hint: "Name a file or folder." });
+  // The parser turns a lone "-" into "": say what "-" would mean as well.
+  if (text === "") {
+    throw new UsageError(
+      'Empty path argument; streaming from stdin or to stdout ("-") is not supported yet',
+      { hint: "Name a local file or folder (to stream, go through a temporary file)." },
+    );
+  }
   return { kind: "local", path: text, text };
 }
 
