@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { CancelledError } from "@dg/core";
 import { createClient, type DeltaGliderClient } from "@dg/sdk";
 import { seededBytes } from "@dg/testkit";
-import { HttpResponse, http } from "msw";
+import { HttpResponse, http, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
@@ -42,10 +42,13 @@ function captureIo(env: Record<string, string | undefined>, cwd: string, signal:
 }
 
 let root: string;
-const server = setupServer();
+// Loopback (moto, local servers) goes through untouched; any other request a test did not
+// mock is an error, so nothing here can reach the network by accident.
+const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
+const server = setupServer(http.all(LOOPBACK, () => passthrough()));
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "dg-cli-inproc-"));
-  server.listen({ onUnhandledRequest: "bypass" });
+  server.listen({ onUnhandledRequest: "error" });
 });
 afterEach(() => server.resetHandlers());
 afterAll(async () => {
