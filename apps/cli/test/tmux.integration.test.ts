@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
+import { setTimeout as pace } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MAIN, createWorkspace, releaseVersions, type Workspace } from "./harness.js";
@@ -52,14 +53,35 @@ async function screen(session: string, escapes = false): Promise<string> {
   return stdout;
 }
 
-/** Read the screen until it shows `text` (the app gives no other signal for a prompt). */
-async function waitForScreen(session: string, text: string): Promise<string> {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
-    const shown = await screen(session);
-    if (shown.includes(text)) return shown;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Bounded wait for a condition: probe until `probe` returns a value, or fail after
+ * `timeoutMs` with `describe()`. A terminal screen raises no event when a prompt appears
+ * (the program prints and waits), so probing is the only way to observe it; the pause
+ * between probes only paces them and no assertion depends on how long anything took.
+ */
+async function waitUntil<T>(
+  probe: () => Promise<T | undefined>,
+  describe: () => Promise<string>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(await describe());
+    await pace(25);
   }
-  throw new Error(`"${text}" never appeared:\n${await screen(session)}`);
+}
+
+/** Wait until the pane shows `text`, and return the screen that showed it. */
+function waitForScreen(session: string, text: string): Promise<string> {
+  return waitUntil(
+    async () => {
+      const shown = await screen(session);
+      return shown.includes(text) ? shown : undefined;
+    },
+    async () => `"${text}" never appeared:\n${await screen(session)}`,
+  );
 }
 
 beforeAll(async () => {
