@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { ProgressListener } from "@dg/core";
+import type { ProgressListener, PutResult } from "@dg/core";
 
 /** Options every client method accepts as its last argument. */
 export interface RequestOptions {
@@ -29,7 +29,7 @@ export type PutObjectBody =
 export type StorageType = "reference" | "delta" | "direct";
 
 /** Why an eligible file was stored directly. */
-export type DirectReason = "max-ratio" | "not-eligible" | "empty" | "delta-disabled";
+export type DirectReason = NonNullable<PutResult["reason"]>;
 
 /** What deltaglider did with an upload. */
 export interface DeltaGliderInfo {
