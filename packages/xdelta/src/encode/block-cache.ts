@@ -14,6 +14,8 @@ export interface SourceBlockCache {
   readonly slab: Uint8Array;
   /** The slot holding block `block` (and mark it used), or -1 when it is not cached. */
   slotOf(block: number): number;
+  /** Like `slotOf`, without marking the block used (for quick probes). */
+  peek(block: number): number;
   /** Bytes in block `block` (the last block may be short). */
   blockLength(block: number): number;
   /**
@@ -99,11 +101,16 @@ export function createSourceBlockCache(
       if (slot >= 0) lastUse[slot] = ++tick;
       return slot;
     },
+    peek(block: number): number {
+      return slotForBlock[block] ?? -1;
+    },
     blockLength,
     async load(block: number, readAhead = 0): Promise<void> {
       if ((slotForBlock[block] ?? -1) >= 0) return;
       let count = 1;
-      const most = Math.min(1 + readAhead, capacity >> 1, blockCount - block);
+      // At most a quarter of the cache per read, so that the few blocks one position needs
+      // always fit together.
+      const most = Math.max(1, Math.min(1 + readAhead, capacity >> 2, blockCount - block));
       while (count < most && (slotForBlock[block + count] ?? -1) < 0) count++;
       const start = block * blockSize;
       const length = Math.min(sourceSize, start + count * blockSize) - start;

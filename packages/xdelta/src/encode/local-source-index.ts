@@ -3,29 +3,36 @@ import type { SourceBlockCache } from "./block-cache.js";
 /**
  * Short matches near where the source is expected to line up with the target. When an edited
  * file is being encoded, the bytes after a change often reappear a little before or after the
- * position the last source copy points at (a recompressed stream that falls back in step, a
- * header whose fields changed, a line inserted in text). The main index only finds matches of
- * some tens of bytes; this small index covers a few KiB of source around the expected position
- * and finds matches from 4 bytes up, like the matching inside the target window does.
+ * position the last long source copy points at (a recompressed stream that falls back in step,
+ * a header whose fields changed, a line inserted in text). The main index only finds matches
+ * of some tens of bytes; this small index covers a few KiB of source around the expected
+ * position and finds matches from 4 bytes up, like the matching inside the target window.
+ *
+ * The covered range slides forward with the target: only the newly covered source bytes are
+ * indexed (into ring buffers), and the range starts over where the expected position jumps.
  */
 export interface LocalSourceIndex {
-  /** Forget the indexed range (e.g. at a new window). */
+  /** Forget the covered range. */
   reset(): void;
   /**
-   * Make the index cover the source around `center` (when the blocks are cached; otherwise
-   * the index stays empty). Cheap when `center` is still well inside the covered range.
+   * Cover the source around `center` (as far as the blocks are cached; a missing block ends
+   * the covered range). Cheap when `center` moved forward a little.
    */
   cover(center: number): void;
   /**
    * The longest match of `target[p ..]` (at most `limit` bytes) starting in the covered range,
-   * or 0; its source position is then in `position`.
+   * or 0 when it is shorter than 4; its source position is then in `position`.
    */
   find(target: Uint8Array, p: number, limit: number): number;
   readonly position: number;
 }
 
-const SPAN = 8192;
-const BEHIND = 2048;
+/** Bytes kept (a power of two): the covered range is at most this minus the look-ahead. */
+const RING = 8192;
+const MASK = RING - 1;
+/** Covered around the center: this much behind it, `AHEAD` after it. */
+const BEHIND = 1024;
+const AHEAD = 3072;
 const BUCKET_BITS = 12;
 const CHAIN = 8;
 const MULTIPLIER = 0x9e3779b1;
@@ -42,33 +49,47 @@ const MULTIPLIER = 0x9e3779b1;
  */
 export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceIndex {
   const { slab, blockSize, sourceSize } = cache;
-  const bytes = new Uint8Array(SPAN + 8);
-  const head = new Int32Array(1 << BUCKET_BITS);
-  const prev = new Int32Array(SPAN);
-  let start = -1;
-  let length = 0;
+  const ring = new Uint8Array(RING);
+  // Absolute source positions (may exceed 2^32).
+  const head = new Float64Array(1 << BUCKET_BITS).fill(-1);
+  const prev = new Float64Array(RING);
+  /** Covered range: bytes [lo, hi) are in the ring, positions [lo, hi - 3) are indexed. */
+  let lo = 0;
+  let hi = 0;
   let position = 0;
 
-  const keyAt = (b: Uint8Array, at: number): number =>
-    (Math.imul(b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24), MULTIPLIER) >>>
-      (32 - BUCKET_BITS)) |
-    0;
+  const bucket = (b0: number, b1: number, b2: number, b3: number): number =>
+    Math.imul(b0 | (b1 << 8) | (b2 << 16) | (b3 << 24), MULTIPLIER) >>> (32 - BUCKET_BITS);
 
-  /** Copy `[from, from + want)` of the source out of cached blocks; false if one is missing. */
-  const load = (from: number, want: number): boolean => {
-    let done = 0;
-    while (done < want) {
-      const at = from + done;
-      const block = Math.floor(at / blockSize);
-      const slot = cache.slotOf(block);
-      if (slot < 0) return false;
-      const offset = at - block * blockSize;
-      const take = Math.min(want - done, cache.blockLength(block) - offset);
-      const base = slot * blockSize + offset;
-      bytes.set(slab.subarray(base, base + take), done);
-      done += take;
+  /**
+   * Append source bytes [hi, until) to the ring and index each position whose 4 bytes are
+   * complete; `word` holds the last 4 bytes appended (little-endian, the newest on top).
+   */
+  let word = 0;
+  const extend = (until: number): void => {
+    while (hi < until) {
+      const block = Math.floor(hi / blockSize);
+      const slot = cache.peek(block);
+      if (slot < 0) return;
+      const offset = hi - block * blockSize;
+      const take = Math.min(until - hi, cache.blockLength(block) - offset);
+      let from = slot * blockSize + offset;
+      const stop = hi + take;
+      let w = word;
+      for (let at = hi; at < stop; at++) {
+        const b = slab[from++]!;
+        ring[at & MASK] = b;
+        w = (w >>> 8) | (b << 24);
+        const q = at - 3;
+        if (q >= lo) {
+          const h = Math.imul(w, MULTIPLIER) >>> (32 - BUCKET_BITS);
+          prev[q & MASK] = head[h]!;
+          head[h] = q;
+        }
+      }
+      word = w;
+      hi = stop;
     }
-    return true;
   };
 
   return {
@@ -76,39 +97,36 @@ export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceInde
       return position;
     },
     reset() {
-      start = -1;
-      length = 0;
+      lo = 0;
+      hi = 0;
+      head.fill(-1);
     },
     cover(center) {
-      if (start >= 0 && center >= start + BEHIND / 2 && center < start + length - SPAN / 2) return;
-      const from = Math.max(0, Math.min(center - BEHIND, sourceSize - SPAN));
-      const want = Math.min(SPAN, sourceSize - from);
-      if (want < 4 || !load(from, want)) {
-        start = -1;
-        length = 0;
+      const want = Math.max(0, center - BEHIND);
+      const until = Math.min(sourceSize, center + AHEAD);
+      if (want < lo || want > hi) {
+        // A jump: start over.
+        head.fill(-1);
+        lo = want;
+        hi = want;
+      } else if (until <= hi) {
         return;
       }
-      start = from;
-      length = want;
-      head.fill(-1);
-      for (let i = 0; i + 4 <= length; i++) {
-        const h = keyAt(bytes, i);
-        prev[i] = head[h]!;
-        head[h] = i;
-      }
+      extend(until);
+      if (hi - lo > RING - AHEAD) lo = hi - (RING - AHEAD);
     },
     find(target, p, limit) {
-      if (start < 0 || limit < 4) return 0;
       let best = 0;
-      let c = head[keyAt(target, p)]!;
-      for (let depth = 0; c >= 0 && depth < CHAIN; depth++, c = prev[c]!) {
-        const max = Math.min(limit, length - c);
-        if (best > 0 && (best >= max || bytes[c + best] !== target[p + best])) continue;
+      if (hi - lo < 4 || limit < 4) return 0;
+      let c = head[bucket(target[p]!, target[p + 1]!, target[p + 2]!, target[p + 3]!)]!;
+      for (let depth = 0; c >= lo && depth < CHAIN; depth++, c = prev[c & MASK]!) {
+        const max = Math.min(limit, hi - c);
+        if (best > 0 && (best >= max || ring[(c + best) & MASK] !== target[p + best])) continue;
         let len = 0;
-        while (len < max && bytes[c + len] === target[p + len]) len++;
+        while (len < max && ring[(c + len) & MASK] === target[p + len]) len++;
         if (len > best) {
           best = len;
-          position = start + c;
+          position = c;
         }
       }
       return best >= 4 ? best : 0;

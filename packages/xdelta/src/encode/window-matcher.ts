@@ -50,8 +50,10 @@ const INSERT_SKIP = 1024;
 const LONG_COPY = 64;
 /** The local source index is searched when the best match so far is shorter than this. */
 const SHORT_BELOW = 24;
+/** Source blocks one position may ask for before it makes do with the cached ones. */
+const MAX_NEEDS_PER_POSITION = 4;
 /** How many of the diagonals that copied the most are tried at each position. */
-const BEST_DIAGONALS = 4;
+const BEST_DIAGONALS = 2;
 /** Keep one window's source segment well inside 32-bit addresses. */
 const MAX_SEGMENT = 2 ** 31;
 const SELF_MULTIPLIER = 0x9e3779b1;
@@ -109,6 +111,9 @@ export function createWindowMatcher(
   const costs = createCopyCost();
   const local = createLocalSourceIndex(cache);
   let need = -1;
+  /** The position being evaluated and how many blocks it asked for. */
+  let needsAt = -1;
+  let needsHere = 0;
   /** Positions looked at since the last match. */
   let misses = 0;
 
@@ -155,7 +160,7 @@ export function createWindowMatcher(
       const block = Math.floor(at / blockSize);
       const slot = cache.slotOf(block);
       if (slot < 0) {
-        if (len >= PARTIAL_OK) return len;
+        if (len >= PARTIAL_OK || !mayNeed()) return len;
         need = block;
         return -1;
       }
@@ -279,14 +284,22 @@ export function createWindowMatcher(
     const sp = winStart + p + delta;
     if (sp < 0 || sp >= sourceSize) return true;
     const block = Math.floor(sp / blockSize);
-    const slot = cache.slotOf(block);
+    const slot = cache.peek(block);
     if (slot < 0) {
-      if (!mayLoad) return true;
+      if (!mayLoad || !mayNeed()) return true;
       need = block;
       return false;
     }
     return slab[slot * blockSize + (sp - block * blockSize)] !== tgt[p] || trySource(p, sp);
   };
+
+  /**
+   * Whether one more source block may be asked for at this position. Each evaluation that asks
+   * for a block is repeated once it is loaded; a position that needed more blocks than the
+   * cache holds at once would otherwise never finish, so after a few it makes do with what is
+   * cached.
+   */
+  const mayNeed = (): boolean => needsHere < MAX_NEEDS_PER_POSITION;
 
   /** Find the best match at `p`; false when a source block must be loaded first. */
   const evaluate = (p: number): boolean => {
@@ -317,13 +330,13 @@ export function createWindowMatcher(
         const sp = e - 1;
         if (e !== 0 && !onDiagonal(p, sp)) {
           const block = Math.floor(sp / blockSize);
-          const cached = cache.slotOf(block);
+          const cached = cache.peek(block);
           if (cached >= 0) {
             if (slab[cached * blockSize + (sp - block * blockSize)] === c0) {
               if (!trySource(p, sp)) return false;
               if (bLen >= longEnough) return true;
             }
-          } else if (confirm(p, sp)) {
+          } else if (mayNeed() && confirm(p, sp)) {
             need = block;
             return false;
           }
@@ -401,6 +414,7 @@ export function createWindowMatcher(
       n = length;
       winStart = start;
       pos = 0;
+      needsAt = -1;
       litStart = 0;
       inserted = 0;
       longHash.reset();
@@ -412,7 +426,14 @@ export function createWindowMatcher(
     run() {
       while (pos + minMatch <= n) {
         ensureInserted(pos);
-        if (!evaluate(pos)) return need;
+        if (pos !== needsAt) {
+          needsAt = pos;
+          needsHere = 0;
+        }
+        if (!evaluate(pos)) {
+          needsHere++;
+          return need;
+        }
         if (bKind === KIND_NONE) {
           // In a long stretch without matches (new compressed data, mostly) look at fewer
           // positions; a match found late is extended backwards over what was skipped.
@@ -434,7 +455,10 @@ export function createWindowMatcher(
           const addr0 = bAddr;
           const gain0 = bGain;
           ensureInserted(pos + 1);
-          if (!evaluate(pos + 1)) return need;
+          if (!evaluate(pos + 1)) {
+            needsHere++;
+            return need;
+          }
           const gain1 = bGain - Math.max(0, bStart - start0);
           if (bKind === KIND_NONE || gain1 <= gain0) {
             bKind = kind0;
