@@ -20,7 +20,7 @@ export interface EncodeVcdiffOptions {
   readonly cacheBytes?: number;
   /** log2 of the most source index slots (default 25 up to 256 MiB, 24 beyond: 8-byte slots). */
   readonly maxIndexBits?: number;
-  /** Smallest mean distance between indexed source anchors (default 8 up to 32 MiB, then 2). */
+  /** Smallest mean distance between indexed source anchors (default 8 up to 32 MiB, then 3). */
   readonly minSpacing?: number;
   /** Overrides of the match search tuning. */
   readonly matcher?: Partial<MatcherParams>;
@@ -81,7 +81,7 @@ export async function* encodeVcdiff(
   const indexParams = sourceIndexParams(
     source.size,
     {
-      minSpacing: options.minSpacing ?? (source.size > SMALL_SOURCE ? 2 : 8),
+      minSpacing: options.minSpacing ?? (source.size > SMALL_SOURCE ? 3 : 8),
       maxTableBits: options.maxIndexBits ?? (large ? 24 : 25),
     },
     SOURCE_HASH,

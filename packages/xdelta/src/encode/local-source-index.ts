@@ -33,6 +33,8 @@ const MASK = RING - 1;
 /** Covered around the center: this much behind it, `AHEAD` after it. */
 const BEHIND = 1024;
 const AHEAD = 3072;
+/** The range is extended once it lags this much behind `center + AHEAD`. */
+const SLACK = 256;
 const BUCKET_BITS = 12;
 const CHAIN = 8;
 const MULTIPLIER = 0x9e3779b1;
@@ -109,7 +111,8 @@ export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceInde
         head.fill(-1);
         lo = want;
         hi = want;
-      } else if (until <= hi) {
+      } else if (until <= hi + SLACK) {
+        // Still covered well enough: extend in steps, not byte by byte.
         return;
       }
       extend(until);

@@ -25,14 +25,14 @@ export interface SourceIndex {
   readonly table: Uint32Array | Float64Array;
   /** The slot of a rolling hash `h` is `mixHash(h) >>> slotShift`. */
   readonly slotShift: number;
-  /** `h` is an anchor when `isAnchor(h, anchorShift)`. */
-  readonly anchorShift: number;
+  /** `h` is an anchor when `isAnchor(h, anchorLimit)`. */
+  readonly anchorLimit: number;
   readonly spacing: number;
   readonly shape: HashShape;
 }
 
 export interface SourceIndexParams {
-  /** Mean distance between anchors (a power of two). */
+  /** Mean distance between anchors. */
   readonly spacing: number;
   readonly tableBits: number;
   readonly shape: HashShape;
@@ -41,9 +41,9 @@ export interface SourceIndexParams {
 const READ_CHUNK = 1 << 20;
 const ANCHOR_MULTIPLIER = 0x2545f491;
 
-/** Whether the rolling hash `h` marks an anchor (`shift` = 32 - log2(spacing)). */
-export function isAnchor(h: number, shift: number): boolean {
-  return Math.imul(h, ANCHOR_MULTIPLIER) >>> shift === 0;
+/** Whether the rolling hash `h` marks an anchor (`limit` = 2^32 / spacing). */
+export function isAnchor(h: number, limit: number): boolean {
+  return Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < limit;
 }
 
 /**
@@ -67,7 +67,7 @@ export async function buildSourceIndex(
   const index: SourceIndex = {
     table: size < 0xffffffff ? new Uint32Array(2 * slots) : new Float64Array(2 * slots),
     slotShift: 32 - params.tableBits,
-    anchorShift: 32 - Math.log2(params.spacing),
+    anchorLimit: Math.floor(2 ** 32 / params.spacing),
     spacing: params.spacing,
     shape: params.shape,
   };
@@ -109,7 +109,7 @@ function indexChunk(
   position: number,
   scratch: { readonly offsets: Int32Array; readonly hashes: Int32Array },
 ): void {
-  const { table, slotShift, anchorShift } = index;
+  const { table, slotShift, anchorLimit } = index;
   const { shift, length } = index.shape;
   const { offsets, hashes } = scratch;
   // Pass 1, no unpredictable branch: every offset is written, the count only grows at anchors.
@@ -118,7 +118,7 @@ function indexChunk(
   for (let rel = 0; ; ) {
     offsets[count] = rel;
     hashes[count] = h;
-    count += 1 - (((Math.imul(h, ANCHOR_MULTIPLIER) >>> anchorShift) + 0x7fffffff) >>> 31);
+    count += +(Math.imul(h, ANCHOR_MULTIPLIER) >>> 0 < anchorLimit);
     if (++rel >= last) break;
     h = ((h << shift) + GEAR[bytes[rel + length - 1]!]!) | 0;
   }
@@ -154,10 +154,7 @@ export function sourceIndexParams(
   const { minSpacing, maxLoad = 2 } = options;
   // Sources of 4 GiB and more need 64-bit positions: half as many slots for the same memory.
   const maxTableBits = size < 0xffffffff ? options.maxTableBits : options.maxTableBits - 1;
-  // At least 2: the anchor test looks at the top log2(spacing) bits of a product.
-  let spacing = 2;
-  while (spacing < minSpacing) spacing *= 2;
-  while (size / spacing > maxLoad * 2 ** maxTableBits) spacing *= 2;
+  const spacing = Math.max(1, minSpacing, Math.ceil(size / (maxLoad * 2 ** maxTableBits)));
   const anchors = Math.max(1, size / spacing);
   const tableBits = Math.max(10, Math.min(maxTableBits, Math.ceil(Math.log2(anchors))));
   return { spacing, tableBits, shape };

@@ -77,7 +77,7 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, slotShift, anchorShift, spacing } = index;
+  const { table, slotShift, anchorLimit, spacing } = index;
   const { shift: hashShift, length: hashLength } = index.shape;
   const longHash = createHashCursor(index.shape);
   const { slab, blockSize } = cache;
@@ -207,7 +207,7 @@ export function createWindowMatcher(
     if (q > stop) return false;
     let h = hashBlock(tgt, q, hashShift, hashLength);
     for (let found = 0; ; ) {
-      if (isAnchor(h, anchorShift)) {
+      if (isAnchor(h, anchorLimit)) {
         const at = (mixHash(h) >>> slotShift) << 1;
         if (table[at + 1] === h >>> 0 && table[at] === sp + (q - p) + 1) return true;
         if (++found === 3) return false;
@@ -324,7 +324,7 @@ export function createWindowMatcher(
     if (bLen >= longEnough) return true;
     if (p + hashLength <= n) {
       const h = hashAt(p);
-      const at = isAnchor(h, anchorShift) ? (mixHash(h) >>> slotShift) << 1 : -1;
+      const at = isAnchor(h, anchorLimit) ? (mixHash(h) >>> slotShift) << 1 : -1;
       if (at >= 0 && table[at + 1] === h >>> 0) {
         const e = table[at]!;
         const sp = e - 1;
