@@ -49,8 +49,6 @@ export function createAddressEncoder(): AddressEncoder {
       nextSlot = 0;
     },
     encode(address, here, size, pendingAdd) {
-      const acceptable = (mode: number): boolean =>
-        pendingAdd === 0 || addCopyOpcode(pendingAdd, size, mode) >= 0;
       bytes.fill(0x7fffffff);
       values[0] = address;
       bytes[0] = varintLength(address);
@@ -69,12 +67,13 @@ export function createAddressEncoder(): AddressEncoder {
         values[mode] = slot % 256;
         bytes[mode] = 1;
       }
+      // Whether a mode lets the waiting ADD share the COPY's opcode (or there is no ADD).
       let best = 0;
-      let bestOk = acceptable(0);
+      let bestOk = pendingAdd === 0 || addCopyOpcode(pendingAdd, size, 0) >= 0;
       for (let mode = 1; mode < FIRST_SAME + SAME; mode++) {
         const b = bytes[mode]!;
         if (b === 0x7fffffff) continue;
-        const ok = acceptable(mode);
+        const ok = pendingAdd === 0 || addCopyOpcode(pendingAdd, size, mode) >= 0;
         const bestBytes = bytes[best]!;
         if (
           b < bestBytes ||

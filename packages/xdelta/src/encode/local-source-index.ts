@@ -52,9 +52,10 @@ const MULTIPLIER = 0x9e3779b1;
 export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceIndex {
   const { slab, blockSize, sourceSize } = cache;
   const ring = new Uint8Array(RING);
-  // Absolute source positions (may exceed 2^32).
-  const head = new Float64Array(1 << BUCKET_BITS).fill(-1);
-  const prev = new Float64Array(RING);
+  // Positions relative to `origin` (set when the range starts over), -1 for none.
+  const head = new Int32Array(1 << BUCKET_BITS).fill(-1);
+  const prev = new Int32Array(RING);
+  let origin = 0;
   /** Covered range: bytes [lo, hi) are in the ring, positions [lo, hi - 3) are indexed. */
   let lo = 0;
   let hi = 0;
@@ -86,7 +87,7 @@ export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceInde
         if (q >= lo) {
           const h = Math.imul(w, MULTIPLIER) >>> (32 - BUCKET_BITS);
           prev[q & MASK] = head[h]!;
-          head[h] = q;
+          head[h] = q - origin;
         }
       }
       word = w;
@@ -101,14 +102,16 @@ export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceInde
     reset() {
       lo = 0;
       hi = 0;
+      origin = 0;
       head.fill(-1);
     },
     cover(center) {
       const want = Math.max(0, center - BEHIND);
       const until = Math.min(sourceSize, center + AHEAD);
-      if (want < lo || want > hi) {
-        // A jump: start over.
+      if (want < lo || want > hi || want - origin > 0x3fffffff) {
+        // A jump (or a long sweep): start over.
         head.fill(-1);
+        origin = want;
         lo = want;
         hi = want;
       } else if (until <= hi + SLACK) {
@@ -121,16 +124,24 @@ export function createLocalSourceIndex(cache: SourceBlockCache): LocalSourceInde
     find(target, p, limit) {
       let best = 0;
       if (hi - lo < 4 || limit < 4) return 0;
-      let c = head[bucket(target[p]!, target[p + 1]!, target[p + 2]!, target[p + 3]!)]!;
-      for (let depth = 0; c >= lo && depth < CHAIN; depth++, c = prev[c & MASK]!) {
+      const first = head[bucket(target[p]!, target[p + 1]!, target[p + 2]!, target[p + 3]!)]!;
+      // Relative positions: -1 (none) maps below `lo`.
+      let c = first < 0 ? -1 : origin + first;
+      for (let depth = 0; c >= lo && depth < CHAIN; depth++) {
         const max = Math.min(limit, hi - c);
-        if (best > 0 && (best >= max || ring[(c + best) & MASK] !== target[p + best])) continue;
+        if (best > 0 && (best >= max || ring[(c + best) & MASK] !== target[p + best])) {
+          const next = prev[c & MASK]!;
+          c = next < 0 ? -1 : origin + next;
+          continue;
+        }
         let len = 0;
         while (len < max && ring[(c + len) & MASK] === target[p + len]) len++;
         if (len > best) {
           best = len;
           position = c;
         }
+        const next = prev[c & MASK]!;
+        c = next < 0 ? -1 : origin + next;
       }
       return best >= 4 ? best : 0;
     },
