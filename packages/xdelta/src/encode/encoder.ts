@@ -18,7 +18,7 @@ export interface EncodeVcdiffOptions {
   readonly targetSize?: number;
   /** Bytes of source cached in memory (default 64 MiB). */
   readonly cacheBytes?: number;
-  /** log2 of the most source index slots (default 25 up to 256 MiB, 24 beyond: 8-byte slots). */
+  /** log2 of the most source index slots (default 25 up to 128 MiB, 24 beyond: 8-byte slots). */
   readonly maxIndexBits?: number;
   /** Smallest mean distance between indexed source anchors (default 8 up to 32 MiB, then 3). */
   readonly minSpacing?: number;
@@ -32,7 +32,7 @@ const CACHE_BLOCK_BITS = 16;
 /** Up to this size the source is indexed more sparsely (faster; the loss is small there). */
 const SMALL_SOURCE = 32 << 20;
 /** Up to this size the index may take 256 MiB. */
-const DENSE_INDEX_MAX_SOURCE = 256 << 20;
+const DENSE_INDEX_MAX_SOURCE = 128 << 20;
 /** Blocks read after a missing one in the same read: matches run forward. */
 const READ_AHEAD_BLOCKS = 7;
 
@@ -76,7 +76,7 @@ export async function* encodeVcdiff(
     capacityBytes: options.cacheBytes ?? 64 << 20,
   });
   // Denser anchors find more (and longer) matches; the table grows with the source up to
-  // 256 MiB for sources up to 256 MiB, 128 MiB beyond, where the anchors thin out instead.
+  // 256 MiB for sources up to 128 MiB, 128 MiB beyond, where the anchors thin out instead.
   const large = source.size > DENSE_INDEX_MAX_SOURCE;
   const indexParams = sourceIndexParams(
     source.size,
