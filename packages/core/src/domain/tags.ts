@@ -6,6 +6,9 @@ export const MAX_TAGS = 10;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 
+/** The characters AWS allows in tag keys and values: letters, digits, spaces and `_.:/=+-@`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** Length in Unicode characters (code points), as S3 counts tag keys and values. */
 function characters(text: string): number {
   let n = 0;
@@ -15,7 +18,8 @@ function characters(text: string): number {
 
 /**
  * Check a tag set as S3 does: at most 10 tags, non-empty keys of at most 128 characters that
- * do not start with `aws:`, values of at most 256 characters.
+ * do not start with `aws:`, values of at most 256 characters, both made of letters, digits,
+ * spaces and `_ . : / = + - @`.
  *
  * @example
  * ```ts
@@ -49,6 +53,11 @@ export function validateTags(tags: ObjectTags): void {
     if (typeof value !== "string" || characters(value) > MAX_TAG_VALUE_LENGTH) {
       throw new InvalidArgumentError(`Tag value too long (or not text) for key ${key}`, {
         hint: `Tag values are text of at most ${MAX_TAG_VALUE_LENGTH} characters.`,
+      });
+    }
+    if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(value)) {
+      throw new InvalidArgumentError(`Invalid character in tag ${key}=${value}`, {
+        hint: "Tags may hold letters, digits, spaces and _ . : / = + - @ only.",
       });
     }
   }
