@@ -11,7 +11,14 @@ export interface S3Headers {
   Expires?: Date;
 }
 
-/** Our headers as AWS SDK command fields (only those set). */
+/**
+ * Our headers as AWS SDK command fields (only those set).
+ *
+ * @example
+ * ```ts
+ * toS3Headers({ cacheControl: "no-cache" }); // { CacheControl: "no-cache" }
+ * ```
+ */
 export function toS3Headers(headers: ObjectHeaders | undefined): S3Headers {
   const h = compactHeaders(headers) ?? {};
   return {
@@ -23,7 +30,14 @@ export function toS3Headers(headers: ObjectHeaders | undefined): S3Headers {
   };
 }
 
-/** The headers of a HEAD or GET response; `undefined` when it carries none. */
+/**
+ * The headers of a HEAD or GET response (or a command input); `undefined` when it has none.
+ *
+ * @example
+ * ```ts
+ * fromS3Headers({ ContentLanguage: "de", ContentType: "text/plain" }); // { contentLanguage: "de" }
+ * ```
+ */
 export function fromS3Headers(output: {
   readonly CacheControl?: string | undefined;
   readonly ContentDisposition?: string | undefined;
@@ -31,10 +45,8 @@ export function fromS3Headers(output: {
   readonly ContentLanguage?: string | undefined;
   readonly Expires?: Date | undefined;
 }): ObjectHeaders | undefined {
-  const expires =
-    output.Expires instanceof Date && !Number.isNaN(output.Expires.getTime())
-      ? output.Expires
-      : undefined;
+  // An invalid date is kept, for the caller's validation to refuse (responses never hold one).
+  const expires = output.Expires;
   return compactHeaders({
     ...optionalEntry("cacheControl", output.CacheControl),
     ...optionalEntry("contentDisposition", output.ContentDisposition),

@@ -40,8 +40,10 @@ export function compactHeaders(headers: ObjectHeaders | undefined): ObjectHeader
     const value = headers[field];
     if (value === undefined) continue;
     any = true;
-    if (field === "expires") out.expires = new Date((value as Date).getTime());
-    else out[field] = value as string;
+    if (field === "expires") {
+      // Not a Date (from plain JavaScript): kept as it is, for validateHeaders to refuse.
+      out.expires = value instanceof Date ? new Date(value.getTime()) : (value as unknown as Date);
+    } else out[field] = value as string;
   }
   return any ? out : undefined;
 }

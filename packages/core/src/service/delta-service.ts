@@ -1,4 +1,5 @@
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
+import { hasCode } from "../errors.js";
 import type { ObjectTags, OperationOptions, ReplayableBody } from "../ports/index.js";
 import { contextFrom } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
@@ -89,12 +90,16 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
       const opOptions = opts.signal ? { signal: opts.signal } : {};
       const source = await getObject(ctx, sourceBucket, sourceKey, opOptions);
       const { info } = source;
-      // The tag count comes with the HEAD, so untagged sources cost no extra request.
+      // Asked for even when the HEAD reported no tag count: not every S3-compatible store
+      // sends x-amz-tagging-count. A store without tagging has no tags to keep.
       const tags =
         opts.tags ??
-        (info.tagCount === undefined
-          ? undefined
-          : await ctx.store.getObjectTagging(sourceBucket, info.storedKey, opOptions));
+        (await ctx.store
+          .getObjectTagging(sourceBucket, info.storedKey, opOptions)
+          .catch((error: unknown) => {
+            if (hasCode(error, "UNSUPPORTED")) return undefined;
+            throw error;
+          }));
       const blob = await spool(ctx.scratch, source.body, opOptions);
       try {
         return await putObject(ctx, destinationBucket, destinationKey, blob, {
