@@ -67,6 +67,22 @@ export type {
   StoredObjectKind,
 } from "./domain/metadata.js";
 export {
+  compactHeaders,
+  headersEntry,
+  OBJECT_HEADER_FIELDS,
+  optionalEntry,
+  validateHeaders,
+} from "./domain/object-headers.js";
+export {
+  formatTagging,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
+  parseTagging,
+  tagCountOf,
+  validateTags,
+} from "./domain/tags.js";
+export {
   DEFAULT_DELTA_EXTENSIONS,
   DEFAULT_MAX_RATIO,
   exceedsMaxRatio,

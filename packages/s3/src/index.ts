@@ -4,6 +4,8 @@ export type { DirObjectStoreOptions } from "./dir/dir-object-store.js";
 export { createDirObjectStore } from "./dir/dir-object-store.js";
 export type { S3ErrorContext } from "./map-s3-error.js";
 export { mapS3Error } from "./map-s3-error.js";
+export type { S3Headers } from "./object-fields.js";
+export { fromS3Headers, toS3Headers } from "./object-fields.js";
 export { partSizer } from "./part-size.js";
 export type { S3ConnectionOptions } from "./s3-client.js";
 export { createS3Client } from "./s3-client.js";

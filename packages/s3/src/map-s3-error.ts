@@ -178,6 +178,7 @@ export function mapS3Error(error: unknown, context: S3ErrorContext): DgError {
       });
     case "EntityTooLarge":
     case "InvalidArgument":
+    case "InvalidTag":
     case "KeyTooLongError":
     case "MetadataTooLarge":
     case "InvalidRequest":

@@ -7,6 +7,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { mapS3Error } from "./map-s3-error.js";
+import type { S3Headers } from "./object-fields.js";
 import { MAX_PART_SIZE, MAX_PARTS } from "./part-size.js";
 
 export interface MultipartCopyInput {
@@ -16,6 +17,8 @@ export interface MultipartCopyInput {
   readonly key: string;
   readonly metadata: Record<string, string>;
   readonly contentType?: string;
+  /** Standard headers and the URL-encoded tag set of the copy. */
+  readonly objectFields: S3Headers & { Tagging?: string };
   /** Smallest part (default 512 MiB); grown so that the copy fits in 10,000 parts. */
   readonly partSize: number;
   readonly queueSize: number;
@@ -44,6 +47,7 @@ export async function copyMultipart(
         Key: input.key,
         Metadata: input.metadata,
         ...(input.contentType === undefined ? {} : { ContentType: input.contentType }),
+        ...input.objectFields,
       }),
       send,
     );

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { CancelledError, InvalidArgumentError } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
+import type { S3Headers } from "./object-fields.js";
 import { MAX_PARTS } from "./part-size.js";
 
 export interface MultipartUploadInput {
@@ -15,6 +16,8 @@ export interface MultipartUploadInput {
   readonly key: string;
   readonly metadata: Record<string, string>;
   readonly contentType?: string;
+  /** Standard headers and the URL-encoded tag set, as CreateMultipartUpload takes them. */
+  readonly objectFields: S3Headers & { Tagging?: string };
   readonly ifNoneMatch: boolean;
   /** Bytes already read from the body (the store reads ahead to decide on multipart). */
   readonly head: readonly Uint8Array[];
@@ -84,6 +87,7 @@ export async function uploadMultipart(
         Key: input.key,
         Metadata: input.metadata,
         ...(input.contentType === undefined ? {} : { ContentType: input.contentType }),
+        ...input.objectFields,
         ...(input.checksums ? { ChecksumAlgorithm: "CRC32" as const } : {}),
       }),
       send,

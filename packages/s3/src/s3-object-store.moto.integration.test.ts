@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
-import type { ByteStream, ObjectStore } from "@dg/core";
+import type { ByteStream, ObjectHeaders, ObjectStore } from "@dg/core";
 import { hasCode } from "@dg/core";
 import { seededBytes, seededStream } from "@dg/testkit";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -8,6 +8,13 @@ import { PROBE_PREFIX } from "./conditional-write-probe.js";
 import { createS3ObjectStore, type S3ObjectStoreOptions } from "./s3-object-store.js";
 
 const MiB = 1024 * 1024;
+const headers: ObjectHeaders = {
+  cacheControl: "max-age=60",
+  contentDisposition: "inline",
+  contentEncoding: "identity",
+  contentLanguage: "en",
+  expires: new Date("2032-01-01T00:00:00Z"),
+};
 const endpoint = inject("s3Endpoint");
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const raw = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
@@ -63,11 +70,15 @@ describe("createS3ObjectStore on moto", () => {
     const put = await store.putObject(bucket, "known.bin", body, {
       metadata: { "DG-Name": "release 日本語 ü.zip" },
       contentType: "application/zip",
+      headers,
+      tags: { stage: "rc 1" },
     });
     expect(put.etag).toMatch(/-3"$/);
     const head = await store.headObject(bucket, "known.bin");
     expect(head?.metadata).toEqual({ "dg-name": "release 日本語 ü.zip" });
     expect(head?.contentType).toBe("application/zip");
+    expect(head?.headers).toEqual(headers);
+    expect(await store.getObjectTagging(bucket, "known.bin")).toEqual({ stage: "rc 1" });
     const range = await store.getObject(bucket, "known.bin", {
       range: { start: 5 * MiB - 10, end: 5 * MiB + 9 },
     });
@@ -135,18 +146,31 @@ describe("createS3ObjectStore on moto", () => {
     const copier = storeWith({ ...small, multipartCopyThreshold: 6 * MiB, copyPartSize: 5 * MiB });
     const bucket = await freshBucket(copier);
     const body = seededBytes("copy", 13 * MiB + 5);
-    await copier.putObject(bucket, "src", body, { metadata: { a: "1" }, contentType: "x/y" });
+    await copier.putObject(bucket, "src", body, {
+      metadata: { a: "1" },
+      contentType: "x/y",
+      headers,
+      tags: { keep: "me" },
+    });
     const kept = await copier.copyObject(bucket, "src", bucket, "dst kept");
     expect(kept.etag).toMatch(/-3"$/);
     const got = await copier.getObject(bucket, "dst kept");
     expect(got.info.metadata).toEqual({ a: "1" });
     expect(got.info.contentType).toBe("x/y");
+    expect(got.info.headers).toEqual(headers);
+    expect(await copier.getObjectTagging(bucket, "dst kept")).toEqual({ keep: "me" });
     expect(await sha256(got.body)).toBe(sha256Of(body));
 
-    await copier.copyObject(bucket, "src", bucket, "dst replaced", { metadata: { b: "2" } });
+    await copier.copyObject(bucket, "src", bucket, "dst replaced", {
+      metadata: { b: "2" },
+      headers: { contentLanguage: "nl" },
+      tags: { new: "tag" },
+    });
     const replaced = await copier.headObject(bucket, "dst replaced");
     expect(replaced?.metadata).toEqual({ b: "2" });
     expect(replaced?.contentType).toBe("x/y");
+    expect(replaced?.headers).toEqual({ contentLanguage: "nl" });
+    expect(await copier.getObjectTagging(bucket, "dst replaced")).toEqual({ new: "tag" });
     expect(replaced?.size).toBe(body.length);
     expect(await openUploads(bucket)).toBe(0);
   });

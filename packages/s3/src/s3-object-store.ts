@@ -4,11 +4,14 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
+  PutObjectTaggingCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type {
@@ -20,12 +23,13 @@ import type {
   ObjectStore,
   OperationOptions,
 } from "@dg/core";
-import { ConflictError, NotFoundError, throwIfAborted } from "@dg/core";
+import { ConflictError, NotFoundError, optionalEntry, throwIfAborted } from "@dg/core";
 import { checkedBody } from "./checked-body.js";
 import { createConditionalWriteProbe } from "./conditional-write-probe.js";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
 import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
 import { copyMultipart } from "./multipart-copy.js";
+import { fromS3Headers, fromTagSet, taggingEntry, toS3Headers, toTagSet } from "./object-fields.js";
 import { MAX_PART_SIZE } from "./part-size.js";
 import { createS3Client, type S3ConnectionOptions } from "./s3-client.js";
 import { putS3Object } from "./s3-put-object.js";
@@ -113,6 +117,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
         ...(head.ETag === undefined ? {} : { etag: head.ETag }),
         ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
         metadata: decodeMetadata(head.Metadata),
+        ...optionalEntry("headers", fromS3Headers(head)),
+        ...optionalEntry("tagCount", head.TagCount || undefined),
       };
       return info;
     },
@@ -135,6 +141,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
           ...(response.ETag === undefined ? {} : { etag: response.ETag }),
           ...(response.ContentType === undefined ? {} : { contentType: response.ContentType }),
           metadata: decodeMetadata(response.Metadata),
+          ...optionalEntry("headers", fromS3Headers(response)),
+          ...optionalEntry("tagCount", response.TagCount || undefined),
         };
         const body = (response.Body ?? emptyBody()) as AsyncIterable<Uint8Array>;
         const start = opts.range?.start ?? 0;
@@ -270,11 +278,16 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
       if (!source) throw new NotFoundError(`Object not found: s3://${sb}/${sk}`);
       const copySource = `${sb}/${sk.split("/").map(encodeURIComponent).join("/")}`;
       const size = source.ContentLength ?? 0;
-      // Metadata COPY by default; REPLACE (keeping the content type unless given) otherwise.
-      const replace = opts.metadata !== undefined || opts.contentType !== undefined;
+      // Metadata COPY by default; REPLACE (keeping what is not given) otherwise: S3's
+      // REPLACE drops every header not sent again.
+      const replace =
+        opts.metadata !== undefined || opts.contentType !== undefined || opts.headers !== undefined;
       const metadata = opts.metadata ? encodeMetadata(opts.metadata) : (source.Metadata ?? {});
       const contentType = opts.contentType ?? source.ContentType;
+      const headers = toS3Headers(opts.headers ?? fromS3Headers(source));
       if (size > copyThreshold) {
+        // A multipart copy starts a new object: every field is given again, tags included.
+        const tags = opts.tags ?? (await store.getObjectTagging(sb, sk, opts));
         return copyMultipart(client, {
           copySource,
           size,
@@ -282,6 +295,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
           key: dk,
           metadata,
           ...(contentType === undefined ? {} : { contentType }),
+          objectFields: { ...headers, ...taggingEntry(tags) },
           partSize: copyPartSize,
           queueSize,
           ...(opts.signal ? { signal: opts.signal } : {}),
@@ -294,8 +308,14 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
             Key: dk,
             CopySource: copySource,
             MetadataDirective: replace ? "REPLACE" : "COPY",
-            ...(replace ? { Metadata: metadata } : {}),
+            ...(replace ? { Metadata: metadata, ...headers } : {}),
             ...(replace && contentType !== undefined ? { ContentType: contentType } : {}),
+            ...(opts.tags === undefined
+              ? {}
+              : {
+                  TaggingDirective: "REPLACE" as const,
+                  Tagging: taggingEntry(opts.tags).Tagging ?? "",
+                }),
           }),
           sendOptions(opts.signal),
         );
@@ -303,6 +323,47 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
         return etag === undefined ? {} : { etag };
       } catch (error) {
         throw mapS3Error(error, { operation: "CopyObject", bucket: db, key: dk });
+      }
+    },
+
+    async getObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        const result = await client.send(
+          new GetObjectTaggingCommand({ Bucket: bucket, Key: key }),
+          sendOptions(opts?.signal),
+        );
+        return fromTagSet(result.TagSet);
+      } catch (error) {
+        throw mapS3Error(error, { operation: "GetObjectTagging", bucket, key });
+      }
+    },
+
+    async putObjectTagging(bucket, key, tags, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        await client.send(
+          new PutObjectTaggingCommand({
+            Bucket: bucket,
+            Key: key,
+            Tagging: { TagSet: toTagSet(tags) },
+          }),
+          sendOptions(opts?.signal),
+        );
+      } catch (error) {
+        throw mapS3Error(error, { operation: "PutObjectTagging", bucket, key });
+      }
+    },
+
+    async deleteObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      try {
+        await client.send(
+          new DeleteObjectTaggingCommand({ Bucket: bucket, Key: key }),
+          sendOptions(opts?.signal),
+        );
+      } catch (error) {
+        throw mapS3Error(error, { operation: "DeleteObjectTagging", bucket, key });
       }
     },
 

@@ -3,6 +3,7 @@ import type { ByteStream, PutObjectOptions, PutObjectResult } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
 import { encodeMetadata } from "./metadata-codec.js";
 import { uploadMultipart } from "./multipart-upload.js";
+import { taggingEntry, toS3Headers } from "./object-fields.js";
 import { partSizer } from "./part-size.js";
 
 export interface PutSettings {
@@ -37,6 +38,7 @@ export async function putS3Object(
   opts: PutObjectOptions,
 ): Promise<PutObjectResult> {
   const metadata = encodeMetadata(opts.metadata);
+  const objectFields = { ...toS3Headers(opts.headers), ...taggingEntry(opts.tags) };
   const single = async (data: Uint8Array) => {
     try {
       const result = await client.send(
@@ -45,6 +47,7 @@ export async function putS3Object(
           Key: key,
           Metadata: metadata,
           ...(opts.contentType === undefined ? {} : { ContentType: opts.contentType }),
+          ...objectFields,
           ...(opts.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
           Body: data,
           ContentLength: data.length,
@@ -85,6 +88,7 @@ export async function putS3Object(
     key,
     metadata,
     ...(opts.contentType === undefined ? {} : { contentType: opts.contentType }),
+    objectFields,
     ifNoneMatch: opts.ifNoneMatch === true,
     head: ahead.head,
     rest: iterator,

@@ -15,14 +15,20 @@ import type {
   DeleteObjectOutput,
   DeleteObjectsInput,
   DeleteObjectsOutput,
+  DeleteObjectTaggingInput,
+  DeleteObjectTaggingOutput,
   GetObjectInput,
   GetObjectOutput,
+  GetObjectTaggingInput,
+  GetObjectTaggingOutput,
   HeadObjectInput,
   HeadObjectOutput,
   ListObjectsV2Input,
   ListObjectsV2Output,
   PutObjectInput,
   PutObjectOutput,
+  PutObjectTaggingInput,
+  PutObjectTaggingOutput,
   RequestOptions,
   TransferOptions,
 } from "./object-types.js";
@@ -62,6 +68,21 @@ export interface DeltaGliderClient {
   deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
   deleteObjects(input: DeleteObjectsInput, options?: RequestOptions): Promise<DeleteObjectsOutput>;
   copyObject(input: CopyObjectInput, options?: TransferOptions): Promise<CopyObjectOutput>;
+  /** The tags of an object, found by its logical key as `headObject` finds it. */
+  getObjectTagging(
+    input: GetObjectTaggingInput,
+    options?: RequestOptions,
+  ): Promise<GetObjectTaggingOutput>;
+  /** Replace the tags of an object (validated: at most 10, keys ≤ 128, values ≤ 256). */
+  putObjectTagging(
+    input: PutObjectTaggingInput,
+    options?: RequestOptions,
+  ): Promise<PutObjectTaggingOutput>;
+  /** Remove every tag of an object. */
+  deleteObjectTagging(
+    input: DeleteObjectTaggingInput,
+    options?: RequestOptions,
+  ): Promise<DeleteObjectTaggingOutput>;
 
   createBucket(input: CreateBucketInput, options?: RequestOptions): Promise<CreateBucketOutput>;
   /** Fails with `ConflictError` when the bucket is not empty. */

@@ -30,6 +30,7 @@ import type { ClientOptions, Env } from "./options.js";
 import { getSignedUrl } from "./signed-url.js";
 import { getBucketStats } from "./stats.js";
 import { resolveStore } from "./store.js";
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
 import { SDK_VERSION } from "./version.js";
 
@@ -107,6 +108,9 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     deleteObject: (input, opts) => deleteObject(ctx, input, opts),
     deleteObjects: (input, opts) => deleteObjects(ctx, input, opts),
     copyObject: (input, opts) => copyObject(ctx, input, opts),
+    getObjectTagging: (input, opts) => getObjectTagging(ctx, input, opts),
+    putObjectTagging: (input, opts) => putObjectTagging(ctx, input, opts),
+    deleteObjectTagging: (input, opts) => deleteObjectTagging(ctx, input, opts),
     createBucket: (input, opts) => createBucket(ctx, input, opts),
     deleteBucket: (input, opts) => deleteBucket(ctx, input, opts),
     listBuckets: (opts) => listBuckets(ctx, opts),

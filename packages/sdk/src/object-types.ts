@@ -52,7 +52,26 @@ export interface DeltaGliderInfo {
   readonly DirectReason?: DirectReason;
 }
 
-export interface PutObjectInput {
+/**
+ * The standard HTTP headers S3 keeps with an object, named as in the AWS SDK v3. They are
+ * stored on the object that holds the file (delta or direct), never on `reference.bin`.
+ */
+export interface ObjectHeaderFields {
+  readonly CacheControl?: string;
+  readonly ContentDisposition?: string;
+  readonly ContentEncoding?: string;
+  readonly ContentLanguage?: string;
+  /** Travels as an HTTP date: whole seconds. */
+  readonly Expires?: Date;
+}
+
+/** One tag, as the AWS SDK's `TagSet` holds it. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface PutObjectInput extends ObjectHeaderFields {
   readonly Bucket: string;
   readonly Key: string;
   readonly Body: PutObjectBody;
@@ -62,6 +81,11 @@ export interface PutObjectInput {
   readonly ContentType?: string;
   /** Size of the body when known; checked against what was read. */
   readonly ContentLength?: number;
+  /**
+   * Tags in S3's URL query form, `k1=v1&k2=v2` (keys and values URL-encoded). At most 10 tags,
+   * keys ≤ 128 and values ≤ 256 characters; anything else is an `InvalidArgumentError`.
+   */
+  readonly Tagging?: string;
   /** `false`: store the file directly whatever its name (`--no-delta`). Default true. */
   readonly UseDelta?: boolean;
   /** Override the client's max ratio for this upload. */
@@ -107,7 +131,7 @@ export interface HeadObjectInput {
   readonly Key: string;
 }
 
-export interface HeadObjectOutput {
+export interface HeadObjectOutput extends ObjectHeaderFields {
   /** Size of the original file. */
   readonly ContentLength: number;
   readonly ContentType?: string;
@@ -116,6 +140,8 @@ export interface HeadObjectOutput {
   readonly ETag?: string;
   /** The user's own metadata (deltaglider's `dg-*` keys left out). */
   readonly Metadata: Record<string, string>;
+  /** How many tags the object has; absent when it has none (S3's `x-amz-tagging-count`). */
+  readonly TagCount?: number;
   readonly AcceptRanges: "bytes";
   readonly DeltaGliderInfo: ObjectDeltaGliderInfo;
 }
@@ -214,17 +240,24 @@ export interface DeleteObjectsOutput {
   };
 }
 
-export interface CopyObjectInput {
+export interface CopyObjectInput extends ObjectHeaderFields {
   /** Destination bucket. */
   readonly Bucket: string;
   /** Destination key. */
   readonly Key: string;
   /** `source-bucket/source-key`, the key URL-encoded as the AWS SDK expects (a leading `/` is allowed). */
   readonly CopySource: string;
-  /** `COPY` (default): keep the source's metadata and content type; `REPLACE`: use the ones given. */
+  /**
+   * `COPY` (default): keep the source's metadata, content type and headers (the header fields
+   * given here are then ignored, as in S3); `REPLACE`: use the ones given, and only those.
+   */
   readonly MetadataDirective?: "COPY" | "REPLACE";
   readonly Metadata?: Readonly<Record<string, string>>;
   readonly ContentType?: string;
+  /** `COPY` (default): keep the source's tags; `REPLACE`: use `Tagging` (none when omitted). */
+  readonly TaggingDirective?: "COPY" | "REPLACE";
+  /** The destination's tags with `TaggingDirective: "REPLACE"`, in S3's URL query form. */
+  readonly Tagging?: string;
   readonly UseDelta?: boolean;
   readonly MaxRatio?: number;
 }
@@ -233,3 +266,26 @@ export interface CopyObjectOutput {
   readonly CopyObjectResult: { readonly ETag?: string; readonly LastModified?: Date };
   readonly DeltaGliderInfo: DeltaGliderInfo;
 }
+
+export interface ObjectTaggingInput {
+  readonly Bucket: string;
+  /** The logical key (resolved to the stored object as `headObject` does). */
+  readonly Key: string;
+}
+
+export type GetObjectTaggingInput = ObjectTaggingInput;
+
+export interface GetObjectTaggingOutput {
+  readonly TagSet: readonly Tag[];
+}
+
+export interface PutObjectTaggingInput extends ObjectTaggingInput {
+  /** The new tag set (replaces the old one); validated as S3 does. */
+  readonly Tagging: { readonly TagSet: readonly Tag[] };
+}
+
+export type PutObjectTaggingOutput = Record<string, never>;
+
+export type DeleteObjectTaggingInput = ObjectTaggingInput;
+
+export type DeleteObjectTaggingOutput = Record<string, never>;

@@ -1,5 +1,13 @@
 import type { LogicalObjectInfo, PutResult } from "@dg/core";
-import { IntegrityError, InvalidArgumentError, isReferenceKey } from "@dg/core";
+import {
+  IntegrityError,
+  InvalidArgumentError,
+  isReferenceKey,
+  optionalEntry,
+  parseTagging,
+  validateHeaders,
+} from "@dg/core";
+import { fromS3Headers, toS3Headers } from "@dg/s3";
 import { type ClientContext, signalOption } from "./context.js";
 import type {
   CopyObjectInput,
@@ -53,6 +61,10 @@ export async function putObject(
   input: PutObjectInput,
   options: TransferOptions = {},
 ): Promise<PutObjectOutput> {
+  // Bad tags or headers fail before the body is read.
+  const headers = fromS3Headers(input);
+  validateHeaders(headers);
+  const tags = input.Tagging === undefined ? undefined : parseTagging(input.Tagging);
   const prepared = await prepareBody(input.Body, ctx.scratch, options.signal);
   try {
     if (input.ContentLength !== undefined && input.ContentLength !== prepared.body.size) {
@@ -65,6 +77,8 @@ export async function putObject(
       ...signalOption(options.signal),
       ...(input.Metadata === undefined ? {} : { metadata: input.Metadata }),
       ...(input.ContentType === undefined ? {} : { contentType: input.ContentType }),
+      ...optionalEntry("headers", headers),
+      ...optionalEntry("tags", tags),
       ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
       ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
@@ -84,7 +98,9 @@ function headOutputOf(info: LogicalObjectInfo): HeadObjectOutput {
     ...(info.contentType === undefined ? {} : { ContentType: info.contentType }),
     LastModified: info.lastModified,
     ...(info.etag === undefined ? {} : { ETag: info.etag }),
+    ...toS3Headers(info.headers),
     Metadata: { ...info.metadata },
+    ...optionalEntry("TagCount", info.tagCount),
     AcceptRanges: "bytes",
     DeltaGliderInfo: {
       StorageType: info.kind,
@@ -270,14 +286,21 @@ export async function copyObject(
 ): Promise<CopyObjectOutput> {
   const source = parseCopySource(input.CopySource);
   const replace = (input.MetadataDirective ?? "COPY") === "REPLACE";
+  // As in S3: with COPY the fields given are ignored; with REPLACE only they are kept.
+  const tags =
+    (input.TaggingDirective ?? "COPY") === "REPLACE"
+      ? parseTagging(input.Tagging ?? "")
+      : undefined;
   const result = await ctx.service.copy(source.bucket, source.key, input.Bucket, input.Key, {
     ...signalOption(options.signal),
     ...(replace
       ? {
           metadata: input.Metadata ?? {},
           contentType: input.ContentType ?? "application/octet-stream",
+          headers: fromS3Headers(input) ?? {},
         }
       : {}),
+    ...optionalEntry("tags", tags),
     ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
     ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

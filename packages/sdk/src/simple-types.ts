@@ -1,9 +1,13 @@
-import type { Metadata, ProgressListener } from "@dg/core";
+import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
 import type { DirectReason, RequestOptions, StorageType, StoredKind } from "./object-types.js";
 
 export interface UploadFileOptions extends RequestOptions {
   readonly metadata?: Metadata;
   readonly contentType?: string;
+  /** Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires. */
+  readonly headers?: ObjectHeaders;
+  /** Tags of the uploaded object (at most 10; keys ≤ 128, values ≤ 256 characters). */
+  readonly tags?: ObjectTags;
   /** `false`: store directly whatever the name (`--no-delta`). */
   readonly delta?: boolean;
   readonly maxRatio?: number;

@@ -10,6 +10,7 @@ import {
   hasCode,
   InvalidArgumentError,
   isFolderKey,
+  optionalEntry,
   parseS3Uri,
   uploadKeyFor,
 } from "@dg/core";
@@ -38,6 +39,8 @@ export async function uploadFile(
     ...signalOption(options.signal),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+    ...optionalEntry("headers", options.headers),
+    ...optionalEntry("tags", options.tags),
     ...(options.delta === undefined ? {} : { delta: options.delta }),
     ...(options.maxRatio === undefined ? {} : { maxRatio: options.maxRatio }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

@@ -1,4 +1,10 @@
-import type { ByteStream, ListObjectsOptions, ListObjectsPage, ObjectStore } from "@dg/core";
+import type {
+  ByteStream,
+  ListObjectsOptions,
+  ListObjectsPage,
+  ObjectHeaders,
+  ObjectStore,
+} from "@dg/core";
 import { hasCode } from "@dg/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRng, seededBytes } from "./seeded.js";
@@ -62,6 +68,15 @@ async function listAll(
     pages,
   };
 }
+
+/** Every standard header set; `expires` in whole seconds, as HTTP dates carry it. */
+const ALL_HEADERS: ObjectHeaders = {
+  cacheControl: "public, max-age=86400",
+  contentDisposition: 'attachment; filename="release 1.zip"',
+  contentEncoding: "identity",
+  contentLanguage: "en-GB, de",
+  expires: new Date("2031-02-03T04:05:06Z"),
+};
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(
@@ -377,6 +392,108 @@ export function objectStoreContract(name: string, makeStore: ObjectStoreFactory)
       expect(replaced?.size).toBe(70_000);
 
       await expectCode(store.copyObject(bucket, "no-such-key", bucket, "x"), "NOT_FOUND");
+    });
+
+    it("keeps the standard headers and tags through put, head and get", async () => {
+      const { store, bucket } = await fresh();
+      const body = seededBytes(5, 20_000);
+      // Characters that need URL encoding in S3's Tagging header (moto allows ASCII only).
+      const tags = { team: "build", "note key": "a b=c/d+e@f:g" };
+      await store.putObject(bucket, "h/bytes", body, {
+        contentType: "application/zip",
+        headers: ALL_HEADERS,
+        tags,
+      });
+      await store.putObject(bucket, "h/stream", chunked(body, 4096), {
+        headers: { cacheControl: "no-cache" },
+        tags: { only: "one" },
+      });
+      const head = await store.headObject(bucket, "h/bytes");
+      expect(head?.headers).toEqual(ALL_HEADERS);
+      expect(head?.contentType).toBe("application/zip");
+      expect(head?.tagCount).toBe(2);
+      const got = await store.getObject(bucket, "h/bytes");
+      expect(got.info.headers).toEqual(ALL_HEADERS);
+      expect(got.info.tagCount).toBe(2);
+      expect(Buffer.from(await collect(got.body)).equals(Buffer.from(body))).toBe(true);
+      expect(await store.getObjectTagging(bucket, "h/bytes")).toEqual(tags);
+
+      const streamed = await store.headObject(bucket, "h/stream");
+      expect(streamed?.headers).toEqual({ cacheControl: "no-cache" });
+      expect(streamed?.tagCount).toBe(1);
+
+      await store.putObject(bucket, "h/plain", utf8("plain"));
+      const plain = await store.headObject(bucket, "h/plain");
+      expect(plain?.headers).toBeUndefined();
+      expect(plain?.tagCount).toBeUndefined();
+      expect(await store.getObjectTagging(bucket, "h/plain")).toEqual({});
+    });
+
+    it("replaces and deletes tags without touching body, metadata, headers or ETag", async () => {
+      const { store, bucket } = await fresh();
+      const body = seededBytes(6, 30_000);
+      const put = await store.putObject(bucket, "t/obj", body, {
+        metadata: { m: "1" },
+        headers: { contentLanguage: "fr" },
+        tags: { a: "1" },
+      });
+      await store.putObjectTagging(bucket, "t/obj", { b: "2", c: "3" });
+      expect(await store.getObjectTagging(bucket, "t/obj")).toEqual({ b: "2", c: "3" });
+      const head = await store.headObject(bucket, "t/obj");
+      expect(head?.tagCount).toBe(2);
+      expect(head?.etag).toBe(put.etag);
+      expect(head?.metadata).toEqual({ m: "1" });
+      expect(head?.headers).toEqual({ contentLanguage: "fr" });
+      expect(head?.size).toBe(body.length);
+
+      await store.deleteObjectTagging(bucket, "t/obj");
+      expect(await store.getObjectTagging(bucket, "t/obj")).toEqual({});
+      const after = await store.getObject(bucket, "t/obj");
+      expect(after.info.tagCount).toBeUndefined();
+      expect(Buffer.from(await collect(after.body)).equals(Buffer.from(body))).toBe(true);
+
+      await expectCode(store.getObjectTagging(bucket, "t/missing"), "NOT_FOUND");
+      await expectCode(store.putObjectTagging(bucket, "t/missing", { a: "1" }), "NOT_FOUND");
+    });
+
+    it("copies headers and tags by default and replaces them when given", async () => {
+      const { store, bucket } = await fresh();
+      await store.putObject(bucket, "c/src", seededBytes(7, 5000), {
+        metadata: { m: "1" },
+        contentType: "text/plain",
+        headers: ALL_HEADERS,
+        tags: { keep: "me" },
+      });
+      await store.copyObject(bucket, "c/src", bucket, "c/kept");
+      const kept = await store.headObject(bucket, "c/kept");
+      expect(kept?.headers).toEqual(ALL_HEADERS);
+      expect(kept?.contentType).toBe("text/plain");
+      expect(await store.getObjectTagging(bucket, "c/kept")).toEqual({ keep: "me" });
+
+      // New metadata only: headers and tags still come from the source.
+      await store.copyObject(bucket, "c/src", bucket, "c/new-meta", { metadata: { n: "2" } });
+      const newMeta = await store.headObject(bucket, "c/new-meta");
+      expect(newMeta?.metadata).toEqual({ n: "2" });
+      expect(newMeta?.headers).toEqual(ALL_HEADERS);
+      expect(await store.getObjectTagging(bucket, "c/new-meta")).toEqual({ keep: "me" });
+
+      await store.copyObject(bucket, "c/src", bucket, "c/replaced", {
+        headers: { cacheControl: "no-store" },
+        tags: { fresh: "tag", second: "2" },
+      });
+      const replaced = await store.headObject(bucket, "c/replaced");
+      expect(replaced?.headers).toEqual({ cacheControl: "no-store" });
+      expect(replaced?.metadata).toEqual({ m: "1" });
+      expect(replaced?.contentType).toBe("text/plain");
+      expect(await store.getObjectTagging(bucket, "c/replaced")).toEqual({
+        fresh: "tag",
+        second: "2",
+      });
+
+      await store.copyObject(bucket, "c/src", bucket, "c/bare", { headers: {}, tags: {} });
+      const bare = await store.headObject(bucket, "c/bare");
+      expect(bare?.headers).toBeUndefined();
+      expect(bare?.tagCount).toBeUndefined();
     });
 
     it("reports a missing key and a missing bucket as NOT_FOUND", async () => {

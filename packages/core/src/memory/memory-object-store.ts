@@ -1,3 +1,5 @@
+import { compactHeaders, headersEntry, optionalEntry } from "../domain/object-headers.js";
+import { tagCountOf } from "../domain/tags.js";
 import { ConflictError, NotFoundError, throwIfAborted } from "../errors.js";
 import type { ByteStream, OperationOptions } from "../ports/common.js";
 import type {
@@ -9,8 +11,10 @@ import type {
   ListedObject,
   ListObjectsOptions,
   ListObjectsPage,
+  ObjectHeaders,
   ObjectInfo,
   ObjectStore,
+  ObjectTags,
   PutObjectOptions,
   PutObjectResult,
 } from "../ports/object-store.js";
@@ -20,6 +24,8 @@ interface StoredObject {
   readonly bytes: Uint8Array;
   readonly metadata: Record<string, string>;
   readonly contentType: string | undefined;
+  readonly headers: ObjectHeaders | undefined;
+  tags: ObjectTags;
   readonly lastModified: Date;
   readonly etag: string;
 }
@@ -68,9 +74,17 @@ export function createMemoryObjectStore(options: MemoryObjectStoreOptions = {}):
       size: object.bytes.length,
       lastModified: object.lastModified,
       etag: object.etag,
-      ...(object.contentType === undefined ? {} : { contentType: object.contentType }),
+      ...optionalEntry("contentType", object.contentType),
       metadata: { ...object.metadata },
+      ...headersEntry(object.headers),
+      ...optionalEntry("tagCount", tagCountOf(object.tags)),
     };
+  }
+
+  function objectOf(bucket: string, key: string): StoredObject {
+    const object = bucketOf(bucket).objects.get(key);
+    if (!object) throw new NotFoundError(`Object not found: s3://${bucket}/${key}`);
+    return object;
   }
 
   function lowerKeys(
@@ -92,8 +106,7 @@ export function createMemoryObjectStore(options: MemoryObjectStoreOptions = {}):
 
     async getObject(bucket, key, opts?: GetObjectOptions): Promise<GetObjectResult> {
       throwIfAborted(opts?.signal);
-      const object = bucketOf(bucket).objects.get(key);
-      if (!object) throw new NotFoundError(`Object not found: s3://${bucket}/${key}`);
+      const object = objectOf(bucket, key);
       let bytes = object.bytes;
       if (opts?.range) {
         const end = Math.min(bytes.length - 1, opts.range.end ?? bytes.length - 1);
@@ -118,6 +131,8 @@ export function createMemoryObjectStore(options: MemoryObjectStoreOptions = {}):
         bytes,
         metadata: lowerKeys(opts?.metadata),
         contentType: opts?.contentType,
+        headers: compactHeaders(opts?.headers),
+        tags: { ...opts?.tags },
         lastModified: now(),
         etag,
       });
@@ -188,14 +203,28 @@ export function createMemoryObjectStore(options: MemoryObjectStoreOptions = {}):
 
     async copyObject(sb, sk, db, dk, opts?: CopyObjectOptions): Promise<PutObjectResult> {
       throwIfAborted(opts?.signal);
-      const object = bucketOf(sb).objects.get(sk);
-      if (!object) throw new NotFoundError(`Object not found: s3://${sb}/${sk}`);
+      const object = objectOf(sb, sk);
       return store.putObject(db, dk, object.bytes, {
         metadata: opts?.metadata ?? object.metadata,
-        ...((opts?.contentType ?? object.contentType)
-          ? { contentType: (opts?.contentType ?? object.contentType) as string }
-          : {}),
+        ...optionalEntry("contentType", opts?.contentType ?? object.contentType),
+        ...headersEntry(opts?.headers ?? object.headers),
+        tags: opts?.tags ?? object.tags,
       });
+    },
+
+    async getObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      return { ...objectOf(bucket, key).tags };
+    },
+
+    async putObjectTagging(bucket, key, tags, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      objectOf(bucket, key).tags = { ...tags };
+    },
+
+    async deleteObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      objectOf(bucket, key).tags = {};
     },
 
     async createBucket(bucket, opts?: OperationOptions) {

@@ -9,8 +9,10 @@ export type {
   ListedObject,
   ListObjectsOptions,
   ListObjectsPage,
+  ObjectHeaders,
   ObjectInfo,
   ObjectStore,
+  ObjectTags,
   PutObjectOptions,
   PutObjectResult,
 } from "./object-store.js";

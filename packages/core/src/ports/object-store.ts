@@ -1,5 +1,20 @@
 import type { ByteStream, OperationOptions } from "./common.js";
 
+/**
+ * The standard HTTP headers S3 keeps with an object and returns on HEAD and GET (besides
+ * `Content-Type`, which has its own field). `expires` travels as an HTTP date: whole seconds.
+ */
+export interface ObjectHeaders {
+  readonly cacheControl?: string;
+  readonly contentDisposition?: string;
+  readonly contentEncoding?: string;
+  readonly contentLanguage?: string;
+  readonly expires?: Date;
+}
+
+/** An object's tag set, key to value (S3: at most 10, keys ≤ 128 and values ≤ 256 characters). */
+export type ObjectTags = Readonly<Record<string, string>>;
+
 /** What a HEAD, a GET or a listing says about a stored object. */
 export interface ObjectInfo {
   readonly key: string;
@@ -10,6 +25,10 @@ export interface ObjectInfo {
   readonly contentType?: string;
   /** User metadata, keys lower-cased, without the `x-amz-meta-` prefix. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The standard headers stored with the object; omitted when it has none. */
+  readonly headers?: ObjectHeaders;
+  /** How many tags the object has; omitted when it has none (as S3's `x-amz-tagging-count`). */
+  readonly tagCount?: number;
 }
 
 /** One entry of a listing. Listings carry no user metadata (S3 does not return it). */
@@ -56,6 +75,9 @@ export interface GetObjectResult {
 export interface PutObjectOptions extends OperationOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly contentType?: string;
+  readonly headers?: ObjectHeaders;
+  /** Tags of the new object (already validated by the caller). */
+  readonly tags?: ObjectTags;
   /** Size of the body when known: lets a store pick single-part or multipart upload. */
   readonly contentLength?: number;
   /**
@@ -72,7 +94,12 @@ export interface PutObjectResult {
 export interface CopyObjectOptions extends OperationOptions {
   /** Replace the metadata (S3 `MetadataDirective: REPLACE`); omitted: copy it. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Replace the content type; omitted: copy it. */
   readonly contentType?: string;
+  /** Replace all the standard headers with these; omitted: copy them. */
+  readonly headers?: ObjectHeaders;
+  /** Replace the tags (S3 `TaggingDirective: REPLACE`); omitted: copy them. */
+  readonly tags?: ObjectTags;
 }
 
 export interface DeleteObjectsResult {
@@ -123,6 +150,18 @@ export interface ObjectStore {
     destinationKey: string,
     options?: CopyObjectOptions,
   ): Promise<PutObjectResult>;
+
+  /** The tag set of an object; `NotFoundError` when there is no such object. */
+  getObjectTagging(bucket: string, key: string, options?: OperationOptions): Promise<ObjectTags>;
+  /** Replace the tag set of an object (body, metadata and ETag stay as they are). */
+  putObjectTagging(
+    bucket: string,
+    key: string,
+    tags: ObjectTags,
+    options?: OperationOptions,
+  ): Promise<void>;
+  /** Remove every tag of an object. */
+  deleteObjectTagging(bucket: string, key: string, options?: OperationOptions): Promise<void>;
 
   createBucket(bucket: string, options?: OperationOptions): Promise<void>;
   /** Fails with `ConflictError` when the bucket is not empty. */

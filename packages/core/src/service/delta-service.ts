@@ -1,10 +1,13 @@
-import type { OperationOptions, ReplayableBody } from "../ports/index.js";
+import { headersEntry, optionalEntry } from "../domain/object-headers.js";
+import { hasCode } from "../errors.js";
+import type { ObjectTags, OperationOptions, ReplayableBody } from "../ports/index.js";
 import { contextFrom } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
 import { listAll, listObjects } from "./list.js";
 import { putObject } from "./put.js";
 import { getObject, headObject } from "./read.js";
 import { spool } from "./streams.js";
+import { deleteTagging, getTagging, putTagging } from "./tagging.js";
 import type {
   CopyOptions,
   DeleteResult,
@@ -37,7 +40,8 @@ export interface DeltaService {
   ): Promise<DeleteResult & { readonly missing: readonly string[] }>;
   /**
    * Copy a logical object: the file is rebuilt (and verified) and stored again at the
-   * destination, as a delta against the destination's reference where that pays.
+   * destination, as a delta against the destination's reference where that pays. Metadata,
+   * content type, headers and tags are kept unless the options give new ones.
    */
   copy(
     sourceBucket: string,
@@ -46,6 +50,17 @@ export interface DeltaService {
     destinationKey: string,
     options?: CopyOptions,
   ): Promise<PutResult>;
+  /** The tags of a logical object. */
+  getTagging(bucket: string, key: string, options?: OperationOptions): Promise<ObjectTags>;
+  /** Replace the tags of a logical object (validated: at most 10, keys ≤ 128, values ≤ 256). */
+  putTagging(
+    bucket: string,
+    key: string,
+    tags: ObjectTags,
+    options?: OperationOptions,
+  ): Promise<void>;
+  /** Remove every tag of a logical object. */
+  deleteTagging(bucket: string, key: string, options?: OperationOptions): Promise<void>;
 }
 
 /**
@@ -74,18 +89,32 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     async copy(sourceBucket, sourceKey, destinationBucket, destinationKey, opts = {}) {
       const opOptions = opts.signal ? { signal: opts.signal } : {};
       const source = await getObject(ctx, sourceBucket, sourceKey, opOptions);
+      const { info } = source;
+      // Asked for even when the HEAD reported no tag count: not every S3-compatible store
+      // sends x-amz-tagging-count. A store without tagging has no tags to keep.
+      const tags =
+        opts.tags ??
+        (await ctx.store
+          .getObjectTagging(sourceBucket, info.storedKey, opOptions)
+          .catch((error: unknown) => {
+            if (hasCode(error, "UNSUPPORTED")) return undefined;
+            throw error;
+          }));
       const blob = await spool(ctx.scratch, source.body, opOptions);
       try {
         return await putObject(ctx, destinationBucket, destinationKey, blob, {
           ...opts,
-          metadata: opts.metadata ?? source.info.metadata,
-          ...((opts.contentType ?? source.info.contentType)
-            ? { contentType: (opts.contentType ?? source.info.contentType) as string }
-            : {}),
+          metadata: opts.metadata ?? info.metadata,
+          ...optionalEntry("contentType", opts.contentType ?? info.contentType),
+          ...headersEntry(opts.headers ?? info.headers),
+          ...optionalEntry("tags", tags),
         });
       } finally {
         await blob.dispose();
       }
     },
+    getTagging: (bucket, key, opts) => getTagging(ctx, bucket, key, opts),
+    putTagging: (bucket, key, tags, opts) => putTagging(ctx, bucket, key, tags, opts),
+    deleteTagging: (bucket, key, opts) => deleteTagging(ctx, bucket, key, opts),
   };
 }

@@ -13,6 +13,8 @@ import {
   userMetadataToStore,
   ZERO_DIFF_NOTE,
 } from "../domain/metadata.js";
+import { headersEntry, optionalEntry, validateHeaders } from "../domain/object-headers.js";
+import { validateTags } from "../domain/tags.js";
 import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
 import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
 import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
@@ -35,6 +37,8 @@ export async function putObject(
 ): Promise<PutResult> {
   assertStorableKey(key);
   const userMetadata = userMetadataToStore(options.metadata);
+  validateHeaders(options.headers);
+  if (options.tags !== undefined) validateTags(options.tags);
   const maxRatio = validateMaxRatio(options.maxRatio ?? ctx.maxRatio);
   const name = baseName(key);
   const { signal } = options;
@@ -63,6 +67,11 @@ export async function putObject(
     contentType: options.contentType ?? "application/octet-stream",
     ...opOptions,
   };
+  // What the user's object carries besides its metadata; the reference gets none of it.
+  const userFields = {
+    ...headersEntry(options.headers),
+    ...optionalEntry("tags", options.tags),
+  };
   const now = ctx.clock.now();
 
   const storeDirect = async (reason: NonNullable<PutResult["reason"]>): Promise<PutResult> => {
@@ -78,7 +87,7 @@ export async function putObject(
         sent += n;
         options.onProgress?.({ type: "bytes", key, bytes: n });
       }),
-      { ...common, metadata, contentLength: size },
+      { ...common, ...userFields, metadata, contentLength: size },
     );
     // A delta of the same logical key would be shadowed; once it is gone, its folder's
     // reference may be needed by nothing.
@@ -208,6 +217,7 @@ export async function putObject(
     };
     const result = await ctx.store.putObject(bucket, deltaKey, delta.open(opOptions), {
       ...common,
+      ...userFields,
       metadata,
       contentLength: delta.size,
     });

@@ -5,6 +5,7 @@ import {
   parseDirectMetadata,
   userMetadataOf,
 } from "../domain/metadata.js";
+import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
 import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
@@ -13,7 +14,7 @@ import { sliceStream, verifiedStream } from "./streams.js";
 import type { GetOptions, GetResult, LogicalObjectInfo } from "./types.js";
 
 /** A logical key resolved to the stored object that holds it. */
-interface Resolved {
+export interface Resolved {
   readonly info: LogicalObjectInfo;
   readonly stored: ObjectInfo;
 }
@@ -22,7 +23,7 @@ interface Resolved {
  * Find the stored object of a logical key: the key itself when it exists (a direct or
  * foreign object, or a `.delta` key asked for by its stored name), else `<key>.delta`.
  */
-async function resolve(
+export async function resolve(
   ctx: ServiceContext,
   bucket: string,
   key: string,
@@ -58,8 +59,10 @@ function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
     storedSize: stored.size,
     lastModified: stored.lastModified,
     ...(stored.etag === undefined ? {} : { etag: stored.etag }),
-    ...(stored.contentType === undefined ? {} : { contentType: stored.contentType }),
+    ...optionalEntry("contentType", stored.contentType),
     metadata: userMetadataOf(stored.metadata),
+    ...headersEntry(stored.headers),
+    ...optionalEntry("tagCount", stored.tagCount),
   };
   if (kind === "delta") {
     const meta = parseDeltaMetadata(where, stored.metadata);

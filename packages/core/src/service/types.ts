@@ -4,7 +4,7 @@ import type { Clock } from "../ports/clock.js";
 import type { DeltaCodec } from "../ports/delta-codec.js";
 import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
-import type { ObjectStore } from "../ports/object-store.js";
+import type { ObjectHeaders, ObjectStore, ObjectTags } from "../ports/object-store.js";
 import type { ProgressListener } from "../ports/progress.js";
 import type { ReferenceCache } from "../ports/reference-cache.js";
 import type { ScratchSpace } from "../ports/scratch.js";
@@ -34,6 +34,10 @@ export interface PutOptions extends OperationOptions {
   /** User metadata, kept beside deltaglider's `dg-*` keys. */
   readonly metadata?: Metadata;
   readonly contentType?: string;
+  /** Cache-Control, Content-Disposition, …: kept on the stored object (never on the reference). */
+  readonly headers?: ObjectHeaders;
+  /** Tags of the stored object (validated as S3 does; never put on the reference). */
+  readonly tags?: ObjectTags;
   /** `false`: store directly whatever the name (`--no-delta` keeps deltaglider metadata). */
   readonly delta?: boolean;
   readonly maxRatio?: number;
@@ -72,6 +76,10 @@ export interface LogicalObjectInfo {
   readonly sha256?: string;
   /** The user's own metadata. */
   readonly metadata: Record<string, string>;
+  /** The standard headers the stored object carries; omitted when none. */
+  readonly headers?: ObjectHeaders;
+  /** How many tags the stored object has; omitted when none. */
+  readonly tagCount?: number;
   readonly referenceKey?: string;
 }
 

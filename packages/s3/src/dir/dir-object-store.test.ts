@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, sep } from "node:path";
@@ -7,6 +8,7 @@ import { hasCode } from "@dg/core";
 import { seededBytes } from "@dg/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDirObjectStore } from "./dir-object-store.js";
+import { keyToPath } from "./key-path.js";
 
 async function collect(stream: ByteStream): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
@@ -143,5 +145,48 @@ describe("createDirObjectStore", () => {
     expect(await readdir(join(root, "bkt"))).toEqual([]);
     await store.deleteBucket("bkt");
     expect(await readdir(root)).toEqual([]);
+  });
+
+  it("reads object files written before headers and tags existed", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    const body = Buffer.from("old body");
+    const etag = `"${createHash("md5").update(body).digest("hex")}"`;
+    const trailer = Buffer.from(
+      JSON.stringify({ v: 1, etag, contentType: "text/plain", metadata: { m: "1" } }),
+    );
+    const tail = Buffer.alloc(8);
+    tail.writeUInt32BE(trailer.length, 0);
+    tail.write("DGO1", 4, "latin1");
+    const path = join(root, "bkt", ...keyToPath("old/file.txt"));
+    await mkdir(join(path, ".."), { recursive: true });
+    await writeFile(path, Buffer.concat([body, trailer, tail]));
+
+    const head = await store.headObject("bkt", "old/file.txt");
+    expect(head).toMatchObject({ size: body.length, etag, contentType: "text/plain" });
+    expect(head?.headers).toBeUndefined();
+    expect(head?.tagCount).toBeUndefined();
+    expect(await store.getObjectTagging("bkt", "old/file.txt")).toEqual({});
+    await store.copyObject("bkt", "old/file.txt", "bkt", "old/copy.txt");
+    expect((await store.headObject("bkt", "old/copy.txt"))?.metadata).toEqual({ m: "1" });
+  });
+
+  it("retags in place: same ETag and modification time, no temporary file left", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    const body = seededBytes("retag", 3 * 1024 * 1024 + 7);
+    const put = await store.putObject("bkt", "t/x.bin", body, {
+      headers: { cacheControl: "no-cache" },
+    });
+    const path = join(root, "bkt", ...keyToPath("t/x.bin"));
+    const before = await store.headObject("bkt", "t/x.bin");
+    await store.putObjectTagging("bkt", "t/x.bin", { a: "1" });
+    const head = await store.headObject("bkt", "t/x.bin");
+    expect(head?.etag).toBe(put.etag);
+    expect(head?.tagCount).toBe(1);
+    expect(head?.headers).toEqual({ cacheControl: "no-cache" });
+    expect(head?.lastModified.getTime()).toBe(before?.lastModified.getTime());
+    expect((await collect((await store.getObject("bkt", "t/x.bin")).body)).equals(body)).toBe(true);
+    expect(await readdir(join(path, ".."))).toEqual([path.split(sep).pop()]);
   });
 });

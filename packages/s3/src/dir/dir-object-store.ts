@@ -10,6 +10,7 @@ import {
   rmdir,
   stat,
   unlink,
+  utimes,
 } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,15 +22,31 @@ import type {
   ListedObject,
   ObjectInfo,
   ObjectStore,
+  ObjectTags,
   OperationOptions,
 } from "@dg/core";
-import { ConflictError, InvalidArgumentError, NotFoundError, throwIfAborted } from "@dg/core";
+import {
+  ConflictError,
+  InvalidArgumentError,
+  NotFoundError,
+  optionalEntry,
+  tagCountOf,
+  throwIfAborted,
+} from "@dg/core";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
 import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
 import { keyToPath } from "./key-path.js";
 import { mapFsError } from "./map-fs-error.js";
-import { readBody, readObjectFile, writeObjectFile } from "./object-file.js";
+import {
+  fieldsOfTrailer,
+  headersOfTrailer,
+  type ObjectFields,
+  type ObjectTrailer,
+  readBody,
+  readObjectFile,
+  writeObjectFile,
+} from "./object-file.js";
 
 export interface DirObjectStoreOptions {
   /** The folder that holds one sub-folder per bucket: a path or a `file:` URL. */
@@ -95,7 +112,11 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     }
   }
 
-  async function infoOf(handle: FileHandle, bucket: string, key: string) {
+  async function describe(
+    handle: FileHandle,
+    bucket: string,
+    key: string,
+  ): Promise<{ info: ObjectInfo; trailer: ObjectTrailer }> {
     const { trailer, bodySize, lastModified } = await readObjectFile(
       handle,
       `s3://${bucket}/${key}`,
@@ -105,10 +126,106 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       size: bodySize,
       lastModified,
       etag: trailer.etag,
-      ...(trailer.contentType === undefined ? {} : { contentType: trailer.contentType }),
+      ...optionalEntry("contentType", trailer.contentType),
       metadata: { ...trailer.metadata },
+      ...optionalEntry("headers", headersOfTrailer(trailer)),
+      ...optionalEntry("tagCount", tagCountOf(trailer.tags)),
     };
-    return info;
+    return { info, trailer };
+  }
+
+  async function infoOf(handle: FileHandle, bucket: string, key: string): Promise<ObjectInfo> {
+    return (await describe(handle, bucket, key)).info;
+  }
+
+  /** The trailer of an object, the handle closed again; `NotFoundError` when it is missing. */
+  async function trailerOf(bucket: string, key: string): Promise<ObjectTrailer> {
+    const handle = await openObject(bucket, key);
+    if (!handle) throw missingKey(bucket, key);
+    try {
+      return (await describe(handle, bucket, key)).trailer;
+    } catch (error) {
+      throw mapFsError(error, `s3://${bucket}/${key}`);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Write an object file under a temporary name and publish it with `rename` (or `link` for
+   * create-only writes). Returns the new trailer.
+   */
+  async function publish(
+    bucket: string,
+    key: string,
+    body: ByteStream | Uint8Array,
+    fields: ObjectFields,
+    options: { ifNoneMatch?: boolean; signal?: AbortSignal; mtime?: Date },
+  ): Promise<ObjectTrailer> {
+    const where = `s3://${bucket}/${key}`;
+    const finalPath = objectPath(bucket, key);
+    const dir = await requireBucket(bucket);
+    let temp: { handle: FileHandle; path: string } | undefined;
+    try {
+      temp = await createTemp(finalPath);
+      const { trailer } = await writeObjectFile(temp.handle, body, fields, options.signal);
+      await temp.handle.close();
+      throwIfAborted(options.signal);
+      if (options.mtime) await utimes(temp.path, options.mtime, options.mtime);
+      if (options.ifNoneMatch) {
+        // link() fails with EEXIST when the name exists: atomic, across processes too.
+        try {
+          await link(temp.path, finalPath);
+        } catch (error) {
+          if ((error as { code?: string }).code === "EEXIST") {
+            throw new ConflictError(`Object already exists: ${where}`, {
+              hint: "Another writer created it first; read theirs instead.",
+            });
+          }
+          throw error;
+        }
+        await unlink(temp.path);
+      } else {
+        await rename(temp.path, finalPath);
+      }
+      temp = undefined;
+      await fsyncDir(dirname(finalPath));
+      return trailer;
+    } catch (error) {
+      if (temp) {
+        await temp.handle.close().catch(() => undefined);
+        await unlink(temp.path).catch(() => undefined);
+        await pruneFolders(dirname(temp.path), dir);
+      }
+      throw mapFsError(error, where);
+    }
+  }
+
+  /**
+   * Rewrite an object file with another tag set: the body is streamed into a new file with the
+   * same trailer otherwise (same ETag, same modification time), published atomically.
+   */
+  async function retag(bucket: string, key: string, tags: ObjectTags, signal?: AbortSignal) {
+    const handle = await openObject(bucket, key);
+    if (!handle) throw missingKey(bucket, key);
+    try {
+      const { info, trailer } = await describe(handle, bucket, key).catch((error: unknown) => {
+        throw mapFsError(error, `s3://${bucket}/${key}`);
+      });
+      const body = readBody(handle, 0, info.size - 1, signal);
+      await publish(
+        bucket,
+        key,
+        body,
+        { ...fieldsOfTrailer(trailer), tags },
+        {
+          mtime: info.lastModified,
+          ...(signal ? { signal } : {}),
+        },
+      );
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Create a temporary file beside `finalPath`, making its folders (again, if pruned). */
@@ -190,47 +307,17 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
 
     async putObject(bucket, key, body, opts = {}) {
       throwIfAborted(opts.signal);
-      const where = `s3://${bucket}/${key}`;
-      const finalPath = objectPath(bucket, key);
-      const dir = await requireBucket(bucket);
-      const metadata = lowerKeys(opts.metadata);
-      let temp: { handle: FileHandle; path: string } | undefined;
-      try {
-        temp = await createTemp(finalPath);
-        const fields = {
-          metadata,
-          ...(opts.contentType === undefined ? {} : { contentType: opts.contentType }),
-        };
-        const { trailer } = await writeObjectFile(temp.handle, body, fields, opts.signal);
-        await temp.handle.close();
-        throwIfAborted(opts.signal);
-        if (opts.ifNoneMatch) {
-          // link() fails with EEXIST when the name exists: atomic, across processes too.
-          try {
-            await link(temp.path, finalPath);
-          } catch (error) {
-            if ((error as { code?: string }).code === "EEXIST") {
-              throw new ConflictError(`Object already exists: ${where}`, {
-                hint: "Another writer created it first; read theirs instead.",
-              });
-            }
-            throw error;
-          }
-          await unlink(temp.path);
-        } else {
-          await rename(temp.path, finalPath);
-        }
-        temp = undefined;
-        await fsyncDir(dirname(finalPath));
-        return { etag: trailer.etag };
-      } catch (error) {
-        if (temp) {
-          await temp.handle.close().catch(() => undefined);
-          await unlink(temp.path).catch(() => undefined);
-          await pruneFolders(dirname(temp.path), dir);
-        }
-        throw mapFsError(error, where);
-      }
+      const fields: ObjectFields = {
+        metadata: lowerKeys(opts.metadata),
+        ...optionalEntry("contentType", opts.contentType),
+        ...optionalEntry("headers", opts.headers),
+        ...optionalEntry("tags", opts.tags),
+      };
+      const trailer = await publish(bucket, key, body, fields, {
+        ...(opts.ifNoneMatch ? { ifNoneMatch: true } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return { etag: trailer.etag };
     },
 
     async listObjects(bucket, opts = {}) {
@@ -307,14 +394,46 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
 
     async copyObject(sb, sk, db, dk, opts = {}) {
       throwIfAborted(opts.signal);
-      const source = await store.getObject(sb, sk, opts.signal ? { signal: opts.signal } : {});
-      const contentType = opts.contentType ?? source.info.contentType;
-      return store.putObject(db, dk, source.body as ByteStream, {
-        metadata: opts.metadata ?? source.info.metadata,
-        contentLength: source.info.size,
-        ...(contentType === undefined ? {} : { contentType }),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      const handle = await openObject(sb, sk);
+      if (!handle) throw missingKey(sb, sk);
+      try {
+        const { info, trailer } = await describe(handle, sb, sk).catch((error: unknown) => {
+          throw mapFsError(error, `s3://${sb}/${sk}`);
+        });
+        const kept = fieldsOfTrailer(trailer);
+        const fields: ObjectFields = {
+          metadata: opts.metadata ? lowerKeys(opts.metadata) : kept.metadata,
+          ...optionalEntry("contentType", opts.contentType ?? kept.contentType),
+          ...optionalEntry("headers", opts.headers ?? kept.headers),
+          ...optionalEntry("tags", opts.tags ?? kept.tags),
+        };
+        const body = readBody(handle, 0, info.size - 1, opts.signal);
+        const written = await publish(
+          db,
+          dk,
+          body,
+          fields,
+          opts.signal ? { signal: opts.signal } : {},
+        );
+        return { etag: written.etag };
+      } finally {
+        await handle.close();
+      }
+    },
+
+    async getObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      return { ...(await trailerOf(bucket, key)).tags };
+    },
+
+    async putObjectTagging(bucket, key, tags, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      await retag(bucket, key, tags, opts?.signal);
+    },
+
+    async deleteObjectTagging(bucket, key, opts?: OperationOptions) {
+      throwIfAborted(opts?.signal);
+      await retag(bucket, key, {}, opts?.signal);
     },
 
     async createBucket(bucket, opts?: OperationOptions) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import type { ByteStream } from "@dg/core";
-import { CancelledError, IntegrityError } from "@dg/core";
+import type { ByteStream, ObjectHeaders, ObjectTags } from "@dg/core";
+import { CancelledError, compactHeaders, IntegrityError, optionalEntry } from "@dg/core";
 
 /**
  * One object of the directory store is one file: the body, then a JSON trailer, then the
@@ -15,6 +15,55 @@ export interface ObjectTrailer {
   readonly etag: string;
   readonly contentType?: string;
   readonly metadata: Record<string, string>;
+  /** The standard headers; `expires` as an ISO 8601 string. Absent in older files. */
+  readonly headers?: TrailerHeaders;
+  /** The tag set; absent in older files and when there are no tags. */
+  readonly tags?: Record<string, string>;
+}
+
+/** {@link ObjectHeaders} as JSON holds them. */
+export interface TrailerHeaders {
+  readonly cacheControl?: string;
+  readonly contentDisposition?: string;
+  readonly contentEncoding?: string;
+  readonly contentLanguage?: string;
+  readonly expires?: string;
+}
+
+/** What an object file stores beside its body. */
+export interface ObjectFields {
+  readonly contentType?: string;
+  readonly metadata: Record<string, string>;
+  readonly headers?: ObjectHeaders;
+  readonly tags?: ObjectTags;
+}
+
+function trailerHeadersOf(headers: ObjectHeaders | undefined): TrailerHeaders | undefined {
+  const compact = compactHeaders(headers);
+  if (compact === undefined) return undefined;
+  const { expires, ...text } = compact;
+  return { ...text, ...optionalEntry("expires", expires?.toISOString()) };
+}
+
+/** The headers a trailer records, `undefined` when none (or in files written before them). */
+export function headersOfTrailer(trailer: ObjectTrailer): ObjectHeaders | undefined {
+  if (trailer.headers === undefined) return undefined;
+  const { expires, ...text } = trailer.headers;
+  const date = expires === undefined ? undefined : new Date(expires);
+  return compactHeaders({
+    ...text,
+    ...optionalEntry("expires", date && !Number.isNaN(date.getTime()) ? date : undefined),
+  });
+}
+
+/** The fields of a trailer, ready to be written again (for copies and tagging). */
+export function fieldsOfTrailer(trailer: ObjectTrailer): ObjectFields {
+  return {
+    metadata: { ...trailer.metadata },
+    ...optionalEntry("contentType", trailer.contentType),
+    ...optionalEntry("headers", headersOfTrailer(trailer)),
+    ...optionalEntry("tags", trailer.tags),
+  };
 }
 
 const MAGIC = Buffer.from("DGO1");
@@ -25,7 +74,7 @@ const MAX_TRAILER = 64 * 1024 * 1024;
 export async function writeObjectFile(
   handle: FileHandle,
   body: ByteStream | Uint8Array,
-  fields: { readonly contentType?: string; readonly metadata: Record<string, string> },
+  fields: ObjectFields,
   signal: AbortSignal | undefined,
 ): Promise<{ trailer: ObjectTrailer; size: number }> {
   const md5 = createHash("md5");
@@ -55,6 +104,10 @@ export async function writeObjectFile(
     etag: `"${md5.digest("hex")}"`,
     ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
     metadata: fields.metadata,
+    ...optionalEntry("headers", trailerHeadersOf(fields.headers)),
+    ...(fields.tags === undefined || Object.keys(fields.tags).length === 0
+      ? {}
+      : { tags: { ...fields.tags } }),
   };
   const json = Buffer.from(JSON.stringify(trailer), "utf8");
   const tail = Buffer.alloc(TAIL);

@@ -1,0 +1,15 @@
+import { motoClient, uniqueBucket } from "../test/moto-client.js";
+import { objectFieldsSuite } from "../test/object-fields.suite.js";
+
+objectFieldsSuite("S3 on moto", async () => {
+  const client = motoClient();
+  const bucket = uniqueBucket("fields");
+  await client.createBucket({ Bucket: bucket });
+  return {
+    client,
+    bucket,
+    async cleanup() {
+      client.destroy();
+    },
+  };
+});
