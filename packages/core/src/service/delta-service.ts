@@ -7,6 +7,7 @@ import { getObject, headObject } from "./read.js";
 import { spool } from "./streams.js";
 import type {
   CopyOptions,
+  DeleteManyResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
@@ -34,7 +35,7 @@ export interface DeltaService {
     bucket: string,
     keys: readonly string[],
     options?: OperationOptions,
-  ): Promise<DeleteResult & { readonly missing: readonly string[] }>;
+  ): Promise<DeleteManyResult>;
   /**
    * Copy a logical object: the file is rebuilt (and verified) and stored again at the
    * destination, as a delta against the destination's reference where that pays.
