@@ -96,10 +96,12 @@ export { mapLimit } from "./service/context.js";
 export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
 export type {
   CopyOptions,
+  DeleteManyResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
   GetResult,
+  KeyFailure,
   ListOptions,
   ListResult,
   LogicalListedObject,

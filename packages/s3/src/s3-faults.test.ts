@@ -283,6 +283,32 @@ describe("batch delete", () => {
     expect(result.errors.map((e) => e.key)).toEqual(["locked"]);
     expect(hasCode(result.errors[0]?.error, "PERMISSION_DENIED")).toBe(true);
   });
+
+  it("a group whose whole request fails gives each of its keys that error; the other groups go", async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${ENDPOINT}/bkt`, async ({ request }) => {
+        calls += 1;
+        const body = await request.text();
+        const keys = [...body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1] as string);
+        if (calls === 2) {
+          return new HttpResponse("<Error><Code>AccessDenied</Code><Message>no</Message></Error>", {
+            status: 403,
+            headers: { "content-type": "application/xml" },
+          });
+        }
+        const deleted = keys.map((k) => `<Deleted><Key>${k}</Key></Deleted>`).join("");
+        return new HttpResponse(`<?xml version="1.0"?><DeleteResult>${deleted}</DeleteResult>`, {
+          headers: { "content-type": "application/xml" },
+        });
+      }),
+    );
+    const keys = Array.from({ length: 2100 }, (_, i) => `k${i}`);
+    const result = await storeWith().deleteObjects("bkt", keys);
+    expect(result.deleted).toEqual([...keys.slice(0, 1000), ...keys.slice(2000)]);
+    expect(result.errors.map((e) => e.key)).toEqual(keys.slice(1000, 2000));
+    expect(result.errors.every((e) => hasCode(e.error, "PERMISSION_DENIED"))).toBe(true);
+  });
 });
 
 describe("conditional-write probe", () => {

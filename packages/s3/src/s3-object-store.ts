@@ -23,7 +23,7 @@ import type {
   ObjectStore,
   OperationOptions,
 } from "@dg/core";
-import { ConflictError, NotFoundError, optionalEntry, throwIfAborted } from "@dg/core";
+import { ConflictError, hasCode, NotFoundError, optionalEntry, throwIfAborted } from "@dg/core";
 import { checkedBody } from "./checked-body.js";
 import { createConditionalWriteProbe } from "./conditional-write-probe.js";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
@@ -266,7 +266,11 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
             });
           }
         } catch (error) {
-          throw mapS3Error(error, { operation: "DeleteObjects", bucket });
+          // Earlier groups are gone already: this group's keys fail, each with the same error.
+          throwIfAborted(opts?.signal);
+          const mapped = mapS3Error(error, { operation: "DeleteObjects", bucket });
+          if (hasCode(mapped, "CANCELLED")) throw mapped;
+          for (const key of group) errors.push({ key, error: mapped });
         }
       }
       return { deleted, errors };

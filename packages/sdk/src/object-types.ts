@@ -227,6 +227,11 @@ export interface DeleteObjectsInput {
 export interface DeleteObjectsOutput {
   /** Keys deleted, missing ones included as in S3; empty when `Quiet`. */
   readonly Deleted: readonly { readonly Key: string }[];
+  /**
+   * One entry per key that could not be deleted (the others are deleted all the same), with an
+   * S3 error code (`AccessDenied`, `InvalidArgument`, …); a reference whose removal failed is
+   * listed under its own key.
+   */
   readonly Errors: readonly {
     readonly Key: string;
     readonly Code: string;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { seededBytes } from "@dg/testkit";
+import { createMemoryObjectStore } from "@dg/core/memory";
+import { failingDeletes, seededBytes } from "@dg/testkit";
 import { describe, expect, it } from "vitest";
 import { caught, concat, memoryClient } from "../test/memory-client.js";
 import { hasCode, paginateListObjectsV2 } from "./index.js";
@@ -254,6 +255,34 @@ describe("deleteObject / deleteObjects", () => {
       MissingKeys: ["gone.zip"],
     });
     expect(await store.headObject("bkt", "rel/reference.bin")).toBeUndefined();
+  });
+
+  it("reports a key that fails on its own and deletes the others", async () => {
+    const store = failingDeletes(createMemoryObjectStore({ buckets: ["bkt"] }), [
+      "rel/app-2.zip.delta",
+    ]);
+    const { client } = memoryClient({ store });
+    for (const [Key, Body] of [
+      ["rel/app-1.zip", v1],
+      ["rel/app-2.zip", v2],
+      ["rel/notes.txt", v1.slice(0, 10)],
+    ] as const) {
+      await client.putObject({ Bucket: "bkt", Key, Body });
+    }
+    const many = await client.deleteObjects({
+      Bucket: "bkt",
+      Delete: {
+        Objects: [{ Key: "rel/app-1.zip" }, { Key: "rel/app-2.zip" }, { Key: "rel/notes.txt" }],
+      },
+    });
+    expect(many.Deleted).toEqual([{ Key: "rel/app-1.zip" }, { Key: "rel/notes.txt" }]);
+    expect(many.Errors.map((e) => [e.Key, e.Code])).toEqual([["rel/app-2.zip", "AccessDenied"]]);
+    expect(many.DeltaGliderInfo.ReferencesDeleted).toBe(false);
+    expect(await store.headObject("bkt", "rel/reference.bin")).toBeDefined();
+    const left = await client.getObject({ Bucket: "bkt", Key: "rel/app-2.zip" });
+    expect(left.ContentLength).toBe(v2.length);
+    const single = await caught(client.deleteObject({ Bucket: "bkt", Key: "rel/app-2.zip" }));
+    expect(hasCode(single, "PERMISSION_DENIED")).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import type { LogicalObjectInfo, PutResult } from "@dg/core";
 import {
   IntegrityError,
   InvalidArgumentError,
+  isDgError,
   isReferenceKey,
   optionalEntry,
   parseTagging,
@@ -211,6 +212,8 @@ export async function deleteObject(
     [input.Key],
     signalOption(options.signal),
   );
+  const failure = result.failed.find((f) => f.key === input.Key);
+  if (failure) throw failure.error;
   return {
     DeltaGliderInfo: {
       Deleted: result.missing.length === 0,
@@ -218,6 +221,25 @@ export async function deleteObject(
       ReferenceDeleted: result.referenceDeleted,
     },
   };
+}
+
+/** The S3 error code (as in a `DeleteObjects` response) that stands for an error. */
+function s3ErrorCodeOf(error: Error): string {
+  if (!isDgError(error)) return "InternalError";
+  switch (error.code) {
+    case "INVALID_ARGUMENT":
+      return "InvalidArgument";
+    case "NOT_FOUND":
+      return "NoSuchKey";
+    case "PERMISSION_DENIED":
+      return "AccessDenied";
+    case "CONFLICT":
+      return "OperationAborted";
+    case "UNAVAILABLE":
+      return "ServiceUnavailable";
+    default:
+      return "InternalError";
+  }
 }
 
 export async function deleteObjects(
@@ -231,15 +253,26 @@ export async function deleteObjects(
   const wanted = [...new Set(keys.filter((key) => !isReferenceKey(key)))];
   const result =
     wanted.length === 0
-      ? { deletedKeys: [], referenceDeleted: false, missing: [] }
+      ? { deletedKeys: [], referenceDeleted: false, missing: [], failed: [] }
       : await ctx.service.deleteMany(input.Bucket, wanted, signalOption(options.signal));
+  // Every key has its own outcome: one that failed does not stop the others.
+  const failedKeys = new Set(result.failed.map((f) => f.key));
   return {
-    Deleted: input.Delete.Quiet ? [] : wanted.map((Key) => ({ Key })),
-    Errors: refused.map((Key) => ({
-      Key,
-      Code: "InvalidArgument",
-      Message: "References are removed with the last delta of their folder",
-    })),
+    Deleted: input.Delete.Quiet
+      ? []
+      : wanted.filter((Key) => !failedKeys.has(Key)).map((Key) => ({ Key })),
+    Errors: [
+      ...refused.map((Key) => ({
+        Key,
+        Code: "InvalidArgument",
+        Message: "References are removed with the last delta of their folder",
+      })),
+      ...result.failed.map((f) => ({
+        Key: f.key,
+        Code: s3ErrorCodeOf(f.error),
+        Message: f.error.message,
+      })),
+    ],
     DeltaGliderInfo: {
       DeletedKeys: result.deletedKeys,
       ReferencesDeleted: result.referenceDeleted,

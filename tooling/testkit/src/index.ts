@@ -13,3 +13,4 @@ export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
 export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";
+export { failingDeletes } from "./failing-store.js";

@@ -1,9 +1,11 @@
 import { analyzeCommand } from "./analyze.js";
+import { getBucketAclCommand, putBucketAclCommand } from "./bucket-acl.js";
 import { cpCommand } from "./cp.js";
 import type { CliCommand } from "./define.js";
 import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
 import { migrateCommand } from "./migrate.js";
+import { purgeCommand } from "./purge.js";
 import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
 import { statsCommand } from "./stats.js";
@@ -20,6 +22,9 @@ export const commands: readonly CliCommand[] = [
   migrateCommand,
   verifyCommand,
   analyzeCommand,
+  purgeCommand,
   mbCommand,
   rbCommand,
+  putBucketAclCommand,
+  getBucketAclCommand,
 ];

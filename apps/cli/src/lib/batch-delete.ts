@@ -36,15 +36,22 @@ export async function deleteKeys(
         { Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })) } },
         { signal: ctx.signal },
       );
+    // Every key has its own outcome; a failed one does not stop the others.
     const errors = new Map(result.Errors.map((error) => [error.Key, error]));
     for (const key of batch) {
       const error = errors.get(key);
       if (error) {
+        errors.delete(key);
         failed += 1;
         ctx.out.error(failureLine("delete", s3Text(bucket, key), undefined, error.Message));
       } else if (!options.quiet) {
         ctx.out.line(transferLine("delete", s3Text(bucket, key), undefined));
       }
+    }
+    // What is left is a folder's unused reference.bin whose removal failed (its files are gone).
+    for (const [key, error] of errors) {
+      failed += 1;
+      ctx.out.error(failureLine("delete", s3Text(bucket, key), undefined, error.Message));
     }
   }
   return failed;

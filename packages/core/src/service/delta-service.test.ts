@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bodyOf, collectBytes, concat, makeService } from "../../test/harness.js";
 import { seededBytes } from "../../test/seeded.js";
-import { hasCode } from "../errors.js";
+import { hasCode, PermissionDeniedError, UnavailableError } from "../errors.js";
 import type { DeltaCodec } from "../ports/delta-codec.js";
 import { createPrefixCodec } from "../memory/prefix-codec.js";
 
@@ -582,5 +582,105 @@ describe("foreign objects named like ours", () => {
     expect(await collectBytes((await service.get("bkt", "plain/notes.delta")).body)).toEqual(b);
     await service.delete("bkt", "plain/reference.bin");
     expect(await store.headObject("bkt", "plain/reference.bin")).toBeUndefined();
+  });
+});
+
+describe("DeltaService.deleteMany, one outcome per key", () => {
+  /** A memory store whose multi-delete fails the chosen stored keys (and deletes the rest). */
+  function failingStore(
+    failKeys: ReadonlySet<string>,
+    failHeadKeys: ReadonlySet<string> = new Set(),
+  ) {
+    const { store } = makeService();
+    const failing: typeof store = {
+      ...store,
+      async headObject(bucket, key, options) {
+        if (failHeadKeys.has(key)) throw new UnavailableError(`injected HEAD failure: ${key}`);
+        return store.headObject(bucket, key, options);
+      },
+      async deleteObjects(bucket, keys, options) {
+        const result = await store.deleteObjects(
+          bucket,
+          keys.filter((key) => !failKeys.has(key)),
+          options,
+        );
+        return {
+          deleted: result.deleted,
+          errors: keys
+            .filter((key) => failKeys.has(key))
+            .map((key) => ({ key, error: new PermissionDeniedError(`injected: ${key}`) })),
+        };
+      },
+    };
+    return { store: failing, raw: store };
+  }
+
+  it("deletes every other key when one fails, and keeps the reference the failed delta needs", async () => {
+    const { store } = failingStore(new Set(["a/v2.zip.delta"]));
+    const { service } = makeService({ store });
+    await service.put("bkt", "a/v1.zip", bodyOf(v1));
+    await service.put("bkt", "a/v2.zip", bodyOf(v2));
+    await service.put("bkt", "b/v1.zip", bodyOf(v1));
+    await service.put("bkt", "b/notes.txt", bodyOf(seededBytes(4, 100)));
+    const result = await service.deleteMany("bkt", [
+      "a/v1.zip",
+      "a/v2.zip",
+      "b/v1.zip",
+      "b/notes.txt",
+      "nope.zip",
+    ]);
+    expect(result.failed.map((f) => f.key)).toEqual(["a/v2.zip"]);
+    expect(hasCode(result.failed[0]?.error, "PERMISSION_DENIED")).toBe(true);
+    expect(result.missing).toEqual(["nope.zip"]);
+    expect([...result.deletedKeys].sort()).toEqual(
+      ["a/v1.zip.delta", "b/notes.txt", "b/reference.bin", "b/v1.zip.delta"].sort(),
+    );
+    // a/v2.zip still reads back: its reference stayed.
+    expect(await store.headObject("bkt", "a/reference.bin")).toBeDefined();
+    expect(sha(await collectBytes((await service.get("bkt", "a/v2.zip")).body))).toBe(sha(v2));
+    expect(await store.headObject("bkt", "b/reference.bin")).toBeUndefined();
+  });
+
+  it("a HEAD failure or a reference named by key fails only that key", async () => {
+    const { store } = failingStore(new Set(), new Set(["a/v2.zip"]));
+    const { service } = makeService({ store });
+    await service.put("bkt", "a/v1.zip", bodyOf(v1));
+    await service.put("bkt", "a/v2.zip", bodyOf(v2));
+    await service.put("bkt", "c/v1.zip", bodyOf(v1));
+    const result = await service.deleteMany("bkt", ["a/v1.zip", "a/v2.zip", "c/reference.bin"]);
+    expect(result.failed.map((f) => [f.key, (f.error as { code?: string }).code])).toEqual([
+      ["a/v2.zip", "UNAVAILABLE"],
+      ["c/reference.bin", "INVALID_ARGUMENT"],
+    ]);
+    expect(result.deletedKeys).toEqual(["a/v1.zip.delta"]);
+    expect(result.referenceDeleted).toBe(false);
+    expect(await store.headObject("bkt", "a/v2.zip.delta")).toBeDefined();
+    expect(await store.headObject("bkt", "c/reference.bin")).toBeDefined();
+  });
+
+  it("a failed multi-delete request fails its keys, not the call", async () => {
+    const { store: base } = makeService();
+    const store: typeof base = {
+      ...base,
+      async deleteObjects() {
+        throw new UnavailableError("injected: the whole request failed");
+      },
+    };
+    const { service } = makeService({ store });
+    await service.put("bkt", "a/v1.zip", bodyOf(v1));
+    await service.put("bkt", "a/n.txt", bodyOf(seededBytes(5, 10)));
+    const result = await service.deleteMany("bkt", ["a/v1.zip", "a/n.txt"]);
+    expect(result.failed.map((f) => f.key).sort()).toEqual(["a/n.txt", "a/v1.zip"]);
+    expect(result.deletedKeys).toEqual([]);
+    expect(await store.headObject("bkt", "a/reference.bin")).toBeDefined();
+  });
+
+  it("delete of one key throws that key's own error", async () => {
+    const { store } = failingStore(new Set(["a/v1.zip.delta"]));
+    const { service } = makeService({ store });
+    await service.put("bkt", "a/v1.zip", bodyOf(v1));
+    expect(hasCode(await caught(service.delete("bkt", "a/v1.zip")), "PERMISSION_DENIED")).toBe(
+      true,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { spool } from "./streams.js";
 import { deleteTagging, getTagging, putTagging } from "./tagging.js";
 import type {
   CopyOptions,
+  DeleteManyResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
@@ -37,7 +38,7 @@ export interface DeltaService {
     bucket: string,
     keys: readonly string[],
     options?: OperationOptions,
-  ): Promise<DeleteResult & { readonly missing: readonly string[] }>;
+  ): Promise<DeleteManyResult>;
   /**
    * Copy a logical object: the file is rebuilt (and verified) and stored again at the
    * destination, as a delta against the destination's reference where that pays. Metadata,

@@ -130,6 +130,23 @@ export interface DeleteResult {
   readonly referenceDeleted: boolean;
 }
 
+/** One key of a batch that could not be deleted, with its own error. */
+export interface KeyFailure {
+  readonly key: string;
+  readonly error: Error;
+}
+
+/** The outcome of a batch delete: every key is deleted, missing, or failed on its own. */
+export interface DeleteManyResult extends DeleteResult {
+  /** Keys under which nothing was stored. */
+  readonly missing: readonly string[];
+  /**
+   * Keys that could not be deleted (the others were), and references that stayed although
+   * unused because their removal failed (harmless: a reference left behind loses no data).
+   */
+  readonly failed: readonly KeyFailure[];
+}
+
 export interface CopyOptions extends PutOptions {}
 
 export type { ReplayableBody };
