@@ -236,11 +236,7 @@ describe("cp s3://… - (download to standard output)", () => {
 describe("cp - usage errors (exit 2)", () => {
   const cases: [string, string[], RegExp][] = [
     ["- on both sides", ["cp", "-", "-"], /Only one of the source and the destination can be -/],
-    [
-      "- with --recursive",
-      ["cp", "-r", "-", "s3://pipes/r/"],
-      /cannot be used with --recursive/,
-    ],
+    ["- with --recursive", ["cp", "-r", "-", "s3://pipes/r/"], /cannot be used with --recursive/],
     [
       "a destination folder",
       ["cp", "-", "s3://pipes/app/"],

@@ -8,9 +8,10 @@ describe("restoreDashArgs", () => {
       "-",
       "s3://b/a.zip",
     ]);
-    expect(restoreDashArgs(["cp", "s3://b/a.zip", "-", "--quiet"], ["s3://b/a.zip", ""])).toEqual(
-      ["s3://b/a.zip", "-"],
-    );
+    expect(restoreDashArgs(["cp", "s3://b/a.zip", "-", "--quiet"], ["s3://b/a.zip", ""])).toEqual([
+      "s3://b/a.zip",
+      "-",
+    ]);
   });
 
   it("keeps a really empty argument empty, in the order typed", () => {
