@@ -94,6 +94,15 @@ describe("cp - (upload standard input)", () => {
     expect(await tempFiles(ws)).toEqual([]);
   });
 
+  it("removes the spool when the store refuses the upload", async () => {
+    const result = await runRaw(ws, ["cp", "-", "s3://no-such-bucket/x.zip"], v0);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^upload failed: - to s3:\/\/no-such-bucket\/x\.zip: Bucket not found: no-such-bucket\n/,
+    );
+    expect(await tempFiles(ws)).toEqual([]);
+  });
+
   it("prints only the (dryrun) line with --dryrun, and nothing with --quiet", async () => {
     const dry = await runRaw(ws, ["cp", "-", "s3://pipes/dry/x.zip", "--dryrun"], v0);
     expect(dry.code).toBe(0);
