@@ -34,18 +34,11 @@ export async function* stdinChunks(
   const { signal, expectedSize } = options;
   throwIfAborted(signal);
   const iterator = stdin[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(new CancelledError("Interrupted", { cause: signal.reason }));
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  // Only ever awaited through the race below; never an unhandled rejection.
-  aborted.catch(() => undefined);
   let read = 0;
   let finished = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await nextOrAbort(iterator, signal);
       if (next.done) {
         finished = true;
         break;
@@ -58,13 +51,41 @@ export async function* stdinChunks(
       yield chunk;
     }
   } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
     // Stop reading (and let the process exit) when we leave before the input's end.
     if (!finished) void iterator.return?.()?.catch(() => undefined);
   }
   if (expectedSize !== undefined && read !== expectedSize) {
     throw sizeMismatch(read, expectedSize, false);
   }
+}
+
+/**
+ * The iterator's next result, or `CancelledError` as soon as `signal` aborts. A fresh listener
+ * per call: racing every read against one long-lived promise would keep each chunk reachable
+ * from that promise until the end (the whole input in memory).
+ */
+function nextOrAbort<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): Promise<IteratorResult<T>> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError("Interrupted", { cause: signal.reason }));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function asBytes(chunk: unknown): Uint8Array {
