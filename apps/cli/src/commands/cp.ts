@@ -62,7 +62,7 @@ export const cpCommand = defineCommand({
         "Upload standard input (the key must be named)",
       ],
       [
-        "$0 cp s3://releases/app/app-1.2.zip - | tar -t",
+        "$0 cp s3://releases/app/app-1.2.zip - | sha256sum",
         "Stream to standard output, SHA-256 checked (a mismatch fails at the end, exit 1)",
       ],
     ]),
