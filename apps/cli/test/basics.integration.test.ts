@@ -62,7 +62,7 @@ describe("global behaviour", () => {
     expect(bad.stderr).toContain("Invalid endpoint URL");
   });
 
-  it("exits 2 with a hint on a file:// endpoint mistake, and on - as a path", async () => {
+  it("exits 2 with a hint on a file:// endpoint mistake, and on - as a sync path", async () => {
     await ws.write("not-a-folder", "x");
     for (const endpoint of [
       "file://relative/dir",
@@ -74,9 +74,9 @@ describe("global behaviour", () => {
       expect(result.stderr, endpoint).toMatch(/file:\/\/ endpoint/);
       expect(result.stderr, endpoint).not.toContain("looks like a bug");
     }
-    const stdout = await ws.run(["cp", "s3://bkt/x", "-"]);
+    const stdout = await ws.run(["sync", "s3://bkt/x/", "-"]);
     expect(stdout.code).toBe(2);
-    expect(stdout.stderr).toContain("streaming from stdin or to stdout");
+    expect(stdout.stderr).toContain('"-" (standard input or output) works with cp');
   });
 
   it("reads every flag from its DG_* variable, the command line winning", async () => {

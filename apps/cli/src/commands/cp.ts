@@ -13,6 +13,7 @@ import { resolveInside } from "../lib/path-safety.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
 import { walkFiles } from "../lib/walk.js";
 import { createReporter } from "../ui/reporters.js";
+import { checkExpectedSize, copyStdio, restoreDashArgs, STDIO_ARG } from "./cp-stdio.js";
 import { defineCommand } from "./define.js";
 import {
   filterFrom,
@@ -33,29 +34,61 @@ export const cpCommand = defineCommand({
           .positional("source", {
             type: "string",
             demandOption: true,
-            describe: "Local path or s3://bucket/key",
+            describe: "Local path, s3://bucket/key, or - to upload standard input",
           })
           .positional("destination", {
             type: "string",
             demandOption: true,
             describe:
-              "Local path or s3://bucket/key; a destination ending in / (or an existing folder) keeps the source's name",
+              "Local path, s3://bucket/key, or - to write the object to standard output; a destination ending in / (or an existing folder) keeps the source's name",
           })
           .option("recursive", {
             alias: "r",
             type: "boolean",
             describe: "Copy every file under the source folder or prefix",
+          })
+          .option("expected-size", {
+            type: "number",
+            describe:
+              "With - as the source: the length of standard input in bytes; a stream of another length fails and nothing is stored",
           }),
       ),
     ).example([
       ["$0 cp app-1.2.zip s3://releases/app/", "Upload into a folder (key app/app-1.2.zip)"],
       ["$0 cp -r dist/ s3://releases/app/ --exclude '*.map'", "Upload a folder"],
       ["$0 cp s3://releases/app/app-1.2.zip .", "Download and verify"],
+      [
+        "build | $0 cp - s3://releases/app/app-1.3.zip",
+        "Upload standard input (the key must be named)",
+      ],
+      [
+        "$0 cp s3://releases/app/app-1.2.zip - | sha256sum",
+        "Stream to standard output, SHA-256 checked (a mismatch fails at the end, exit 1)",
+      ],
     ]),
   async run(ctx, args) {
-    const source = parseLocation(args.source);
-    const destination = parseLocation(args.destination);
+    const [sourceText = args.source, destinationText = args.destination] = restoreDashArgs(
+      ctx.argv,
+      [args.source, args.destination],
+    );
     const settings = transferSettings(args);
+    const expectedSize = checkExpectedSize(args.expectedSize);
+    if (sourceText === STDIO_ARG || destinationText === STDIO_ARG) {
+      return copyStdio(ctx, {
+        source: sourceText,
+        destination: destinationText,
+        recursive: args.recursive === true,
+        expectedSize,
+        settings,
+      });
+    }
+    if (expectedSize !== undefined) {
+      throw new UsageError("--expected-size is for uploads from standard input (cp - s3://…)", {
+        hint: "Drop --expected-size; a file's size is known.",
+      });
+    }
+    const source = parseLocation(sourceText);
+    const destination = parseLocation(destinationText);
     const filter = filterFrom(ctx, args);
     const jobs = await planCopy(
       ctx,

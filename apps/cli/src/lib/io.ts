@@ -19,3 +19,29 @@ export interface CliIo {
   /** Aborted on Ctrl-C (SIGINT). */
   readonly signal: AbortSignal;
 }
+
+/** Standard output as a byte stream, for `cp s3://… -` (process.stdout is one). */
+export interface ByteSink {
+  write(chunk: Uint8Array): boolean;
+  on(event: "drain", listener: () => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "drain", listener: () => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * The byte stream behind an output stream, when it is one (process.stdout is; a test double
+ * that only collects text is not).
+ *
+ * @example
+ * ```ts
+ * const sink = byteSinkOf(io.stdout);
+ * sink?.write(new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export function byteSinkOf(stream: OutputStream): ByteSink | undefined {
+  const candidate = stream as Partial<Record<"on" | "off", unknown>>;
+  return typeof candidate.on === "function" && typeof candidate.off === "function"
+    ? (stream as unknown as ByteSink)
+    : undefined;
+}

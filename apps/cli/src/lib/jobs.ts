@@ -1,9 +1,9 @@
 import { utimes } from "node:fs/promises";
-import type { DeltaGliderClient } from "@dg/sdk";
+import type { DeltaGliderClient, DeltaGliderInfo } from "@dg/sdk";
 import type { TransferSettings } from "../commands/options.js";
 import { copySourceOf, s3Text } from "./listing.js";
 import { storedNote } from "./transfer-lines.js";
-import type { TransferJob } from "./transfers.js";
+import type { JobOutcome, TransferJob } from "./transfers.js";
 
 /**
  * Upload a local file to `s3://bucket/key`.
@@ -95,17 +95,59 @@ export function copyJob(
         },
         { signal, onProgress },
       );
-      const info = result.DeltaGliderInfo;
-      return {
-        note: storedNote({
-          storageType: info.StorageType,
-          originalSize: info.OriginalSize,
-          storedSize: info.StoredSize,
-          savingsPercent: info.SavingsPercent,
-          ...(info.DirectReason ? { directReason: info.DirectReason } : {}),
-        }),
-        stored: { originalBytes: info.OriginalSize, storedBytes: info.StoredSize },
-      };
+      return storedOutcome(result.DeltaGliderInfo);
+    },
+  };
+}
+
+/** The note and figures of what an upload or copy stored. */
+function storedOutcome(info: DeltaGliderInfo): JobOutcome {
+  return {
+    note: storedNote({
+      storageType: info.StorageType,
+      originalSize: info.OriginalSize,
+      storedSize: info.StoredSize,
+      savingsPercent: info.SavingsPercent,
+      ...(info.DirectReason ? { directReason: info.DirectReason } : {}),
+    }),
+    stored: { originalBytes: info.OriginalSize, storedBytes: info.StoredSize },
+  };
+}
+
+/**
+ * Upload a one-shot stream (standard input) to `s3://bucket/key`, shown as `-`. The SDK spools
+ * it to a temporary file (it is read twice) and removes that file whatever happens.
+ *
+ * @example
+ * ```ts
+ * streamUploadJob(client, () => stdinChunks(process.stdin, { signal }), "b", "a.zip", settings);
+ * ```
+ */
+export function streamUploadJob(
+  client: DeltaGliderClient,
+  body: () => AsyncIterable<Uint8Array>,
+  bucket: string,
+  key: string,
+  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  options: { readonly size?: number } = {},
+): TransferJob {
+  return {
+    verb: "upload",
+    source: "-",
+    destination: s3Text(bucket, key),
+    ...(options.size === undefined ? {} : { bytes: options.size }),
+    async run({ signal, onProgress }) {
+      const result = await client.putObject(
+        {
+          Bucket: bucket,
+          Key: key,
+          Body: body(),
+          UseDelta: settings.delta,
+          ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+        },
+        { signal, onProgress },
+      );
+      return storedOutcome(result.DeltaGliderInfo);
     },
   };
 }

@@ -40,12 +40,11 @@ export function parseS3Arg(text: string): S3Uri {
  */
 export function parseLocation(text: string): Location {
   if (looksLikeS3Uri(text)) return { kind: "s3", uri: parseS3Arg(text), text };
-  // The parser turns a lone "-" into "": say what "-" would mean as well.
+  // The parser turns a lone "-" into "": say where "-" does work.
   if (text === "") {
-    throw new UsageError(
-      'Empty path argument; streaming from stdin or to stdout ("-") is not supported yet',
-      { hint: "Name a local file or folder (to stream, go through a temporary file)." },
-    );
+    throw new UsageError('Empty path argument (or "-", which only cp takes)', {
+      hint: 'Name a local file or folder; "-" (standard input or output) works with cp, for one object.',
+    });
   }
   return { kind: "local", path: text, text };
 }
