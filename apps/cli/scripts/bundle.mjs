@@ -51,6 +51,9 @@ const result = await build({
   format: "esm",
   platform: "node",
   target: "node20",
+  // The ES module builds where packages ship both (the AWS SDK's dist-es): only the commands
+  // and helpers we use end up in the bundle, without CommonJS wrappers.
+  mainFields: ["module", "main"],
   jsx: "automatic",
   external: ["yargs", "yargs/*", "ink", "react", "react/*", "react-devtools-core"],
   // CommonJS modules inside the bundle call require() for Node's built-ins.
