@@ -268,7 +268,7 @@ describe("against moto", () => {
     const missing = uniqueBucket("moto-stats-missing");
     const result = await ws.run(["stats", missing]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`deltaglider: error: Bucket not found: ${missing}`);
+    expect(result.stderr).toContain(`deltaglider: error: Bucket not found: s3://${missing}`);
   });
 
   it("uses --profile from the shared credentials file, and prints no SDK warnings", async () => {

@@ -1,8 +1,10 @@
+import { hasCode } from "@dg/core";
 import type { BucketStats, StatsMode } from "@dg/sdk";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
 import {
   fingerprintListing,
+  type ListingFingerprint,
   loadStatsCache,
   matchingEntry,
   writeStatsCache,
@@ -119,14 +121,21 @@ async function bucketStats(
     const stats = await compute();
     return { stats, cached: false, computedAt: new Date().toISOString() };
   }
-  // A hit costs the listing (which also fails cleanly on a missing bucket) and one GET of the
-  // cache document, read while the listing runs.
+  // A hit costs the listing and one GET of the cache document, read while the listing runs.
   const cached = cache.read
     ? loadStatsCache(client.store, bucket, prefix, mode, ctx.signal)
     : undefined;
-  const fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
-    onProgress("listing", seen),
-  );
+  let fingerprint: ListingFingerprint;
+  try {
+    fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
+      onProgress("listing", seen),
+    );
+  } catch (error) {
+    // Only now ask about the bucket: a missing one gets the SDK's message and hint.
+    if (hasCode(error, "NOT_FOUND"))
+      await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
+    throw error;
+  }
   const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
   if (hit) {
     ctx.out.debug(`stats cache hit in ${Math.round(performance.now() - started)} ms`);
