@@ -35,6 +35,18 @@ describe("the bundled CLI (dist/main.js and dist/chunks/)", () => {
     expect(result.stdout).toBe(`deltaglider ${manifest.version}\n`);
   });
 
+  it("prints yargs' own words in the user's language, as an unbundled yargs does", async () => {
+    const german = JSON.parse(
+      await readFile(join(dirname(CLI_MAIN), "yargs-locales", "de.json"), "utf8"),
+    ) as Record<string, string>;
+    expect(german["Commands:"]).toBe("Kommandos:");
+    const help = await ws.run(["--help"], { env: { LANG: "de_DE.UTF-8" } });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("\nKommandos:\n");
+    const english = await ws.run(["--help"], { env: { LANG: "C" } });
+    expect(english.stdout).toContain("\nCommands:\n");
+  });
+
   it("rebuilds the Python tool's LZMA-compressed deltas (the xz WebAssembly ships in the chunks)", async () => {
     expect(await readdir(join(dirname(CLI_MAIN), "chunks"))).toContain("liblzma.wasm");
     const manifest = JSON.parse(await readFile(join(FIXTURE, "bucket.json"), "utf8")) as {
