@@ -11,6 +11,7 @@ const BENCHMARKS = [
   { name: "xdelta", script: "packages/xdelta/bench/run.mjs" },
   { name: "sdk", script: "packages/sdk/bench/run.mjs" },
   { name: "archive", script: "packages/archive/bench/run.mjs" },
+  { name: "cli", script: "apps/cli/bench/run.mjs" },
 ];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -78,6 +78,19 @@ function envMiddleware(io: CliIo) {
 }
 
 /**
+ * yargs renders a command's whole help each time it runs the command (measuring the width of
+ * every line: about a tenth of a `stats` cache hit), to have it ready should the handler ask
+ * for it. Ours never do, so skip it; the help printed for `--help` and on errors is unaffected.
+ */
+function skipHelpCaching(parser: Argv<GlobalArgs>): void {
+  interface YargsInternals {
+    getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } };
+  }
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
+}
+
+/**
  * Run the command line in-process and return the exit code: 0 success, 1 a transfer or check
  * failed, 2 usage error, 130 interrupted. Nothing here touches `process`: `main.ts` wires it.
  *
@@ -157,6 +170,7 @@ export async function runCli(
     }
   };
   for (const command of options.commands) parser = command.mount(parser, execute);
+  skipHelpCaching(parser);
 
   try {
     let printed = "";

@@ -246,6 +246,31 @@ describe("against moto", () => {
     expect(JSON.parse(estimate.stdout).estimatedSavingsPercent).toBeGreaterThan(40);
   });
 
+  it("answers stats from the cache until another tool writes the bucket; names a missing one", async () => {
+    const statsBucket = uniqueBucket("moto-stats");
+    expect((await ws.run(["mb", `s3://${statsBucket}`])).code).toBe(0);
+    const text = (i: number) => new TextEncoder().encode(`object ${i}\n`);
+    for (let i = 0; i < 3; i += 1) {
+      await ws.client().store.putObject(statsBucket, `d/${i}.txt`, text(i), {});
+    }
+    const stats = async () => {
+      const result = await ws.run(["stats", statsBucket, "--json"]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { cached: boolean; objectCount: number };
+    };
+    expect(await stats()).toMatchObject({ cached: false, objectCount: 3 });
+    expect(await stats()).toMatchObject({ cached: true, objectCount: 3 });
+    // Written behind deltaglider's back: the listing's fingerprint changes.
+    await ws.client().store.putObject(statsBucket, "d/3.txt", text(3), {});
+    expect(await stats()).toMatchObject({ cached: false, objectCount: 4 });
+    expect(await stats()).toMatchObject({ cached: true, objectCount: 4 });
+
+    const missing = uniqueBucket("moto-stats-missing");
+    const result = await ws.run(["stats", missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`deltaglider: error: Bucket not found: s3://${missing}`);
+  });
+
   it("uses --profile from the shared credentials file, and prints no SDK warnings", async () => {
     const credentials = join(ws.root, "home", "profile-credentials");
     await writeFile(

@@ -1,11 +1,5 @@
-import {
-  GetBucketAclCommand,
-  type Grant as S3Grant,
-  PutBucketAclCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import type { Grant as S3Grant } from "@aws-sdk/client-s3";
 import { NotFoundError, UnsupportedError } from "@dg/core";
-import { mapS3Error } from "@dg/s3";
 import type {
   BucketInput,
   CreateBucketInput,
@@ -65,8 +59,16 @@ export async function headBucket(
 /** The ACL of a local-directory bucket: the local user owns it, with full control. */
 const DIR_OWNER = { ID: "local", DisplayName: "local" } as const;
 
-function s3ClientFor(ctx: ClientContext, what: string): S3Client {
-  if (ctx.s3) return ctx.s3;
+/** The raw S3 client, the AWS SDK's commands and our error mapping, all loaded on demand. */
+async function s3ClientFor(ctx: ClientContext, what: string) {
+  if (ctx.s3) {
+    const [client, commands, { mapS3Error }] = await Promise.all([
+      ctx.s3(),
+      import("@aws-sdk/client-s3"),
+      import("@dg/s3"),
+    ]);
+    return { client, commands, mapS3Error };
+  }
   throw new UnsupportedError(
     `${what} needs an S3 endpoint; this client stores in ${ctx.store.description}`,
     {
@@ -90,10 +92,10 @@ export async function getBucketAcl(
       Grants: [{ Grantee: { Type: "CanonicalUser", ...DIR_OWNER }, Permission: "FULL_CONTROL" }],
     };
   }
-  const s3 = s3ClientFor(ctx, "getBucketAcl");
+  const { client, commands, mapS3Error } = await s3ClientFor(ctx, "getBucketAcl");
   try {
-    const out = await s3.send(
-      new GetBucketAclCommand({ Bucket: input.Bucket }),
+    const out = await client.send(
+      new commands.GetBucketAclCommand({ Bucket: input.Bucket }),
       abortOption(options.signal),
     );
     return {
@@ -113,10 +115,10 @@ export async function putBucketAcl(
   input: PutBucketAclInput,
   options: RequestOptions = {},
 ): Promise<void> {
-  const s3 = s3ClientFor(ctx, "putBucketAcl");
+  const { client, commands, mapS3Error } = await s3ClientFor(ctx, "putBucketAcl");
   try {
-    await s3.send(
-      new PutBucketAclCommand({
+    await client.send(
+      new commands.PutBucketAclCommand({
         Bucket: input.Bucket,
         ...(input.ACL === undefined ? {} : { ACL: input.ACL }),
         ...(input.AccessControlPolicy === undefined

@@ -2,8 +2,6 @@ import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
 import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
-import { createArchiveCodec } from "@dg/archive";
-import { createXdeltaCodec } from "@dg/xdelta";
 import {
   createBucket,
   deleteBucket,
@@ -16,6 +14,7 @@ import type { DeltaGliderClient } from "./client-interface.js";
 import { resolveConfig, type ResolvedConfig } from "./config.js";
 import type { ClientContext } from "./context.js";
 import { estimateCompression } from "./estimate.js";
+import { lazyDeltaCodec, once } from "./lazy.js";
 import { createStderrLogger } from "./logger.js";
 import {
   copyObject,
@@ -36,12 +35,21 @@ import { SDK_VERSION } from "./version.js";
 
 function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
   if (options.codec) return options.codec;
-  const vcdiff = createXdeltaCodec({ engine: config.deltaEngine });
-  // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
-  // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
-  const archive = createArchiveCodec({ inner: vcdiff });
-  if (!config.compat) return archive;
-  return { name: vcdiff.name, encode: vcdiff.encode, decode: archive.decode };
+  // The codecs load on the first encode or decode: listings, stats and deletes never need them.
+  const load = once(async () => {
+    const [{ createXdeltaCodec }, { createArchiveCodec }] = await Promise.all([
+      import("@dg/xdelta"),
+      import("@dg/archive"),
+    ]);
+    const vcdiff = createXdeltaCodec({ engine: config.deltaEngine });
+    // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
+    // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
+    const archive = createArchiveCodec({ inner: vcdiff });
+    if (!config.compat) return archive;
+    return { name: vcdiff.name, encode: vcdiff.encode, decode: archive.decode };
+  });
+  // The names the codecs give themselves (`builtin`/`xdelta3`, `archive+` in front).
+  return lazyDeltaCodec(config.compat ? config.deltaEngine : `archive+${config.deltaEngine}`, load);
 }
 
 function cacheFor(options: ClientOptions, config: ResolvedConfig, env: Env): ReferenceCache {
@@ -124,7 +132,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     getBucketStats: (bucket, opts) => getBucketStats(ctx, bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     destroy() {
-      if (resolved.ownsS3) resolved.s3?.destroy();
+      resolved.destroy();
     },
   };
 }

@@ -13,8 +13,11 @@ export interface ClientContext {
   readonly hasher: Hasher;
   readonly logger: Logger;
   readonly deltaExtensions: readonly string[] | undefined;
-  /** The raw S3 client, for calls the object store port does not cover (ACLs, presigning). */
-  readonly s3: S3Client | undefined;
+  /**
+   * The raw S3 client, for calls the object store port does not cover (ACLs, presigning);
+   * loaded with the AWS SDK on first use.
+   */
+  readonly s3: (() => Promise<S3Client>) | undefined;
 }
 
 /** `{ signal }` when there is one, for the core's option objects. */

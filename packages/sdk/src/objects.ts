@@ -8,7 +8,8 @@ import {
   parseTagging,
   validateHeaders,
 } from "@dg/core";
-import { fromS3Headers, toS3Headers } from "@dg/s3";
+// The field mapping only: importing "@dg/s3" itself would load the AWS SDK for file:// clients.
+import { fromS3Headers, toS3Headers } from "@dg/s3/fields";
 import { type ClientContext, signalOption } from "./context.js";
 import type {
   CopyObjectInput,

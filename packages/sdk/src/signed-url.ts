@@ -1,5 +1,3 @@
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl as presign } from "@aws-sdk/s3-request-presigner";
 import { formatS3Uri, InvalidArgumentError, UnsupportedError } from "@dg/core";
 import type { GetSignedUrlInput } from "./bucket-types.js";
 import { type ClientContext, signalOption } from "./context.js";
@@ -38,6 +36,12 @@ export async function getSignedUrl(
       hint: "Its stored bytes are a delta that only deltaglider can rebuild into the file. Download it with deltaglider (getObject/downloadFile, `deltaglider cp`), or store files meant for direct links with --no-delta (UseDelta: false).",
     });
   }
+  // The AWS SDK and its presigner load only for this call.
+  const [client, { GetObjectCommand }, { getSignedUrl: presign }] = await Promise.all([
+    ctx.s3(),
+    import("@aws-sdk/client-s3"),
+    import("@aws-sdk/s3-request-presigner"),
+  ]);
   const command = new GetObjectCommand({
     Bucket: input.Bucket,
     Key: info.storedKey,
@@ -45,5 +49,5 @@ export async function getSignedUrl(
       ? {}
       : { ResponseContentDisposition: input.ResponseContentDisposition }),
   });
-  return presign(ctx.s3, command, { expiresIn });
+  return presign(client, command, { expiresIn });
 }

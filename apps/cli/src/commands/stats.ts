@@ -1,7 +1,14 @@
+import { hasCode } from "@dg/core";
 import type { BucketStats, StatsMode } from "@dg/sdk";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
-import { fingerprintListing, readStatsCache, writeStatsCache } from "../lib/stats-cache.js";
+import {
+  fingerprintListing,
+  type ListingFingerprint,
+  loadStatsCache,
+  matchingEntry,
+  writeStatsCache,
+} from "../lib/stats-cache.js";
 import { formatStatsText } from "../lib/stats-text.js";
 import type { CliContext } from "../context.js";
 import { defineCommand } from "./define.js";
@@ -114,16 +121,25 @@ async function bucketStats(
     const stats = await compute();
     return { stats, cached: false, computedAt: new Date().toISOString() };
   }
-  await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
-  const fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
-    onProgress("listing", seen),
-  );
-  if (cache.read) {
-    const hit = await readStatsCache(client.store, bucket, prefix, mode, fingerprint, ctx.signal);
-    if (hit) {
-      ctx.out.debug(`stats cache hit in ${Math.round(performance.now() - started)} ms`);
-      return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
-    }
+  // A hit costs the listing and one GET of the cache document, read while the listing runs.
+  const cached = cache.read
+    ? loadStatsCache(client.store, bucket, prefix, mode, ctx.signal)
+    : undefined;
+  let fingerprint: ListingFingerprint;
+  try {
+    fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
+      onProgress("listing", seen),
+    );
+  } catch (error) {
+    // Only now ask about the bucket: a missing one gets the SDK's message and hint.
+    if (hasCode(error, "NOT_FOUND"))
+      await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
+    throw error;
+  }
+  const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
+  if (hit) {
+    ctx.out.debug(`stats cache hit in ${Math.round(performance.now() - started)} ms`);
+    return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
   }
   onProgress("computing", 0);
   const stats = await compute();

@@ -94,38 +94,71 @@ function sameFingerprint(a: ListingFingerprint, b: ListingFingerprint): boolean 
   );
 }
 
+/** Cache documents larger than this are not ours (ours are a few KiB per deltaspace). */
+const MAX_CACHE_BYTES = 16 * 1024 * 1024;
+
 /**
- * The cached stats of a prefix and mode when they were computed on this very listing;
- * `undefined` on a miss, a stale entry, or any problem reading it (the cache never fails a
- * stats call).
+ * Read the cache document of a prefix and mode, as stored; `undefined` when there is none or it
+ * cannot be read (the cache never fails a stats call). One GET and no HEAD, so it can run while
+ * the listing is still under way; {@link matchingEntry} then decides whether it still holds.
+ *
+ * @example
+ * ```ts
+ * const [entry, fingerprint] = await Promise.all([
+ *   loadStatsCache(store, "b", "", "quick", signal),
+ *   fingerprintListing(store, "b", "", signal),
+ * ]);
+ * const hit = matchingEntry(entry, "b", "", "quick", fingerprint);
+ * ```
  */
-export async function readStatsCache(
+export async function loadStatsCache(
   store: ObjectStore,
   bucket: string,
   prefix: string,
   mode: StatsMode,
-  fingerprint: ListingFingerprint,
   signal: AbortSignal,
-): Promise<StatsCacheEntry | undefined> {
+): Promise<Partial<StatsCacheEntry> | undefined> {
   try {
-    const head = await store.headObject(bucket, statsCacheKey(prefix, mode), { signal });
-    if (!head || head.size > 16 * 1024 * 1024) return undefined;
-    const { body } = await store.getObject(bucket, statsCacheKey(prefix, mode), { signal });
+    const { info, body } = await store.getObject(bucket, statsCacheKey(prefix, mode), { signal });
     const chunks: Uint8Array[] = [];
-    for await (const chunk of body) chunks.push(chunk);
-    const entry = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Partial<StatsCacheEntry>;
-    const valid =
-      entry.version === 1 &&
-      entry.bucket === bucket &&
-      entry.prefix === prefix &&
-      entry.mode === mode &&
-      entry.fingerprint !== undefined &&
-      entry.stats !== undefined &&
-      sameFingerprint(entry.fingerprint, fingerprint);
-    return valid ? (entry as StatsCacheEntry) : undefined;
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      // Returning from the loop closes the body (and its socket or file).
+      if (info.size > MAX_CACHE_BYTES || size > MAX_CACHE_BYTES) return undefined;
+      chunks.push(chunk);
+    }
+    const entry: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return typeof entry === "object" && entry !== null
+      ? (entry as Partial<StatsCacheEntry>)
+      : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The entry when it was computed for this bucket, prefix and mode on this very listing;
+ * `undefined` for a missing, foreign or stale one.
+ */
+export function matchingEntry(
+  entry: Partial<StatsCacheEntry> | undefined,
+  bucket: string,
+  prefix: string,
+  mode: StatsMode,
+  fingerprint: ListingFingerprint,
+): StatsCacheEntry | undefined {
+  const valid =
+    entry !== undefined &&
+    entry.version === 1 &&
+    entry.bucket === bucket &&
+    entry.prefix === prefix &&
+    entry.mode === mode &&
+    typeof entry.computedAt === "string" &&
+    entry.fingerprint !== undefined &&
+    entry.stats !== undefined &&
+    sameFingerprint(entry.fingerprint, fingerprint);
+  return valid ? (entry as StatsCacheEntry) : undefined;
 }
 
 /** Store stats with the fingerprint of the listing they were computed on. */

@@ -111,6 +111,35 @@ describe("createDirObjectStore", () => {
     expect(await store.headObject("bkt", "new/deep/k")).toBeUndefined();
   });
 
+  it("lists size, ETag and time from each file's trailer, small or large, and flags a damaged one", async () => {
+    const store = createDirObjectStore({ root });
+    await store.createBucket("bkt");
+    // A trailer over the 4 KiB read from the end of the file, and bodies shorter than it.
+    const metadata = { big: "m".repeat(6000) };
+    const bodies: Record<string, Uint8Array> = {
+      "empty.txt": new Uint8Array(0),
+      "large-trailer.bin": seededBytes("dir-list-a", 9000),
+      "tiny.txt": new TextEncoder().encode("x"),
+    };
+    const etags: Record<string, string | undefined> = {};
+    for (const [key, body] of Object.entries(bodies)) {
+      const put = await store.putObject("bkt", key, body, key === "tiny.txt" ? {} : { metadata });
+      etags[key] = put.etag;
+    }
+    const page = await store.listObjects("bkt");
+    expect(page.objects.map((o) => [o.key, o.size, o.etag])).toEqual(
+      Object.entries(bodies).map(([key, body]) => [key, body.length, etags[key]]),
+    );
+    for (const object of page.objects) {
+      const head = await store.headObject("bkt", object.key);
+      expect(object.lastModified.getTime()).toBe(head?.lastModified.getTime());
+    }
+    const [file] = (await filesUnder(join(root, "bkt"))).filter((f) => f.includes("tiny"));
+    await writeFile(file as string, "not an object file");
+    const damaged = await store.listObjects("bkt").catch((error: unknown) => error);
+    expect(hasCode(damaged, "INTEGRITY")).toBe(true);
+  });
+
   it("computes the ETag as the quoted MD5 of the content", async () => {
     const store = createDirObjectStore({ root });
     await store.createBucket("bkt");

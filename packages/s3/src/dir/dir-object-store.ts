@@ -45,6 +45,7 @@ import {
   type ObjectTrailer,
   readBody,
   readObjectFile,
+  readObjectFileSync,
   writeObjectFile,
 } from "./object-file.js";
 
@@ -54,6 +55,8 @@ export interface DirObjectStoreOptions {
 }
 
 const TEMP_PREFIX = ".dg-tmp-";
+/** Object files a listing reads between two turns of the event loop. */
+const LIST_SLICE = 64;
 
 /**
  * An `ObjectStore` in a local folder (`--endpoint-url file:///path`): one folder per bucket,
@@ -228,6 +231,13 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     }
   }
 
+  /** A listing entry; `undefined` when the object was deleted since the walk. */
+  function listedObject(bucket: string, key: string): ListedObject | undefined {
+    const read = readObjectFileSync(objectPath(bucket, key), `s3://${bucket}/${key}`);
+    if (!read) return undefined;
+    return { key, size: read.bodySize, lastModified: read.lastModified, etag: read.trailer.etag };
+  }
+
   /** Create a temporary file beside `finalPath`, making its folders (again, if pruned). */
   async function createTemp(finalPath: string): Promise<{ handle: FileHandle; path: string }> {
     const dir = dirname(finalPath);
@@ -332,22 +342,17 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       try {
         const items = await collectItems(dir, scope);
         const page = pageItems(items, scope, maxKeys);
-        const objects: ListedObject[] = [];
-        for (const key of page.keys) {
-          const handle = await openObject(bucket, key);
-          if (!handle) continue; // deleted since the walk
-          try {
-            const info = await infoOf(handle, bucket, key);
-            objects.push({
-              key,
-              size: info.size,
-              lastModified: info.lastModified,
-              ...(info.etag === undefined ? {} : { etag: info.etag }),
-            });
-          } finally {
-            await handle.close();
+        // A few blocking calls per entry (see readObjectFileSync), in slices, so that a
+        // page of 1,000 never holds the event loop for long.
+        const listed: (ListedObject | undefined)[] = [];
+        for (let at = 0; at < page.keys.length; at += LIST_SLICE) {
+          if (at > 0) await new Promise((resume) => setImmediate(resume));
+          throwIfAborted(opts.signal);
+          for (const key of page.keys.slice(at, at + LIST_SLICE)) {
+            listed.push(listedObject(bucket, key));
           }
         }
+        const objects = listed.filter((object) => object !== undefined);
         return {
           objects,
           commonPrefixes: page.commonPrefixes,

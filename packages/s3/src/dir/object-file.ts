@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { ByteStream, ObjectHeaders, ObjectTags } from "@dg/core";
 import { CancelledError, compactHeaders, IntegrityError, optionalEntry } from "@dg/core";
@@ -118,32 +119,105 @@ export async function writeObjectFile(
   return { trailer, size };
 }
 
+function corruptFile(path: string, why: string): IntegrityError {
+  return new IntegrityError(`Corrupt object file ${path}: ${why}`, {
+    hint: "The file was changed outside deltaglider; delete it or restore it from a backup.",
+  });
+}
+
+/** The trailer's length, from the last 8 bytes of a file of `fileSize` bytes. */
+function trailerLength(tail: Buffer, fileSize: number, path: string): number {
+  if (!tail.subarray(4).equals(MAGIC)) throw corruptFile(path, "no trailer");
+  const length = tail.readUInt32BE(0);
+  if (length > MAX_TRAILER || length > fileSize - TAIL)
+    throw corruptFile(path, "bad trailer length");
+  return length;
+}
+
+function parseTrailer(json: Buffer, path: string): ObjectTrailer {
+  let trailer: ObjectTrailer;
+  try {
+    trailer = JSON.parse(json.toString("utf8")) as ObjectTrailer;
+  } catch (error) {
+    throw corruptFile(path, `unreadable trailer (${String(error)})`);
+  }
+  if (trailer.v !== 1 || typeof trailer.etag !== "string")
+    throw corruptFile(path, "unknown trailer");
+  return trailer;
+}
+
 /** Read the trailer of an object file; `bodySize` is where the body ends. */
 export async function readObjectFile(
   handle: FileHandle,
   path: string,
 ): Promise<{ trailer: ObjectTrailer; bodySize: number; lastModified: Date }> {
   const stat = await handle.stat();
-  const corrupt = (why: string) =>
-    new IntegrityError(`Corrupt object file ${path}: ${why}`, {
-      hint: "The file was changed outside deltaglider; delete it or restore it from a backup.",
-    });
-  if (stat.size < TAIL) throw corrupt("too short");
+  if (stat.size < TAIL) throw corruptFile(path, "too short");
   const tail = Buffer.alloc(TAIL);
   await handle.read(tail, 0, TAIL, stat.size - TAIL);
-  if (!tail.subarray(4).equals(MAGIC)) throw corrupt("no trailer");
-  const length = tail.readUInt32BE(0);
-  if (length > MAX_TRAILER || length > stat.size - TAIL) throw corrupt("bad trailer length");
+  const length = trailerLength(tail, stat.size, path);
   const json = Buffer.alloc(length);
   await handle.read(json, 0, length, stat.size - TAIL - length);
-  let trailer: ObjectTrailer;
+  return {
+    trailer: parseTrailer(json, path),
+    bodySize: stat.size - TAIL - length,
+    lastModified: stat.mtime,
+  };
+}
+
+/** Bytes read from the end of a file in one go: the trailer and its tail, most of the time. */
+const END_READ = 4096;
+/** Reused by every synchronous read (nothing else runs in between): no garbage per file. */
+const endBuffer = Buffer.allocUnsafe(END_READ);
+
+/**
+ * The trailer of the object file at `file`, read with blocking calls: open, fstat, one read of
+ * the file's last 4 KiB (a second one only for a larger trailer), close. Listings use it, in
+ * small slices, because it is several times faster than the thread pool's round trips per
+ * call. `undefined` when the file does not exist.
+ */
+export function readObjectFileSync(
+  file: string,
+  path: string,
+): { trailer: ObjectTrailer; bodySize: number; lastModified: Date } | undefined {
+  let fd: number;
   try {
-    trailer = JSON.parse(json.toString("utf8")) as ObjectTrailer;
+    fd = openSync(file, "r");
   } catch (error) {
-    throw corrupt(`unreadable trailer (${String(error)})`);
+    if ((error as { code?: string }).code === "ENOENT") return undefined;
+    throw error;
   }
-  if (trailer.v !== 1 || typeof trailer.etag !== "string") throw corrupt("unknown trailer");
-  return { trailer, bodySize: stat.size - TAIL - length, lastModified: stat.mtime };
+  try {
+    const stat = fstatSync(fd);
+    if (stat.size < TAIL) throw corruptFile(path, "too short");
+    const window = Math.min(stat.size, END_READ);
+    const end = endBuffer.subarray(0, window);
+    readFully(fd, end, stat.size - window);
+    const length = trailerLength(end.subarray(window - TAIL), stat.size, path);
+    let json: Buffer;
+    if (length + TAIL <= window) {
+      json = end.subarray(window - TAIL - length, window - TAIL);
+    } else {
+      json = Buffer.alloc(length);
+      readFully(fd, json, stat.size - TAIL - length);
+    }
+    return {
+      trailer: parseTrailer(json, path),
+      bodySize: stat.size - TAIL - length,
+      lastModified: stat.mtime,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFully(fd: number, into: Buffer, position: number): void {
+  let at = 0;
+  while (at < into.length) {
+    const got = readSync(fd, into, at, into.length - at, position + at);
+    if (got === 0) throw new IntegrityError("Object file ended early");
+    at += got;
+  }
 }
 
 /**

@@ -1,0 +1,81 @@
+import type {
+  ByteStream,
+  DeltaCodec,
+  DeltaEncodeOptions,
+  ObjectStore,
+  OperationOptions,
+  RandomAccessSource,
+} from "@dg/core";
+
+/**
+ * A loader that runs once: every caller gets the same promise. The heavy modules of the client
+ * (the AWS SDK, the delta codecs) are imported on first use, so a command that never uploads
+ * or never talks to S3 does not pay for loading them.
+ */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
+
+/**
+ * An object store that loads the real one on its first call. `description` is known up front
+ * (it names the store in messages before anything is loaded).
+ *
+ * @example
+ * ```ts
+ * const store = lazyObjectStore("s3 aws", once(async () => (await import("./s3-store.js")).build()));
+ * ```
+ */
+export function lazyObjectStore(
+  description: string,
+  load: () => Promise<ObjectStore>,
+): ObjectStore {
+  return {
+    description,
+    headObject: async (...args) => (await load()).headObject(...args),
+    getObject: async (...args) => (await load()).getObject(...args),
+    putObject: async (...args) => (await load()).putObject(...args),
+    listObjects: async (...args) => (await load()).listObjects(...args),
+    deleteObject: async (...args) => (await load()).deleteObject(...args),
+    deleteObjects: async (...args) => (await load()).deleteObjects(...args),
+    copyObject: async (...args) => (await load()).copyObject(...args),
+    createBucket: async (...args) => (await load()).createBucket(...args),
+    deleteBucket: async (...args) => (await load()).deleteBucket(...args),
+    listBuckets: async (...args) => (await load()).listBuckets(...args),
+    headBucket: async (...args) => (await load()).headBucket(...args),
+    getObjectTagging: async (...args) => (await load()).getObjectTagging(...args),
+    putObjectTagging: async (...args) => (await load()).putObjectTagging(...args),
+    deleteObjectTagging: async (...args) => (await load()).deleteObjectTagging(...args),
+  };
+}
+
+/**
+ * A delta codec that loads the real one when it first encodes or decodes.
+ *
+ * @example
+ * ```ts
+ * const codec = lazyDeltaCodec("builtin", once(async () => (await import("@dg/xdelta")).createXdeltaCodec()));
+ * ```
+ */
+export function lazyDeltaCodec(name: string, load: () => Promise<DeltaCodec>): DeltaCodec {
+  return {
+    name,
+    async *encode(
+      source: RandomAccessSource,
+      target: ByteStream,
+      options?: DeltaEncodeOptions,
+    ): ByteStream {
+      yield* (await load()).encode(source, target, options);
+    },
+    async *decode(
+      source: RandomAccessSource,
+      delta: ByteStream,
+      options?: OperationOptions,
+    ): ByteStream {
+      yield* (await load()).decode(source, delta, options);
+    },
+  };
+}
