@@ -151,8 +151,8 @@ describe("S3 → S3 copies", () => {
     expect(ignoredCopyFieldsWarning({ contentType: "text/plain" })).toContain(
       "--metadata-directive REPLACE",
     );
-    expect(
-      ignoredCopyFieldsWarning({ metadata: { a: "1" }, metadataDirective: "COPY" }),
-    ).toContain("ignored");
+    expect(ignoredCopyFieldsWarning({ metadata: { a: "1" }, metadataDirective: "COPY" })).toContain(
+      "ignored",
+    );
   });
 });
