@@ -137,6 +137,15 @@ export function objectFieldsSuite(
       const result = await ws.run(["cp", "dist/notes.txt", `s3://${bucket}/plain/`]);
       expect(result.code, result.stderr).toBe(0);
       expectNoFields(await head("plain/notes.txt"));
+      // aws's --no-guess-mime-type is accepted and changes nothing.
+      const noGuess = await ws.run([
+        "cp",
+        "dist/notes.txt",
+        `s3://${bucket}/plain/again.txt`,
+        "--no-guess-mime-type",
+      ]);
+      expect(noGuess.code, noGuess.stderr).toBe(0);
+      expectNoFields(await head("plain/again.txt"));
     });
 
     it("cp - takes the flags for standard input, JSON --metadata included", async () => {

@@ -59,6 +59,11 @@ export function withObjectFieldOptions<T>(yargs: Argv<T>) {
       describe:
         "Content-Type of the uploaded objects. Without it they get application/octet-stream (deltaglider never guesses from the file name, unlike aws)",
     })
+    .option("no-guess-mime-type", {
+      type: "boolean",
+      describe:
+        "Accepted for aws scripts and changes nothing: deltaglider never guesses the type from the file name",
+    })
     .option("cache-control", {
       type: "string",
       describe: "Cache-Control header of the uploaded objects",
