@@ -1,6 +1,6 @@
 import type { HeadObjectOutput } from "@dg/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseVersions, type Workspace } from "./harness.js";
+import { releaseVersions, sha256, type Workspace } from "./harness.js";
 import { runRaw } from "./stdio-run.js";
 
 /** Every object-field flag, with the values the checks below expect. */
@@ -253,10 +253,11 @@ export function objectFieldsSuite(
       [["--metadata", "dg-file-sha256=abc"], "reserved by deltaglider"],
       [["--metadata-directive", "MERGE"], "metadata-directive"],
       [["--cache-control", "a\u0001b"], "--cache-control"],
+      [["--metadata", "a=1", "--metadata", "b=2"], "--metadata is given 2 times"],
     ])(
       "%j is a usage error (exit 2) and nothing is stored, for every kind of upload",
       async (flags, text) => {
-        const prefix = `refused-${flags[0]?.slice(2)}-${text.length}/`;
+        const prefix = `refused-${sha256(Buffer.from(JSON.stringify(flags))).slice(0, 12)}/`;
         expectUsageError(
           await ws.run(["cp", "dist/app-1.0.zip", `s3://${bucket}/${prefix}`, ...flags]),
           text,

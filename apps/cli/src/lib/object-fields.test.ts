@@ -130,6 +130,9 @@ describe("objectFieldsFrom", () => {
     [{ contentType: "text/plain\r\nX-Evil: 1" }, "--content-type"],
     [{ metadataDirective: "MERGE" }, "--metadata-directive"],
     [{ expires: "soon" }, "--expires"],
+    [{ metadata: ["a=1", "b=2"] }, "--metadata is given 2 times"],
+    [{ contentType: ["a/b", "c/d"] }, "--content-type is given 2 times"],
+    [{ expires: ["2030-01-01", "2031-01-01"] }, "--expires is given 2 times"],
   ])("refuses %j", (flags, flag) => {
     expect(usageErrorOf(() => objectFieldsFrom(flags)).message).toContain(flag);
   });

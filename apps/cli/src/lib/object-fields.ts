@@ -21,16 +21,30 @@ export interface ObjectFields {
   readonly metadataDirective?: MetadataDirective;
 }
 
+/** A string flag as yargs parses it: an array when the flag is repeated. */
+type FlagValue = string | readonly string[] | undefined;
+
 /** The flags as yargs parses them (camel-cased). */
 export interface ObjectFieldFlags {
-  readonly contentType?: string | undefined;
-  readonly cacheControl?: string | undefined;
-  readonly contentDisposition?: string | undefined;
-  readonly contentEncoding?: string | undefined;
-  readonly contentLanguage?: string | undefined;
-  readonly expires?: string | undefined;
-  readonly metadata?: string | undefined;
-  readonly metadataDirective?: string | undefined;
+  readonly contentType?: FlagValue;
+  readonly cacheControl?: FlagValue;
+  readonly contentDisposition?: FlagValue;
+  readonly contentEncoding?: FlagValue;
+  readonly contentLanguage?: FlagValue;
+  readonly expires?: FlagValue;
+  readonly metadata?: FlagValue;
+  readonly metadataDirective?: FlagValue;
+}
+
+/** The one value of a flag; a repeated flag is a usage error (which one would win is a guess). */
+function single(flag: string, value: FlagValue): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  throw new UsageError(`${flag} is given ${value.length} times`, {
+    hint:
+      flag === "--metadata"
+        ? "Give every key in one --metadata: key=value,key2=value2."
+        : `Give ${flag} once.`,
+  });
 }
 
 const FLAG_OF_HEADER: Readonly<Record<(typeof OBJECT_HEADER_FIELDS)[number], string>> = {
@@ -221,7 +235,7 @@ function checkDirective(text: string | undefined): MetadataDirective | undefined
 export function objectFieldsFrom(flags: ObjectFieldFlags): ObjectFields {
   const headers: { -readonly [K in keyof ObjectHeaders]: ObjectHeaders[K] } = {};
   for (const field of OBJECT_HEADER_FIELDS) {
-    const value = flags[field];
+    const value = single(FLAG_OF_HEADER[field], flags[field]);
     if (value === undefined) continue;
     if (field === "expires") headers.expires = parseExpiresArg(value);
     else headers[field] = value;
@@ -236,7 +250,7 @@ export function objectFieldsFrom(flags: ObjectFieldFlags): ObjectFields {
       { hint: "Header values are single-line text.", cause: error },
     );
   }
-  const contentType = flags.contentType;
+  const contentType = single("--content-type", flags.contentType);
   if (
     contentType !== undefined &&
     (contentType.trim() === "" || hasControlCharacter(contentType))
@@ -245,10 +259,11 @@ export function objectFieldsFrom(flags: ObjectFieldFlags): ObjectFields {
       hint: "Pass e.g. --content-type application/zip.",
     });
   }
-  const directive = checkDirective(flags.metadataDirective);
+  const directive = checkDirective(single("--metadata-directive", flags.metadataDirective));
+  const metadata = single("--metadata", flags.metadata);
   return {
     ...(contentType === undefined ? {} : { contentType }),
-    ...(flags.metadata === undefined ? {} : { metadata: parseMetadataArg(flags.metadata) }),
+    ...(metadata === undefined ? {} : { metadata: parseMetadataArg(metadata) }),
     ...(Object.keys(headers).length === 0 ? {} : { headers }),
     ...(directive === undefined ? {} : { metadataDirective: directive }),
   };
