@@ -5,6 +5,7 @@ import { byteSinkOf } from "../lib/io.js";
 import { streamUploadJob } from "../lib/jobs.js";
 import { s3Text } from "../lib/listing.js";
 import { parseLocation } from "../lib/locations.js";
+import type { ObjectFields } from "../lib/object-fields.js";
 import { isClosedPipe, stdinChunks, writeToSink } from "../lib/stdio.js";
 import { failureLine, transferLine } from "../lib/transfer-lines.js";
 import { runTransfers } from "../lib/transfers.js";
@@ -42,6 +43,8 @@ export interface StdioCopyRequest {
   readonly recursive: boolean;
   readonly expectedSize: number | undefined;
   readonly settings: TransferSettings;
+  /** Object fields for an upload (a download to standard output ignores them). */
+  readonly fields?: ObjectFields;
 }
 
 /** Check `--expected-size`: a whole number of bytes. */
@@ -97,7 +100,7 @@ export async function copyStdio(ctx: CliContext, request: StdioCopyRequest): Pro
       "destination",
       "cp - s3://bucket/key reads standard input; use your shell to write it to a local file.",
     );
-    return uploadStdin(ctx, uri, request.settings, request.expectedSize);
+    return uploadStdin(ctx, uri, request.settings, request.expectedSize, request.fields ?? {});
   }
   if (request.expectedSize !== undefined) {
     throw new UsageError("--expected-size is for uploads from standard input (cp - s3://…)", {
@@ -117,6 +120,7 @@ async function uploadStdin(
   destination: S3Uri,
   settings: TransferSettings,
   expectedSize: number | undefined,
+  fields: ObjectFields,
 ): Promise<number> {
   const job = streamUploadJob(
     ctx.client(),
@@ -128,7 +132,7 @@ async function uploadStdin(
     destination.bucket,
     destination.key,
     settings,
-    expectedSize === undefined ? {} : { size: expectedSize },
+    { fields, ...(expectedSize === undefined ? {} : { size: expectedSize }) },
   );
   if (!settings.dryrun && !settings.quiet && ctx.io.stdin.isTTY === true) {
     ctx.out.warn("reading the file from standard input (the terminal); end it with Ctrl-D");

@@ -9,6 +9,11 @@ import { copyJob, downloadJob, uploadJob } from "../lib/jobs.js";
 import { listAllObjects, s3Text } from "../lib/listing.js";
 import { type KeyedItem, planLocalPaths } from "../lib/local-paths.js";
 import { asFolderPrefix, type Location, parseLocation } from "../lib/locations.js";
+import {
+  ignoredCopyFieldsWarning,
+  type ObjectFields,
+  objectFieldsFrom,
+} from "../lib/object-fields.js";
 import { resolveInside } from "../lib/path-safety.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
 import { walkFiles } from "../lib/walk.js";
@@ -20,6 +25,7 @@ import {
   type TransferSettings,
   transferSettings,
   withFilterOptions,
+  withObjectFieldOptions,
   withTransferOptions,
 } from "./options.js";
 
@@ -28,30 +34,32 @@ export const cpCommand = defineCommand({
   command: "cp <source> <destination>",
   describe: "Copy a file or folder to, from or between S3 locations",
   builder: (yargs) =>
-    withTransferOptions(
-      withFilterOptions(
-        yargs
-          .positional("source", {
-            type: "string",
-            demandOption: true,
-            describe: "Local path, s3://bucket/key, or - to upload standard input",
-          })
-          .positional("destination", {
-            type: "string",
-            demandOption: true,
-            describe:
-              "Local path, s3://bucket/key, or - to write the object to standard output; a destination ending in / (or an existing folder) keeps the source's name",
-          })
-          .option("recursive", {
-            alias: "r",
-            type: "boolean",
-            describe: "Copy every file under the source folder or prefix",
-          })
-          .option("expected-size", {
-            type: "number",
-            describe:
-              "With - as the source: the length of standard input in bytes; a stream of another length fails and nothing is stored",
-          }),
+    withObjectFieldOptions(
+      withTransferOptions(
+        withFilterOptions(
+          yargs
+            .positional("source", {
+              type: "string",
+              demandOption: true,
+              describe: "Local path, s3://bucket/key, or - to upload standard input",
+            })
+            .positional("destination", {
+              type: "string",
+              demandOption: true,
+              describe:
+                "Local path, s3://bucket/key, or - to write the object to standard output; a destination ending in / (or an existing folder) keeps the source's name",
+            })
+            .option("recursive", {
+              alias: "r",
+              type: "boolean",
+              describe: "Copy every file under the source folder or prefix",
+            })
+            .option("expected-size", {
+              type: "number",
+              describe:
+                "With - as the source: the length of standard input in bytes; a stream of another length fails and nothing is stored",
+            }),
+        ),
       ),
     ).example([
       ["$0 cp app-1.2.zip s3://releases/app/", "Upload into a folder (key app/app-1.2.zip)"],
@@ -65,6 +73,10 @@ export const cpCommand = defineCommand({
         "$0 cp s3://releases/app/app-1.2.zip - | sha256sum",
         "Stream to standard output, SHA-256 checked (a mismatch fails at the end, exit 1)",
       ],
+      [
+        "$0 cp app.zip s3://releases/app/ --content-type application/zip --metadata build=42",
+        "Set the object's Content-Type and user metadata",
+      ],
     ]),
   async run(ctx, args) {
     const [sourceText = args.source, destinationText = args.destination] = restoreDashArgs(
@@ -72,6 +84,7 @@ export const cpCommand = defineCommand({
       [args.source, args.destination],
     );
     const settings = transferSettings(args);
+    const fields = objectFieldsFrom(args);
     const expectedSize = checkExpectedSize(args.expectedSize);
     if (sourceText === STDIO_ARG || destinationText === STDIO_ARG) {
       return copyStdio(ctx, {
@@ -80,6 +93,7 @@ export const cpCommand = defineCommand({
         recursive: args.recursive === true,
         expectedSize,
         settings,
+        fields,
       });
     }
     if (expectedSize !== undefined) {
@@ -90,14 +104,10 @@ export const cpCommand = defineCommand({
     const source = parseLocation(sourceText);
     const destination = parseLocation(destinationText);
     const filter = filterFrom(ctx, args);
-    const jobs = await planCopy(
-      ctx,
-      source,
-      destination,
-      args.recursive === true,
-      filter,
+    const jobs = await planCopy(ctx, source, destination, args.recursive === true, filter, {
       settings,
-    );
+      fields,
+    });
     const reporter = await createReporter(ctx, settings);
     try {
       const { failed } = await runTransfers(ctx, jobs, { ...settings, reporter });
@@ -114,7 +124,7 @@ async function planCopy(
   destination: Location,
   recursive: boolean,
   filter: PathFilter,
-  settings: TransferSettings,
+  { settings, fields }: { readonly settings: TransferSettings; readonly fields: ObjectFields },
 ): Promise<TransferJob[]> {
   if (source.kind === "local" && destination.kind === "local") {
     throw new UsageError("At least one of the source and the destination must be an S3 URI", {
@@ -123,8 +133,8 @@ async function planCopy(
   }
   if (source.kind === "local" && destination.kind === "s3") {
     return recursive
-      ? planUploads(ctx, source.path, destination.uri, filter, settings)
-      : [await planUpload(ctx, source.path, destination.uri, settings)];
+      ? planUploads(ctx, source.path, destination.uri, filter, settings, fields)
+      : [await planUpload(ctx, source.path, destination.uri, settings, fields)];
   }
   if (source.kind === "s3" && destination.kind === "local") {
     return recursive
@@ -132,9 +142,11 @@ async function planCopy(
       : [await planDownload(ctx, source.uri, destination.path)];
   }
   if (source.kind === "s3" && destination.kind === "s3") {
+    const warning = ignoredCopyFieldsWarning(fields);
+    if (warning !== undefined) ctx.out.warn(warning);
     return recursive
-      ? planCopies(ctx, source.uri, destination.uri, filter, settings)
-      : [planSingleCopy(ctx, source.uri, destination.uri, settings)];
+      ? planCopies(ctx, source.uri, destination.uri, filter, settings, fields)
+      : [planSingleCopy(ctx, source.uri, destination.uri, settings, fields)];
   }
   throw new Error("unreachable");
 }
@@ -154,6 +166,7 @@ async function planUpload(
   path: string,
   destination: S3Uri,
   settings: TransferSettings,
+  fields: ObjectFields,
 ): Promise<TransferJob> {
   const info = await statOrMissing(ctx, path);
   if (info.isDirectory()) {
@@ -169,6 +182,7 @@ async function planUpload(
     destination.bucket,
     key,
     settings,
+    fields,
   );
 }
 
@@ -178,6 +192,7 @@ async function planUploads(
   destination: S3Uri,
   filter: PathFilter,
   settings: TransferSettings,
+  fields: ObjectFields,
 ): Promise<TransferJob[]> {
   const info = await statOrMissing(ctx, path);
   if (!info.isDirectory()) {
@@ -201,6 +216,7 @@ async function planUploads(
         destination.bucket,
         `${prefix}${file.relative}`,
         settings,
+        fields,
       ),
     );
   }
@@ -316,6 +332,7 @@ function planSingleCopy(
   source: S3Uri,
   destination: S3Uri,
   settings: TransferSettings,
+  fields: ObjectFields,
 ): TransferJob {
   if (source.key === "" || source.key.endsWith("/")) {
     throw new UsageError(`${s3Text(source.bucket, source.key)} names a folder, not an object`, {
@@ -328,6 +345,7 @@ function planSingleCopy(
     { bucket: source.bucket, key: source.key },
     { bucket: destination.bucket, key },
     settings,
+    fields,
   );
 }
 
@@ -337,6 +355,7 @@ async function planCopies(
   destination: S3Uri,
   filter: PathFilter,
   settings: TransferSettings,
+  fields: ObjectFields,
 ): Promise<TransferJob[]> {
   const sourcePrefix = asFolderPrefix(source.key);
   const destinationPrefix = asFolderPrefix(destination.key);
@@ -355,6 +374,7 @@ async function planCopies(
         { bucket: source.bucket, key: object.Key, size: object.Size },
         { bucket: destination.bucket, key: `${destinationPrefix}${relative}` },
         settings,
+        fields,
       ),
     );
   }

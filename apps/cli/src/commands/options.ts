@@ -47,6 +47,51 @@ export function withTransferOptions<T>(yargs: Argv<T>) {
     });
 }
 
+/**
+ * aws's object-field flags (`--content-type`, `--cache-control`, …, `--metadata`,
+ * `--metadata-directive`), for uploads and S3 → S3 copies; downloads ignore them, as in aws.
+ * Checked by `objectFieldsFrom` (lib/object-fields.ts).
+ */
+export function withObjectFieldOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("content-type", {
+      type: "string",
+      describe:
+        "Content-Type of the uploaded objects. Without it they get application/octet-stream (deltaglider never guesses from the file name, unlike aws)",
+    })
+    .option("no-guess-mime-type", {
+      type: "boolean",
+      describe:
+        "Accepted for aws scripts and changes nothing: deltaglider never guesses the type from the file name",
+    })
+    .option("cache-control", {
+      type: "string",
+      describe: "Cache-Control header of the uploaded objects",
+    })
+    .option("content-disposition", {
+      type: "string",
+      describe: "Content-Disposition header, e.g. 'attachment; filename=\"app.zip\"'",
+    })
+    .option("content-encoding", { type: "string", describe: "Content-Encoding header" })
+    .option("content-language", { type: "string", describe: "Content-Language header, e.g. en-US" })
+    .option("expires", {
+      type: "string",
+      describe:
+        "Expires header: an ISO 8601 date and time, e.g. 2030-01-01T00:00:00Z (no zone: UTC; kept to whole seconds)",
+    })
+    .option("metadata", {
+      type: "string",
+      describe:
+        'User metadata: key=value,key2=value2 or a JSON object \'{"key":"value"}\' (keys are lower-cased; dg-* keys are deltaglider\'s own)',
+    })
+    .option("metadata-directive", {
+      type: "string",
+      choices: ["COPY", "REPLACE"],
+      describe:
+        "S3 to S3 copies: COPY keeps the source's content type, metadata and headers (the field flags are then ignored, as in aws); REPLACE sets only the ones given. Default COPY, or REPLACE when --metadata is given",
+    });
+}
+
 /** Options shared by commands that move files, after parsing. */
 export interface TransferFlags {
   readonly dryrun?: boolean | undefined;

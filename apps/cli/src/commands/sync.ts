@@ -11,6 +11,11 @@ import { listAllObjects } from "../lib/listing.js";
 import { planLocalPaths } from "../lib/local-paths.js";
 import { assertDeletableInside } from "../lib/path-safety.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
+import {
+  ignoredCopyFieldsWarning,
+  type ObjectFields,
+  objectFieldsFrom,
+} from "../lib/object-fields.js";
 import { transferLine } from "../lib/transfer-lines.js";
 import { runTransfers, type TransferJob } from "../lib/transfers.js";
 import { type LocalFile, walkFiles } from "../lib/walk.js";
@@ -22,6 +27,7 @@ import {
   type TransferSettings,
   transferSettings,
   withFilterOptions,
+  withObjectFieldOptions,
   withTransferOptions,
 } from "./options.js";
 
@@ -58,28 +64,30 @@ export const syncCommand = defineCommand({
   describe:
     "Copy new and changed files from a folder or prefix to another (either way, or S3 to S3)",
   builder: (yargs) =>
-    withTransferOptions(
-      withFilterOptions(
-        yargs
-          .positional("source", {
-            type: "string",
-            demandOption: true,
-            describe: "Local folder or s3://bucket/prefix/",
-          })
-          .positional("destination", {
-            type: "string",
-            demandOption: true,
-            describe: "Local folder or s3://bucket/prefix/",
-          })
-          .option("delete", {
-            type: "boolean",
-            describe:
-              "Also delete files in the destination that the source does not have (excluded files are kept)",
-          })
-          .option("size-only", {
-            type: "boolean",
-            describe: "Compare sizes only, not modification times",
-          }),
+    withObjectFieldOptions(
+      withTransferOptions(
+        withFilterOptions(
+          yargs
+            .positional("source", {
+              type: "string",
+              demandOption: true,
+              describe: "Local folder or s3://bucket/prefix/",
+            })
+            .positional("destination", {
+              type: "string",
+              demandOption: true,
+              describe: "Local folder or s3://bucket/prefix/",
+            })
+            .option("delete", {
+              type: "boolean",
+              describe:
+                "Also delete files in the destination that the source does not have (excluded files are kept)",
+            })
+            .option("size-only", {
+              type: "boolean",
+              describe: "Compare sizes only, not modification times",
+            }),
+        ),
       ),
     ).example([
       ["$0 sync ./dist s3://releases/app/", "Upload new and changed files"],
@@ -89,9 +97,11 @@ export const syncCommand = defineCommand({
     const source = parseLocation(args.source);
     const destination = parseLocation(args.destination);
     const settings = transferSettings(args);
+    const fields = objectFieldsFrom(args);
     const filter = filterFrom(ctx, args);
     const options = {
       settings,
+      fields,
       filter,
       sizeOnly: args.sizeOnly === true,
       delete: args.delete === true,
@@ -102,6 +112,8 @@ export const syncCommand = defineCommand({
     } else if (source.kind === "s3" && destination.kind === "local") {
       plan = await planDownSync(ctx, source.uri, destination.path, options);
     } else if (source.kind === "s3" && destination.kind === "s3") {
+      const warning = ignoredCopyFieldsWarning(fields);
+      if (warning !== undefined) ctx.out.warn(warning);
       plan = await planCopySync(ctx, source.uri, destination.uri, options);
     } else {
       throw new UsageError("At least one of the source and the destination must be an S3 URI", {
@@ -122,6 +134,7 @@ export const syncCommand = defineCommand({
 
 interface SyncOptions {
   readonly settings: TransferSettings;
+  readonly fields: ObjectFields;
   readonly filter: PathFilter;
   readonly sizeOnly: boolean;
   readonly delete: boolean;
@@ -206,6 +219,7 @@ async function planUpSync(
         destination.bucket,
         `${prefix}${relative}`,
         options.settings,
+        options.fields,
       ),
     );
   }
@@ -314,6 +328,7 @@ async function planCopySync(
         { bucket: source.bucket, key: entry.key, size: entry.size },
         { bucket: destination.bucket, key: `${prefix}${relative}` },
         options.settings,
+        options.fields,
       ),
     );
   }

@@ -2,6 +2,7 @@ import { utimes } from "node:fs/promises";
 import type { DeltaGliderClient, DeltaGliderInfo } from "@dg/sdk";
 import type { TransferSettings } from "../commands/options.js";
 import { copySourceOf, s3Text } from "./listing.js";
+import { copyDirectiveOf, type ObjectFields } from "./object-fields.js";
 import { storedNote } from "./transfer-lines.js";
 import type { JobOutcome, TransferJob } from "./transfers.js";
 
@@ -10,7 +11,9 @@ import type { JobOutcome, TransferJob } from "./transfers.js";
  *
  * @example
  * ```ts
- * uploadJob(client, { path: "/w/a.zip", display: "./a.zip", size: 10 }, "b", "a.zip", settings);
+ * uploadJob(client, { path: "/w/a.zip", display: "./a.zip", size: 10 }, "b", "a.zip", settings, {
+ *   contentType: "application/zip",
+ * });
  * ```
  */
 export function uploadJob(
@@ -19,6 +22,7 @@ export function uploadJob(
   bucket: string,
   key: string,
   settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  fields: ObjectFields = {},
 ): TransferJob {
   const target = s3Text(bucket, key);
   return {
@@ -32,6 +36,9 @@ export function uploadJob(
         onProgress,
         delta: settings.delta,
         ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
+        ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
+        ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
+        ...(fields.headers === undefined ? {} : { headers: fields.headers }),
       });
       return {
         note: storedNote(result),
@@ -72,12 +79,17 @@ export function downloadJob(
   };
 }
 
-/** Copy a logical object (rebuilt and stored again at the destination). */
+/**
+ * Copy a logical object (rebuilt and stored again at the destination). With the `REPLACE`
+ * directive (given, or implied by `--metadata`) the destination gets only the fields given;
+ * otherwise it keeps the source's (see {@link copyDirectiveOf}).
+ */
 export function copyJob(
   client: DeltaGliderClient,
   source: { readonly bucket: string; readonly key: string; readonly size?: number },
   destination: { readonly bucket: string; readonly key: string },
   settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  fields: ObjectFields = {},
 ): TransferJob {
   return {
     verb: "copy",
@@ -92,11 +104,30 @@ export function copyJob(
           CopySource: copySourceOf(source.bucket, source.key),
           UseDelta: settings.delta,
           ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+          ...(copyDirectiveOf(fields) === "REPLACE"
+            ? { MetadataDirective: "REPLACE" as const, ...s3FieldsOf(fields) }
+            : {}),
         },
         { signal, onProgress },
       );
       return storedOutcome(result.DeltaGliderInfo);
     },
+  };
+}
+
+/** The fields in the AWS SDK's names, as `putObject` and `copyObject` take them. */
+function s3FieldsOf(fields: ObjectFields) {
+  const headers = fields.headers ?? {};
+  return {
+    ...(fields.contentType === undefined ? {} : { ContentType: fields.contentType }),
+    ...(fields.metadata === undefined ? {} : { Metadata: fields.metadata }),
+    ...(headers.cacheControl === undefined ? {} : { CacheControl: headers.cacheControl }),
+    ...(headers.contentDisposition === undefined
+      ? {}
+      : { ContentDisposition: headers.contentDisposition }),
+    ...(headers.contentEncoding === undefined ? {} : { ContentEncoding: headers.contentEncoding }),
+    ...(headers.contentLanguage === undefined ? {} : { ContentLanguage: headers.contentLanguage }),
+    ...(headers.expires === undefined ? {} : { Expires: headers.expires }),
   };
 }
 
@@ -129,7 +160,7 @@ export function streamUploadJob(
   bucket: string,
   key: string,
   settings: Pick<TransferSettings, "delta" | "maxRatio">,
-  options: { readonly size?: number } = {},
+  options: { readonly size?: number; readonly fields?: ObjectFields } = {},
 ): TransferJob {
   return {
     verb: "upload",
@@ -144,6 +175,7 @@ export function streamUploadJob(
           Body: body(),
           UseDelta: settings.delta,
           ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+          ...s3FieldsOf(options.fields ?? {}),
         },
         { signal, onProgress },
       );
