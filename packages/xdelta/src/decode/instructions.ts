@@ -64,6 +64,35 @@ export function createInstructionBatch(capacity = BATCH_CAPACITY): InstructionBa
   };
 }
 
+/** A code table with the two halves of each opcode side by side: index 2 * opcode + half. */
+interface Halves {
+  readonly types: Uint8Array;
+  readonly sizes: Uint8Array;
+  readonly modes: Uint8Array;
+}
+
+const halvesByTable = new WeakMap<CodeTable, Halves>();
+
+function halvesOf(table: CodeTable): Halves {
+  let halves = halvesByTable.get(table);
+  if (halves === undefined) {
+    const types = new Uint8Array(512);
+    const sizes = new Uint8Array(512);
+    const modes = new Uint8Array(512);
+    for (let op = 0; op < 256; op++) {
+      types[2 * op] = table.type1[op]!;
+      types[2 * op + 1] = table.type2[op]!;
+      sizes[2 * op] = table.size1[op]!;
+      sizes[2 * op + 1] = table.size2[op]!;
+      modes[2 * op] = table.mode1[op]!;
+      modes[2 * op + 1] = table.mode2[op]!;
+    }
+    halves = { types, sizes, modes };
+    halvesByTable.set(table, halves);
+  }
+  return halves;
+}
+
 /** Decodes the instructions of a window, one batch at a time. */
 export interface InstructionReader {
   /**
@@ -93,6 +122,7 @@ export function readInstructions(
 ): InstructionReader {
   const { data, inst, addr, targetLength, segmentLength } = code;
   const nearModes = 2 + cache.nearSize;
+  const { types, sizes: tableSizes, modes } = halvesOf(table);
   const varint = { value: 0, offset: 0 };
   let ip = 0;
   let dp = 0;
@@ -109,10 +139,10 @@ export function readInstructions(
       let n = 0;
       while (ip < inst.length && n <= room) {
         const opcode = inst[ip++]!;
-        for (let half = 0; half < 2; half++) {
-          const type = half === 0 ? table.type1[opcode]! : table.type2[opcode]!;
+        for (let h = 2 * opcode, last = h + 1; h <= last; h++) {
+          const type = types[h]!;
           if (type === VCD_NOOP) continue;
-          let size = half === 0 ? table.size1[opcode]! : table.size2[opcode]!;
+          let size = tableSizes[h]!;
           if (size === 0) {
             if (readVarint(inst, ip, inst.length, varint) === VARINT_INCOMPLETE) {
               throw damaged("truncated instruction section");
@@ -131,7 +161,7 @@ export function readInstructions(
             arg = data[dp]!;
             dp += 1;
           } else if (type === VCD_COPY) {
-            const mode = half === 0 ? table.mode1[opcode]! : table.mode2[opcode]!;
+            const mode = modes[h]!;
             let encoded: number;
             if (mode < nearModes) {
               if (readVarint(addr, ap, addr.length, varint) === VARINT_INCOMPLETE) {
