@@ -1,8 +1,14 @@
 // One measured operation of the built-in codec, in its own process so its peak RSS is its
-// own: `node child.mjs encode|decode SOURCE INPUT OUTPUT`. Prints one JSON line.
+// own: `node child.mjs encode|decode SOURCE INPUT OUTPUT`. Prints one JSON line: `ms` is the
+// in-process time, from after module loading (the static imports) to the last output byte
+// written; the parent measures the whole process.
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { createBuiltinCodec, openFileSource } from "../dist/index.js";
+// The codec loads its encoder or decoder on first use; load both here, before the clock
+// starts, as the static imports above are: module loading is paid once per process.
+import "../dist/decode/decode-vcdiff.js";
+import "../dist/encode/encoder.js";
 
 const [mode, sourcePath, inputPath, outputPath] = process.argv.slice(2);
 const started = performance.now();

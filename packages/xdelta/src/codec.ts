@@ -7,9 +7,9 @@ import type {
   RandomAccessSource,
 } from "@dg/core";
 import type { DecodeVcdiffOptions } from "./decode/index.js";
-import { decodeVcdiff } from "./decode/index.js";
+import { decodeVcdiff } from "./decode/lazy.js";
 import type { EncodeVcdiffOptions } from "./encode/index.js";
-import { encodeVcdiff } from "./encode/index.js";
+import { encodeVcdiff } from "./encode/lazy.js";
 import type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 import { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 

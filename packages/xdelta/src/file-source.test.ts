@@ -30,6 +30,27 @@ describe("openFileSource", () => {
     }
   });
 
+  it("reads into the caller's buffer at an offset, short only at the end", async () => {
+    const source = await openFileSource(join(dir, "data"));
+    try {
+      const into = new Uint8Array(3000).fill(7);
+      expect(await source.readInto?.(500, into, 1000, 1500)).toBe(1500);
+      expect(Buffer.compare(into.subarray(1000, 2500), bytes.subarray(500, 2000))).toBe(0);
+      expect(into[999]).toBe(7);
+      expect(into[2500]).toBe(7);
+      expect(await source.readInto?.(99_990, into, 0, 100)).toBe(10);
+      expect(await source.readInto?.(100_000, into, 0, 10)).toBe(0);
+      await expect(source.readInto?.(0, into, 2000, 1001)).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+      });
+    } finally {
+      await source.close();
+    }
+    await expect(source.readInto?.(0, new Uint8Array(1), 0, 1)).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+  });
+
   it("rejects reads after close and bad ranges", async () => {
     const source = await openFileSource(join(dir, "data"));
     await expect(source.read(-1, 10)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });

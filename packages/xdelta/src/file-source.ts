@@ -4,7 +4,7 @@ import type { RandomAccessSource } from "@dg/core";
 
 /**
  * Open a file as a `RandomAccessSource`: reads by position through one file handle, never
- * loading the file whole. `path` is set, so the native engine hands it to `xdelta3` directly.
+ * loading the file whole; `readInto` reads straight into the caller's buffer. `path` is set, so the native engine hands it to `xdelta3` directly.
  *
  * @example
  * ```ts
@@ -43,6 +43,38 @@ export async function openFileSource(path: string): Promise<RandomAccessSource> 
         filled += bytesRead;
       }
       return filled === wanted ? buffer : buffer.subarray(0, filled);
+    },
+    async readInto(
+      position: number,
+      into: Uint8Array,
+      offset: number,
+      length: number,
+    ): Promise<number> {
+      if (closed) throw new InvalidArgumentError(`Read after close: ${path}`);
+      if (
+        !Number.isSafeInteger(position) ||
+        position < 0 ||
+        !Number.isSafeInteger(offset) ||
+        offset < 0 ||
+        !Number.isSafeInteger(length) ||
+        length < 0 ||
+        length > into.length - offset
+      ) {
+        throw new InvalidArgumentError(`Bad read range ${position}+${length} of ${path}`);
+      }
+      const wanted = Math.max(0, Math.min(length, size - position));
+      let filled = 0;
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(
+          into,
+          offset + filled,
+          wanted - filled,
+          position + filled,
+        );
+        if (bytesRead === 0) break; // the file shrank under us: return what exists
+        filled += bytesRead;
+      }
+      return filled;
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -10,9 +10,9 @@ export {
   parseDeltaEngine,
 } from "./codec.js";
 export type { DecodeVcdiffOptions } from "./decode/index.js";
-export { decodeVcdiff } from "./decode/index.js";
+export { decodeVcdiff } from "./decode/lazy.js";
 export type { EncodeVcdiffOptions, MatcherParams } from "./encode/index.js";
-export { encodeVcdiff } from "./encode/index.js";
+export { encodeVcdiff } from "./encode/lazy.js";
 export { openFileSource } from "./file-source.js";
 export type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";

@@ -19,6 +19,12 @@ export interface RandomAccessSource {
    * source. The returned array may be reused by the next call; copy it to keep it.
    */
   read(position: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: read up to `length` bytes at `position` into `into` at `offset`, and resolve to
+   * how many were read (fewer only at the end of the source). Lets a consumer such as the
+   * delta decoder fill its own buffer, without the allocation and the copy of `read`.
+   */
+  readInto?(position: number, into: Uint8Array, offset: number, length: number): Promise<number>;
   /** Release the handle. Reading after close is an error. */
   close(): Promise<void>;
 }

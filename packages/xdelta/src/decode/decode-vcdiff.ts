@@ -10,6 +10,7 @@ import {
   externalCompressionOf,
 } from "./external-compression.js";
 import { parseFileHeader } from "./file-header.js";
+import { readAhead } from "./read-ahead.js";
 import type { DecodeVcdiffOptions } from "./options.js";
 
 /**
@@ -17,7 +18,9 @@ import type { DecodeVcdiffOptions } from "./options.js";
  * window checksums, LZMA secondary compression) against `source`, yielding the target one
  * window at a time. The delta (a byte stream such as a Node `Readable`, an iterable of
  * chunks, or one buffer) is read once, in order; the source is read by position, only
- * where COPY instructions need it. Memory is bounded by `maxWindowSize`, not by the file.
+ * where COPY instructions need it. The next window is decoded while the consumer handles the
+ * current one (so writing the output overlaps decoding). Memory is bounded by
+ * `maxWindowSize` (two windows in flight), not by the file.
  *
  * Errors, raised while iterating: `IntegrityError` for a damaged or truncated delta, a
  * checksum mismatch or a declared size over the limits; `UnsupportedError` for features the
@@ -44,7 +47,7 @@ export async function* decodeVcdiff(
     const header = await parseFileHeader(input);
     await foreign(() => options.onHeader?.(header));
     if (externalCompressionOf(header) === undefined) {
-      yield* decodeWindows(source, input, header, options);
+      yield* readAhead(decodeWindows(source, input, header, options), options.signal);
     } else if (options.recoverExternalCompression === true) {
       yield* decodeWithRecovery(source, input, header, options);
     } else {

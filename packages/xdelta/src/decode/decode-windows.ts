@@ -14,8 +14,9 @@ import {
 import type { DeltaInput } from "./delta-input.js";
 import { damaged } from "./errors.js";
 import type { VcdiffHeader } from "./file-header.js";
+import { createDirectReads, performDirectReads, planDirectReads } from "./direct-reads.js";
 import type { SegmentBytes, WindowCode } from "./instructions.js";
-import { runInstructions } from "./instructions.js";
+import { createInstructionBatch, executeBatch, readInstructions } from "./instructions.js";
 import type { DecodeVcdiffOptions } from "./options.js";
 import {
   DEFAULT_MAX_TARGET_HISTORY,
@@ -26,15 +27,9 @@ import {
 
 import { createSecondaryDecoder } from "./secondary.js";
 import { createSourceBlockCache } from "./block-cache.js";
-import { compactSegment, createRangeCollector } from "./segment.js";
+import { collectSegmentCopies, compactSegment, createRangeCollector } from "./segment.js";
 import type { HistoryEntry } from "./segment-reader.js";
-import {
-  plainView,
-  readHistoryRanges,
-  readSourceRanges,
-  WHOLE_SEGMENT,
-  wholeSegment,
-} from "./segment-reader.js";
+import { plainView, readHistoryRanges, readSourceRanges } from "./segment-reader.js";
 import { parseWindowBody } from "./window-body.js";
 
 /**
@@ -66,6 +61,9 @@ export async function* decodeWindows(
   const secondary = createSecondaryDecoder(header.secondaryCompressor);
   const readConcurrency = options.sourceReadConcurrency ?? DEFAULT_SOURCE_READ_CONCURRENCY;
   const cacheBytes = options.sourceCacheSize ?? DEFAULT_SOURCE_CACHE_SIZE;
+  const batch = createInstructionBatch();
+  const direct = new Uint8Array(batch.kinds.length);
+  const reads = createDirectReads();
   const blocks = createSourceBlockCache(source, {
     maxBytes: cacheBytes,
     concurrency: readConcurrency,
@@ -121,42 +119,65 @@ export async function* decodeWindows(
       throwIfAborted(signal);
 
       const code: WindowCode = { data, inst, addr, targetLength, segmentLength };
-      // A segment not much larger than the window is read whole. A larger one (xdelta3 writes
-      // about 64 MiB segments for large files) is read only where a first pass over the
-      // instructions finds copies: through the block cache, whose blocks the next windows
-      // mostly share, unless the copies are so scattered that whole blocks would cost too much.
-      let segment: SegmentBytes | undefined;
-      let cached = false;
-      if (segmentLength <= Math.max(2 * targetLength, WHOLE_SEGMENT)) {
-        const ranges = wholeSegment(segmentLength);
-        if (fromSource) await readSourceRanges(source, segmentPosition, ranges, signal, 1);
-        else if (fromTarget) readHistoryRanges(history, segmentPosition, ranges, maxHistory);
-        segment = compactSegment(ranges);
-      } else {
-        const collector = createRangeCollector();
-        runInstructions(code, table, cache, collector, undefined, undefined);
-        const ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
-        if (fromTarget) {
-          readHistoryRanges(history, segmentPosition, ranges, maxHistory);
-          segment = compactSegment(ranges);
-        } else if (
-          blocks.cost(ranges.starts, ranges.ends, segmentPosition) <=
-          2 * targetLength + cacheBytes
-        ) {
-          await blocks.load(ranges.starts, ranges.ends, segmentPosition, signal);
-          segment = blocks.segment(segmentPosition);
-          cached = true;
-        } else {
-          await readSourceRanges(source, segmentPosition, ranges, signal, readConcurrency);
-          segment = compactSegment(ranges);
-        }
-      }
       // No zero fill: a window is only yielded when its instructions wrote every byte.
       const target = plainView(Buffer.allocUnsafeSlow(targetLength));
-      try {
-        runInstructions(code, table, cache, undefined, segment, target);
-      } finally {
-        if (cached) blocks.release();
+      const reader = readInstructions(code, table, cache);
+      // The instructions run a bounded batch at a time. Per batch: long stretches of source
+      // copies are read straight into the target; the other copies' source bytes come from
+      // the block cache (nearby copies share blocks, and the next windows mostly reuse them),
+      // or, when they are too scattered for whole blocks, as exact ranges; VCD_TARGET
+      // segments from the output kept.
+      while (reader.next(batch)) {
+        throwIfAborted(signal);
+        let segment: SegmentBytes | undefined;
+        let cached = false;
+        const collector = createRangeCollector();
+        if (fromSource) {
+          planDirectReads(batch, segmentLength, segmentPosition, direct, reads, collector);
+        } else if (fromTarget) {
+          collectSegmentCopies(batch, segmentLength, collector);
+        }
+        const ranges = collector.finish(Math.max(targetLength, 1024 * 1024));
+        const fallback = async (): Promise<void> => {
+          if (ranges.count === 0) return; // every segment copy is read directly
+          if (fromTarget) {
+            readHistoryRanges(history, segmentPosition, ranges, maxHistory);
+            segment = compactSegment(ranges);
+          } else if (
+            blocks.cost(ranges.starts, ranges.ends, segmentPosition) <=
+            2 * targetLength + cacheBytes
+          ) {
+            cached = true;
+            await blocks.load(ranges.starts, ranges.ends, segmentPosition, signal);
+            segment = blocks.segment(segmentPosition);
+          } else {
+            await readSourceRanges(source, segmentPosition, ranges, signal, readConcurrency);
+            segment = compactSegment(ranges);
+          }
+        };
+        if (readConcurrency > 1) {
+          await Promise.all([
+            performDirectReads(source, reads, target, signal, readConcurrency),
+            fallback(),
+          ]);
+        } else {
+          // One read at a time: the source may reuse its buffer (see sourceReadConcurrency).
+          await performDirectReads(source, reads, target, signal, 1);
+          await fallback();
+        }
+        try {
+          executeBatch(
+            batch,
+            data,
+            segmentLength,
+            segment,
+            fromSource ? direct : undefined,
+            target,
+          );
+        } finally {
+          if (cached) blocks.release();
+        }
+        reads.count = 0;
       }
       if (verify && checksum !== undefined && adler32(target) !== checksum) {
         throw damaged(`the checksum of ${where} does not match (wrong source, or damaged delta)`);

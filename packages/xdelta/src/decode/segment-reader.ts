@@ -12,15 +12,6 @@ export function plainView(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Segments up to this size are read whole, without a planning pass. */
-export const WHOLE_SEGMENT = 1024 * 1024;
-
-export function wholeSegment(length: number): SegmentRanges {
-  return length === 0
-    ? { count: 0, starts: [], ends: [], offsets: [], bytes: new Uint8Array(0) }
-    : { count: 1, starts: [0], ends: [length], offsets: [0], bytes: new Uint8Array(0) };
-}
-
 /** Source reads are split into pieces of at most this size (one window is at most 16 MiB in xdelta3). */
 const READ_PIECE = 16 * 1024 * 1024;
 

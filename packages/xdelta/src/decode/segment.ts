@@ -1,4 +1,5 @@
-import type { SegmentBytes } from "./instructions.js";
+import { VCD_COPY } from "../vcdiff/code-table.js";
+import type { InstructionBatch, SegmentBytes } from "./instructions.js";
 import { copyBytes } from "./instructions.js";
 /**
  * The parts of a window's source segment that its COPY instructions use, gathered into one
@@ -109,4 +110,18 @@ export function compactSegment(ranges: SegmentRanges): SegmentBytes {
       copyBytes(ranges.bytes, ranges.offsets[r]! + (from - ranges.starts[r]!), target, to, length);
     },
   };
+}
+
+/** Add the segment part of every COPY of `batch` to `collector`. */
+export function collectSegmentCopies(
+  batch: InstructionBatch,
+  segmentLength: number,
+  collector: RangeCollector,
+): void {
+  const { count, kinds, sizes, args } = batch;
+  for (let i = 0; i < count; i++) {
+    const from = args[i]!;
+    if (kinds[i] !== VCD_COPY || from >= segmentLength) continue;
+    collector.add(from, from + Math.min(sizes[i]!, segmentLength - from));
+  }
 }

@@ -1,3 +1,3 @@
 export type { EncodeVcdiffOptions } from "./encoder.js";
-export { encodeVcdiff } from "./encoder.js";
+export { encodeVcdiff } from "./lazy.js";
 export type { MatcherParams } from "./window-matcher.js";

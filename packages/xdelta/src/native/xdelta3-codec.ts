@@ -6,9 +6,12 @@ import type {
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
-import { firstLine, pipeProcess } from "./pipe-process.js";
 import type { ProcessExit } from "./pipe-process.js";
-import { sourceAsFile } from "./source-file.js";
+
+/** The process and spooling modules, loaded on first use: creating the codec costs nothing. */
+let helpers:
+  | Promise<[typeof import("./pipe-process.js"), typeof import("./source-file.js")]>
+  | undefined;
 
 /** Options of the `xdelta3`-backed codec. */
 export interface NativeXdeltaCodecOptions {
@@ -55,6 +58,8 @@ export function createNativeXdeltaCodec(options: NativeXdeltaCodecOptions = {}):
     input: ByteStream,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<Uint8Array, void, undefined> {
+    helpers ??= Promise.all([import("./pipe-process.js"), import("./source-file.js")]);
+    const [{ firstLine, pipeProcess }, { sourceAsFile }] = await helpers;
     const file = await sourceAsFile(source, {
       ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
       ...(signal === undefined ? {} : { signal }),
