@@ -26,9 +26,19 @@ describe("concurrent uploads into a new deltaspace (moto)", () => {
         clients[i]?.putObject({ Bucket: bucket, Key: `race/app-${i}.zip`, Body: body }),
       ),
     );
-    const kinds = results.map((r) => r?.DeltaGliderInfo.StorageType);
-    expect(kinds.filter((k) => k === "reference")).toHaveLength(1);
-    expect(kinds.every((k) => k === "reference" || k === "delta")).toBe(true);
+    const infos = results.map((r) => r?.DeltaGliderInfo);
+    expect(infos.filter((info) => info?.StorageType === "reference")).toHaveLength(1);
+    // moto checks If-None-Match and then stores, without a lock: under load two create-only
+    // writes can both succeed (real S3 is atomic). The loser then finds another reference in
+    // place after writing its delta and stores its file directly instead ("reference-changed");
+    // nothing else may happen to a file, and every file must read back intact.
+    for (const info of infos) {
+      const ok =
+        info?.StorageType === "reference" ||
+        info?.StorageType === "delta" ||
+        (info?.StorageType === "direct" && info.DirectReason === "reference-changed");
+      expect(ok, JSON.stringify(infos)).toBe(true);
+    }
 
     const stored = await setup.store.listObjects(bucket, { prefix: "race/" });
     expect(stored.objects.filter((o) => o.key.endsWith("reference.bin"))).toHaveLength(1);
