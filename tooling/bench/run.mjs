@@ -14,6 +14,8 @@ const BENCHMARKS = [
   { name: "cli", script: "apps/cli/bench/run.mjs" },
 ];
 
+// Child benchmarks load the AWS SDK; its Node-version notice is noise here (toolchain.md G12).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const [selected, ...rest] = process.argv.slice(2);
 const chosen = selected === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name === selected);
