@@ -291,7 +291,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
       const headers = toS3Headers(opts.headers ?? fromS3Headers(source));
       if (size > copyThreshold) {
         // A multipart copy starts a new object: every field is given again, tags included.
-        const tags = opts.tags ?? (await store.getObjectTagging(sb, sk, opts));
+        const tags =
+          opts.tags ??
+          ((source.TagCount ?? 0) > 0 ? await store.getObjectTagging(sb, sk, opts) : undefined);
         return copyMultipart(client, {
           copySource,
           size,

@@ -1,7 +1,7 @@
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { hasCode } from "../errors.js";
 import type { ObjectTags, OperationOptions, ReplayableBody } from "../ports/index.js";
-import { contextFrom } from "./context.js";
+import { contextFrom, type ServiceContext } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
 import { listAll, listObjects } from "./list.js";
 import { putObject } from "./put.js";
@@ -89,18 +89,10 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     deleteMany: (bucket, keys, opts) => deleteObjects(ctx, bucket, keys, opts),
     async copy(sourceBucket, sourceKey, destinationBucket, destinationKey, opts = {}) {
       const opOptions = opts.signal ? { signal: opts.signal } : {};
+      // Tags first: a failure here must not leave the source's body open.
+      const tags = opts.tags ?? (await sourceTags(ctx, sourceBucket, sourceKey, opOptions));
       const source = await getObject(ctx, sourceBucket, sourceKey, opOptions);
       const { info } = source;
-      // Asked for even when the HEAD reported no tag count: not every S3-compatible store
-      // sends x-amz-tagging-count. A store without tagging has no tags to keep.
-      const tags =
-        opts.tags ??
-        (await ctx.store
-          .getObjectTagging(sourceBucket, info.storedKey, opOptions)
-          .catch((error: unknown) => {
-            if (hasCode(error, "UNSUPPORTED")) return undefined;
-            throw error;
-          }));
       const blob = await spool(ctx.scratch, source.body, opOptions);
       try {
         return await putObject(ctx, destinationBucket, destinationKey, blob, {
@@ -118,4 +110,31 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     putTagging: (bucket, key, tags, opts) => putTagging(ctx, bucket, key, tags, opts),
     deleteTagging: (bucket, key, opts) => deleteTagging(ctx, bucket, key, opts),
   };
+}
+
+/**
+ * The tags a copy keeps. Asked for only when the source reports some (S3 sends
+ * `x-amz-tagging-count` only then), so copying an untagged object needs no
+ * `s3:GetObjectTagging`. A store without tagging, or credentials that may not read tags, give
+ * a copy without them (logged), as the object's bytes and metadata matter more.
+ */
+async function sourceTags(
+  ctx: ServiceContext,
+  bucket: string,
+  key: string,
+  options: OperationOptions,
+): Promise<ObjectTags | undefined> {
+  const info = await headObject(ctx, bucket, key, options);
+  if ((info.tagCount ?? 0) === 0) return undefined;
+  try {
+    return await ctx.store.getObjectTagging(bucket, info.storedKey, options);
+  } catch (error) {
+    if (!hasCode(error, "UNSUPPORTED") && !hasCode(error, "PERMISSION_DENIED")) throw error;
+    ctx.logger.log("warn", "cannot read the source's tags; copying without them", {
+      bucket,
+      key: info.storedKey,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
 }

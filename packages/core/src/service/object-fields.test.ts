@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { bodyOf, collectBytes, concat, makeService } from "../../test/harness.js";
 import { seededBytes } from "../../test/seeded.js";
-import { hasCode } from "../errors.js";
+import { hasCode, PermissionDeniedError } from "../errors.js";
+import { createMemoryObjectStore } from "../memory/index.js";
 import type { ObjectHeaders } from "../ports/object-store.js";
 
 const v1 = seededBytes(11, 40_000);
@@ -107,5 +108,35 @@ describe("DeltaService: headers and tags", () => {
       service.putTagging("bkt", "b/app.zip", { ["k".repeat(129)]: "v" }),
     );
     expect(hasCode(badPut, "INVALID_ARGUMENT")).toBe(true);
+  });
+
+  it("copies without s3:GetObjectTagging: untagged objects never ask, tagged ones copy without their tags", async () => {
+    const inner = createMemoryObjectStore({ buckets: ["bkt"] });
+    let tagReads = 0;
+    const store = {
+      ...inner,
+      getObjectTagging: async () => {
+        tagReads += 1;
+        throw new PermissionDeniedError("Access denied: s3:GetObjectTagging");
+      },
+    };
+    const warnings: string[] = [];
+    const { service } = makeService({
+      store,
+      logger: { log: (level, message) => void (level === "warn" && warnings.push(message)) },
+    });
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await service.put("bkt", "rel/app-2.zip", bodyOf(v2), { tags });
+
+    await service.copy("bkt", "rel/app-1.zip", "bkt", "copy/app-1.zip");
+    expect(tagReads).toBe(0);
+    expect(warnings).toEqual([]);
+
+    await service.copy("bkt", "rel/app-2.zip", "bkt", "copy/app-2.zip");
+    expect(tagReads).toBe(1);
+    expect(warnings).toHaveLength(1);
+    const copied = await service.get("bkt", "copy/app-2.zip");
+    expect(await collectBytes(copied.body)).toEqual(v2);
+    expect(copied.info.tagCount).toBeUndefined();
   });
 });
