@@ -38,6 +38,7 @@ import { compareUtf8 } from "../utf8-order.js";
 import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
 import { keyToPath } from "./key-path.js";
 import { mapFsError } from "./map-fs-error.js";
+import { assertUnchanged } from "./unchanged.js";
 import {
   fieldsOfTrailer,
   headersOfTrailer,
@@ -163,7 +164,13 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     key: string,
     body: ByteStream | Uint8Array,
     fields: ObjectFields,
-    options: { ifNoneMatch?: boolean; signal?: AbortSignal; mtime?: Date },
+    options: {
+      ifNoneMatch?: boolean;
+      signal?: AbortSignal;
+      mtime?: Date;
+      /** Publish only if the file under the key is still this one (same inode): a rewrite. */
+      replacing?: { dev: number; ino: number };
+    },
   ): Promise<ObjectTrailer> {
     const where = `s3://${bucket}/${key}`;
     const finalPath = objectPath(bucket, key);
@@ -189,6 +196,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         }
         await unlink(temp.path);
       } else {
+        if (options.replacing) await assertUnchanged(finalPath, options.replacing, where);
         await rename(temp.path, finalPath);
       }
       temp = undefined;
@@ -215,6 +223,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       const { info, trailer } = await describe(handle, bucket, key).catch((error: unknown) => {
         throw mapFsError(error, `s3://${bucket}/${key}`);
       });
+      const { dev, ino } = await handle.stat();
       const body = readBody(handle, 0, info.size - 1, signal);
       await publish(
         bucket,
@@ -223,6 +232,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         { ...fieldsOfTrailer(trailer), tags },
         {
           mtime: info.lastModified,
+          replacing: { dev, ino },
           ...(signal ? { signal } : {}),
         },
       );
