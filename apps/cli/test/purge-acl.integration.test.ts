@@ -146,6 +146,20 @@ for (const backend of ["moto", "file"] as const) {
       );
       const badAcl = await ws.run(["put-bucket-acl", bucket, "--acl", "everyone"]);
       expect(badAcl.code).toBe(2);
+      const twice = await ws.run([
+        "put-bucket-acl",
+        bucket,
+        "--acl",
+        "private",
+        "--acl",
+        "private",
+      ]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr.split("\n")[0]).toBe("deltaglider: error: --acl is given 2 times");
+      const grants = ["--grant-read", "id=a", "--grant-read", "id=b"];
+      const twiceGrant = await ws.run(["put-bucket-acl", bucket, ...grants]);
+      expect(twiceGrant.code).toBe(2);
+      expect(twiceGrant.stderr).toMatch(/--grant-read is given 2 times/);
     });
 
     if (backend === "moto") {

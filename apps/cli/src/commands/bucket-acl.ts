@@ -1,4 +1,5 @@
 import { CANNED_BUCKET_ACLS, formatAcl, putAclInput } from "../lib/acl.js";
+import { singleFlag } from "../lib/flag-values.js";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
 import { defineCommand } from "./define.js";
@@ -61,14 +62,15 @@ export const putBucketAclCommand = defineCommand({
       ]),
   async run(ctx, args) {
     const bucket = bucketOf(args.bucket);
+    // Repeated string flags reach us as arrays: refuse them rather than send "a,b".
     const input = putAclInput(bucket, {
-      acl: args.acl,
-      grantFullControl: args.grantFullControl,
-      grantRead: args.grantRead,
-      grantReadAcp: args.grantReadAcp,
-      grantWrite: args.grantWrite,
-      grantWriteAcp: args.grantWriteAcp,
-      accessControlPolicy: args.accessControlPolicy,
+      acl: singleFlag("--acl", args.acl),
+      grantFullControl: singleFlag("--grant-full-control", args.grantFullControl),
+      grantRead: singleFlag("--grant-read", args.grantRead),
+      grantReadAcp: singleFlag("--grant-read-acp", args.grantReadAcp),
+      grantWrite: singleFlag("--grant-write", args.grantWrite),
+      grantWriteAcp: singleFlag("--grant-write-acp", args.grantWriteAcp),
+      accessControlPolicy: singleFlag("--access-control-policy", args.accessControlPolicy),
     });
     await ctx.client().putBucketAcl(input, { signal: ctx.signal });
     ctx.out.line(`ACL updated for bucket: ${bucket}`);

@@ -6,6 +6,7 @@ import {
   validateHeaders,
 } from "@dg/core";
 import { UsageError } from "./errors.js";
+import { type FlagValue, singleFlag as single } from "./flag-values.js";
 
 /** `--metadata-directive`: keep the source's fields on an S3 → S3 copy, or replace them. */
 export type MetadataDirective = "COPY" | "REPLACE";
@@ -21,9 +22,6 @@ export interface ObjectFields {
   readonly metadataDirective?: MetadataDirective;
 }
 
-/** A string flag as yargs parses it: an array when the flag is repeated. */
-type FlagValue = string | readonly string[] | undefined;
-
 /** The flags as yargs parses them (camel-cased). */
 export interface ObjectFieldFlags {
   readonly contentType?: FlagValue;
@@ -34,17 +32,6 @@ export interface ObjectFieldFlags {
   readonly expires?: FlagValue;
   readonly metadata?: FlagValue;
   readonly metadataDirective?: FlagValue;
-}
-
-/** The one value of a flag; a repeated flag is a usage error (which one would win is a guess). */
-function single(flag: string, value: FlagValue): string | undefined {
-  if (value === undefined || typeof value === "string") return value;
-  throw new UsageError(`${flag} is given ${value.length} times`, {
-    hint:
-      flag === "--metadata"
-        ? "Give every key in one --metadata: key=value,key2=value2."
-        : `Give ${flag} once.`,
-  });
 }
 
 const FLAG_OF_HEADER: Readonly<Record<(typeof OBJECT_HEADER_FIELDS)[number], string>> = {
@@ -166,7 +153,8 @@ const ISO_8601 =
 /**
  * Parse `--expires`: an ISO 8601 date or date-time (`2030-01-01`, `2030-01-01T12:00:00Z`,
  * `2030-01-01T12:00:00+02:00`); without a zone it is UTC (as aws reads it). A date that does
- * not exist (`2030-02-30`) is refused rather than rolled over.
+ * not exist (`2030-02-30`) is refused rather than rolled over. A fraction of a second is
+ * dropped, as S3 keeps whole seconds.
  *
  * @example
  * ```ts
@@ -202,7 +190,9 @@ export function parseExpiresArg(text: string): Date {
   }
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw refuse();
-  return date;
+  // S3 keeps Expires as an HTTP date (whole seconds): drop a fraction here so every store
+  // gives back the same value.
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
 function hasControlCharacter(text: string): boolean {
