@@ -5,7 +5,7 @@ import { contextFrom, type ServiceContext } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
 import { listAll, listObjects } from "./list.js";
 import { putObject } from "./put.js";
-import { getObject, headObject } from "./read.js";
+import { getObject, getResolved, headObject, resolve } from "./read.js";
 import { spool } from "./streams.js";
 import { deleteTagging, getTagging, putTagging } from "./tagging.js";
 import type {
@@ -90,8 +90,9 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     async copy(sourceBucket, sourceKey, destinationBucket, destinationKey, opts = {}) {
       const opOptions = opts.signal ? { signal: opts.signal } : {};
       // Tags first: a failure here must not leave the source's body open.
-      const tags = opts.tags ?? (await sourceTags(ctx, sourceBucket, sourceKey, opOptions));
-      const source = await getObject(ctx, sourceBucket, sourceKey, opOptions);
+      const resolved = await resolve(ctx, sourceBucket, sourceKey, opOptions);
+      const tags = opts.tags ?? (await sourceTags(ctx, sourceBucket, resolved.info, opOptions));
+      const source = await getResolved(ctx, sourceBucket, resolved, opOptions);
       const { info } = source;
       const blob = await spool(ctx.scratch, source.body, opOptions);
       try {
@@ -121,10 +122,9 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
 async function sourceTags(
   ctx: ServiceContext,
   bucket: string,
-  key: string,
+  info: LogicalObjectInfo,
   options: OperationOptions,
 ): Promise<ObjectTags | undefined> {
-  const info = await headObject(ctx, bucket, key, options);
   if ((info.tagCount ?? 0) === 0) return undefined;
   try {
     return await ctx.store.getObjectTagging(bucket, info.storedKey, options);

@@ -103,7 +103,17 @@ export async function getObject(
   options: GetOptions = {},
 ): Promise<GetResult> {
   const opOptions = options.signal ? { signal: options.signal } : {};
-  const { info, stored } = await resolve(ctx, bucket, key, opOptions);
+  return getResolved(ctx, bucket, await resolve(ctx, bucket, key, opOptions), options);
+}
+
+/** {@link getObject} of a key already resolved (no second HEAD). */
+export async function getResolved(
+  ctx: ServiceContext,
+  bucket: string,
+  { info, stored }: Resolved,
+  options: GetOptions = {},
+): Promise<GetResult> {
+  const opOptions = options.signal ? { signal: options.signal } : {};
   const what = formatS3Uri(bucket, info.key);
 
   if (info.kind !== "delta") {
