@@ -68,6 +68,7 @@ export type {
 } from "./domain/metadata.js";
 export {
   compactHeaders,
+  hasControlCharacter,
   headersEntry,
   OBJECT_HEADER_FIELDS,
   optionalEntry,

@@ -53,7 +53,16 @@ export function headersEntry(headers: ObjectHeaders | undefined): { headers?: Ob
   return optionalEntry("headers", compactHeaders(headers));
 }
 
-function hasControlCharacter(text: string): boolean {
+/**
+ * Whether text holds a control character (C0 or DEL): such text cannot travel as an HTTP
+ * header value.
+ *
+ * @example
+ * ```ts
+ * hasControlCharacter("max-age=60\n"); // true
+ * ```
+ */
+export function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return true;
