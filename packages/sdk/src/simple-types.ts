@@ -1,4 +1,4 @@
-import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
+import type { ListedObject, Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
 import type { DirectReason, RequestOptions, StorageType, StoredKind } from "./object-types.js";
 
 export interface UploadFileOptions extends RequestOptions {
@@ -79,6 +79,11 @@ export interface BucketStatsOptions extends RequestOptions {
   readonly prefix?: string;
   /** Called after each listing page with the number of stored objects seen so far. */
   readonly onListProgress?: (storedObjectsSeen: number) => void;
+  /**
+   * The stored objects of a listing of this bucket and prefix the caller has just made (the
+   * CLI's stats cache lists to validate itself): used instead of listing again.
+   */
+  readonly listed?: readonly ListedObject[];
 }
 
 /** Figures of one deltaspace (or the totals). Sizes in bytes. */

@@ -83,4 +83,28 @@ describe("getBucketStats", () => {
       deltaspaces: [],
     });
   });
+
+  it("computes from a listing it is given, without listing again", async () => {
+    const { client, store } = await fill();
+    const listed = [];
+    let token: string | undefined;
+    do {
+      const page = await store.listObjects(
+        "bkt",
+        token === undefined ? {} : { continuationToken: token },
+      );
+      listed.push(...page.objects);
+      token = page.nextContinuationToken;
+    } while (token !== undefined);
+    const listings = { count: 0 };
+    const original = store.listObjects.bind(store);
+    store.listObjects = async (...args) => {
+      listings.count += 1;
+      return original(...args);
+    };
+    const fromListing = await client.getBucketStats("bkt", { mode: "detailed", listed });
+    expect(listings.count).toBe(0);
+    expect(fromListing).toEqual(await client.getBucketStats("bkt", { mode: "detailed" }));
+    expect(listings.count).toBeGreaterThan(0);
+  });
 });

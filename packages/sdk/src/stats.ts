@@ -62,26 +62,31 @@ export async function getBucketStats(
     return space;
   };
 
-  let token: string | undefined;
-  let seen = 0;
-  do {
-    throwIfAborted(options.signal);
-    const page = await ctx.store.listObjects(bucket, {
-      ...opOptions,
-      ...(prefix === "" ? {} : { prefix }),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
-      if (object.key.startsWith(INTERNAL_PREFIX)) continue;
-      const space = spaceOf(object.key);
-      if (isReferenceKey(object.key)) space.reference = object;
-      else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
-      else space.direct.push(object);
-    }
-    seen += page.objects.length;
-    options.onListProgress?.(seen);
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  const add = (object: ListedObject) => {
+    if (object.key.startsWith(INTERNAL_PREFIX)) return;
+    const space = spaceOf(object.key);
+    if (isReferenceKey(object.key)) space.reference = object;
+    else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
+    else space.direct.push(object);
+  };
+  if (options.listed) {
+    for (const object of options.listed) add(object);
+  } else {
+    let token: string | undefined;
+    let seen = 0;
+    do {
+      throwIfAborted(options.signal);
+      const page = await ctx.store.listObjects(bucket, {
+        ...opOptions,
+        ...(prefix === "" ? {} : { prefix }),
+        ...(token === undefined ? {} : { continuationToken: token }),
+      });
+      for (const object of page.objects) add(object);
+      seen += page.objects.length;
+      options.onListProgress?.(seen);
+      token = page.nextContinuationToken;
+    } while (token !== undefined);
+  }
 
   const toHead: DeltaEntry[] = [];
   for (const space of spaces.values()) {

@@ -1,4 +1,4 @@
-import { hasCode } from "@dg/core";
+import { hasCode, type ListedObject } from "@dg/core";
 import type { BucketStats, StatsMode } from "@dg/sdk";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
@@ -110,12 +110,13 @@ async function bucketStats(
 ): Promise<StatsResult> {
   const client = ctx.client();
   const started = performance.now();
-  const compute = () =>
+  const compute = (listed?: readonly ListedObject[]) =>
     client.getBucketStats(bucket, {
       mode,
       prefix,
       signal: ctx.signal,
       onListProgress: (seen) => onProgress("computing", seen),
+      ...(listed === undefined ? {} : { listed }),
     });
   if (!cache.read && !cache.write) {
     const stats = await compute();
@@ -126,9 +127,16 @@ async function bucketStats(
     ? loadStatsCache(client.store, bucket, prefix, mode, ctx.signal)
     : undefined;
   let fingerprint: ListingFingerprint;
+  // Kept for a miss: the stats are then computed from this very listing, not a second one.
+  const listed: ListedObject[] = [];
   try {
-    fingerprint = await fingerprintListing(client.store, bucket, prefix, ctx.signal, (seen) =>
-      onProgress("listing", seen),
+    fingerprint = await fingerprintListing(
+      client.store,
+      bucket,
+      prefix,
+      ctx.signal,
+      (seen) => onProgress("listing", seen),
+      listed,
     );
   } catch (error) {
     // Only now ask about the bucket: a missing one gets the SDK's message and hint.
@@ -142,7 +150,7 @@ async function bucketStats(
     return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
   }
   onProgress("computing", 0);
-  const stats = await compute();
+  const stats = await compute(listed);
   const computedAt = new Date().toISOString();
   ctx.out.debug(`stats computed in ${Math.round(performance.now() - started)} ms`);
   if (cache.write) {

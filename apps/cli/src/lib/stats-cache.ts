@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { INTERNAL_PREFIX, type ObjectStore } from "@dg/core";
+import { INTERNAL_PREFIX, type ListedObject, type ObjectStore } from "@dg/core";
 import type { BucketStats, StatsMode } from "@dg/sdk";
 
 /**
@@ -41,7 +41,8 @@ export function statsCacheKey(prefix: string, mode: StatsMode): string {
 }
 
 /**
- * Fingerprint the raw listing of `prefix`.
+ * Fingerprint the raw listing of `prefix`. Pass `collect` to keep the listed objects (a cache
+ * miss then computes the stats from them instead of listing again).
  *
  * @example
  * ```ts
@@ -54,6 +55,7 @@ export async function fingerprintListing(
   prefix: string,
   signal: AbortSignal,
   onProgress?: (storedObjectsSeen: number) => void,
+  collect?: ListedObject[],
 ): Promise<ListingFingerprint> {
   const hash = createHash("sha256");
   let objects = 0;
@@ -68,6 +70,7 @@ export async function fingerprintListing(
     });
     for (const object of page.objects) {
       if (object.key.startsWith(INTERNAL_PREFIX)) continue;
+      collect?.push(object);
       objects += 1;
       storedBytes += object.size;
       const modified = object.lastModified.getTime();
