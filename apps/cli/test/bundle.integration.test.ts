@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MAIN, createWorkspace, sha256, type Workspace } from "./harness.js";
 
-// From apps/cli/test/ to the repository root, then ../shared.
+// The Python tool's bucket, kept in the repository under fixtures/.
 const FIXTURE = fileURLToPath(
-  new URL("../../../../shared/fixtures/interop-python-deltaglider/", import.meta.url),
+  new URL("../../../fixtures/interop-python-deltaglider/", import.meta.url),
 );
 
 interface FixtureObject {

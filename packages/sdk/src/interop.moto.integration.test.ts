@@ -15,9 +15,9 @@ import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from 
 const run = promisify(execFile);
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-// From packages/sdk/src/ to the repository root, then ../shared.
+// The Python tool's bucket, kept in the repository under fixtures/.
 const FIXTURE = fileURLToPath(
-  new URL("../../../../shared/fixtures/interop-python-deltaglider/", import.meta.url),
+  new URL("../../../fixtures/interop-python-deltaglider/", import.meta.url),
 );
 
 interface FixtureObject {

@@ -14,3 +14,5 @@ export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";
 export { failingDeletes } from "./failing-store.js";
+export type { PythonToolLookup } from "./python-tool.js";
+export { findPythonTool } from "./python-tool.js";

@@ -64,7 +64,10 @@ export function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
     };
     const timer = setTimeout(() => fail(`moto did not start within ${timeoutMs} ms`), timeoutMs);
     child.once("error", (error) => fail(`could not run moto: ${error.message}`));
-    const onEarlyExit = (code: number | null) => fail(`moto exited early with code ${code}`);
+    const onEarlyExit = (code: number | null) =>
+      fail(
+        `moto exited early with code ${code} (is it installed? pip install 'moto[server]==5.2.1')`,
+      );
     child.once("exit", onEarlyExit);
     child.stderr.setEncoding("utf8");
     const onData = (text: string) => {

@@ -9,15 +9,15 @@ import {
   parseReferenceMetadata,
 } from "./metadata.js";
 
-// ../shared/fixtures relative to the repository root.
+// The Python tool's bucket, kept in the repository under fixtures/.
 const fixture = fileURLToPath(
-  new URL("../../../../../shared/fixtures/interop-python-deltaglider/bucket.json", import.meta.url),
+  new URL("../../../../fixtures/interop-python-deltaglider/bucket.json", import.meta.url),
 );
 const bucket = JSON.parse(readFileSync(fixture, "utf8")) as {
   objects: { key: string; size: number; metadata: Record<string, string> }[];
 };
 
-describe("the Python tool's bucket (shared/fixtures)", () => {
+describe("the Python tool's bucket (fixtures/)", () => {
   it("classifies every stored object", () => {
     const kinds = Object.fromEntries(
       bucket.objects.map((o) => [o.key, classifyStoredObject(o.key, o.metadata)]),

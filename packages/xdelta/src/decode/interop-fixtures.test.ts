@@ -5,10 +5,9 @@ import { describe, expect, it } from "vitest";
 import { decodeAll } from "../../test/fixtures-decode/harness.js";
 import { readVcdiffHeader } from "./file-header.js";
 
-// The bucket the Python DeltaGlider wrote: ../shared/fixtures/interop-python-deltaglider from
-// the repository root.
+// The bucket the Python DeltaGlider wrote, kept in the repository under fixtures/.
 const fixtureRoot = fileURLToPath(
-  new URL("../../../../../shared/fixtures/interop-python-deltaglider/", import.meta.url),
+  new URL("../../../../fixtures/interop-python-deltaglider/", import.meta.url),
 );
 
 interface BucketObject {
