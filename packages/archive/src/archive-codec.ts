@@ -2,9 +2,11 @@ import type {
   ByteStream,
   DeltaCodec,
   DeltaEncodeOptions,
+  DeltaTarget,
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
+import { targetStream } from "@dg/core";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
@@ -59,10 +61,10 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
 
   async function* encode(
     source: RandomAccessSource,
-    target: ByteStream,
+    target: DeltaTarget,
     encodeOptions: DeltaEncodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
-    const peeked = await peekStream(target, DETECT_BYTES);
+    const peeked = await peekStream(targetStream(target, encodeOptions), DETECT_BYTES);
     const container = detectContainer(peeked.head);
     if (container === undefined) {
       yield* inner.encode(source, peeked.stream, encodeOptions);

@@ -94,7 +94,8 @@ export {
 export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
-export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
+export { hashStream, sliceStream, spool, teeStream, verifiedStream } from "./service/streams.js";
+export type { TeeBranch } from "./service/streams.js";
 export type {
   CopyOptions,
   DeleteManyResult,
@@ -112,3 +113,4 @@ export type {
   StorageType,
 } from "./service/types.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";

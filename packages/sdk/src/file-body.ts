@@ -13,7 +13,8 @@ const CHUNK = 1024 * 1024;
 
 /**
  * A local file as a replayable body: each `open` streams it from disk again (DeltaService
- * reads it twice: to hash it, then to encode or upload it), never loading it whole.
+ * reads it twice: to hash it, then to encode or upload it), never loading it whole; codecs
+ * that read by position open it in place.
  */
 export async function fileBody(path: string): Promise<ReplayableBody> {
   let size: number;
@@ -31,6 +32,15 @@ export async function fileBody(path: string): Promise<ReplayableBody> {
   return {
     size,
     open: (options) => readFile(path, options?.signal),
+    // For codecs that read the file by position (archive-aware deltas): in place, no copy.
+    openRandomAccess: async () => {
+      const { openFileSource } = await import("@dg/xdelta");
+      try {
+        return await openFileSource(path);
+      } catch (error) {
+        throw mapLocalFileError(error, path, "read");
+      }
+    },
   };
 }
 

@@ -1,8 +1,9 @@
-import { InvalidArgumentError } from "@dg/core";
+import { InvalidArgumentError, targetStream } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
   DeltaEncodeOptions,
+  DeltaTarget,
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
@@ -46,8 +47,8 @@ export interface XdeltaCodecOptions {
 export function createBuiltinCodec(options: BuiltinCodecOptions = {}): DeltaCodec {
   return {
     name: "builtin",
-    encode(source: RandomAccessSource, target: ByteStream, opts?: DeltaEncodeOptions) {
-      return encodeVcdiff(source, target, {
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return encodeVcdiff(source, targetStream(target, opts), {
         ...options.encoder,
         ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
         ...(opts?.targetSize === undefined ? {} : { targetSize: opts.targetSize }),

@@ -17,11 +17,18 @@ import { headersEntry, optionalEntry, validateHeaders } from "../domain/object-h
 import { validateTags } from "../domain/tags.js";
 import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
 import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
-import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
+import type {
+  ByteStream,
+  DeltaTarget,
+  OperationOptions,
+  RandomAccessSource,
+  ReplayableBody,
+} from "../ports/index.js";
 import type { ScratchBlob } from "../ports/scratch.js";
+import { sourceStream } from "../util/delta-target.js";
 import { loadReference, type ServiceContext } from "./context.js";
 import { confirmReference, removeUnusedReferences } from "./references.js";
-import { countingStream, hashStream, spool, verifiedStream } from "./streams.js";
+import { countingStream, hashStream, spool, teeStream, verifiedStream } from "./streams.js";
 import type { PutOptions, PutResult } from "./types.js";
 
 /**
@@ -126,17 +133,30 @@ export async function putObject(
     sha256,
     createdAt: now,
   });
+  const countBytes = (n: number): void => options.onProgress?.({ type: "bytes", key, bytes: n });
+  let source: RandomAccessSource | undefined;
   if (!referenceInfo) {
-    try {
-      await ctx.store.putObject(bucket, referenceKey, replay(), {
-        ...common,
-        metadata: ownReferenceMetadata,
-        contentLength: size,
-        ifNoneMatch: true,
-      });
+    // One read of the file feeds both the new reference and its cached copy; the zero-diff
+    // delta is then encoded from the cache, so the file is read twice in all (hash, upload).
+    const [forStore, forCache] = teeStream(countingStream(replay(), countBytes));
+    const [stored, cached] = await Promise.allSettled([
+      ctx.store
+        .putObject(bucket, referenceKey, forStore, {
+          ...common,
+          metadata: ownReferenceMetadata,
+          contentLength: size,
+          ifNoneMatch: true,
+        })
+        .finally(() => forStore.cancel()),
+      ctx.cache.put(sha256, forCache, opOptions).finally(() => forCache.cancel()),
+    ]);
+    if (stored.status === "fulfilled" && cached.status === "fulfilled") {
       createdReference = true;
-    } catch (error) {
-      if (!hasCode(error, "CONFLICT")) throw error;
+      source = cached.value;
+    } else {
+      if (cached.status === "fulfilled") await cached.value.close();
+      if (stored.status === "fulfilled") throw (cached as PromiseRejectedResult).reason;
+      if (!hasCode(stored.reason, "CONFLICT")) throw stored.reason;
       // Another client created the reference first: encode against theirs.
       ctx.logger.log("info", "reference created concurrently; using the existing one", {
         referenceKey,
@@ -153,13 +173,14 @@ export async function putObject(
     }
   }
 
-  let source: RandomAccessSource;
   let referenceSha: string;
-  if (createdReference || !referenceInfo) {
+  let target: DeltaTarget;
+  if (source !== undefined) {
     referenceSha = sha256;
-    source = await ctx.cache.put(sha256, replay(), opOptions);
+    // The zero-diff delta of a new reference: the file against itself, both from the cache.
+    target = sourceAsTarget(source, sha256);
   } else {
-    const stored = readField(referenceInfo.metadata, "fileSha256");
+    const stored = readField(referenceInfo?.metadata ?? {}, "fileSha256");
     if (!stored) {
       throw new IntegrityError(
         `Reference has no SHA-256 in its metadata: s3://${bucket}/${referenceKey}`,
@@ -170,22 +191,34 @@ export async function putObject(
     }
     referenceSha = stored.toLowerCase();
     source = await loadReference(ctx, bucket, referenceKey, referenceSha, opOptions);
+    const openRandomAccess = body.openRandomAccess?.bind(body);
+    target =
+      openRandomAccess === undefined
+        ? countingStream(replay(), countBytes)
+        : {
+            size,
+            sha256,
+            open: () => countingStream(replay(), countBytes),
+            openRandomAccess: async (o?: OperationOptions) =>
+              countingSource(await openRandomAccess(o), countBytes),
+          };
   }
 
-  let delta: ScratchBlob | undefined;
+  let delta: ScratchBlob;
   let deltaFormat: string | undefined;
   try {
-    const target = countingStream(replay(), (n) =>
-      options.onProgress?.({ type: "bytes", key, bytes: n }),
-    );
-    const encoded = ctx.codec.encode(source, target, {
+    const encodeOptions = {
       targetSize: size,
-      onFormat: (format) => {
+      onFormat: (format: string) => {
         deltaFormat = format;
       },
       ...opOptions,
-    });
-    delta = await spool(ctx.scratch, encoded, opOptions);
+    };
+    // A codec that holds its whole output anyway writes it to scratch itself (once).
+    delta =
+      ctx.codec.encodeToScratch === undefined
+        ? await spool(ctx.scratch, ctx.codec.encode(source, target, encodeOptions), opOptions)
+        : await ctx.codec.encodeToScratch(source, target, ctx.scratch, encodeOptions);
   } finally {
     await source.close();
   }
@@ -255,4 +288,40 @@ export async function putObject(
   } finally {
     await delta.dispose();
   }
+}
+
+/** A cached reference as the target of its own zero-diff delta (the caller closes it). */
+function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
+  return {
+    size: source.size,
+    sha256,
+    open: (options) => sourceStream(source, options),
+    openRandomAccess: async () => ({
+      size: source.size,
+      read: (position, length) => source.read(position, length),
+      close: async () => undefined,
+    }),
+  };
+}
+
+/** Report bytes read from a target source as progress, up to its size. */
+function countingSource(
+  source: RandomAccessSource,
+  onBytes: (n: number) => void,
+): RandomAccessSource {
+  let reported = 0;
+  return {
+    size: source.size,
+    ...(source.path === undefined ? {} : { path: source.path }),
+    async read(position, length) {
+      const bytes = await source.read(position, length);
+      const n = Math.min(bytes.length, source.size - reported);
+      if (n > 0) {
+        reported += n;
+        onBytes(n);
+      }
+      return bytes;
+    },
+    close: () => source.close(),
+  };
 }

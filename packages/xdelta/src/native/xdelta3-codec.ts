@@ -1,8 +1,9 @@
-import { IntegrityError, InternalError, UnavailableError } from "@dg/core";
+import { IntegrityError, InternalError, targetStream, UnavailableError } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
   DeltaEncodeOptions,
+  DeltaTarget,
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
@@ -89,8 +90,8 @@ export function createNativeXdeltaCodec(options: NativeXdeltaCodecOptions = {}):
 
   return {
     name: "xdelta3",
-    encode(source: RandomAccessSource, target: ByteStream, opts?: DeltaEncodeOptions) {
-      return run("-e", source, target, opts?.signal);
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return run("-e", source, targetStream(target, opts), opts?.signal);
     },
     decode(source: RandomAccessSource, delta: ByteStream, opts?: OperationOptions) {
       return run("-d", source, delta, opts?.signal);
