@@ -218,27 +218,77 @@ export function createBlockScanner(): BlockScanner {
     state = "codes";
   }
 
-  /** Read symbols until the block ends (true) or the buffer runs low (false). */
+  /**
+   * Read symbols until the block ends (true) or the buffer runs low (false). The hot loop of
+   * the scanner: state lives in locals and is written back on the way out.
+   */
   function readSymbols(safeEnd: number): boolean {
-    const lt = literals;
-    const dt = distances;
-    while (pos < safeEnd) {
-      const symbol = decode(lt);
-      if (symbol < 256) {
-        input++;
-      } else if (symbol === 256) {
-        return true;
-      } else {
+    const lt = literals.table;
+    const lBits = literals.bits;
+    const lMask = (1 << lBits) - 1;
+    const dt = distances.table;
+    const dBits = distances.bits;
+    const dMask = (1 << dBits) - 1;
+    const buf = buffer;
+    const length = buf.length;
+    let p = pos;
+    let bb = bitBuffer;
+    let bc = bitCount;
+    let n = input;
+    try {
+      while (p < safeEnd) {
+        // Up to 24 bits buffered: enough for any code plus its extra bits, one at a time.
+        while (bc < 24 && p < length) {
+          bb |= (buf[p++] as number) << bc;
+          bc += 8;
+        }
+        let entry = lt[bb & lMask] as number;
+        let len = entry & 15;
+        if (entry < 0 || len > bc) throw new RangeError("deflate: bad code");
+        bb >>>= len;
+        bc -= len;
+        const symbol = entry >> 4;
+        if (symbol < 256) {
+          n++;
+          continue;
+        }
+        if (symbol === 256) return true;
         const index = symbol - 257;
         const base = LENGTH_BASE[index];
         if (base === undefined) throw new RangeError("deflate: bad length code");
-        input += base + take(LENGTH_EXTRA[index] as number);
-        const extra = DISTANCE_EXTRA[decode(dt)];
-        if (extra === undefined) throw new RangeError("deflate: bad distance code");
-        take(extra);
+        const lengthExtra = LENGTH_EXTRA[index] as number;
+        if (lengthExtra > bc) throw new RangeError("deflate: stream ends early");
+        n += base + (bb & ((1 << lengthExtra) - 1));
+        bb >>>= lengthExtra;
+        bc -= lengthExtra;
+        while (bc < 24 && p < length) {
+          bb |= (buf[p++] as number) << bc;
+          bc += 8;
+        }
+        entry = dt[bb & dMask] as number;
+        len = entry & 15;
+        if (entry < 0 || len > bc) throw new RangeError("deflate: bad code");
+        bb >>>= len;
+        bc -= len;
+        const distanceExtra = DISTANCE_EXTRA[entry >> 4];
+        if (distanceExtra === undefined) throw new RangeError("deflate: bad distance code");
+        if (distanceExtra > bc) {
+          while (bc < 24 && p < length) {
+            bb |= (buf[p++] as number) << bc;
+            bc += 8;
+          }
+          if (distanceExtra > bc) throw new RangeError("deflate: stream ends early");
+        }
+        bb >>>= distanceExtra;
+        bc -= distanceExtra;
       }
+      return false;
+    } finally {
+      pos = p;
+      bitBuffer = bb;
+      bitCount = bc;
+      input = n;
     }
-    return false;
   }
 
   function endBlock(): void {
@@ -273,6 +323,11 @@ export function createBlockScanner(): BlockScanner {
   return {
     push(chunk: Uint8Array): void {
       if (done) return;
+      // Whole bytes read ahead into the bit buffer go back, so that they stay in the buffer.
+      const whole = bitCount >> 3;
+      pos -= whole;
+      bitCount -= whole * 8;
+      bitBuffer = bitCount === 0 ? 0 : bitBuffer & ((1 << bitCount) - 1);
       const rest = buffer.subarray(pos);
       const next = new Uint8Array(rest.length + chunk.length);
       next.set(rest);

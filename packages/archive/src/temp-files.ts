@@ -4,7 +4,7 @@ import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidArgumentError, throwIfAborted } from "@dg/core";
-import type { ByteStream, RandomAccessSource } from "@dg/core";
+import type { ByteStream, RandomAccessSource, ScratchBlob, ScratchSpace } from "@dg/core";
 
 /** A private temporary directory for one operation, removed by `dispose`. */
 export interface WorkDir {
@@ -238,6 +238,41 @@ export async function createFileWriter(path: string): Promise<FileWriter> {
       } finally {
         await handle.close();
       }
+    },
+  };
+}
+
+/**
+ * Scratch space in a work directory: each blob is a file there (removed by `dispose`, or with
+ * the directory).
+ *
+ * @example
+ * ```ts
+ * const writer = await workDirScratch(work).create();
+ * ```
+ */
+export function workDirScratch(work: WorkDir): ScratchSpace {
+  let next = 0;
+  return {
+    async create() {
+      const path = work.file(`blob-${next++}`);
+      const writer = await createFileWriter(path);
+      return {
+        write: (chunk: Uint8Array) => writer.append(chunk),
+        async finish(): Promise<ScratchBlob> {
+          await writer.close();
+          return {
+            size: writer.size,
+            open: () => fileChunks(path),
+            openRandomAccess: () => openFileSource(path),
+            dispose: () => rm(path, { force: true }),
+          };
+        },
+        async dispose() {
+          await writer.close();
+          await rm(path, { force: true });
+        },
+      };
     },
   };
 }
