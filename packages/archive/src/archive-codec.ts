@@ -127,7 +127,7 @@ export function createArchiveCodecWithPool(
     let stream: ByteStream | undefined;
     if (isReplayableTarget(target)) {
       const head = await target.openRandomAccess(signal === undefined ? {} : { signal });
-      let container;
+      let container: ReturnType<typeof detectContainer>;
       try {
         container = detectContainer(await head.read(0, DETECT_BYTES));
       } finally {

@@ -25,7 +25,13 @@ import { deflateEngineName } from "./rebuild.js";
 import { MAX_SEGMENTS } from "./segment-table.js";
 import { createStreamSearcher } from "./stream-search.js";
 import type { CopyFinder, ResolvedTarget, TargetWalk } from "./target-walk.js";
-import { gzipCopyFinder, resolveTarget, walkTarget, zipCopyFinder } from "./target-walk.js";
+import {
+  gzipCopyFinder,
+  resolveTarget,
+  sameBytes,
+  walkTarget,
+  zipCopyFinder,
+} from "./target-walk.js";
 import type { FileWriter, WorkDir } from "./temp-files.js";
 import { createFileWriter, openFileReader } from "./temp-files.js";
 import type { SpillBuffer } from "./spill-buffer.js";
@@ -53,7 +59,8 @@ export interface ArchiveEncodeReport {
     | "streams-reproduced"
     | "few-streams-reproduced"
     | "no-reproducible-streams"
-    | "too-many-segments";
+    | "too-many-segments"
+    | "identical";
   /** Why the raw delta was kept, when both were made. */
   readonly reason?: "raw-smaller" | "verification-failed";
   /** Size of the plain delta, when it was made. */
@@ -227,6 +234,9 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     if (resolved.counts.streams === 0 && resolved.counts.copied === 0) {
       return await raw("no-reproducible-streams");
     }
+    // A file against itself (the zero-diff delta of a new reference): the plain delta is the
+    // smaller, by the size of the copies' records.
+    if (await identical(walk, target, reference)) return await raw("identical");
     if (resolved.segments.length > MAX_SEGMENTS) return await raw("too-many-segments");
 
     const changed = resolved.bytes.reproduced + resolved.bytes.keptCompressed;
@@ -293,6 +303,22 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     await expandedReference?.close();
     await inflated.source.close();
   }
+}
+
+/** Whether the target is byte for byte the reference (every stream copied in place). */
+async function identical(
+  walk: TargetWalk,
+  target: RandomAccessSource,
+  reference: RandomAccessSource,
+): Promise<boolean> {
+  if (target.size !== reference.size) return false;
+  let cursor = 0;
+  for (const item of walk.items) {
+    if (item.kind !== "copy" || item.referenceOffset !== item.offset) return false;
+    if (!(await sameBytes(target, cursor, reference, cursor, item.offset - cursor))) return false;
+    cursor = item.offset + item.length;
+  }
+  return sameBytes(target, cursor, reference, cursor, target.size - cursor);
 }
 
 /** The inner codec's plain delta of the whole file, written to scratch. */

@@ -51,7 +51,7 @@ export type CopyFinder = (
 const CHUNK = 1024 * 1024;
 
 /** Whether two ranges hold the same bytes (read a megabyte at a time). */
-async function sameBytes(
+export async function sameBytes(
   a: RandomAccessSource,
   aAt: number,
   b: RandomAccessSource,
