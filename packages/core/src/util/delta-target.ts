@@ -43,7 +43,8 @@ export async function* sourceStream(
   let at = 0;
   while (at < source.size) {
     throwIfAborted(options?.signal);
-    const chunk = (await source.read(at, Math.min(SOURCE_CHUNK, source.size - at))).slice();
+    // A copy (a Buffer's slice would be a view of memory the source may reuse).
+    const chunk = new Uint8Array(await source.read(at, Math.min(SOURCE_CHUNK, source.size - at)));
     if (chunk.length === 0) return;
     at += chunk.length;
     yield chunk;
