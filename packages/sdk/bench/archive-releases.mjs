@@ -19,6 +19,7 @@ import { FETCH_HINT, loadNpmCorpus } from "../../../tooling/bench/npm-corpus.mjs
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
+  strict: false,
   options: { rounds: { type: "string", default: "1" }, baseline: { type: "string" } },
 });
 const rounds = Number(values.rounds);
