@@ -165,7 +165,7 @@ async function growingFile(path: string): Promise<{
  * and keep the smaller. The chosen delta is written to `scratch` (once).
  */
 export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDelta> {
-  const { inner, pool, reference, target, container, work, scratch, signal } = input;
+  const { pool, reference, target, container, work, signal } = input;
   const reference$ = await referenceSide(input);
   const inflated = await growingFile(work.file("target.inflated"));
   let expandedReference: ExpandedReference | undefined;
