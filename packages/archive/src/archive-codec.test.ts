@@ -402,7 +402,9 @@ describe("targets read in place", () => {
       },
     );
     expect(formats).toEqual(["dg-archive/2"]);
-    expect(created).toBe(1);
+    // A small file gets both deltas, each written to scratch once; the larger is dropped.
+    expect(created).toBeLessThanOrEqual(2);
+    expect(scratch.live).toBe(1);
     const delta = await collectBytes(blob?.open() ?? chunked(new Uint8Array(0)));
     expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
     await blob?.dispose();

@@ -40,6 +40,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 /** Encode, then read back the header of what was chosen (undefined for a plain delta). */
 async function encode(reference: Uint8Array, target: Uint8Array, expectedSha256?: string) {
   const work = await createWorkDir(tempDir);
+  const scratch = createMemoryScratchSpace();
   let blob: ScratchBlob | undefined;
   try {
     const chosen = await encodeArchive({
@@ -53,9 +54,11 @@ async function encode(reference: Uint8Array, target: Uint8Array, expectedSha256?
       ...(expectedSha256 === undefined ? {} : { expectedSha256 }),
       container: detectContainer(target) ?? "zip",
       work,
-      scratch: createMemoryScratchSpace(),
+      scratch,
       maxExpandedSize: 2 ** 40,
       signal: undefined,
+      // These files are small: test the paths of large ones.
+      smallFile: 0,
     });
     blob = chosen.blob;
     const delta = await collectBytes(blob.open());
@@ -65,7 +68,7 @@ async function encode(reference: Uint8Array, target: Uint8Array, expectedSha256?
       if (parsed.version !== 2) throw new Error("expected version 2");
       header = parsed;
     }
-    return { report: chosen.report, header, delta };
+    return { report: chosen.report, header, delta, blobs: scratch.live };
   } finally {
     await blob?.dispose();
     await work.dispose();
@@ -87,8 +90,9 @@ describe("encodeArchive", () => {
     const ref = writeZip(v1);
     const target = writeZip(v2);
     const same = unchanged(v2, v1).length;
-    const { report, header } = await encode(ref, target);
+    const { report, header, blobs } = await encode(ref, target);
     expect(report).toMatchObject({ chosen: "archive", path: "archive", why: "streams-reproduced" });
+    expect(blobs).toBe(1);
     expect(same).toBeGreaterThan(v2.length / 2);
     expect(report.copiedStreams).toBe(same);
     expect(report.streams).toBe(v2.length - same);
@@ -186,6 +190,34 @@ describe("encodeArchive", () => {
     expect(report.why).toBe("few-streams-reproduced");
     expect(report.rawDeltaSize).toBeGreaterThan(0);
     expect(report.archiveDeltaSize).toBeGreaterThan(0);
+  });
+
+  it("makes both deltas of a small file, and keeps the smaller", async () => {
+    const ref = writeZip(v1);
+    const target = writeZip(v2);
+    const work = await createWorkDir(tempDir);
+    try {
+      const chosen = await encodeArchive({
+        inner,
+        pool,
+        reference: createBufferSource(ref),
+        target: createBufferSource(target),
+        rawTarget: (async function* () {
+          yield target;
+        })(),
+        container: "zip",
+        work,
+        scratch: createMemoryScratchSpace(),
+        maxExpandedSize: 2 ** 40,
+        signal: undefined,
+      });
+      expect(chosen.report).toMatchObject({ path: "archive+raw", why: "small-file" });
+      const { archiveDeltaSize = 0, rawDeltaSize = 0 } = chosen.report;
+      expect(chosen.blob.size).toBe(Math.min(archiveDeltaSize, rawDeltaSize));
+      await chosen.blob.dispose();
+    } finally {
+      await work.dispose();
+    }
   });
 
   it("makes the plain delta of a file identical to its reference", async () => {

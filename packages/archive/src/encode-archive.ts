@@ -42,7 +42,7 @@ import { findZipDeflateEntries } from "./zip-layout.js";
 export type ArchiveEncodePath =
   /** Only the archive-aware delta: most changed streams were reproduced. */
   | "archive"
-  /** Both, keeping the smaller: few changed streams were reproduced. */
+  /** Both, keeping the smaller: few changed streams were reproduced, or the file is small. */
   | "archive+raw"
   /** Only the plain delta: the archive-aware one could not be made (see `why`). */
   | "raw";
@@ -58,6 +58,7 @@ export interface ArchiveEncodeReport {
   readonly why:
     | "streams-reproduced"
     | "few-streams-reproduced"
+    | "small-file"
     | "no-reproducible-streams"
     | "too-many-segments"
     | "identical";
@@ -99,10 +100,14 @@ export interface EncodeArchiveInput {
   readonly scratch: ScratchSpace;
   readonly maxExpandedSize: number;
   readonly signal: AbortSignal | undefined;
+  /** Files up to this size get both deltas (default 4 MiB): the plain one costs little. */
+  readonly smallFile?: number;
 }
 
 /** Share of the changed streams' compressed bytes reproduced below which both deltas are made. */
 const FEW_REPRODUCED = 0.5;
+/** Files up to this size get both deltas whatever was reproduced: the plain one costs little. */
+const SMALL_FILE = 4 * 1024 * 1024;
 /** Inner deltas past this size wait in a file rather than in memory. */
 const SPILL_AFTER = 16 * 1024 * 1024;
 
@@ -240,7 +245,8 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     if (resolved.segments.length > MAX_SEGMENTS) return await raw("too-many-segments");
 
     const changed = resolved.bytes.reproduced + resolved.bytes.keptCompressed;
-    const compare = changed > 0 && resolved.bytes.reproduced < FEW_REPRODUCED * changed;
+    const few = changed > 0 && resolved.bytes.reproduced < FEW_REPRODUCED * changed;
+    const compare = few || target.size <= (input.smallFile ?? SMALL_FILE);
     const header: ArchiveDeltaHeaderV2 = {
       container,
       targetSize: target.size,
@@ -279,7 +285,11 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
       await made.blob.dispose();
       throw error;
     });
-    const both = { ...sizes, path: "archive+raw", why: "few-streams-reproduced" } as const;
+    const both = {
+      ...sizes,
+      path: "archive+raw",
+      why: few ? "few-streams-reproduced" : "small-file",
+    } as const;
     if (made.verified && made.blob.size < plain.size) {
       await plain.dispose();
       return {
