@@ -15,9 +15,19 @@ export interface DeflatePool {
   run<K extends DeflateJob["kind"]>(
     job: Extract<DeflateJob, { kind: K }>,
     signal?: AbortSignal,
+    options?: RunOptions,
   ): Promise<DeflateJobResults[K]>;
   /** Stop every worker; jobs still queued or running are rejected. */
   close(): Promise<void>;
+}
+
+/** How a job is handed over. */
+export interface RunOptions {
+  /**
+   * Move the job's arrays to the worker instead of copying them: only for arrays the caller
+   * made for this job alone (each a whole `ArrayBuffer`); they are unusable afterwards.
+   */
+  readonly transfer?: boolean;
 }
 
 export interface DeflatePoolOptions {
@@ -47,6 +57,7 @@ function defaultScript(): URL {
 
 interface Task {
   readonly job: DeflateJob;
+  readonly transfer: boolean;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -135,8 +146,12 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
       slot.task = task;
       slot.taskId = nextId++;
       slot.worker.ref();
-      // Jobs are copied, not transferred: their arrays may be views of the caller's memory.
-      slot.worker.postMessage({ id: slot.taskId, job: task.job } satisfies WorkerRequest);
+      // Jobs are copied unless the caller gave their arrays away: they may be views of
+      // memory the caller still uses.
+      slot.worker.postMessage(
+        { id: slot.taskId, job: task.job } satisfies WorkerRequest,
+        task.transfer ? ownedBuffers(task.job) : [],
+      );
     }
   }
 
@@ -158,6 +173,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
     run<K extends DeflateJob["kind"]>(
       job: Extract<DeflateJob, { kind: K }>,
       signal?: AbortSignal,
+      runOptions: RunOptions = {},
     ): Promise<DeflateJobResults[K]> {
       if (closed) return Promise.reject(new InternalError("deflate pool is closed"));
       if (signal?.aborted) {
@@ -182,6 +198,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         };
         const task: Task = {
           job,
+          transfer: runOptions.transfer === true,
           signal,
           resolve: resolve as (value: unknown) => void,
           reject,
@@ -211,4 +228,16 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
       await Promise.all(stopping);
     },
   };
+}
+
+/** The whole `ArrayBuffer`s behind a job's arrays (views of part of one are left alone). */
+function ownedBuffers(job: DeflateJob): ArrayBuffer[] {
+  const views = [job.piece.history, job.piece.input];
+  if (job.kind !== "deflate") views.push(job.expected.bytes);
+  const owned = new Set<ArrayBuffer>();
+  for (const v of views) {
+    const whole = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
+    if (whole && v.buffer instanceof ArrayBuffer && v.byteLength > 0) owned.add(v.buffer);
+  }
+  return [...owned];
 }

@@ -38,12 +38,14 @@ const ONE_JOB = 8 * 1024 * 1024;
 /** Raw runs up to this size are held while earlier streams are deflated. */
 const HELD_RAW = 1024 * 1024;
 /** Bytes held for work not emitted yet (inputs of jobs, raw runs); past it the head is awaited. */
-const BUDGET_PER_WORKER = 16 * 1024 * 1024;
+const BUDGET_PER_WORKER = 8 * 1024 * 1024;
 
 /** Output waiting its turn: `emit` runs when everything before it has been emitted. */
 interface Queued {
   /** Bytes it holds until emitted. */
   readonly held: number;
+  /** Whether `emit` can run without waiting for a worker. */
+  ready(): boolean;
   emit(): AsyncIterable<Uint8Array>;
 }
 
@@ -79,8 +81,14 @@ export async function* rebuildTarget(
     }
     held -= head.held;
   }
+  /**
+   * Emit from the head of the queue: whatever needs no waiting (raw runs, copies, finished
+   * jobs), then, while more than `below` bytes are held, the rest in turn.
+   */
   async function* drain(below: number): AsyncGenerator<Uint8Array, void, undefined> {
-    while (queue.length > 0 && held > below) yield* emitHead();
+    while (queue.length > 0 && (held > below || (queue[0] as Queued).ready())) {
+      yield* emitHead();
+    }
   }
   const enqueue = (item: Queued): void => {
     queue.push(item);
@@ -99,13 +107,14 @@ export async function* rebuildTarget(
       if (segment.kind === "copy") {
         enqueue({
           held: 0,
+          ready: () => true,
           emit: () => copyFrom(reference, segment.referenceOffset, segment.length),
         });
       } else if (segment.kind === "raw") {
         if (segment.length <= HELD_RAW) {
           const bytes = await reader.read(segment.length);
           if (bytes.length !== segment.length) throw shortExpansion();
-          enqueue({ held: bytes.length, emit: () => once(bytes) });
+          enqueue({ held: bytes.length, ready: () => true, emit: () => once(bytes) });
         } else {
           yield* drain(-1);
           let got = 0;
@@ -165,7 +174,14 @@ async function* copyFrom(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   for (let done = 0; done < length; ) {
     const n = Math.min(COPY_CHUNK, length - done);
-    const bytes = new Uint8Array(await reference.read(offset + done, n));
+    // A buffer of our own for each chunk: the consumer may keep it.
+    let bytes: Uint8Array;
+    if (reference.readInto !== undefined) {
+      bytes = Buffer.allocUnsafe(n);
+      bytes = bytes.subarray(0, await reference.readInto(offset + done, bytes, 0, n));
+    } else {
+      bytes = new Uint8Array(await reference.read(offset + done, n));
+    }
     if (bytes.length !== n) {
       throw new IntegrityError("archive delta: it copies past the end of the reference", {
         hint: "The delta was made against a different reference.",
@@ -232,14 +248,27 @@ function* deflateJobs(
         bufferStart = keepFrom;
       }
       const bits = final ? undefined : next.bit - start.bit;
+      let done = false;
+      const held = piece.history.length + piece.input.length;
+      // The piece's arrays are fresh copies made for this job: moved, not copied.
       const result = job(
         pool.run(
           { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
           signal,
+          { transfer: true },
         ),
       );
+      result.then(
+        () => {
+          done = true;
+        },
+        () => {
+          done = true;
+        },
+      );
       return {
-        held: piece.history.length + piece.input.length,
+        held,
+        ready: () => done,
         async *emit() {
           const out = await result;
           if (pieces.length === 0) {

@@ -103,7 +103,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
   ): Promise<number> => {
     let index = -1;
     try {
-      index = await pool.run(job, signal);
+      index = await pool.run(job, signal, { transfer: true });
       return index;
     } finally {
       tellFirst(index >= 0);
@@ -147,8 +147,9 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
   /** Find the settings with one job over the whole (short) stream. */
   async function searchWhole(stream: FoundStream, at: number): Promise<Reproduction | undefined> {
     return limit(async () => {
-      const input = await inflated.read(at, stream.inflatedLength);
-      const compressed = await target.read(stream.offset, stream.compressedLength);
+      // Copies of our own, moved to the worker (a source may reuse what it returns).
+      const input = new Uint8Array(await inflated.read(at, stream.inflatedLength));
+      const compressed = new Uint8Array(await target.read(stream.offset, stream.compressedLength));
       const list = candidates();
       const index = await find({
         kind: "find",
@@ -279,7 +280,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
           list[i + 1],
           endBit,
         );
-        return pool.run({ kind: "check", params, piece, expected }, signal);
+        return pool.run({ kind: "check", params, piece, expected }, signal, { transfer: true });
       });
     const results = await Promise.all(starts.map((_, i) => check(starts, i)));
     if (!results[0]) {
