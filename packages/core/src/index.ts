@@ -33,13 +33,21 @@ export {
   deltaKeyFor,
   deltaspaceOf,
   directKeyFor,
-  INTERNAL_PREFIX,
   isInternalKey,
   isReferenceKey,
   logicalKeyOf,
   REFERENCE_NAME,
   referenceKeyFor,
 } from "./domain/deltaspace.js";
+export {
+  INTERNAL_PREFIX,
+  PROBE_PREFIX,
+  SET_ASIDE_PREFIX,
+  setAsideKeyFor,
+  STATS_CACHE_PREFIX,
+  statsCacheKeyFor,
+  TEMP_PREFIX,
+} from "./domain/internal-folder.js";
 export {
   classifyStoredObject,
   deltaMetadata,
@@ -94,6 +102,30 @@ export {
 export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
+export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
+export { parseExpiry } from "./maintenance/expiry.js";
+export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+export type {
+  BucketMaintenance,
+  BucketMaintenanceOptions,
+  BucketStats,
+  BucketStatsOptions,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
+  DeltaspaceStats,
+  EmptyBucketOptions,
+  EmptyBucketResult,
+  PurgeError,
+  PurgeOptions,
+  PurgeResult,
+  SetAsideReference,
+  SetAsideScan,
+  StatsMode,
+  StatsPhase,
+  StorageFigures,
+  TempFile,
+  TempScan,
+} from "./maintenance/types.js";
 export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
 export type {
   CopyOptions,

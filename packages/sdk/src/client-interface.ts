@@ -35,10 +35,16 @@ import type {
 import type {
   BucketStats,
   BucketStatsOptions,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
   CompressionEstimate,
   DownloadFileOptions,
   DownloadResult,
+  EmptyBucketOptions,
+  EmptyBucketResult,
   EstimateOptions,
+  PurgeOptions,
+  PurgeResult,
   UploadFileOptions,
   UploadResult,
   VerifyResult,
@@ -114,6 +120,44 @@ export interface DeltaGliderClient {
   verifyObject(s3Uri: string, options?: RequestOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
+  /**
+   * Storage figures kept in the bucket (`.deltaglider/cli-stats/`) and reused while the raw
+   * listing of the prefix has not changed: a hit costs that listing and one GET, a miss
+   * computes from the same listing and stores the result (a bucket that cannot be written still
+   * gets its figures; `cacheWriteError` says why they were not kept). `refresh` recomputes.
+   *
+   * @example
+   * ```ts
+   * const { stats, cached } = await client.getCachedBucketStats("releases", { mode: "quick" });
+   * ```
+   */
+  getCachedBucketStats(
+    bucket: string,
+    options?: CachedBucketStatsOptions,
+  ): Promise<CachedBucketStats>;
+  /**
+   * Delete a bucket's expired temporary files (`.deltaglider/tmp/`, whose `dg-expires-at` has
+   * passed, as the Python tool's `purge_temp_files`) and the references a crashed delete set
+   * aside (`.deltaglider/trash/`) that no delta needs any more. `dryRun` only reports. Every
+   * key gets its own outcome: a failed delete is listed in `errors`, the others go on.
+   *
+   * @example
+   * ```ts
+   * const { deleted, freedBytes } = await client.purgeTempFiles("releases");
+   * ```
+   */
+  purgeTempFiles(bucket: string, options?: PurgeOptions): Promise<PurgeResult>;
+  /**
+   * Delete every object of a bucket (the bucket stays): logical deletes first, so references
+   * go with their last delta, then deltaglider's own files and any orphans, raw.
+   *
+   * @example
+   * ```ts
+   * await client.emptyBucket("scratch");
+   * await client.deleteBucket({ Bucket: "scratch" });
+   * ```
+   */
+  emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
   estimateCompression(s3Uri: string, options?: EstimateOptions): Promise<CompressionEstimate>;
 

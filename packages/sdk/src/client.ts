@@ -1,5 +1,5 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
-import { createDeltaService } from "@dg/core";
+import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
 import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
 import {
@@ -27,7 +27,7 @@ import {
 } from "./objects.js";
 import type { ClientOptions, Env } from "./options.js";
 import { getSignedUrl } from "./signed-url.js";
-import { getBucketStats } from "./stats.js";
+import { emptyBucket, getCachedBucketStats, purgeTempFiles } from "./maintenance.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
@@ -91,9 +91,18 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
   });
+  const maintenance = createBucketMaintenance({
+    store: resolved.store,
+    hasher,
+    service,
+    logger,
+    metadataConcurrency: config.concurrency,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const ctx: ClientContext = {
     config,
     service,
+    maintenance,
     store: resolved.store,
     storeKind: resolved.kind,
     codec,
@@ -129,7 +138,10 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     uploadFile: (path, uri, opts) => uploadFile(ctx, path, uri, opts),
     downloadFile: (uri, path, opts) => downloadFile(ctx, uri, path, opts),
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
-    getBucketStats: (bucket, opts) => getBucketStats(ctx, bucket, opts),
+    getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
+    getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
+    purgeTempFiles: (bucket, opts) => purgeTempFiles(ctx, bucket, opts),
+    emptyBucket: (bucket, opts) => emptyBucket(ctx, bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     destroy() {
       resolved.destroy();

@@ -1,4 +1,12 @@
-import type { DeltaCodec, DeltaService, Hasher, Logger, ObjectStore, ScratchSpace } from "@dg/core";
+import type {
+  BucketMaintenance,
+  DeltaCodec,
+  DeltaService,
+  Hasher,
+  Logger,
+  ObjectStore,
+  ScratchSpace,
+} from "@dg/core";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResolvedConfig } from "./config.js";
 
@@ -6,6 +14,8 @@ import type { ResolvedConfig } from "./config.js";
 export interface ClientContext {
   readonly config: ResolvedConfig;
   readonly service: DeltaService;
+  /** Stats, the `.deltaglider/` folder's upkeep, emptying a bucket. */
+  readonly maintenance: BucketMaintenance;
   readonly store: ObjectStore;
   readonly storeKind: "s3" | "dir" | "custom";
   readonly codec: DeltaCodec;

@@ -1,22 +1,22 @@
-import type { ListedObject } from "@dg/core";
 import {
   DELTA_SUFFIX,
   deltaspaceOf,
-  INTERNAL_PREFIX,
   isReferenceKey,
-  mapLimit,
-  readField,
   referenceKeyFor,
-  throwIfAborted,
-} from "@dg/core";
-import { type ClientContext, signalOption } from "./context.js";
+} from "../domain/deltaspace.js";
+import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
+import { readField } from "../domain/metadata.js";
+import { throwIfAborted } from "../errors.js";
+import type { ListedObject } from "../ports/object-store.js";
+import { mapLimit } from "../service/context.js";
+import { type MaintenanceContext, signalOption } from "./context.js";
 import type {
   BucketStats,
   BucketStatsOptions,
   DeltaspaceStats,
   StatsMode,
   StorageFigures,
-} from "./simple-types.js";
+} from "./types.js";
 
 /** Deltas HEADed per deltaspace in `sampled` mode. */
 export const SAMPLE_PER_DELTASPACE = 8;
@@ -43,8 +43,8 @@ interface Space {
  * - `detailed`: HEADs of every delta and every reference; deltas whose reference is missing or
  *   is not the one they were encoded against are counted as broken.
  */
-export async function getBucketStats(
-  ctx: ClientContext,
+export async function bucketStats(
+  ctx: MaintenanceContext,
   bucket: string,
   options: BucketStatsOptions = {},
 ): Promise<BucketStats> {
@@ -92,7 +92,7 @@ export async function getBucketStats(
   for (const space of spaces.values()) {
     toHead.push(...(mode === "sampled" ? sampleOf(space.deltas) : space.deltas));
   }
-  await mapLimit(toHead, ctx.config.concurrency, async (entry) => {
+  await mapLimit(toHead, ctx.metadataConcurrency, async (entry) => {
     const head = await ctx.store.headObject(bucket, entry.object.key, opOptions);
     if (!head) return; // deleted since the listing
     const size = readField(head.metadata, "fileSize");
@@ -102,7 +102,7 @@ export async function getBucketStats(
   });
   if (mode === "detailed") {
     const withReference = [...spaces.entries()].filter(([, s]) => s.reference !== undefined);
-    await mapLimit(withReference, ctx.config.concurrency, async ([name, space]) => {
+    await mapLimit(withReference, ctx.metadataConcurrency, async ([name, space]) => {
       const head = await ctx.store.headObject(bucket, referenceKeyFor(name), opOptions);
       const sha = head ? readField(head.metadata, "fileSha256") : undefined;
       if (sha !== undefined) space.referenceSha256 = sha.toLowerCase();
