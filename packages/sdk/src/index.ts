@@ -88,19 +88,32 @@ export type {
   VerifyResult,
 } from "./simple-types.js";
 export {
+  baseName,
   CancelledError,
   ConflictError,
   DgError,
+  formatS3Uri,
   hasCode,
+  hasControlCharacter,
   IntegrityError,
   InternalError,
   InvalidArgumentError,
   isDgError,
+  isFolderKey,
+  looksLikeS3Uri,
   NotFoundError,
+  OBJECT_HEADER_FIELDS,
   PermissionDeniedError,
+  parseS3Uri,
+  SET_ASIDE_PREFIX,
+  TEMP_PREFIX,
+  throwIfAborted,
   UnavailableError,
   UnsupportedError,
-} from "@dg/core";
+  uploadKeyFor,
+  userMetadataToStore,
+  validateBucketName,
+} from "./common.js";
 export type {
   DgErrorCode,
   Logger,
@@ -109,4 +122,5 @@ export type {
   ObjectTags,
   ProgressEvent,
   ProgressListener,
-} from "@dg/core";
+  S3Uri,
+} from "./common.js";

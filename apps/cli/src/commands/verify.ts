@@ -1,4 +1,4 @@
-import { hasCode } from "@dg/core";
+import { hasCode } from "@dg/sdk/common";
 import type { VerifyResult } from "@dg/sdk";
 import type { CliContext } from "../context.js";
 import { EXIT, UsageError } from "../lib/errors.js";
