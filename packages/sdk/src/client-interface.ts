@@ -1,4 +1,3 @@
-import type { DeltaService, ObjectStore } from "@dg/core";
 import type {
   BucketInput,
   CreateBucketInput,
@@ -62,10 +61,6 @@ export interface DeltaGliderClient {
   readonly endpoint: string | undefined;
   /** The store kind behind this client. */
   readonly storeKind: "s3" | "dir" | "custom";
-  /** The delta service underneath (for tools that need the logical operations directly). */
-  readonly service: DeltaService;
-  /** The object store underneath. */
-  readonly store: ObjectStore;
 
   putObject(input: PutObjectInput, options?: TransferOptions): Promise<PutObjectOutput>;
   getObject(input: GetObjectInput, options?: RequestOptions): Promise<GetObjectOutput>;

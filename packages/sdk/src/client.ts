@@ -116,8 +116,6 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     description: resolved.store.description,
     endpoint: config.location.endpoint,
     storeKind: resolved.kind,
-    service,
-    store: resolved.store,
     putObject: (input, opts) => putObject(ctx, input, opts),
     getObject: (input, opts) => getObject(ctx, input, opts),
     headObject: (input, opts) => headObject(ctx, input, opts),
