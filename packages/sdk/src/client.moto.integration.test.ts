@@ -204,6 +204,28 @@ describe("buckets, ACLs and presigned URLs on S3 (moto)", () => {
     expect((error as { hint?: string }).hint).toMatch(/--no-delta/);
   });
 
+  it("gives an injected store S3's ACLs and links when an S3Client comes with it", async () => {
+    const s3Client = new S3Client({
+      endpoint: motoEndpoint(),
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: MOTO_CREDENTIALS,
+    });
+    // The raw store without what it declares: a store of the caller's own.
+    const { capabilities: _declared, ...plain } = rawStore.store;
+    const injected = motoClient({ store: plain, s3Client });
+    const acl = await injected.getBucketAcl({ Bucket: bucket });
+    expect(acl.Grants.some((g) => g.Permission === "FULL_CONTROL")).toBe(true);
+    const url = await injected.getSignedUrl({ Bucket: bucket, Key: "rel/notes.txt" });
+    expect(await (await fetch(url)).text()).toBe("release notes");
+    const without = motoClient({ store: plain });
+    expect(hasCode(await caught(without.getBucketAcl({ Bucket: bucket })), "UNSUPPORTED")).toBe(
+      true,
+    );
+    for (const c of [injected, without]) c.destroy();
+    s3Client.destroy();
+  });
+
   it("uses an S3Client passed in", async () => {
     const s3Client = new S3Client({
       endpoint: motoEndpoint(),

@@ -1,4 +1,6 @@
 export { createClient } from "./client.js";
+export { DEFAULT_METADATA_CONCURRENCY, resolveConfig } from "./config.js";
+export type { CacheConfig, ResolvedConfig, StoreLocation } from "./config.js";
 export type { DeltaGliderClient } from "./client-interface.js";
 export { paginateListObjectsV2 } from "./paginate.js";
 export type { PaginatorConfig } from "./paginate.js";

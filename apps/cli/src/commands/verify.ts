@@ -39,7 +39,8 @@ export const verifyCommand = defineCommand({
         .option("quiet", { alias: "q", type: "boolean", describe: "Print only failures" })
         .option("concurrency", {
           type: "number",
-          describe: "Objects checked in parallel (default 4)",
+          describe:
+            "Objects checked in parallel (default 4; also DG_FILE_CONCURRENCY, or DG_CONCURRENCY)",
         }),
     ).example([
       ["$0 verify s3://releases/app/app-1.2.zip", "Check one object"],
