@@ -44,6 +44,7 @@ import type {
   EstimateOptions,
   PurgeOptions,
   PurgeResult,
+  S3Location,
   UploadFileOptions,
   UploadResult,
   VerifyResult,
@@ -101,18 +102,23 @@ export interface DeltaGliderClient {
   getSignedUrl(input: GetSignedUrlInput, options?: RequestOptions): Promise<string>;
 
   /**
-   * Upload a local file (streamed, read twice, never loaded whole). `s3Uri` follows
-   * `aws s3 cp`: `s3://b/dir/` keeps the file's name, `s3://b/dir/new.zip` renames it.
+   * Upload a local file (streamed, read twice, never loaded whole). The destination follows
+   * `aws s3 cp`: `s3://b/dir/` keeps the file's name, `s3://b/dir/new.zip` renames it. Every
+   * location argument is an `s3://` URI or a parsed `{ bucket, key }`.
    */
-  uploadFile(path: string, s3Uri: string, options?: UploadFileOptions): Promise<UploadResult>;
+  uploadFile(path: string, to: S3Location, options?: UploadFileOptions): Promise<UploadResult>;
   /**
    * Download to a file atomically: written beside it under a temporary name, verified, then
    * renamed; nothing is left behind on failure. A `path` ending in a separator, or naming an
    * existing directory, gets the object's name.
    */
-  downloadFile(s3Uri: string, path: string, options?: DownloadFileOptions): Promise<DownloadResult>;
+  downloadFile(
+    from: S3Location,
+    path: string,
+    options?: DownloadFileOptions,
+  ): Promise<DownloadResult>;
   /** Rebuild an object and check its SHA-256; nothing is written. */
-  verifyObject(s3Uri: string, options?: RequestOptions): Promise<VerifyResult>;
+  verifyObject(location: S3Location, options?: RequestOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
   /**
@@ -154,7 +160,7 @@ export interface DeltaGliderClient {
    */
   emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
-  estimateCompression(s3Uri: string, options?: EstimateOptions): Promise<CompressionEstimate>;
+  estimateCompression(prefix: S3Location, options?: EstimateOptions): Promise<CompressionEstimate>;
 
   /** Release sockets and the S3 client this client built (not one passed in). */
   destroy(): void;

@@ -7,12 +7,17 @@ import {
   isDeltaEligible,
   isInternalKey,
   mapLimit,
-  parseS3Uri,
   spool,
   throwIfAborted,
 } from "@dg/core";
 import { type ClientContext, signalOption } from "./context.js";
-import type { CompressionEstimate, EstimateOptions, FolderEstimate } from "./simple-types.js";
+import type {
+  CompressionEstimate,
+  EstimateOptions,
+  FolderEstimate,
+  S3Location,
+} from "./simple-types.js";
+import { locationOf } from "./location.js";
 
 const DEFAULT_SAMPLES = 4;
 const DEFAULT_MAX_SAMPLE_BYTES = 512 * 1024 * 1024;
@@ -32,10 +37,10 @@ const FOLDER_CONCURRENCY = 2;
  */
 export async function estimateCompression(
   ctx: ClientContext,
-  s3Uri: string,
+  location: S3Location,
   options: EstimateOptions = {},
 ): Promise<CompressionEstimate> {
-  const { bucket, key: prefix } = parseS3Uri(s3Uri);
+  const { bucket, key: prefix } = locationOf(location);
   const opOptions = signalOption(options.signal);
   const folders = new Map<string, ListedObject[]>();
   let token: string | undefined;

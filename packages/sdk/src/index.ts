@@ -78,6 +78,7 @@ export type {
   PurgeError,
   PurgeOptions,
   PurgeResult,
+  S3Location,
   SetAsideReference,
   SetAsideScan,
   StatsMode,

@@ -1,5 +1,12 @@
-import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
+import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener, S3Uri } from "@dg/core";
 import type { DirectReason, RequestOptions, StorageType, StoredKind } from "./object-types.js";
+
+/**
+ * Where an object is: an `s3://bucket/key` URI, or one already parsed into bucket and key (as
+ * `parseS3Uri` returns it), so that a caller that parsed its arguments does not format them
+ * back into text for the SDK to parse again.
+ */
+export type S3Location = string | S3Uri;
 
 export interface UploadFileOptions extends RequestOptions {
   readonly metadata?: Metadata;

@@ -102,7 +102,7 @@ async function verifyOne(
   single: boolean,
 ): Promise<VerifyResult> {
   try {
-    return await ctx.client().verifyObject(s3Text(bucket, key), { signal: ctx.signal });
+    return await ctx.client().verifyObject({ bucket, key }, { signal: ctx.signal });
   } catch (error) {
     // A single missing object is an error of the command; under a prefix it is one failure.
     if (single || ctx.signal.aborted || hasCode(error, "CANCELLED")) throw error;
