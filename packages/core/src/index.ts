@@ -89,6 +89,7 @@ export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
+export { listStoredPages } from "./maintenance/context.js";
 export { parseExpiry } from "./maintenance/expiry.js";
 export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
 export type {

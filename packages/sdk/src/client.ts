@@ -31,7 +31,7 @@ import {
 } from "./objects.js";
 import type { ClientOptions } from "./options.js";
 import { getSignedUrl } from "./signed-url.js";
-import { emptyBucket, getCachedBucketStats, purgeTempFiles } from "./maintenance.js";
+import { getCachedBucketStats } from "./maintenance.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
@@ -147,8 +147,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
     getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
     getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
-    purgeTempFiles: (bucket, opts) => purgeTempFiles(ctx, bucket, opts),
-    emptyBucket: (bucket, opts) => emptyBucket(ctx, bucket, opts),
+    purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
+    emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     destroy() {
       resolved.destroy();

@@ -6,9 +6,9 @@ import {
   exceedsMaxRatio,
   isDeltaEligible,
   isInternalKey,
+  listStoredPages,
   mapLimit,
   spool,
-  throwIfAborted,
 } from "@dg/core";
 import { type ClientContext, signalOption } from "./context.js";
 import type {
@@ -41,17 +41,9 @@ export async function estimateCompression(
   options: EstimateOptions = {},
 ): Promise<CompressionEstimate> {
   const { bucket, key: prefix } = locationOf(location);
-  const opOptions = signalOption(options.signal);
   const folders = new Map<string, ListedObject[]>();
-  let token: string | undefined;
-  do {
-    throwIfAborted(options.signal);
-    const page = await ctx.store.listObjects(bucket, {
-      ...opOptions,
-      ...(prefix === "" ? {} : { prefix }),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
+  for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
+    for (const object of page) {
       if (isInternalKey(object.key) || object.key.endsWith(DELTA_SUFFIX)) continue;
       if (object.key.endsWith("/")) continue; // folder markers
       const folder = deltaspaceOf(object.key);
@@ -59,8 +51,7 @@ export async function estimateCompression(
       list.push(object);
       folders.set(folder, list);
     }
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  }
 
   const samples = Math.max(1, options.samplesPerFolder ?? DEFAULT_SAMPLES);
   const maxSampleBytes = options.maxSampleBytes ?? DEFAULT_MAX_SAMPLE_BYTES;

@@ -63,22 +63,27 @@ export type {
   PutBucketAclInput,
 } from "./bucket-types.js";
 export type {
+  CompressionEstimate,
+  DownloadFileOptions,
+  DownloadResult,
+  EstimateOptions,
+  FolderEstimate,
+  S3Location,
+  UploadFileOptions,
+  UploadResult,
+  VerifyResult,
+} from "./simple-types.js";
+export type {
   BucketStats,
   BucketStatsOptions,
   CachedBucketStats,
   CachedBucketStatsOptions,
-  CompressionEstimate,
   DeltaspaceStats,
-  DownloadFileOptions,
-  DownloadResult,
   EmptyBucketOptions,
   EmptyBucketResult,
-  EstimateOptions,
-  FolderEstimate,
   PurgeError,
   PurgeOptions,
   PurgeResult,
-  S3Location,
   SetAsideReference,
   SetAsideScan,
   StatsMode,
@@ -86,10 +91,7 @@ export type {
   StorageFigures,
   TempFile,
   TempScan,
-  UploadFileOptions,
-  UploadResult,
-  VerifyResult,
-} from "./simple-types.js";
+} from "@dg/core";
 export {
   baseName,
   CancelledError,

@@ -77,26 +77,6 @@ export interface VerifyResult {
   readonly message?: string;
 }
 
-export type {
-  BucketStats,
-  BucketStatsOptions,
-  CachedBucketStats,
-  CachedBucketStatsOptions,
-  DeltaspaceStats,
-  EmptyBucketOptions,
-  EmptyBucketResult,
-  PurgeError,
-  PurgeOptions,
-  PurgeResult,
-  SetAsideReference,
-  SetAsideScan,
-  StatsMode,
-  StatsPhase,
-  StorageFigures,
-  TempFile,
-  TempScan,
-} from "@dg/core";
-
 export interface EstimateOptions extends RequestOptions {
   /** Files measured per folder (the first is the reference); default 4. */
   readonly samplesPerFolder?: number;

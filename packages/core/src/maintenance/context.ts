@@ -1,3 +1,4 @@
+import { throwIfAborted } from "../errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
@@ -32,9 +33,15 @@ export function signalOption(signal: AbortSignal | undefined): { signal?: AbortS
 
 /**
  * Every stored object under `prefix` (`""`: the whole bucket), raw (references, deltas and
- * `.deltaglider/` included), one page (up to 1,000) at a time.
+ * `.deltaglider/` included), one page (up to 1,000) at a time, following continuation tokens
+ * to the end.
+ *
+ * @example
+ * ```ts
+ * for await (const page of listStoredPages(store, "releases", "app/", signal)) count += page.length;
+ * ```
  */
-export async function* listStored(
+export async function* listStoredPages(
   store: ObjectStore,
   bucket: string,
   prefix: string,
@@ -42,6 +49,7 @@ export async function* listStored(
 ): AsyncGenerator<readonly ListedObject[]> {
   let token: string | undefined;
   do {
+    throwIfAborted(signal);
     const page = await store.listObjects(bucket, {
       ...signalOption(signal),
       ...(prefix === "" ? {} : { prefix }),

@@ -1,4 +1,4 @@
-import { listStored, type MaintenanceContext, signalOption } from "./context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type { EmptyBucketOptions, EmptyBucketResult } from "./types.js";
 
 const BATCH = 1000;
@@ -29,7 +29,7 @@ export async function emptyBucket(
     options.onDeleted?.(batch);
   }
   let leftovers = 0;
-  for await (const page of listStored(ctx.store, bucket, "", signal)) {
+  for await (const page of listStoredPages(ctx.store, bucket, "", signal)) {
     if (page.length === 0) continue;
     const result = await ctx.store.deleteObjects(
       bucket,

@@ -8,7 +8,7 @@ import { INTERNAL_PREFIX, SET_ASIDE_PREFIX, TEMP_PREFIX } from "../domain/intern
 import { readField } from "../domain/metadata.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
 import { mapLimit } from "../service/context.js";
-import { listStored, type MaintenanceContext, signalOption } from "./context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import { parseExpiry } from "./expiry.js";
 import type {
   PurgeError,
@@ -36,7 +36,7 @@ async function listAll(
   signal: AbortSignal | undefined,
 ): Promise<ListedObject[]> {
   const listed: ListedObject[] = [];
-  for await (const page of listStored(store, bucket, prefix, signal)) listed.push(...page);
+  for await (const page of listStoredPages(store, bucket, prefix, signal)) listed.push(...page);
   return listed;
 }
 
@@ -105,7 +105,7 @@ export async function scanSetAsideReferences(
 
   const deltas: string[] = [];
   const references: string[] = [];
-  for await (const page of listStored(store, bucket, "", signal)) {
+  for await (const page of listStoredPages(store, bucket, "", signal)) {
     for (const object of page) {
       if (object.key.startsWith(INTERNAL_PREFIX)) continue;
       if (isReferenceKey(object.key)) references.push(object.key);

@@ -1,7 +1,8 @@
 import { INTERNAL_PREFIX, statsCacheKeyFor } from "../domain/internal-folder.js";
 import type { Hasher } from "../ports/hasher.js";
+import { concatBytes } from "../util/bytes.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
-import { listStored, type MaintenanceContext, signalOption } from "./context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import { bucketStats } from "./stats.js";
 import type {
   BucketStats,
@@ -70,7 +71,7 @@ export async function fingerprintListing(
   let objects = 0;
   let storedBytes = 0;
   let latest = 0;
-  for await (const page of listStored(store, bucket, prefix, signal)) {
+  for await (const page of listStoredPages(store, bucket, prefix, signal)) {
     let text = "";
     for (const object of page) {
       if (object.key.startsWith(INTERNAL_PREFIX)) continue;
@@ -141,7 +142,7 @@ export async function loadStatsCache(
       if (info.size > MAX_CACHE_BYTES || size > MAX_CACHE_BYTES) return undefined;
       chunks.push(chunk);
     }
-    const text = new TextDecoder().decode(concatChunks(chunks, size));
+    const text = new TextDecoder().decode(concatBytes(chunks));
     const entry: unknown = JSON.parse(text);
     return typeof entry === "object" && entry !== null
       ? (entry as Partial<StatsCacheEntry>)
@@ -149,16 +150,6 @@ export async function loadStatsCache(
   } catch {
     return undefined;
   }
-}
-
-function concatChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /**

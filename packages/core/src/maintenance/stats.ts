@@ -6,10 +6,9 @@ import {
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
-import { throwIfAborted } from "../errors.js";
 import type { ListedObject } from "../ports/object-store.js";
 import { mapLimit } from "../service/context.js";
-import { type MaintenanceContext, signalOption } from "./context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type {
   BucketStats,
   BucketStatsOptions,
@@ -72,20 +71,12 @@ export async function bucketStats(
   if (options.listed) {
     for (const object of options.listed) add(object);
   } else {
-    let token: string | undefined;
     let seen = 0;
-    do {
-      throwIfAborted(options.signal);
-      const page = await ctx.store.listObjects(bucket, {
-        ...opOptions,
-        ...(prefix === "" ? {} : { prefix }),
-        ...(token === undefined ? {} : { continuationToken: token }),
-      });
-      for (const object of page.objects) add(object);
-      seen += page.objects.length;
+    for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
+      for (const object of page) add(object);
+      seen += page.length;
       options.onListProgress?.(seen);
-      token = page.nextContinuationToken;
-    } while (token !== undefined);
+    }
   }
 
   const toHead: DeltaEntry[] = [];
