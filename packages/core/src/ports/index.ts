@@ -17,6 +17,19 @@ export type {
   PutObjectResult,
 } from "./object-store.js";
 export type {
+  AclGrant,
+  AclGrantee,
+  AclOwner,
+  AclPermission,
+  BucketAcl,
+  BucketAclCapability,
+  BucketAclChange,
+  CannedBucketAcl,
+  PresignCapability,
+  PresignGetOptions,
+  StoreCapabilities,
+} from "./store-capabilities.js";
+export type {
   DeltaCodec,
   DeltaEncodeOptions,
   DeltaTarget,
