@@ -100,14 +100,14 @@ export interface EncodeArchiveInput {
   readonly scratch: ScratchSpace;
   readonly maxExpandedSize: number;
   readonly signal: AbortSignal | undefined;
-  /** Files up to this size get both deltas (default 4 MiB): the plain one costs little. */
+  /** Files up to this size get both deltas (default 1 MiB): the plain one costs little. */
   readonly smallFile?: number;
 }
 
 /** Share of the changed streams' compressed bytes reproduced below which both deltas are made. */
 const FEW_REPRODUCED = 0.5;
 /** Files up to this size get both deltas whatever was reproduced: the plain one costs little. */
-const SMALL_FILE = 4 * 1024 * 1024;
+const SMALL_FILE = 1024 * 1024;
 /** Inner deltas past this size wait in a file rather than in memory. */
 const SPILL_AFTER = 16 * 1024 * 1024;
 

@@ -238,28 +238,6 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
       });
     }
     const { compressed, blocks, endBit } = scanned;
-
-    // Find the settings on the first blocks, then check every piece with them.
-    const prefixEnd = blocks.find((b) => b.input >= PREFIX);
-    const params = await limit(async () => {
-      const { piece, expected } = await pieceOf(
-        stream,
-        at,
-        compressed,
-        { bit: 0, input: 0 },
-        prefixEnd,
-        endBit,
-      );
-      const list = candidates();
-      const index = await find({ kind: "find", candidates: list, piece, expected });
-      return index < 0 ? undefined : list[index];
-    });
-    if (params === undefined) {
-      found(undefined);
-      return undefined;
-    }
-    remember(params);
-
     const starts: BlockStart[] = [{ bit: 0, input: 0 }];
     for (const block of blocks) {
       const last = starts[starts.length - 1] as BlockStart;
@@ -270,7 +248,31 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         starts.push(block);
       }
     }
-    const check = (list: readonly BlockStart[], i: number): Promise<boolean> =>
+    const findOn = (
+      list: readonly BlockStart[],
+      i: number,
+      end: BlockStart | undefined,
+      tried: readonly DeflateParams[],
+    ) =>
+      limit(async () => {
+        const { piece, expected } = await pieceOf(
+          stream,
+          at,
+          compressed,
+          list[i] as BlockStart,
+          end,
+          endBit,
+        );
+        const skip = new Set(tried.map(paramsKey));
+        const options = candidates().filter((c) => !skip.has(paramsKey(c)));
+        const index = await find({ kind: "find", candidates: options, piece, expected });
+        return index < 0 ? undefined : options[index];
+      });
+    const check = (
+      params: DeflateParams,
+      list: readonly BlockStart[],
+      i: number,
+    ): Promise<boolean> =>
       limit(async () => {
         const { piece, expected } = await pieceOf(
           stream,
@@ -282,30 +284,63 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         );
         return pool.run({ kind: "check", params, piece, expected }, signal, { transfer: true });
       });
-    const results = await Promise.all(starts.map((_, i) => check(starts, i)));
-    if (!results[0]) {
+
+    // Find the settings on the first blocks, then check the first piece with them: settings
+    // that make the first blocks may still differ later (two engines agree on short input),
+    // and then the settings are searched again on that piece. The first piece starts the
+    // stream, so it fails only for the wrong settings; later pieces may also fail where the
+    // stream's deflater had a match pending (see below).
+    const tried: DeflateParams[] = [];
+    let params = await findOn(
+      starts,
+      0,
+      blocks.find((b) => b.input >= PREFIX),
+      tried,
+    );
+    let first = false;
+    for (let attempt = 0; params !== undefined && attempt < 3; attempt++) {
+      tried.push(params);
+      first = await check(params, starts, 0);
+      if (first) break;
+      params = await findOn(starts, 0, starts[1], tried);
+    }
+    if (params === undefined || !first) {
       found(undefined);
       return undefined;
     }
+    const current: DeflateParams = params;
+    // Known good for this file: later searches try it first (and run in parallel).
+    remember(current);
+    const results = [
+      true,
+      ...(await Promise.all(starts.slice(1).map((_, i) => check(current, starts, i + 1)))),
+    ];
+    const settled: DeflateParams = params;
     // A piece that starts where the stream's deflater had a match pending does not come out
-    // the same from a fresh start: it joins the piece before, which is checked again.
+    // the same from a fresh start: it joins the piece before, which is checked again (and
+    // joins the one before it in turn, if need be).
     const kept: BlockStart[] = [];
-    const joined: boolean[] = [];
-    results.forEach((ok, i) => {
-      if (ok || i === 0) {
+    const ok: boolean[] = [];
+    results.forEach((good, i) => {
+      if (good || i === 0) {
         kept.push(starts[i] as BlockStart);
-        joined.push(false);
+        ok.push(good);
       } else {
-        joined[joined.length - 1] = true;
+        ok[ok.length - 1] = false;
       }
     });
-    for (let i = 0; i < kept.length; i++) {
-      if (joined[i] && !(await check(kept, i))) {
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (ok[i]) continue;
+      if (await check(settled, kept, i)) continue;
+      if (i === 0) {
         found(undefined);
         return undefined;
       }
+      kept.splice(i, 1);
+      ok.splice(i, 1);
+      ok[i - 1] = false;
     }
-    return { params, pieces: kept.slice(1) };
+    return { params: settled, pieces: kept.slice(1) };
   }
 
   return {
