@@ -108,7 +108,11 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
   }
 
   function spawn(): Slot {
-    const worker = new Worker(script, { workerData: options.workerData });
+    const worker = new Worker(script, {
+      workerData: options.workerData,
+      // Jobs hold their data outside the heap: a small young generation keeps each worker lean.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     const slot: Slot = { worker, task: undefined, taskId: -1, gone: false };
     worker.on("message", (answer: WorkerAnswer) => {
       const task = slot.task;
