@@ -36,6 +36,8 @@ import type {
   BucketStats,
   BucketStatsOptions,
   CompressionEstimate,
+  DeltaspaceDetails,
+  DescribeDeltaspaceOptions,
   DownloadFileOptions,
   DownloadResult,
   EstimateOptions,
@@ -114,6 +116,15 @@ export interface DeltaGliderClient {
   verifyObject(s3Uri: string, options?: RequestOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
+  /**
+   * The stored objects of one deltaspace (folder), each with how it is stored, for a closer
+   * look than `getBucketStats` gives: one listing and a HEAD per object.
+   */
+  describeDeltaspace(
+    bucket: string,
+    deltaspace: string,
+    options?: DescribeDeltaspaceOptions,
+  ): Promise<DeltaspaceDetails>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
   estimateCompression(s3Uri: string, options?: EstimateOptions): Promise<CompressionEstimate>;
 

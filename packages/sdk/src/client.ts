@@ -11,6 +11,7 @@ import {
   putBucketAcl,
 } from "./buckets.js";
 import type { DeltaGliderClient } from "./client-interface.js";
+import { describeDeltaspace } from "./deltaspace.js";
 import { resolveConfig, type ResolvedConfig } from "./config.js";
 import type { ClientContext } from "./context.js";
 import { estimateCompression } from "./estimate.js";
@@ -130,6 +131,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     downloadFile: (uri, path, opts) => downloadFile(ctx, uri, path, opts),
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
     getBucketStats: (bucket, opts) => getBucketStats(ctx, bucket, opts),
+    describeDeltaspace: (bucket, deltaspace, opts) =>
+      describeDeltaspace(ctx, bucket, deltaspace, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     destroy() {
       resolved.destroy();
