@@ -42,6 +42,12 @@ export const statsCommand = defineCommand({
         describe: "Neither read nor write the cache in .deltaglider/ of the bucket",
       })
       .option("no-progress", { type: "boolean", describe: "Plain text, no dashboard" })
+      .option("no-interactive", {
+        type: "boolean",
+        describe:
+          "Draw the figures once instead of opening the interactive screen (also DG_NO_INTERACTIVE=true)",
+      })
+      .epilog(STATS_KEYS_HELP)
       .example([
         ["$0 stats releases", "Figures of the bucket releases"],
         ["$0 stats s3://releases/app/ --detailed --json", "Exact figures of a prefix, as JSON"],
@@ -60,6 +66,13 @@ export const statsCommand = defineCommand({
     const uri = parseBucketArg(args.path);
     const mode: StatsMode = args.sampled ? "sampled" : args.detailed ? "detailed" : "quick";
     const dashboard = ctx.terminal.interactive && !args.noProgress && !args.json;
+    if (dashboard && ctx.terminal.canPrompt && !args.noInteractive) {
+      await exploreStats(ctx, uri.bucket, uri.key, mode, {
+        read: !args.refresh && !args.noCache,
+        write: !args.noCache,
+      });
+      return EXIT.ok;
+    }
     const progress = dashboard
       ? (await import("../ui/render.js")).renderStatsProgress(ctx, `s3://${uri.bucket}/${uri.key}`)
       : undefined;
@@ -67,6 +80,7 @@ export const statsCommand = defineCommand({
     try {
       result = await bucketStats(
         ctx,
+        ctx.signal,
         uri.bucket,
         uri.key,
         mode,
@@ -94,6 +108,50 @@ export const statsCommand = defineCommand({
   },
 });
 
+/** What `--help` says about the interactive screen's keys. */
+const STATS_KEYS_HELP =
+  "In a terminal, stats opens an interactive screen (not with --json, --no-progress or --no-interactive, nor in pipes or CI). Keys: ↑/↓ (j/k) move, PgUp/PgDn page, Enter opens a deltaspace (its files in version order, how each is stored, a chart of delta sizes), s/z/o/a/n sort by savings, stored size, objects, reference age, name, / filters, v verifies, d downloads, x deletes (after a confirmation), r recomputes, ? shows the keys, q/Esc goes back or quits. On quitting, the figures stay on screen.";
+
+/**
+ * The interactive screen: the figures load inside it (with a live count), `r` recomputes
+ * them; once the user quits, the last figures are drawn once on the normal screen.
+ */
+async function exploreStats(
+  ctx: CliContext,
+  bucket: string,
+  prefix: string,
+  mode: StatsMode,
+  cache: { readonly read: boolean; readonly write: boolean },
+): Promise<void> {
+  const [{ renderStatsExplorer }, { createSdkStatsSource }, { renderStatsDashboard }] =
+    await Promise.all([
+      import("../ui/explorer/render.js"),
+      import("../ui/explorer/sdk-source.js"),
+      import("../ui/render.js"),
+    ]);
+  const source = createSdkStatsSource(ctx, {
+    bucket,
+    prefix,
+    async loadStats({ refresh, signal, onProgress }) {
+      const result = await bucketStats(
+        ctx,
+        signal,
+        bucket,
+        prefix,
+        mode,
+        { read: cache.read && !refresh, write: cache.write },
+        onProgress,
+      );
+      return {
+        stats: result.stats,
+        provenance: { cached: result.cached, computedAt: result.computedAt },
+      };
+    },
+  });
+  const last = await renderStatsExplorer(ctx, source);
+  if (last.stats && last.provenance) await renderStatsDashboard(ctx, last.stats, last.provenance);
+}
+
 interface StatsResult {
   readonly stats: BucketStats;
   readonly cached: boolean;
@@ -102,6 +160,7 @@ interface StatsResult {
 
 async function bucketStats(
   ctx: CliContext,
+  signal: AbortSignal,
   bucket: string,
   prefix: string,
   mode: StatsMode,
@@ -114,7 +173,7 @@ async function bucketStats(
     client.getBucketStats(bucket, {
       mode,
       prefix,
-      signal: ctx.signal,
+      signal,
       onListProgress: (seen) => onProgress("computing", seen),
       ...(listed === undefined ? {} : { listed }),
     });
@@ -124,7 +183,7 @@ async function bucketStats(
   }
   // A hit costs the listing and one GET of the cache document, read while the listing runs.
   const cached = cache.read
-    ? loadStatsCache(client.store, bucket, prefix, mode, ctx.signal)
+    ? loadStatsCache(client.store, bucket, prefix, mode, signal)
     : undefined;
   let fingerprint: ListingFingerprint;
   // Kept for a miss: the stats are then computed from this very listing, not a second one.
@@ -134,14 +193,13 @@ async function bucketStats(
       client.store,
       bucket,
       prefix,
-      ctx.signal,
+      signal,
       (seen) => onProgress("listing", seen),
       listed,
     );
   } catch (error) {
     // Only now ask about the bucket: a missing one gets the SDK's message and hint.
-    if (hasCode(error, "NOT_FOUND"))
-      await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
+    if (hasCode(error, "NOT_FOUND")) await client.headBucket({ Bucket: bucket }, { signal });
     throw error;
   }
   const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
@@ -158,7 +216,7 @@ async function bucketStats(
       await writeStatsCache(
         client.store,
         { version: 1, bucket, prefix, mode, computedAt, fingerprint, stats },
-        ctx.signal,
+        signal,
       );
     } catch (error) {
       // A read-only bucket still gets its figures.

@@ -2,6 +2,7 @@ import { render } from "ink";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import type { BucketStats } from "@dg/sdk";
 import type { CliContext } from "../context.js";
+import { inkOptions } from "./ink-options.js";
 import type { StatsProvenance } from "../lib/stats-text.js";
 import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
@@ -9,17 +10,6 @@ import { type ConfirmAnswer, MigrateConfirm, type MigrationSummary } from "./Mig
 import { StatsDashboard } from "./StatsDashboard.js";
 import { StatsProgress } from "./StatsProgress.js";
 import { TransferProgress } from "./TransferProgress.js";
-
-/** Ink render options shared by every screen: our streams, our Ctrl-C handling. */
-function inkOptions(ctx: CliContext) {
-  return {
-    stdout: ctx.io.stdout as NodeJS.WriteStream,
-    stderr: ctx.io.stderr as NodeJS.WriteStream,
-    stdin: ctx.io.stdin as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  };
-}
 
 function LiveTransferProgress(props: {
   readonly store: ProgressStore;

@@ -1,4 +1,4 @@
-import type { BucketStats } from "@dg/sdk";
+import type { BucketStats, DeltaspaceStats } from "@dg/sdk";
 import { Box, Text, useInput } from "ink";
 import { useEffect, useSyncExternalStore } from "react";
 import { humanSize, oneDecimal } from "../../lib/format.js";
@@ -107,7 +107,27 @@ function Summary({ stats, width }: { readonly stats: BucketStats; readonly width
   );
 }
 
-function DrillSummary({ drill, width }: { readonly drill: Drill; readonly width: number }) {
+function DrillSummary(props: {
+  readonly drill: Drill;
+  readonly figures: DeltaspaceStats | undefined;
+  readonly width: number;
+}) {
+  const { drill, figures, width } = props;
+  if (drill.load.status !== "ready" && figures) {
+    // While the files load, the deltaspace's figures from the table.
+    return (
+      <>
+        <Line>
+          {figures.objectCount.toLocaleString("en-US")} file{figures.objectCount === 1 ? "" : "s"} ·{" "}
+          <Text bold>{humanSize(figures.originalBytes)}</Text> → stored{" "}
+          <Text bold>{humanSize(figures.storedBytes)}</Text>{" "}
+          <Text color={savingsColor(figures.savingsPercent)}>· {savingsText(figures)} saved</Text>
+        </Line>
+        <Line dim>Delta sizes by upload: once the files are read</Line>
+        <Text> </Text>
+      </>
+    );
+  }
   const files = drill.objects.filter((o) => o.storage !== "reference");
   const original = files.reduce((sum, o) => sum + (o.originalSize ?? 0), 0);
   const stored = drill.objects.reduce((sum, o) => sum + o.storedSize, 0);
@@ -386,7 +406,11 @@ export function StatsExplorer({ controller, animate = true }: StatsExplorerProps
     <Box flexDirection="column" width={width}>
       <Title state={state} animate={animate} />
       {drill ? (
-        <DrillSummary drill={drill} width={width} />
+        <DrillSummary
+          drill={drill}
+          figures={state.stats.deltaspaces.find((d) => d.deltaspace === drill.deltaspace)}
+          width={width}
+        />
       ) : (
         <Summary stats={state.stats} width={width} />
       )}

@@ -37,8 +37,13 @@ export interface ExplorerController {
   start(): void;
   handleKey(press: KeyPress): void;
   resize(size: TerminalSize): void;
-  /** Resolves once the user has quit. */
-  readonly done: Promise<void>;
+  /** Leave the screen (as `q` on the table does). */
+  quit(): void;
+  /**
+   * Resolves once the user has quit, or with `failure` when the first load failed (there is
+   * nothing to explore: the command reports the error as it would without the screen).
+   */
+  readonly done: Promise<{ readonly failure?: unknown }>;
   /** Abort whatever still runs (loads, verifies, downloads). */
   dispose(): void;
 }
@@ -138,8 +143,8 @@ export function createExplorerController(options: {
   const running = new Set<AbortController>();
   let statsLoad: AbortController | undefined;
   let drillLoad: AbortController | undefined;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
+  let finish: (outcome: { readonly failure?: unknown }) => void = () => {};
+  const done = new Promise<{ readonly failure?: unknown }>((resolve) => {
     finish = resolve;
   });
 
@@ -184,9 +189,10 @@ export function createExplorerController(options: {
         dispatch({ type: "stats-loaded", stats, provenance, now: now() });
       },
       (error: unknown) => {
-        if (!controller.signal.aborted) {
-          dispatch({ type: "stats-failed", message: errorText(error) });
-        }
+        if (controller.signal.aborted) return;
+        const first = state.stats === undefined;
+        dispatch({ type: "stats-failed", message: errorText(error) });
+        if (first) finish({ failure: error });
       },
     );
   };
@@ -410,7 +416,7 @@ export function createExplorerController(options: {
 
   const quit = () => {
     dispatch({ type: "quit" });
-    finish();
+    finish({});
   };
 
   const editText = (press: KeyPress) => {
@@ -515,6 +521,7 @@ export function createExplorerController(options: {
       handleKey(press);
     },
     resize: (size) => dispatch({ type: "resize", size }),
+    quit,
     done,
     dispose() {
       for (const controller of running) controller.abort();
