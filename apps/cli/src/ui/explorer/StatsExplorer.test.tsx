@@ -264,16 +264,20 @@ describe("stats explorer: a deltaspace", () => {
     await ui.press(KEYS.enter);
     await ui.untilShows("Ratio");
     await ui.press(KEYS.down, KEYS.down, "v");
-    let frame = await ui.untilShows("app-1.1.zip: verified (sha256 cdcdcdcdcdcd…)");
+    let frame = await ui.untilShows(
+      "verified: s3://releases/app/app-1.1.zip (sha256 cdcdcdcdcdcd…)",
+    );
     expect(frame).toMatch(/› app-1\.1\.zip +✓ +3\.0 MiB/);
     await ui.press(KEYS.down, "v");
-    frame = await ui.untilShows("app-1.2.zip: verify failed: SHA-256 mismatch");
+    frame = await ui.untilShows("s3://releases/app/app-1.2.zip: verify failed: SHA-256 mismatch");
     expect(frame).toMatch(/› app-1\.2\.zip +✗ +3\.0 MiB/);
-    // Moving away shows the last message; the marks stay.
+    // Moving away keeps the last message; the marks stay, and a marked row shows its result.
     await ui.press(KEYS.down);
     frame = ui.frame();
     expect(frame).toContain("s3://releases/app/app-1.2.zip: verify failed");
     expect(frame).toMatch(/ app-1\.1\.zip +✓/);
+    await ui.press(KEYS.up, KEYS.up);
+    expect(ui.frame()).toContain("app-1.1.zip: verified (sha256 cdcdcdcdcdcd…)");
     expect(fake.calls.filter((c) => c.kind === "verify")).toEqual([
       { kind: "verify", key: "app/app-1.1.zip" },
       { kind: "verify", key: "app/app-1.2.zip" },
@@ -286,11 +290,11 @@ describe("stats explorer: a deltaspace", () => {
     });
     await ui.untilShows("Deltaspace");
     await ui.press("v");
-    const frame = await ui.untilShows("app/: 1 of 12 failed");
+    const frame = await ui.untilShows("verify failed for 1 of 12 files of s3://releases/app/");
     expect(frame).toMatch(/› app\/ +✗/);
     expect(fake.calls.filter((c) => c.kind === "verify")).toHaveLength(12);
-    await ui.press(KEYS.down);
-    expect(ui.frame()).toContain("verify failed for 1 of 12 files of s3://releases/app/");
+    await ui.press(KEYS.down, KEYS.up);
+    expect(ui.frame()).toContain("app/: 1 of 12 failed");
   });
 
   it("confirms a delete, naming the reference that goes with the last delta", async () => {
@@ -354,7 +358,7 @@ describe("stats explorer: a deltaspace", () => {
     await ui.type(".bin");
     expect(ui.frame()).toContain("Download to: ./app-1.11.bin▏");
     await ui.press(KEYS.enter);
-    await ui.untilShows("app-1.11.zip: saved to ./app-1.11.bin");
+    await ui.untilShows("download: s3://releases/app/app-1.11.zip to ./app-1.11.bin");
     expect(fake.calls.filter((c) => c.kind === "download")).toEqual([
       { kind: "download", key: "app/app-1.11.zip", path: "./app-1.11.bin" },
     ]);

@@ -260,7 +260,8 @@ function MessageLine({ state }: { readonly state: ExplorerState }) {
         ),
       )
     : undefined;
-  if (status) {
+  const message = state.message;
+  if (status && !message?.fresh) {
     const name =
       selected?.kind === "object"
         ? selected.object.key.slice(selected.object.key.lastIndexOf("/") + 1)
@@ -276,7 +277,6 @@ function MessageLine({ state }: { readonly state: ExplorerState }) {
       </Line>
     );
   }
-  const message = state.message;
   if (!message) return <Text> </Text>;
   const color = message.tone === "error" ? "red" : message.tone === "ok" ? "green" : undefined;
   return (

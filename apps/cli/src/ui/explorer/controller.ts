@@ -241,8 +241,9 @@ export function createExplorerController(options: {
       if (target.kind === "object") {
         const result = await source.verify(target.key, signal);
         if (result.status === "ok") {
-          setStatus(target, "ok", `verified (sha256 ${result.expectedSha256?.slice(0, 12)}…)`);
-          dispatch({ type: "message", tone: "ok", text: `verified: ${label}` });
+          const sha = `sha256 ${result.expectedSha256?.slice(0, 12)}…`;
+          setStatus(target, "ok", `verified (${sha})`);
+          dispatch({ type: "message", tone: "ok", text: `verified: ${label} (${sha})` });
         } else if (result.status === "unverifiable") {
           setStatus(target, "ok", "unverifiable: no SHA-256 recorded");
           dispatch({

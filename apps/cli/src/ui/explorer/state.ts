@@ -73,8 +73,15 @@ export interface ExplorerState {
   readonly help: boolean;
   /** Action outcomes, by {@link statusKey}. */
   readonly statuses: ReadonlyMap<string, ItemStatus>;
-  /** The last thing that happened, on the message line. */
-  readonly message?: { readonly tone: "ok" | "error" | "note"; readonly text: string };
+  /**
+   * The last thing that happened, on the message line; `fresh` until the cursor moves (the
+   * selected row's own status then takes the line).
+   */
+  readonly message?: {
+    readonly tone: "ok" | "error" | "note";
+    readonly text: string;
+    readonly fresh: boolean;
+  };
   readonly quit: boolean;
 }
 
@@ -281,11 +288,25 @@ function currentView(state: ExplorerState): ListView {
   return state.drill ? state.drill.view : state.table;
 }
 
+/** Actions that take the cursor elsewhere: the message line then shows the new row's status. */
+const MOVES: ReadonlySet<ExplorerAction["type"]> = new Set([
+  "move",
+  "move-to",
+  "page",
+  "sort",
+  "filter-text",
+  "drill-open",
+  "back",
+]);
+
 /**
  * The explorer's state machine: every key and every loaded result goes through here, so the
  * screens only draw what it holds.
  */
 export function explorerReducer(state: ExplorerState, action: ExplorerAction): ExplorerState {
+  if (state.message?.fresh && MOVES.has(action.type)) {
+    state = { ...state, message: { ...state.message, fresh: false } };
+  }
   switch (action.type) {
     case "resize":
       return settle({ ...state, size: action.size });
@@ -311,7 +332,7 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
         ? {
             ...state,
             load: { status: "ready" },
-            message: { tone: "error", text: `Refresh failed: ${action.message}` },
+            message: { tone: "error", text: `Refresh failed: ${action.message}`, fresh: true },
           }
         : { ...state, load: { status: "failed", message: action.message } };
     case "move":
@@ -415,7 +436,7 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
       return { ...state, statuses };
     }
     case "message":
-      return { ...state, message: { tone: action.tone, text: action.text } };
+      return { ...state, message: { tone: action.tone, text: action.text, fresh: true } };
     case "quit":
       return { ...state, quit: true };
   }
