@@ -68,9 +68,10 @@ describe("screens in a real terminal (tmux 120×40)", () => {
   });
 
   it.runIf(hasTmux)("draws no colour with NO_COLOR", async () => {
-    await tmux.start("plain", ws, ["stats", "s3://screens/releases/", "--no-interactive"], {
+    // DG_NO_INTERACTIVE (as --no-interactive): the figures drawn once, no keys read.
+    await tmux.start("plain", ws, ["stats", "s3://screens/releases/"], {
       ...SIZE,
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", DG_NO_INTERACTIVE: "true" },
       channel: "plain-done",
     });
     await tmux.waitFor("plain-done");
