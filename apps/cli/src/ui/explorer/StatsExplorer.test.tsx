@@ -447,3 +447,31 @@ describe("stats explorer: size", () => {
     expect(linesOf(frame).every((line) => [...line].length <= 60)).toBe(true);
   });
 });
+
+describe("stats explorer: failures", () => {
+  it("closes with the error when the first load fails, so the command reports it", async () => {
+    const fake = fakeStatsSource({ stats });
+    const failure = new Error("The bucket does not exist");
+    fake.source.loadStats = async () => {
+      throw failure;
+    };
+    const controller = createExplorerController({
+      source: fake.source,
+      size: { columns: 80, rows: 24 },
+    });
+    controller.start();
+    expect(await controller.done).toEqual({ failure });
+  });
+
+  it("keeps the figures on screen when a refresh fails, and says why", async () => {
+    const { ui, fake, controller } = await open();
+    await ui.untilShows("Deltaspace");
+    fake.source.loadStats = async () => {
+      throw new Error("SlowDown");
+    };
+    await ui.press("r");
+    const frame = await ui.untilShows("Refresh failed: SlowDown");
+    expect(frame).toMatch(/› app\/ +12/);
+    expect(controller.getState().quit).toBe(false);
+  });
+});

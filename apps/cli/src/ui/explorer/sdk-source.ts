@@ -1,15 +1,9 @@
-import type { BucketStats } from "@dg/sdk";
 import type { CliContext } from "../../context.js";
 import { displayPath } from "../../lib/format.js";
-import type { StatsProvenance } from "../../lib/stats-text.js";
 import type { StatsSource } from "./source.js";
 
 /** How the command computes the figures (its cache included): the explorer only calls it. */
-export type LoadStats = (options: {
-  readonly refresh: boolean;
-  readonly signal: AbortSignal;
-  readonly onProgress: (phase: "listing" | "computing", storedObjectsSeen: number) => void;
-}) => Promise<{ readonly stats: BucketStats; readonly provenance: StatsProvenance }>;
+export type LoadStats = StatsSource["loadStats"];
 
 /**
  * The explorer's source on the SDK client: the one place where the stats screen meets S3 and
