@@ -4,7 +4,8 @@ import { humanSize } from "../../lib/format.js";
 import { savingsText } from "../../lib/stats-text.js";
 import { cell, formatAge, savingsColor } from "./cells.js";
 import { StatusMark } from "./StatusMark.js";
-import { deltaspaceLabel, type ItemStatus, type SortKey, type SortOrder } from "./state.js";
+import { deltaspaceLabel } from "./rows.js";
+import type { ItemStatus, SortKey, SortOrder } from "./state.js";
 
 /** Width of everything but the name column: cursor, status mark and the figures. */
 const FIXED_WIDTH = 2 + 2 + 9 + 11 + 11 + 8 + 8 + 1;
