@@ -1,5 +1,12 @@
-import type { ListedObject, Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
+import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener, S3Uri } from "@dg/core";
 import type { DirectReason, RequestOptions, StorageType, StoredKind } from "./object-types.js";
+
+/**
+ * Where an object is: an `s3://bucket/key` URI, or one already parsed into bucket and key (as
+ * `parseS3Uri` returns it), so that a caller that parsed its arguments does not format them
+ * back into text for the SDK to parse again.
+ */
+export type S3Location = string | S3Uri;
 
 export interface UploadFileOptions extends RequestOptions {
   readonly metadata?: Metadata;
@@ -70,72 +77,6 @@ export interface VerifyResult {
   readonly message?: string;
 }
 
-/** How much `getBucketStats` reads; see the README for what each mode costs. */
-export type StatsMode = "quick" | "sampled" | "detailed";
-
-export interface BucketStatsOptions extends RequestOptions {
-  readonly mode?: StatsMode;
-  /** Only keys under this prefix. */
-  readonly prefix?: string;
-  /** Called after each listing page with the number of stored objects seen so far. */
-  readonly onListProgress?: (storedObjectsSeen: number) => void;
-  /**
-   * The stored objects of a listing of this bucket and prefix the caller has just made (the
-   * CLI's stats cache lists to validate itself): used instead of listing again.
-   */
-  readonly listed?: readonly ListedObject[];
-}
-
-/** Figures of one deltaspace (or the totals). Sizes in bytes. */
-export interface StorageFigures {
-  /** Logical objects: deltas plus direct and foreign objects (references not counted). */
-  readonly objectCount: number;
-  readonly deltaObjects: number;
-  readonly directObjects: number;
-  readonly referenceObjects: number;
-  /** Sum of original sizes (estimated for deltas whose size was not looked up). */
-  readonly originalBytes: number;
-  /** Bytes in the store: deltas + references + direct objects. */
-  readonly storedBytes: number;
-  readonly deltaBytes: number;
-  readonly referenceBytes: number;
-  readonly directBytes: number;
-  /** `originalBytes - storedBytes` (negative when storage costs more than it saves). */
-  readonly savedBytes: number;
-  /** `savedBytes / originalBytes × 100`, 0 when there is nothing. */
-  readonly savingsPercent: number;
-  /** Deltas whose original size was extrapolated instead of read from their metadata. */
-  readonly estimatedDeltas: number;
-  /**
-   * `detailed` mode only (0 otherwise): deltas whose reference is missing or is not the one
-   * they were encoded against, so they cannot be rebuilt.
-   */
-  readonly brokenDeltas: number;
-}
-
-export interface DeltaspaceStats extends StorageFigures {
-  /** The folder, `""` for the bucket root. */
-  readonly deltaspace: string;
-  /** A reference with no delta left needing it. */
-  readonly orphanedReference: boolean;
-  /**
-   * When the deltaspace's `reference.bin` was written (ISO 8601), from the listing; absent
-   * when it has none. An old reference against newer files means growing deltas.
-   */
-  readonly referenceModified?: string;
-}
-
-export interface BucketStats extends StorageFigures {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly mode: StatsMode;
-  /** True when any figure is extrapolated (sampled and quick modes). */
-  readonly estimated: boolean;
-  readonly deltaspaces: readonly DeltaspaceStats[];
-  /** Keys of references that no delta needs. */
-  readonly orphanedReferences: readonly string[];
-}
-
 export interface EstimateOptions extends RequestOptions {
   /** Files measured per folder (the first is the reference); default 4. */
   readonly samplesPerFolder?: number;
@@ -173,61 +114,4 @@ export interface CompressionEstimate {
   readonly estimatedSavedBytes: number;
   readonly estimatedSavingsPercent: number;
   readonly folders: readonly FolderEstimate[];
-}
-
-export interface DescribeDeltaspaceOptions extends RequestOptions {
-  /** Called after each listing page and as each object's metadata is read. */
-  readonly onProgress?: (progress: {
-    /** Stored objects listed so far. */
-    readonly listed: number;
-    /** Of those, how many were looked up (HEAD). */
-    readonly described: number;
-  }) => void;
-}
-
-/**
- * Why a direct object is stored whole, when the object shows it: `empty`, or `not-eligible`
- * (a file type that is never delta-encoded). Absent for an eligible file stored whole: its
- * delta was over the max ratio, or it was uploaded with `--no-delta` (the format records no
- * reason).
- */
-export type ObservedDirectReason = "empty" | "not-eligible";
-
-/** One stored object of a deltaspace, as `describeDeltaspace` reports it. */
-export interface DeltaspaceObject {
-  /** The logical key (`app/app-1.2.zip`); for the reference, its stored key. */
-  readonly key: string;
-  readonly storedKey: string;
-  /**
-   * `reference`: the deltaspace's `reference.bin` itself (not a file of the user's);
-   * `foreign`: an object without deltaglider metadata.
-   */
-  readonly storage: "reference" | "delta" | "direct" | "foreign";
-  /** Size of the file; absent for a delta whose metadata does not record it. */
-  readonly originalSize?: number;
-  /** Bytes in the store. */
-  readonly storedSize: number;
-  readonly lastModified: Date;
-  /** When deltaglider stored it (`dg-created-at`), when recorded. */
-  readonly createdAt?: Date;
-  /** SHA-256 of the file, when recorded. */
-  readonly sha256?: string;
-  /** Deltas: SHA-256 of the reference they were encoded against. */
-  readonly referenceSha256?: string;
-  /** Deltas: the zero-diff delta written beside a new reference (the file is the reference). */
-  readonly zeroDiff?: boolean;
-  /** Deltas whose reference is missing or is not the one they need: they cannot be rebuilt. */
-  readonly broken?: boolean;
-  /** Direct objects: why, when the object shows it. */
-  readonly directReason?: ObservedDirectReason;
-  /** The reference: the name of the file it was made from (`dg-source-name`). */
-  readonly sourceName?: string;
-}
-
-export interface DeltaspaceDetails {
-  readonly bucket: string;
-  /** The folder, without a trailing `/`; `""` for the bucket root. */
-  readonly deltaspace: string;
-  /** In listing order (stored keys ascending), the reference included. */
-  readonly objects: readonly DeltaspaceObject[];
 }

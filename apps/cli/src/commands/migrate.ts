@@ -1,4 +1,4 @@
-import { CancelledError, type S3Uri } from "@dg/core";
+import { CancelledError, type S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -145,7 +145,7 @@ export const migrateCommand = defineCommand({
     }
     if (interactive) {
       return migrateOnScreen(ctx, summary, plan, {
-        sourceUri: from,
+        source: { bucket: source.uri.bucket, key: sourcePrefix },
         concurrency: settings.concurrency,
         confirm: args.yes !== true,
       });
@@ -204,7 +204,7 @@ async function migrateOnScreen(
   ctx: CliContext,
   summary: MigrationSummary,
   plan: MigrationPlan,
-  options: { readonly sourceUri: string; readonly concurrency: number; readonly confirm: boolean },
+  options: { readonly source: S3Uri; readonly concurrency: number; readonly confirm: boolean },
 ): Promise<number> {
   const [{ renderMigration }, { createSdkMigrationSource }] = await Promise.all([
     import("../ui/migration/render.js"),
@@ -212,7 +212,7 @@ async function migrateOnScreen(
   ]);
   const source = createSdkMigrationSource(ctx, {
     summary,
-    sourceUri: options.sourceUri,
+    source: options.source,
     jobs: plan.jobs,
     skipped: plan.skipped,
     concurrency: options.concurrency,

@@ -1,4 +1,4 @@
-import { CancelledError } from "@dg/core";
+import { CancelledError } from "@dg/sdk/common";
 
 /** Holds back new transfers: while paused none starts, once stopped none ever will. */
 export interface TransferGate {

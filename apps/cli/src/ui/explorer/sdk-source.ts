@@ -19,9 +19,8 @@ export function createSdkStatsSource(
   options: { readonly bucket: string; readonly prefix: string; readonly loadStats: LoadStats },
 ): StatsSource {
   const { bucket } = options;
-  const uri = (key: string) => `s3://${bucket}/${key}`;
   return {
-    location: uri(options.prefix),
+    location: `s3://${bucket}/${options.prefix}`,
     loadStats: options.loadStats,
     async describeDeltaspace(deltaspace, { signal, onProgress }) {
       const details = await ctx.client().describeDeltaspace(bucket, deltaspace, {
@@ -30,11 +29,11 @@ export function createSdkStatsSource(
       });
       return details.objects;
     },
-    verify: (key, signal) => ctx.client().verifyObject(uri(key), { signal }),
+    verify: (key, signal) => ctx.client().verifyObject({ bucket, key }, { signal }),
     async download(key, path, signal) {
       // A typed folder (`dir/`) keeps its slash: the SDK then keeps the file's name.
       const target = ctx.resolvePath(path) + (path.endsWith("/") ? "/" : "");
-      const result = await ctx.client().downloadFile(uri(key), target, { signal });
+      const result = await ctx.client().downloadFile({ bucket, key }, target, { signal });
       return displayPath(result.path, ctx.io.cwd);
     },
     async remove(keys, signal) {

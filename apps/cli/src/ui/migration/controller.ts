@@ -1,5 +1,5 @@
 import type { CompressionEstimate } from "@dg/sdk";
-import { CancelledError } from "@dg/core";
+import { CancelledError } from "@dg/sdk/common";
 import type { MigrationResult } from "../../lib/migration-summary.js";
 import { createPauseGate, type PauseGate } from "../../lib/transfer-gate.js";
 import type { KeyPress } from "../keys.js";

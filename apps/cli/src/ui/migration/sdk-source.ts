@@ -1,3 +1,4 @@
+import type { S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../../context.js";
 import { isCancellation } from "../../lib/errors.js";
 import type { MigrationResult } from "../../lib/migration-summary.js";
@@ -37,15 +38,17 @@ function counted(job: TransferJob, counts: Counts): TransferJob {
  *
  * @example
  * ```ts
- * const source = createSdkMigrationSource(ctx, { summary, sourceUri: "s3://a/x/", jobs, skipped: 0, concurrency: 4 });
+ * const source = createSdkMigrationSource(ctx, {
+ *   summary, source: { bucket: "a", key: "x/" }, jobs, skipped: 0, concurrency: 4,
+ * });
  * ```
  */
 export function createSdkMigrationSource(
   ctx: CliContext,
   options: {
     readonly summary: MigrationSummary;
-    /** `s3://bucket/prefix/` the files come from, sampled for the projection. */
-    readonly sourceUri: string;
+    /** The bucket and prefix the files come from, sampled for the projection. */
+    readonly source: S3Uri;
     readonly jobs: readonly TransferJob[];
     readonly skipped: number;
     readonly concurrency: number;
@@ -55,7 +58,7 @@ export function createSdkMigrationSource(
     summary: options.summary,
     async estimate({ signal, onFolder }) {
       let folders = 0;
-      return ctx.client().estimateCompression(options.sourceUri, {
+      return ctx.client().estimateCompression(options.source, {
         signal,
         onFolder: () => onFolder(++folders),
       });

@@ -1,24 +1,17 @@
+import { baseName, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import {
-  baseName,
   classifyStoredObject,
-  INTERNAL_PREFIX,
-  isDeltaEligible,
-  isReferenceKey,
-  type ListedObject,
-  logicalKeyOf,
-  mapLimit,
   type Metadata,
   parseTimestamp,
   readField,
-  throwIfAborted,
   ZERO_DIFF_NOTE,
-} from "@dg/core";
-import { type ClientContext, signalOption } from "./context.js";
-import type {
-  DeltaspaceDetails,
-  DeltaspaceObject,
-  DescribeDeltaspaceOptions,
-} from "./simple-types.js";
+} from "../domain/metadata.js";
+import { isDeltaEligible } from "../domain/policy.js";
+import type { ListedObject } from "../ports/object-store.js";
+import { mapLimit } from "../service/context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
+import type { DeltaspaceDetails, DeltaspaceObject, DescribeDeltaspaceOptions } from "./types.js";
 
 function optionalSize(metadata: Metadata): number | undefined {
   const value = readField(metadata, "fileSize");
@@ -45,7 +38,7 @@ function optionalSha(metadata: Metadata, field: "fileSha256" | "refSha256"): str
  * it is told only when the object itself shows it: empty, or a name that is never delta-encoded.
  */
 function describeObject(
-  ctx: ClientContext,
+  ctx: MaintenanceContext,
   listed: ListedObject,
   metadata: Metadata,
 ): Omit<DeltaspaceObject, "broken"> {
@@ -108,7 +101,7 @@ function describeObject(
  * they were encoded against are marked `broken`.
  */
 export async function describeDeltaspace(
-  ctx: ClientContext,
+  ctx: MaintenanceContext,
   bucket: string,
   deltaspace: string,
   options: DescribeDeltaspaceOptions = {},
@@ -117,25 +110,17 @@ export async function describeDeltaspace(
   const prefix = name === "" ? "" : `${name}/`;
   const opOptions = signalOption(options.signal);
   const listed: ListedObject[] = [];
-  let token: string | undefined;
-  do {
-    throwIfAborted(options.signal);
-    const page = await ctx.store.listObjects(bucket, {
-      ...opOptions,
-      delimiter: "/",
-      ...(prefix === "" ? {} : { prefix }),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
-      if (object.key.startsWith(INTERNAL_PREFIX)) continue;
-      listed.push(object);
+  for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal, {
+    delimiter: "/",
+  })) {
+    for (const object of page) {
+      if (!object.key.startsWith(INTERNAL_PREFIX)) listed.push(object);
     }
     options.onProgress?.({ listed: listed.length, described: 0 });
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  }
 
   let described = 0;
-  const found = await mapLimit(listed, ctx.config.concurrency, async (object) => {
+  const found = await mapLimit(listed, ctx.metadataConcurrency, async (object) => {
     const head = await ctx.store.headObject(bucket, object.key, opOptions);
     described += 1;
     options.onProgress?.({ listed: listed.length, described });
