@@ -1,7 +1,8 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
-import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
+import { createCacheFromEnv } from "@dg/cache";
+import { createFsScratchSpace } from "@dg/node";
 import {
   createBucket,
   deleteBucket,

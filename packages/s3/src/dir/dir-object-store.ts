@@ -33,11 +33,11 @@ import {
   tagCountOf,
   throwIfAborted,
 } from "@dg/core";
+import { mapFsError } from "@dg/node";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
 import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
 import { keyToPath } from "./key-path.js";
-import { mapFsError } from "./map-fs-error.js";
 import { assertUnchanged } from "./unchanged.js";
 import {
   fieldsOfTrailer,
@@ -89,7 +89,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       return (await stat(bucketDir(bucket))).isDirectory();
     } catch (error) {
       if ((error as { code?: string }).code === "ENOENT") return false;
-      throw mapFsError(error, `bucket ${bucket}`);
+      throw mapFsError(error, { action: "look up bucket", path: bucket });
     }
   }
 
@@ -109,7 +109,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       return await open(path, "r");
     } catch (error) {
       if ((error as { code?: string }).code !== "ENOENT") {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "open", path: `s3://${bucket}/${key}` });
       }
       if (!(await bucketExists(bucket))) throw missingBucket(bucket);
       return undefined;
@@ -149,7 +149,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     try {
       return (await describe(handle, bucket, key)).trailer;
     } catch (error) {
-      throw mapFsError(error, `s3://${bucket}/${key}`);
+      throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
     } finally {
       await handle.close();
     }
@@ -208,7 +208,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         await unlink(temp.path).catch(() => undefined);
         await pruneFolders(dirname(temp.path), dir);
       }
-      throw mapFsError(error, where);
+      throw mapFsError(error, { action: "write", path: where });
     }
   }
 
@@ -221,7 +221,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     if (!handle) throw missingKey(bucket, key);
     try {
       const { info, trailer } = await describe(handle, bucket, key).catch((error: unknown) => {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       });
       const { dev, ino } = await handle.stat();
       const body = readBody(handle, 0, info.size - 1, signal);
@@ -295,7 +295,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       try {
         return await infoOf(handle, bucket, key);
       } catch (error) {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       } finally {
         await handle.close();
       }
@@ -321,7 +321,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         return { info, body: readBody(handle, start, end, opts.signal) };
       } catch (error) {
         await handle.close();
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       }
     },
 
@@ -369,7 +369,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
           ...(page.last === undefined ? {} : { nextContinuationToken: encodeToken(page.last) }),
         };
       } catch (error) {
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "list bucket", path: bucket });
       }
     },
 
@@ -381,7 +381,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         await unlink(path);
       } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return;
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "delete", path: `s3://${bucket}/${key}` });
       }
       await pruneFolders(dirname(path), dir);
     },
@@ -413,7 +413,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       if (!handle) throw missingKey(sb, sk);
       try {
         const { info, trailer } = await describe(handle, sb, sk).catch((error: unknown) => {
-          throw mapFsError(error, `s3://${sb}/${sk}`);
+          throw mapFsError(error, { action: "read", path: `s3://${sb}/${sk}` });
         });
         const kept = fieldsOfTrailer(trailer);
         const fields: ObjectFields = {
@@ -461,7 +461,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         if ((error as { code?: string }).code === "EEXIST") {
           throw new ConflictError(`Bucket already exists: ${bucket}`);
         }
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "create bucket", path: bucket });
       }
     },
 
@@ -476,7 +476,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       }
       // Only empty folders and stray temporary files are left.
       await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "delete bucket", path: bucket });
       });
     },
 
@@ -487,7 +487,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         entries = await readdir(root);
       } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return [];
-        throw mapFsError(error, `store folder ${root}`);
+        throw mapFsError(error, { action: "list the buckets in the store folder", path: root });
       }
       const buckets: BucketInfo[] = [];
       for (const name of entries.sort(compareUtf8)) {

@@ -1,7 +1,8 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readAll, sameBytes, seededBytes, tempFolder } from "../test/helpers.js";
+import { seededBytes } from "@dg/testkit";
+import { readAll, sameBytes, tempFolder } from "../test/helpers.js";
 import { createFsScratchSpace } from "./scratch-space.js";
 
 let folder: { path: string; remove(): Promise<void> };

@@ -1,0 +1,71 @@
+import type { FileHandle } from "node:fs/promises";
+import { mapFsError } from "./fs-errors.js";
+import type { FsErrorContext } from "./fs-errors.js";
+
+/**
+ * Read up to `length` bytes at `position` of the file into `into` at `offset`, looping over
+ * short reads; resolves to the count read, fewer only at the end of the file. A failure is
+ * mapped with `mapFsError` and `context`.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(64);
+ * const got = await readFully(handle, header, 0, 64, 0, { action: "read the header of", path });
+ * ```
+ */
+export async function readFully(
+  handle: FileHandle,
+  into: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  context: FsErrorContext,
+): Promise<number> {
+  let filled = 0;
+  try {
+    while (filled < length) {
+      const { bytesRead } = await handle.read(
+        into,
+        offset + filled,
+        length - filled,
+        position + filled,
+      );
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+  } catch (error) {
+    throw mapFsError(error, context);
+  }
+  return filled;
+}
+
+/**
+ * Write all of `bytes` at `position` of the file, looping over short writes. A failure is
+ * mapped with `mapFsError` and `context`.
+ *
+ * @example
+ * ```ts
+ * await writeFully(handle, chunk, size, { action: "write the temporary file", path });
+ * ```
+ */
+export async function writeFully(
+  handle: FileHandle,
+  bytes: Uint8Array,
+  position: number,
+  context: FsErrorContext,
+): Promise<void> {
+  let written = 0;
+  try {
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(
+        bytes,
+        written,
+        bytes.length - written,
+        position + written,
+      );
+      written += bytesWritten;
+    }
+  } catch (error) {
+    throw mapFsError(error, context);
+  }
+}

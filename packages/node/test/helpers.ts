@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RandomAccessSource } from "@dg/core";
+
+/** A fresh temp folder and a function that removes it. */
+export async function tempFolder(
+  prefix: string,
+): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Byte equality without vitest's element-by-element diff, which is slow on megabytes. */
+export function sameBytes(actual: Uint8Array | undefined, expected: Uint8Array): boolean {
+  if (!actual) return false;
+  return Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(
+    Buffer.from(expected.buffer, expected.byteOffset, expected.length),
+  );
+}
+
+/** Every byte of `source`, read in pieces that do not line up with anything. */
+export async function readAll(source: RandomAccessSource): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let position = 0;
+  while (position < source.size) {
+    const chunk = await source.read(position, 77_777);
+    if (chunk.length === 0) throw new Error(`short read at ${position}`);
+    parts.push(Buffer.from(chunk));
+    position += chunk.length;
+  }
+  return Buffer.concat(parts);
+}
