@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import { InternalError, InvalidArgumentError, throwIfAborted } from "@dg/core";
 import type { ByteStream } from "@dg/core";
-import { mapFsError, readFully, streamFile, writeFully } from "@dg/node";
+import { mapFsError, openFile, readFully, streamFile, writeFully } from "@dg/node";
 
 // The archive codec's own file helpers: a reader of a file that is still growing, and a
 // buffered writer with rollback. Opening files as sources, streaming them, and the temporary
@@ -27,12 +25,7 @@ export interface FileReader {
  * ```
  */
 export async function openFileReader(path: string): Promise<FileReader> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    throw mapFsError(error, { action: "open", path });
-  }
+  const handle = await openFile(path);
   let closed = false;
   return {
     async read(position: number, length: number): Promise<Uint8Array> {
@@ -120,12 +113,7 @@ const WRITE_BUFFER = 1024 * 1024;
  * ```
  */
 export async function createFileWriter(path: string): Promise<FileWriter> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "w+");
-  } catch (error) {
-    throw mapFsError(error, { action: "create", path });
-  }
+  const handle = await openFile(path, { flags: "w+", action: "create" });
   const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
   let buffered = 0;
   let flushedSize = 0;

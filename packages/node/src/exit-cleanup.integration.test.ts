@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempFolder } from "../test/helpers.js";
+import { tempFolder } from "@dg/testkit";
 import { tempNameOwner } from "./temp-files.js";
 
 const run = promisify(execFile);

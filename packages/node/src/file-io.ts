@@ -1,6 +1,33 @@
+import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { mapFsError } from "./fs-errors.js";
 import type { FsErrorContext } from "./fs-errors.js";
+
+/** Options of {@link openFile}. */
+export interface OpenFileOptions {
+  /** As `fs.open`'s: `"r"` (the default), `"wx"`, `"w+"`, … */
+  readonly flags?: string;
+  /** The mode of a file it creates. Default 0o666 (less the umask). */
+  readonly mode?: number;
+  /** For the error message: what opening it is for. Default `"open"`. */
+  readonly action?: string;
+}
+
+/**
+ * `fs.open` whose failure is a `DgError` (see `mapFsError`).
+ *
+ * @example
+ * ```ts
+ * const handle = await openFile(path, { flags: "wx", mode: 0o600, action: "create" });
+ * ```
+ */
+export async function openFile(path: string, options: OpenFileOptions = {}): Promise<FileHandle> {
+  try {
+    return await open(path, options.flags ?? "r", options.mode);
+  } catch (error) {
+    throw mapFsError(error, { action: options.action ?? "open", path });
+  }
+}
 
 /**
  * Read up to `length` bytes at `position` of the file into `into` at `offset`, looping over

@@ -1,9 +1,8 @@
-import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { clampReadRange, InvalidArgumentError } from "@dg/core";
 import type { RandomAccessSource } from "@dg/core";
 import { mapFsError } from "./fs-errors.js";
-import { readFully } from "./file-io.js";
+import { openFile, readFully } from "./file-io.js";
 
 /**
  * Open a plain file as a `RandomAccessSource`: reads by position on one file descriptor,
@@ -23,12 +22,7 @@ import { readFully } from "./file-io.js";
  * ```
  */
 export async function openFileSource(path: string): Promise<RandomAccessSource> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    throw mapFsError(error, { action: "open", path });
-  }
+  const handle = await openFile(path);
   let size: number;
   try {
     const stats = await handle.stat();

@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { collectBytes } from "@dg/core";
-import { seededBytes } from "@dg/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sameBytes, tempFolder } from "../test/helpers.js";
+import { sameBytes, seededBytes, tempFolder } from "@dg/testkit";
 import { streamFile } from "./file-stream.js";
 
 let folder: { path: string; remove(): Promise<void> };

@@ -1,5 +1,6 @@
 export { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
-export { readFully, writeFully } from "./file-io.js";
+export type { OpenFileOptions } from "./file-io.js";
+export { openFile, readFully, writeFully } from "./file-io.js";
 export type { FileHandleSourceOptions } from "./file-source.js";
 export { fileHandleSource, openFileSource } from "./file-source.js";
 export type { StreamFileOptions } from "./file-stream.js";

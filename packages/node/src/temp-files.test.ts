@@ -1,7 +1,7 @@
 import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempFolder } from "../test/helpers.js";
+import { tempFolder } from "@dg/testkit";
 import { createTempDir, createTempFile, tempName, tempNameOwner } from "./temp-files.js";
 
 let folder: { path: string; remove(): Promise<void> };

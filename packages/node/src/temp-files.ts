@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rm, unlink } from "node:fs/promises";
+import { mkdir, rm, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
+import { openFile } from "./file-io.js";
 import { errnoCode, mapFsError } from "./fs-errors.js";
 
 // The one owner of deltaglider's temporary files and folders: every one is created here, under
@@ -77,12 +78,11 @@ export interface TempFile {
  */
 export async function createTempFile(options: TempOptions = {}): Promise<TempFile> {
   const path = join(options.directory ?? tmpdir(), tempName(options.suffix));
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "wx+", 0o600);
-  } catch (error) {
-    throw mapFsError(error, { action: "create the temporary file", path });
-  }
+  const handle = await openFile(path, {
+    flags: "wx+",
+    mode: 0o600,
+    action: "create the temporary file",
+  });
   removeAtExit(path);
   return { path, handle, remove: () => removeTempFile(path) };
 }

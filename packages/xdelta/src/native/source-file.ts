@@ -1,8 +1,6 @@
-import { open } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import { throwIfAborted } from "@dg/core";
 import type { RandomAccessSource } from "@dg/core";
-import { createTempDir, mapFsError, writeFully } from "@dg/node";
+import { createTempDir, openFile, writeFully } from "@dg/node";
 
 /** A path `xdelta3` can open, and how to give it back. */
 export interface SourceFile {
@@ -32,12 +30,11 @@ export async function sourceAsFile(
   const dir = await createTempDir({ directory: options.tempDir, suffix: ".xdelta3" });
   const path = dir.file("source.bin");
   try {
-    let handle: FileHandle;
-    try {
-      handle = await open(path, "wx", 0o600);
-    } catch (error) {
-      throw mapFsError(error, { action: "create the temporary copy of the source", path });
-    }
+    const handle = await openFile(path, {
+      flags: "wx",
+      mode: 0o600,
+      action: "create the temporary copy of the source",
+    });
     try {
       let position = 0;
       while (position < source.size) {
