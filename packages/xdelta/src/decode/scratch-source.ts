@@ -11,12 +11,13 @@ export interface ScratchSource extends RandomAccessSource {
 
 /**
  * Collect `chunks` into a `RandomAccessSource`, holding at most `maxInMemory` bytes in memory;
- * beyond that the bytes go to a temporary file in `tempDir`, deleted by `dispose()`.
+ * beyond that the bytes go to a temporary file in `tempDir` (default the OS temp folder),
+ * deleted by `dispose()`.
  */
 export async function collectToScratchSource(
   chunks: AsyncIterable<Uint8Array>,
   maxInMemory: number,
-  tempDir: string,
+  tempDir: string | undefined,
 ): Promise<ScratchSource> {
   const held: Uint8Array[] = [];
   let heldBytes = 0;
