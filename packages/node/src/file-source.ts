@@ -56,8 +56,12 @@ export interface FileHandleSourceOptions {
  * @example
  * ```ts
  * const temp = await createTempFile({ suffix: ".source" });
- * await writeFully(temp.handle, bytes, 0);
- * const source = fileHandleSource(temp.handle, { size: bytes.length, path: temp.path, onClose: temp.remove });
+ * await writeFully(temp.handle, bytes, 0, { action: "write", path: temp.path });
+ * const source = fileHandleSource(temp.handle, {
+ *   size: bytes.length,
+ *   path: temp.path,
+ *   onClose: temp.remove,
+ * });
  * ```
  */
 export function fileHandleSource(

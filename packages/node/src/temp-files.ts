@@ -69,7 +69,7 @@ export interface TempFile {
  * ```ts
  * const temp = await createTempFile({ suffix: ".tmp" });
  * try {
- *   await writeFully(temp.handle, bytes, 0);
+ *   await writeFully(temp.handle, bytes, 0, { action: "write", path: temp.path });
  * } finally {
  *   await temp.handle.close();
  *   await temp.remove();
