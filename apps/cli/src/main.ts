@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import "./process-setup.js";
-import { CancelledError } from "@dg/core";
+import { CancelledError } from "@dg/sdk/common";
 import { runCli } from "./cli.js";
 import type { ClientFactory } from "./context.js";
 import { commands } from "./commands/index.js";

@@ -8,7 +8,12 @@ import { createReadStream } from "node:fs";
 const [distUrl, command, dir, sha, file] = process.argv.slice(2);
 const cache = await import(distUrl);
 
-const store = cache.createFsReferenceCache({ directory: dir });
+// This script is a composition root of its own: it reads the key from the environment.
+const key = process.env.DG_CACHE_ENCRYPTION_KEY;
+const store = cache.createFsReferenceCache({
+  directory: dir,
+  ...(key ? { encryptionKey: key } : {}),
+});
 if (command === "get") {
   const source = await store.get(sha);
   if (!source) {

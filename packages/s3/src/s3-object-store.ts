@@ -31,6 +31,7 @@ import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
 import { copyMultipart } from "./multipart-copy.js";
 import { fromS3Headers, fromTagSet, taggingEntry, toS3Headers, toTagSet } from "./object-fields.js";
 import { MAX_PART_SIZE } from "./part-size.js";
+import { createS3Capabilities } from "./s3-capabilities.js";
 import { createS3Client, type S3ConnectionOptions } from "./s3-client.js";
 import { putS3Object } from "./s3-put-object.js";
 
@@ -105,6 +106,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
 
   const store: ObjectStore = {
     description: `s3 ${endpoint}`,
+    capabilities: createS3Capabilities(client),
 
     async headObject(bucket, key, opts?: OperationOptions) {
       throwIfAborted(opts?.signal);

@@ -13,7 +13,7 @@ export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
 export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";
-export { failingDeletes } from "./failing-store.js";
+export { failingDeletes } from "@dg/core/memory";
 export type { PythonToolLookup } from "./python-tool.js";
 export { findPythonTool } from "./python-tool.js";
 export { readSource, sameBytes, tempFolder } from "./temp-folder.js";

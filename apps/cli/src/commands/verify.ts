@@ -1,4 +1,4 @@
-import { hasCode } from "@dg/core";
+import { hasCode } from "@dg/sdk/common";
 import type { VerifyResult } from "@dg/sdk";
 import type { CliContext } from "../context.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -39,7 +39,8 @@ export const verifyCommand = defineCommand({
         .option("quiet", { alias: "q", type: "boolean", describe: "Print only failures" })
         .option("concurrency", {
           type: "number",
-          describe: "Objects checked in parallel (default 4)",
+          describe:
+            "Objects checked in parallel (default 4; also DG_FILE_CONCURRENCY, or DG_CONCURRENCY)",
         }),
     ).example([
       ["$0 verify s3://releases/app/app-1.2.zip", "Check one object"],
@@ -101,7 +102,7 @@ async function verifyOne(
   single: boolean,
 ): Promise<VerifyResult> {
   try {
-    return await ctx.client().verifyObject(s3Text(bucket, key), { signal: ctx.signal });
+    return await ctx.client().verifyObject({ bucket, key }, { signal: ctx.signal });
   } catch (error) {
     // A single missing object is an error of the command; under a prefix it is one failure.
     if (single || ctx.signal.aborted || hasCode(error, "CANCELLED")) throw error;

@@ -1,4 +1,9 @@
-import { CancelledError, IntegrityError, InvalidArgumentError, throwIfAborted } from "@dg/core";
+import {
+  CancelledError,
+  IntegrityError,
+  InvalidArgumentError,
+  throwIfAborted,
+} from "@dg/sdk/common";
 import type { ByteSink } from "./io.js";
 
 /** Options of {@link stdinChunks}. */

@@ -1,4 +1,4 @@
-import { isDgError, type ProgressListener } from "@dg/core";
+import { isDgError, type ProgressListener } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import type { TransferReporter } from "../ui/reporter.js";
 import { isCancellation, stackLines } from "./errors.js";
