@@ -135,3 +135,5 @@ export type {
   StorageType,
 } from "./service/types.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { clampReadRange } from "./util/read-range.js";
+export type { ReadRange } from "./util/read-range.js";

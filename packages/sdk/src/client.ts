@@ -1,11 +1,8 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
-import {
-  createFsReferenceCache,
-  createFsScratchSpace,
-  createMemoryReferenceCache,
-} from "@dg/cache";
+import { createFsReferenceCache, createMemoryReferenceCache } from "@dg/cache";
+import { createFsScratchSpace } from "@dg/node";
 import {
   createBucket,
   deleteBucket,
