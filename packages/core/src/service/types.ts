@@ -25,9 +25,20 @@ export interface DeltaServiceOptions {
   readonly deltaExtensions?: readonly string[];
   /** Parallel HEAD requests while listing original sizes. Default 16. */
   readonly metadataConcurrency?: number;
+  /**
+   * A file whose best delta is larger than this share of it becomes a new reference of its
+   * folder (under `<folder>/.dg-refs/<id>/reference.bin`). Default 0.2.
+   */
+  readonly newReferenceRatio?: number;
+  /** The most references a folder holds, its `reference.bin` included. Default 16; 1 turns extra references off. */
+  readonly maxReferences?: number;
 }
 
-/** How a logical object is stored. `reference`: the first file of its deltaspace. */
+/**
+ * How a logical object is stored. `reference`: the file became a reference of its deltaspace
+ * (the first file, or one its folder's references no longer resembled closely), stored beside
+ * its zero-diff delta.
+ */
 export type StorageType = "reference" | "delta" | "direct";
 
 export interface PutOptions extends OperationOptions {
@@ -41,6 +52,8 @@ export interface PutOptions extends OperationOptions {
   /** `false`: store directly whatever the name (`--no-delta` keeps deltaglider metadata). */
   readonly delta?: boolean;
   readonly maxRatio?: number;
+  /** Overrides the service's `newReferenceRatio` for this upload. */
+  readonly newReferenceRatio?: number;
   readonly onProgress?: ProgressListener;
 }
 
