@@ -93,10 +93,10 @@ export interface StorageInputs {
 }
 
 /**
- * Keep the delta while it is at most `newReferenceRatio` of the file; above that, a file that
- * resembles the folder (its sketch shares chunks with the reference, or its delta is within
- * the max ratio) becomes a new reference while the cap allows; otherwise `maxRatio` decides
- * between the delta and storing the file whole, as with a single reference.
+ * Above `newReferenceRatio` of the file, a delta makes a file that resembles the folder (its
+ * sketch shares chunks with the reference, or its delta is within the max ratio) a new
+ * reference while the cap allows; otherwise `maxRatio` decides between the delta and storing
+ * the file whole, as with a single reference.
  *
  * @example
  * ```ts
@@ -106,9 +106,10 @@ export interface StorageInputs {
  */
 export function decideStorage(inputs: StorageInputs): StorageDecision {
   const ratio = inputs.fileSize === 0 ? 1 : inputs.deltaSize / inputs.fileSize;
-  if (ratio <= inputs.newReferenceRatio) return "delta";
-  const resembles = inputs.similarity > 0 || ratio <= inputs.maxRatio;
-  if (resembles && inputs.canAddReference) return "new-reference";
+  if (ratio > inputs.newReferenceRatio) {
+    const resembles = inputs.similarity > 0 || ratio <= inputs.maxRatio;
+    if (resembles && inputs.canAddReference) return "new-reference";
+  }
   return ratio > inputs.maxRatio ? "direct" : "delta";
 }
 
