@@ -157,6 +157,9 @@ export type {
   LogicalObjectInfo,
   PutOptions,
   PutResult,
+  RebaseFile,
+  RebaseOptions,
+  RebaseResult,
   StorageType,
 } from "./service/types.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";

@@ -191,30 +191,8 @@ export async function putObject(
     return undefined;
   };
 
-  /** Encode the file against `source` into scratch (the caller disposes the blob). */
-  const encodeAgainst = async (
-    source: RandomAccessSource,
-    target: DeltaTarget,
-  ): Promise<{ blob: ScratchBlob; format: string | undefined }> => {
-    let format: string | undefined;
-    try {
-      const encodeOptions = {
-        targetSize: size,
-        onFormat: (f: string) => {
-          format = f;
-        },
-        ...opOptions,
-      };
-      // A codec that holds its whole output anyway writes it to scratch itself (once).
-      const blob =
-        ctx.codec.encodeToScratch === undefined
-          ? await spool(ctx.scratch, ctx.codec.encode(source, target, encodeOptions), opOptions)
-          : await ctx.codec.encodeToScratch(source, target, ctx.scratch, encodeOptions);
-      return { blob, format };
-    } finally {
-      await source.close();
-    }
-  };
+  const encodeAgainst = (source: RandomAccessSource, target: DeltaTarget) =>
+    encodeDelta(ctx, source, target, size, opOptions);
 
   /** The file as a delta target, read again from the body (by position where it can be). */
   const bodyTarget = (): DeltaTarget => {
@@ -237,7 +215,7 @@ export async function putObject(
   let primaryInfo = await ctx.store.headObject(bucket, primaryKey, opOptions);
   let chosen: { key: string; sha256: string; metadata: Readonly<Record<string, string>> };
   let created = false;
-  let encoded: { blob: ScratchBlob; format: string | undefined };
+  let encoded: EncodedDelta;
   const createdSource = primaryInfo ? undefined : await createReference(primaryKey);
   if (createdSource !== undefined) {
     created = true;
@@ -412,8 +390,45 @@ async function makeRoomForReference(
   return true;
 }
 
+/** A delta in scratch, with the format the codec reported. */
+export interface EncodedDelta {
+  readonly blob: ScratchBlob;
+  readonly format: string | undefined;
+}
+
+/**
+ * Encode `target` (of `size` bytes) against `source` into scratch, then close `source`; the
+ * caller disposes the blob.
+ */
+export async function encodeDelta(
+  ctx: ServiceContext,
+  source: RandomAccessSource,
+  target: DeltaTarget,
+  size: number,
+  opOptions: OperationOptions,
+): Promise<EncodedDelta> {
+  let format: string | undefined;
+  try {
+    const encodeOptions = {
+      targetSize: size,
+      onFormat: (f: string) => {
+        format = f;
+      },
+      ...opOptions,
+    };
+    // A codec that holds its whole output anyway writes it to scratch itself (once).
+    const blob =
+      ctx.codec.encodeToScratch === undefined
+        ? await spool(ctx.scratch, ctx.codec.encode(source, target, encodeOptions), opOptions)
+        : await ctx.codec.encodeToScratch(source, target, ctx.scratch, encodeOptions);
+    return { blob, format };
+  } finally {
+    await source.close();
+  }
+}
+
 /** A cached reference as the target of its own zero-diff delta (the caller closes it). */
-function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
+export function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
   return {
     size: source.size,
     sha256,

@@ -156,7 +156,7 @@ export async function referenceUsage(
 }
 
 /** Create-only write of a reference; a concurrent identical write counts as success. */
-async function putReferenceIfAbsent(
+export async function putReferenceIfAbsent(
   ctx: ServiceContext,
   bucket: string,
   referenceKey: string,

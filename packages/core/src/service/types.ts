@@ -162,4 +162,43 @@ export interface DeleteManyResult extends DeleteResult {
 
 export interface CopyOptions extends PutOptions {}
 
+export interface RebaseOptions extends OperationOptions {
+  /** Write the new deltas and references; without it nothing is written (a projection). */
+  readonly apply?: boolean;
+  readonly maxRatio?: number;
+  readonly newReferenceRatio?: number;
+  /** Called once per delta of the folder, after its outcome is decided (and, with `apply`, written). */
+  readonly onFile?: (file: RebaseFile) => void;
+}
+
+/** What rebase did (or would do) with one delta. */
+export interface RebaseFile {
+  /** The logical key. */
+  readonly key: string;
+  /**
+   * `kept`: left as it is (already as small); `re-encoded`: against another reference;
+   * `new-reference`: the file became a reference, its delta the zero-diff one.
+   */
+  readonly action: "kept" | "re-encoded" | "new-reference";
+  readonly storedBefore: number;
+  readonly storedAfter: number;
+  /** The reference it decodes against afterwards. */
+  readonly referenceKey: string;
+}
+
+export interface RebaseResult {
+  readonly bucket: string;
+  readonly deltaspace: string;
+  /** False for a dry run: the figures after are projected. */
+  readonly applied: boolean;
+  readonly files: readonly RebaseFile[];
+  /** References and deltas of the folder, before and after. */
+  readonly storedBytesBefore: number;
+  readonly storedBytesAfter: number;
+  readonly referencesBefore: number;
+  readonly referencesAfter: number;
+  /** References removed (dry run: that would be) because no delta names them any more. */
+  readonly removedReferences: readonly string[];
+}
+
 export type { ReplayableBody };
