@@ -28,6 +28,7 @@ import {
 } from "./objects.js";
 import type { ClientOptions } from "./options.js";
 import { getSignedUrl } from "./signed-url.js";
+import { locationOf } from "./location.js";
 import { getCachedBucketStats } from "./maintenance.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
@@ -99,6 +100,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     logger,
     toolVersion: options.toolVersion ?? SDK_VERSION,
     maxRatio: config.maxRatio,
+    newReferenceRatio: config.newReferenceRatio,
+    maxReferences: config.maxReferences,
     metadataConcurrency: config.metadataConcurrency,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
@@ -154,6 +157,10 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
     emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
+    rebase: (folder, opts) => {
+      const { bucket, key } = locationOf(folder);
+      return service.rebase(bucket, key, opts);
+    },
     destroy() {
       resolved.destroy();
     },

@@ -96,6 +96,8 @@ export interface PutObjectInput extends ObjectHeaderFields {
   readonly UseDelta?: boolean;
   /** Override the client's max ratio for this upload. */
   readonly MaxRatio?: number;
+  /** Override the client's new-reference ratio for this upload. */
+  readonly NewReferenceRatio?: number;
 }
 
 export interface PutObjectOutput {
@@ -271,6 +273,7 @@ export interface CopyObjectInput extends ObjectHeaderFields {
   readonly Tagging?: string;
   readonly UseDelta?: boolean;
   readonly MaxRatio?: number;
+  readonly NewReferenceRatio?: number;
 }
 
 export interface CopyObjectOutput {

@@ -83,6 +83,9 @@ export async function putObject(
       ...optionalEntry("tags", tags),
       ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
       ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+      ...(input.NewReferenceRatio === undefined
+        ? {}
+        : { newReferenceRatio: input.NewReferenceRatio }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     return {
@@ -337,6 +340,9 @@ export async function copyObject(
     ...optionalEntry("tags", tags),
     ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
     ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+    ...(input.NewReferenceRatio === undefined
+      ? {}
+      : { newReferenceRatio: input.NewReferenceRatio }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return {
