@@ -7,6 +7,7 @@ import { mbCommand } from "./mb.js";
 import { migrateCommand } from "./migrate.js";
 import { purgeCommand } from "./purge.js";
 import { rbCommand } from "./rb.js";
+import { rebaseCommand } from "./rebase.js";
 import { rmCommand } from "./rm.js";
 import { statsCommand } from "./stats.js";
 import { syncCommand } from "./sync.js";
@@ -23,6 +24,7 @@ export const commands: readonly CliCommand[] = [
   verifyCommand,
   analyzeCommand,
   purgeCommand,
+  rebaseCommand,
   mbCommand,
   rbCommand,
   putBucketAclCommand,
