@@ -12,6 +12,7 @@ const BENCHMARKS = [
   { name: "sdk", script: "packages/sdk/bench/run.mjs" },
   { name: "archive", script: "packages/archive/bench/run.mjs" },
   { name: "cli", script: "apps/cli/bench/run.mjs" },
+  { name: "references", script: "packages/sdk/bench/references.mjs" },
 ];
 
 // Child benchmarks load the AWS SDK; its Node-version notice is noise here (toolchain.md G12).
