@@ -6,15 +6,18 @@ import { CLI_MAIN, createWorkspace, sha256, uniqueBucket, type Workspace } from 
 let ws: Workspace;
 const bucket = uniqueBucket("rebase");
 
-/** Eight releases, each changing about 6 % of the one before. */
+/** Sixteen releases, each rewriting another 6 % of the first one (the drift adds up). */
 const releases: Uint8Array[] = [];
 {
   let current = seededBytes("rebase-base", 200_000);
-  for (let version = 0; version < 8; version++) {
+  for (let version = 0; version < 16; version++) {
     releases.push(current);
     const next = current.slice();
     for (let run = 0; run < 12; run++) {
-      next.set(seededBytes(`rebase-${version}-${run}`, 1_000), run * 16_000 + version * 97);
+      next.set(
+        seededBytes(`rebase-${version}-${run}`, 1_000),
+        run * 16_000 + (version % 10) * 1_500,
+      );
     }
     current = next;
   }

@@ -88,8 +88,12 @@ async function compare(label, series) {
   const several = await uploadAll(series, {});
   const single2 = await uploadAll(series, { maxReferences: 1 });
   const singleSeconds = (single1.seconds + single2.seconds) / 2;
-  log(`\n${label}: ${series.reduce((n, s) => n + s.files.length, 0)} files, ${mb(several.original)} MB`);
-  log(`  one reference:      stored ${mb(single1.stored).padStart(9)} MB, upload ${singleSeconds.toFixed(1)} s`);
+  log(
+    `\n${label}: ${series.reduce((n, s) => n + s.files.length, 0)} files, ${mb(several.original)} MB`,
+  );
+  log(
+    `  one reference:      stored ${mb(single1.stored).padStart(9)} MB, upload ${singleSeconds.toFixed(1)} s`,
+  );
   log(
     `  several references: stored ${mb(several.stored).padStart(9)} MB, upload ${several.seconds.toFixed(1)} s, ${several.references} references made`,
   );
