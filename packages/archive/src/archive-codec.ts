@@ -9,6 +9,8 @@ import type {
   ScratchSpace,
 } from "@dg/core";
 import { InvalidArgumentError, isReplayableTarget, spool } from "@dg/core";
+import type { TempDir } from "@dg/node";
+import { createFsScratchSpace, createTempDir, openFileSource, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
@@ -17,14 +19,7 @@ import type { DeflatePool } from "./deflate-pool.js";
 import { createDeflatePool } from "./deflate-pool.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
 import { encodeArchive } from "./encode-archive.js";
-import type { WorkDir } from "./temp-files.js";
-import {
-  createWorkDir,
-  fileChunks,
-  openFileSource,
-  workDirScratch,
-  writeStreamToFile,
-} from "./temp-files.js";
+import { writeStreamToFile } from "./temp-files.js";
 
 /** Options of {@link createArchiveCodec}. */
 export interface ArchiveCodecOptions {
@@ -90,13 +85,14 @@ export function createArchiveCodecWithPool(
   if (!Number.isSafeInteger(maxExpandedSize) || maxExpandedSize < 0) {
     throw new InvalidArgumentError(
       `maxExpandedSize must be a non-negative integer, got ${maxExpandedSize}`,
+      { hint: "Pass a size in bytes, such as 64 * 1024 ** 3 for 64 GiB." },
     );
   }
 
   /** The target by position (spooled into `work` when it is a one-shot stream). */
   async function targetByPosition(
     target: DeltaTarget,
-    work: WorkDir,
+    work: TempDir,
     signal: AbortSignal | undefined,
   ): Promise<{ source: RandomAccessSource; sha256?: string; again: DeltaTarget }> {
     if (isReplayableTarget(target)) {
@@ -111,7 +107,7 @@ export function createArchiveCodecWithPool(
     const source = await openFileSource(spooled.path);
     const again = {
       size: source.size,
-      open: () => fileChunks(spooled.path),
+      open: () => streamFile(spooled.path),
       openRandomAccess: () => openFileSource(spooled.path),
     };
     return { source, sha256: spooled.sha256, again };
@@ -142,7 +138,7 @@ export function createArchiveCodecWithPool(
       }
       stream = peeked.stream;
     }
-    const work = await createWorkDir(options.tempDir);
+    const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
       const opened = await targetByPosition(stream ?? target, work, signal);
       try {
@@ -178,16 +174,15 @@ export function createArchiveCodecWithPool(
     target: DeltaTarget,
     encodeOptions: DeltaEncodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
-    const work = await createWorkDir(options.tempDir);
+    // The chosen delta is written once, to a temp file of its own, and streamed from there.
+    const scratch = createFsScratchSpace(
+      options.tempDir === undefined ? {} : { directory: options.tempDir },
+    );
+    const blob = await encodeToScratch(source, target, scratch, encodeOptions);
     try {
-      const blob = await encodeToScratch(source, target, workDirScratch(work), encodeOptions);
-      try {
-        yield* blob.open(encodeOptions);
-      } finally {
-        await blob.dispose();
-      }
+      yield* blob.open(encodeOptions);
     } finally {
-      await work.dispose();
+      await blob.dispose();
     }
   }
 
@@ -202,7 +197,7 @@ export function createArchiveCodecWithPool(
       return;
     }
     const reader = createByteReader(peeked.stream);
-    const work = await createWorkDir(options.tempDir);
+    const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
       const header = await readArchiveDeltaHeader(reader);
       yield* decodeArchiveDelta({

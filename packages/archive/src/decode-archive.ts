@@ -1,5 +1,7 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { IntegrityError, UnsupportedError } from "@dg/core";
+import type { TempDir } from "@dg/node";
+import { openFileSource } from "@dg/node";
 import type { ByteReader } from "./byte-reader.js";
 import type { ParsedHeaderV1 } from "./delta-header.js";
 import {
@@ -17,8 +19,7 @@ import { parseHeaderV2 } from "./header-v2.js";
 import { decodeInnerDelta } from "./inner-delta.js";
 import { rebuildTarget } from "./rebuild.js";
 import { deflateSegmentsOf } from "./segments.js";
-import type { WorkDir } from "./temp-files.js";
-import { openFileSource, sha256OfFile } from "./temp-files.js";
+import { sha256OfFile } from "./temp-files.js";
 
 /** A header as read, version 1 or 2. */
 export type ParsedArchiveHeader = ParsedHeaderV1 | (ArchiveDeltaHeaderV2 & { readonly version: 2 });
@@ -43,7 +44,7 @@ export interface DecodeArchiveInput {
   readonly header: ParsedArchiveHeader;
   /** The inner delta: what follows the header. */
   readonly innerDelta: ByteStream;
-  readonly work: WorkDir;
+  readonly work: TempDir;
   readonly maxExpandedSize: number;
   readonly signal: AbortSignal | undefined;
 }

@@ -10,6 +10,7 @@ import type {
 } from "@dg/core";
 import { isDgError, spool, throwIfAborted } from "@dg/core";
 import { IntegrityError } from "@dg/core";
+import type { TempDir } from "@dg/node";
 import type { Extent } from "./composite-source.js";
 import { extentStream, pushExtent } from "./composite-source.js";
 import type { ContainerKind } from "./container.js";
@@ -32,7 +33,7 @@ import {
   walkTarget,
   zipCopyFinder,
 } from "./target-walk.js";
-import type { FileWriter, WorkDir } from "./temp-files.js";
+import type { FileWriter } from "./temp-files.js";
 import { createFileWriter, openFileReader } from "./temp-files.js";
 import type { SpillBuffer } from "./spill-buffer.js";
 import { createSpillBuffer } from "./spill-buffer.js";
@@ -96,7 +97,7 @@ export interface EncodeArchiveInput {
   /** SHA-256 the target must have (the caller hashed it); checked against what was read. */
   readonly expectedSha256?: string;
   readonly container: ContainerKind;
-  readonly work: WorkDir;
+  readonly work: TempDir;
   readonly scratch: ScratchSpace;
   readonly maxExpandedSize: number;
   readonly signal: AbortSignal | undefined;

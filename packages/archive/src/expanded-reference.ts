@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RandomAccessSource } from "@dg/core";
 import { IntegrityError, throwIfAborted, UnsupportedError } from "@dg/core";
+import { openFileSource } from "@dg/node";
 import type { Extent } from "./composite-source.js";
 import { createCompositeSource, extentStream, pushExtent } from "./composite-source.js";
 import { readGzipMemberHeader } from "./gzip-member.js";
@@ -8,7 +9,7 @@ import type { ReferencePiece } from "./header-v2.js";
 import type { InflatedStream } from "./inflate-range.js";
 import { inflateRange } from "./inflate-range.js";
 import type { FileWriter } from "./temp-files.js";
-import { createFileWriter, openFileSource } from "./temp-files.js";
+import { createFileWriter } from "./temp-files.js";
 import type { ZipDeflateEntry } from "./zip-layout.js";
 
 /** A deflate stream of a container, where it lies and what it inflates to. */

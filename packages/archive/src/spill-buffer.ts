@@ -1,7 +1,8 @@
 import { rm } from "node:fs/promises";
 import type { ByteStream } from "@dg/core";
+import { streamFile } from "@dg/node";
 import type { FileWriter } from "./temp-files.js";
-import { createFileWriter, fileChunks } from "./temp-files.js";
+import { createFileWriter } from "./temp-files.js";
 
 /** Bytes kept to be read again: in memory up to a limit, then in a file. */
 export interface SpillBuffer {
@@ -50,7 +51,7 @@ export function createSpillBuffer(path: string, memoryLimit: number): SpillBuffe
         return;
       }
       await file.flush();
-      yield* fileChunks(path);
+      yield* streamFile(path);
     },
     async dispose(): Promise<void> {
       chunks = [];

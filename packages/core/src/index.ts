@@ -99,9 +99,13 @@ export type {
   BucketStatsOptions,
   CachedBucketStats,
   CachedBucketStatsOptions,
+  DeltaspaceDetails,
+  DeltaspaceObject,
   DeltaspaceStats,
+  DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
+  ObservedDirectReason,
   PurgeError,
   PurgeOptions,
   PurgeResult,
@@ -133,3 +137,5 @@ export type {
 } from "./service/types.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
 export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";
+export { clampReadRange } from "./util/read-range.js";
+export type { ReadRange } from "./util/read-range.js";
