@@ -9,8 +9,8 @@ import type {
   ScratchSpace,
 } from "@dg/core";
 import { InvalidArgumentError, isReplayableTarget, spool } from "@dg/core";
-import { createFsScratchSpace, createTempDir, openFileSource, streamFile } from "@dg/node";
 import type { TempDir } from "@dg/node";
+import { createFsScratchSpace, createTempDir, openFileSource, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
@@ -174,16 +174,15 @@ export function createArchiveCodecWithPool(
     target: DeltaTarget,
     encodeOptions: DeltaEncodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
-    const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
+    // The chosen delta is written once, to a temp file of its own, and streamed from there.
+    const scratch = createFsScratchSpace(
+      options.tempDir === undefined ? {} : { directory: options.tempDir },
+    );
+    const blob = await encodeToScratch(source, target, scratch, encodeOptions);
     try {
-      const blob = await encodeToScratch(source, target, createFsScratchSpace({ directory: work.path }), encodeOptions);
-      try {
-        yield* blob.open(encodeOptions);
-      } finally {
-        await blob.dispose();
-      }
+      yield* blob.open(encodeOptions);
     } finally {
-      await work.dispose();
+      await blob.dispose();
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { IntegrityError, UnsupportedError } from "@dg/core";
-import { openFileSource } from "@dg/node";
 import type { TempDir } from "@dg/node";
+import { openFileSource } from "@dg/node";
 import type { ByteReader } from "./byte-reader.js";
 import type { ParsedHeaderV1 } from "./delta-header.js";
 import {

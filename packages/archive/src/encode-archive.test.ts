@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import type { ScratchBlob } from "@dg/core";
 import { collectBytes, IntegrityError } from "@dg/core";
 import { createBufferSource, createMemoryScratchSpace } from "@dg/core/memory";
+import { createTempDir } from "@dg/node";
 import { createRng } from "@dg/testkit";
 import { createXdeltaCodec } from "@dg/xdelta";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +22,6 @@ import { createDeflatePool } from "./deflate-pool.js";
 import { encodeArchive } from "./encode-archive.js";
 import type { ArchiveDeltaHeaderV2 } from "./header-v2.js";
 import type { DeflateSegment } from "./segments.js";
-import { createTempDir } from "@dg/node";
 
 const inner = createXdeltaCodec({ engine: "builtin" });
 let tempDir = "";
@@ -39,7 +39,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 
 /** Encode, then read back the header of what was chosen (undefined for a plain delta). */
 async function encode(reference: Uint8Array, target: Uint8Array, expectedSha256?: string) {
-  const work = await createTempDir({ directory: tempDir, suffix: ".archive" });
+  const work = await createTempDir({ directory: tempDir });
   const scratch = createMemoryScratchSpace();
   let blob: ScratchBlob | undefined;
   try {
@@ -195,7 +195,7 @@ describe("encodeArchive", () => {
   it("makes both deltas of a small file, and keeps the smaller", async () => {
     const ref = writeZip(v1);
     const target = writeZip(v2);
-    const work = await createTempDir({ directory: tempDir, suffix: ".archive" });
+    const work = await createTempDir({ directory: tempDir });
     try {
       const chosen = await encodeArchive({
         inner,

@@ -10,7 +10,6 @@ import type {
 } from "@dg/core";
 import { isDgError, spool, throwIfAborted } from "@dg/core";
 import { IntegrityError } from "@dg/core";
-import { openFileSource, streamFile } from "@dg/node";
 import type { TempDir } from "@dg/node";
 import type { Extent } from "./composite-source.js";
 import { extentStream, pushExtent } from "./composite-source.js";

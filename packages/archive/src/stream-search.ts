@@ -166,7 +166,6 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
   async function pieceOf(
     stream: FoundStream,
     at: number,
-    compressed: Uint8Array,
     start: BlockStart,
     end: BlockStart | undefined,
     endBit: number,
@@ -178,6 +177,10 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         : Math.min(stream.inflatedLength, end.input + LOOKAHEAD);
     const bytes = await inflated.read(at + historyStart, inputEnd - historyStart);
     const bits = (end === undefined ? endBit : end.bit) - start.bit;
+    // The piece's compressed bits, read from the target (never the whole stream at once).
+    const firstByte = Math.floor(start.bit / 8);
+    const lastByte = Math.ceil((start.bit + bits) / 8);
+    const compressed = await target.read(stream.offset + firstByte, lastByte - firstByte);
     return {
       piece: {
         history: bytes.slice(0, start.input - historyStart),
@@ -185,25 +188,27 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         position: start.input,
         final: end === undefined,
       },
-      expected: { bytes: extractBits(compressed, start.bit, bits), bits },
+      expected: { bytes: extractBits(compressed, start.bit % 8, bits), bits },
     };
   }
 
+  /** The stream's block starts, read as it streams by; undefined when it is not sound. */
   async function scan(stream: FoundStream) {
     const scanner = createBlockScanner();
-    // The compressed stream is kept for the expected bits of its pieces (a quarter or so of
-    // the inflated size; pieces are checked a few at a time).
-    const compressed = new Uint8Array(stream.compressedLength);
     for (let done = 0; done < stream.compressedLength; ) {
       throwIfAborted(signal);
       const n = Math.min(SCAN_CHUNK, stream.compressedLength - done);
-      const chunk = await target.read(stream.offset + done, n);
-      compressed.set(chunk, done);
-      scanner.push(chunk);
+      scanner.push(await target.read(stream.offset + done, n));
       done += n;
     }
     try {
-      return { compressed, ...scanner.finish() };
+      const scanned = scanner.finish();
+      // The bits after the final block, to the end of its byte, must be zero (pieces are
+      // joined and padded with zero bits).
+      const last = await target.read(stream.offset + stream.compressedLength - 1, 1);
+      const spare = stream.compressedLength * 8 - scanned.endBit;
+      const cleanEnd = spare >= 0 && spare < 8 && (last[0] ?? 0) >> (8 - spare) === 0;
+      return cleanEnd ? scanned : undefined;
     } catch {
       return undefined;
     }
@@ -211,19 +216,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
 
   async function searchLong(stream: FoundStream, at: number): Promise<Reproduction | undefined> {
     const scanned = await scan(stream);
-    const padding =
-      scanned === undefined
-        ? undefined
-        : extractBits(
-            scanned.compressed,
-            scanned.endBit,
-            stream.compressedLength * 8 - scanned.endBit,
-          );
-    if (
-      scanned === undefined ||
-      Math.ceil(scanned.endBit / 8) !== stream.compressedLength ||
-      padding?.some((b) => b !== 0) === true
-    ) {
+    if (scanned === undefined) {
       // Not a stream this package cuts (it was inflated, so this is rare): one piece.
       return limit(async () => {
         const params = await findDeflateParams(
@@ -237,7 +230,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         return kept === undefined ? undefined : { params: kept, pieces: [] };
       });
     }
-    const { compressed, blocks, endBit } = scanned;
+    const { blocks, endBit } = scanned;
     const starts: BlockStart[] = [{ bit: 0, input: 0 }];
     for (const block of blocks) {
       const last = starts[starts.length - 1] as BlockStart;
@@ -255,14 +248,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
       tried: readonly DeflateParams[],
     ) =>
       limit(async () => {
-        const { piece, expected } = await pieceOf(
-          stream,
-          at,
-          compressed,
-          list[i] as BlockStart,
-          end,
-          endBit,
-        );
+        const { piece, expected } = await pieceOf(stream, at, list[i] as BlockStart, end, endBit);
         const skip = new Set(tried.map(paramsKey));
         const options = candidates().filter((c) => !skip.has(paramsKey(c)));
         const index = await find({ kind: "find", candidates: options, piece, expected });
@@ -277,7 +263,6 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         const { piece, expected } = await pieceOf(
           stream,
           at,
-          compressed,
           list[i] as BlockStart,
           list[i + 1],
           endBit,
@@ -346,7 +331,14 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
   return {
     firstFound,
     search(stream, at) {
-      return stream.inflatedLength < SPLIT_MIN ? searchWhole(stream, at) : searchLong(stream, at);
+      const searching =
+        stream.inflatedLength < SPLIT_MIN ? searchWhole(stream, at) : searchLong(stream, at);
+      // Whatever happens to the first search, `firstFound` must settle (a failure says no).
+      searching.then(
+        () => tellFirst(false),
+        () => tellFirst(false),
+      );
+      return searching;
     },
   };
 }

@@ -25,12 +25,6 @@ export async function fileBody(path: string): Promise<ReplayableBody> {
     size,
     open: (options) => streamFile(path, options?.signal ? { signal: options.signal } : {}),
     // For codecs that read the file by position (archive-aware deltas): in place, no copy.
-    openRandomAccess: async () => {
-      try {
-        return await openFileSource(path);
-      } catch (error) {
-        throw mapFsError(error, { action: "read", path });
-      }
-    },
+    openRandomAccess: () => openFileSource(path),
   };
 }
