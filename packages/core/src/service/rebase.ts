@@ -1,15 +1,5 @@
-import {
-  DELTA_SUFFIX,
-  extraReferenceKeyFor,
-  logicalKeyOf,
-  referenceKeyFor,
-} from "../domain/deltaspace.js";
-import {
-  parseTimestamp,
-  readField,
-  referenceMetadata,
-  ZERO_DIFF_NOTE,
-} from "../domain/metadata.js";
+import { extraReferenceKeyFor, logicalKeyOf, referenceKeyFor } from "../domain/deltaspace.js";
+import { readField, referenceMetadata, ZERO_DIFF_NOTE } from "../domain/metadata.js";
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { validateMaxRatio } from "../domain/policy.js";
 import {
@@ -27,6 +17,8 @@ import { encodeDelta, sourceAsTarget } from "./put.js";
 import { getResolved } from "./read.js";
 import {
   confirmReference,
+  createdAtOf,
+  folderDeltaKeys,
   type FolderReference,
   folderReferences,
   putReferenceIfAbsent,
@@ -336,18 +328,7 @@ async function listFolderDeltas(
   deltaspace: string,
   options: OperationOptions,
 ): Promise<FolderDelta[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ctx.store.listObjects(bucket, {
-      ...options,
-      prefix: deltaspace === "" ? "" : `${deltaspace}/`,
-      delimiter: "/",
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) if (object.key.endsWith(DELTA_SUFFIX)) keys.push(object.key);
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  const keys = await folderDeltaKeys(ctx, bucket, deltaspace, options);
   const primary = referenceKeyFor(deltaspace);
   const heads = await mapLimit(keys, ctx.metadataConcurrency, (key) =>
     ctx.store.headObject(bucket, key, options),
@@ -357,20 +338,13 @@ async function listFolderDeltas(
     const sha256 = info ? readField(info.metadata, "fileSha256")?.toLowerCase() : undefined;
     const size = info ? Number(readField(info.metadata, "fileSize")) : Number.NaN;
     if (!info || sha256 === undefined || !Number.isSafeInteger(size)) continue;
-    const created = readField(info.metadata, "createdAt");
-    let createdAt = info.lastModified;
-    try {
-      if (created !== undefined) createdAt = parseTimestamp(created);
-    } catch {
-      // The listing's date orders it instead.
-    }
     deltas.push({
       info,
       key: logicalKeyOf(info.key),
       sha256,
       size,
       referenceKey: readField(info.metadata, "refKey") ?? primary,
-      createdAt,
+      createdAt: createdAtOf(info),
     });
   }
   return deltas.sort(

@@ -11,6 +11,7 @@ import { parseSketch } from "../domain/sketch.js";
 import { hasCode } from "../errors.js";
 import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
 import { sourceStream } from "../util/delta-target.js";
+import { listStoredPages } from "../maintenance/context.js";
 import { mapLimit, type ServiceContext } from "./context.js";
 
 /** The SHA-256 a reference's metadata names, or `undefined` when there is none. */
@@ -22,6 +23,22 @@ export async function referenceShaOf(
 ): Promise<string | undefined> {
   const info = await ctx.store.headObject(bucket, referenceKey, options);
   return info ? readField(info.metadata, "fileSha256")?.toLowerCase() : undefined;
+}
+
+/** The keys of a deltaspace's deltas (its own level only, not sub-folders). */
+export async function folderDeltaKeys(
+  ctx: ServiceContext,
+  bucket: string,
+  deltaspace: string,
+  options: OperationOptions,
+): Promise<string[]> {
+  const prefix = deltaspace === "" ? "" : `${deltaspace}/`;
+  const keys: string[] = [];
+  const level = { delimiter: "/" };
+  for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal, level)) {
+    for (const object of page) if (object.key.endsWith(DELTA_SUFFIX)) keys.push(object.key);
+  }
+  return keys;
 }
 
 /** Whether a deltaspace still holds any delta (its own level only, not sub-folders). */
@@ -51,19 +68,25 @@ export interface FolderReference extends ReferenceCandidate {
   readonly size: number;
 }
 
+/**
+ * When an object was written: its `dg-created-at`, else (absent or garbled: it only orders
+ * objects) the store's date.
+ */
+export function createdAtOf(info: ObjectInfo): Date {
+  const created = readField(info.metadata, "createdAt");
+  if (created === undefined) return info.lastModified;
+  try {
+    return parseTimestamp(created);
+  } catch {
+    return info.lastModified;
+  }
+}
+
 /** A reference's HEAD as a {@link FolderReference}; `undefined` without a SHA-256. */
 export function folderReferenceOf(info: ObjectInfo): FolderReference | undefined {
   const sha256 = readField(info.metadata, "fileSha256")?.toLowerCase();
   if (sha256 === undefined) return undefined;
-  const created = readField(info.metadata, "createdAt");
-  let createdAt = info.lastModified;
-  if (created !== undefined) {
-    try {
-      createdAt = parseTimestamp(created);
-    } catch {
-      // A garbled date only orders ties; the listing's date does as well.
-    }
-  }
+  const createdAt = createdAtOf(info);
   const sketch = parseSketch(readField(info.metadata, "sketch"));
   return {
     key: info.key,
@@ -82,16 +105,10 @@ export async function extraReferenceKeys(
   options: OperationOptions,
 ): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ctx.store.listObjects(bucket, {
-      ...options,
-      prefix: extraReferencesPrefix(deltaspace),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) if (isExtraReferenceKey(object.key)) keys.push(object.key);
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  const prefix = extraReferencesPrefix(deltaspace);
+  for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
+    for (const object of page) if (isExtraReferenceKey(object.key)) keys.push(object.key);
+  }
   return keys;
 }
 
@@ -129,21 +146,7 @@ export async function referenceUsage(
   deltaspace: string,
   options: OperationOptions,
 ): Promise<Map<string, number>> {
-  const prefix = deltaspace === "" ? "" : `${deltaspace}/`;
-  const deltas: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ctx.store.listObjects(bucket, {
-      ...options,
-      prefix,
-      delimiter: "/",
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
-      if (object.key.endsWith(DELTA_SUFFIX)) deltas.push(object.key);
-    }
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  const deltas = await folderDeltaKeys(ctx, bucket, deltaspace, options);
   const primary = referenceKeyFor(deltaspace);
   const usage = new Map<string, number>();
   await mapLimit(deltas, ctx.metadataConcurrency, async (key) => {
