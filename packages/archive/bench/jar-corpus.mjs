@@ -3,21 +3,19 @@
 // edited, a few added and a few removed; zipped by Info-ZIP `zip -6` ("info-zip", GNU
 // deflate) and by Python's zipfile ("zlib", reference zlib, as Java's jar and most build tools
 // write them). Built once into .bench-data/archive-jar/ (gitignored) and reused.
-import { spawnSync } from "node:child_process";
 import {
   existsSync,
   linkSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
-  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { deflateRawSync } from "node:zlib";
+import { run, touchAll } from "../../../tooling/bench/bench-util.mjs";
 
 /** xorshift128+ as two 32-bit halves: fast, seeded, the same on every machine. */
 function createRandom(seed) {
@@ -66,22 +64,6 @@ function entrySize(random, mean) {
   // Mostly small; one entry in a hundred is a large resource.
   if (random() < 0.01) return Math.floor(mean * (20 + random() * 80));
   return Math.max(64, Math.floor(mean * 0.1 + mean * 1.6 * random() ** 2));
-}
-
-function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26, ...options });
-  if (result.status !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
-  }
-  return result.stdout;
-}
-
-function touchAll(dir, when) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) touchAll(path, when);
-    utimesSync(path, when, when);
-  }
 }
 
 const ZIPPERS = {

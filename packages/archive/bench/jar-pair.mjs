@@ -8,12 +8,12 @@
 // The pair is built once into DIR (default .bench-data/archive-jar/ at the repository root;
 // Info-ZIP `zip` and python3 needed).
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { sha256OfFile } from "../../../tooling/bench/bench-util.mjs";
 import { JAR_VARIANTS, jarPair } from "./jar-corpus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,12 +53,6 @@ function measure(cmd, args) {
   return { seconds, peakMb: peakKb / 1024, stdout: result.stdout };
 }
 
-async function sha256(path) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk);
-  return hash.digest("hex");
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const size = (path) => statSync(path).size;
 
@@ -78,7 +72,7 @@ const rows = [];
 for (const variant of variants) {
   process.stderr.write(`jar pair (${variant}): building or reusing the corpus…\n`);
   const { v1, v2 } = jarPair(dataDir, variant, { mb, entries: Number(values.entries) });
-  const expected = await sha256(v2);
+  const expected = await sha256OfFile(v2);
   const work = mkdtempSync(join(tmpdir(), "dg-jar-bench-"));
   try {
     const runs = { encode: [], decode: [], xEncode: [], xDecode: [] };
@@ -104,7 +98,7 @@ for (const variant of variants) {
         measure("xdelta3", ["-d", "-f", "-s", v1, join(work, "x.delta"), join(work, "x.out")]),
       );
       for (const out of ["ours.out", "x.out"]) {
-        if ((await sha256(join(work, out))) !== expected) {
+        if ((await sha256OfFile(join(work, out))) !== expected) {
           throw new Error(`${variant}: ${out} is not the target, byte for byte`);
         }
       }

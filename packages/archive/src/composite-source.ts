@@ -1,5 +1,11 @@
 import type { ByteStream, RandomAccessSource } from "@dg/core";
-import { throwIfAborted } from "@dg/core";
+import { IntegrityError, throwIfAborted } from "@dg/core";
+
+/** A part of a composite (a file the archive codec reads) is shorter than recorded. */
+const partEndedEarly = () =>
+  new IntegrityError("A file read for the archive delta ended early", {
+    hint: "A file changed or was truncated while it was read; try again.",
+  });
 
 /** A byte range of a source, as one part of a composite. */
 export interface Extent {
@@ -70,7 +76,7 @@ export function createCompositeSource(extents: readonly Extent[]): RandomAccessS
         const start = starts[index] as number;
         const n = Math.min(end, start + extent.length) - at;
         const bytes = await extent.source.read(extent.offset + at - start, n);
-        if (bytes.length !== n) throw new RangeError("a composite's part ended early");
+        if (bytes.length !== n) throw partEndedEarly();
         out.set(bytes, at - position);
         at += n;
         index++;
@@ -99,7 +105,7 @@ export async function* extentStream(extents: readonly Extent[], signal?: AbortSi
       const n = Math.min(CHUNK, length - at);
       // A copy (a Buffer's slice would be a view of memory the source may reuse).
       const bytes = new Uint8Array(await source.read(offset + at, n));
-      if (bytes.length !== n) throw new RangeError("a composite's part ended early");
+      if (bytes.length !== n) throw partEndedEarly();
       at += n;
       yield bytes;
     }

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { CancelledError, InternalError, throwIfAborted } from "@dg/core";
+import { CancelledError, InternalError, InvalidArgumentError, throwIfAborted } from "@dg/core";
 import type { DeflateJob, DeflateJobResults } from "./deflate-jobs.js";
 import { runDeflateJob } from "./deflate-jobs.js";
 
@@ -86,7 +86,7 @@ interface Slot {
 export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool {
   const size = options.size ?? availableParallelism();
   if (!Number.isInteger(size) || size < 0) {
-    throw new RangeError(`deflate pool size must be a non-negative integer, got ${size}`);
+    throw new InvalidArgumentError(`deflate pool size must be a non-negative integer, got ${size}`);
   }
   const script = options.script ?? defaultScript();
   const queue: Task[] = [];

@@ -2,7 +2,7 @@ import type { RandomAccessSource } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { ContainerKind } from "./container.js";
 import { detectContainer, DETECT_BYTES } from "./container.js";
-import { readGzipMemberHeader } from "./gzip-member.js";
+import { gzipTrailerEnd, readGzipMemberHeader } from "./gzip-member.js";
 import type { InflatedStream } from "./inflate-range.js";
 import { inflateRange } from "./inflate-range.js";
 import type { Segment } from "./segments.js";
@@ -145,15 +145,10 @@ function createWalker(source: RandomAccessSource, writer: FileWriter, options: E
         let trailerEnd = 0;
         const found = await expandStream(member.dataOffset, source.size - member.dataOffset, {
           validate: async (inflated) => {
-            const trailerAt = member.dataOffset + inflated.consumed;
-            const trailer = await source.read(trailerAt, 8);
-            if (trailer.length < 8) return false;
-            const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
-            trailerEnd = trailerAt + 8;
-            return (
-              view.getUint32(0, true) === inflated.crc32 &&
-              view.getUint32(4, true) === inflated.inflatedLength % 0x1_0000_0000
-            );
+            const end = member.dataOffset + inflated.consumed;
+            const ends = await gzipTrailerEnd(source, end, inflated.crc32, inflated.inflatedLength);
+            trailerEnd = ends ?? end + 8;
+            return ends !== undefined;
           },
         });
         if (found === undefined) return;

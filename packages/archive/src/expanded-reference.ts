@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RandomAccessSource } from "@dg/core";
-import { IntegrityError, throwIfAborted, UnsupportedError } from "@dg/core";
+import { IntegrityError, InternalError, throwIfAborted, UnsupportedError } from "@dg/core";
 import { openFileSource } from "@dg/node";
 import type { Extent } from "./composite-source.js";
 import { createCompositeSource, extentStream, pushExtent } from "./composite-source.js";
@@ -76,7 +76,7 @@ async function compose(
         pushExtent(extents, { source: reference, offset: piece.offset, length: piece.length });
       } else if (piece.kind === "inflate") {
         const offset = inflatedAt.get(piece.offset);
-        if (offset === undefined) throw new RangeError("an inflate piece was not inflated");
+        if (offset === undefined) throw new InternalError("an inflate piece was not inflated");
         pushExtent(extents, { source: inflated, offset, length: piece.inflatedLength });
       }
     }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { RandomAccessSource } from "@dg/core";
-import { throwIfAborted } from "@dg/core";
+import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { Extent } from "./composite-source.js";
 import { pushExtent } from "./composite-source.js";
 import type { ContainerKind } from "./container.js";
 import type { FoundStream } from "./expanded-reference.js";
-import { readGzipMemberHeader } from "./gzip-member.js";
+import { gzipTrailerEnd, readGzipMemberHeader } from "./gzip-member.js";
 import { inflateRange } from "./inflate-range.js";
 import type { Segment } from "./segments.js";
 import { pushSegment } from "./segments.js";
@@ -167,7 +167,11 @@ export async function walkTarget(input: TargetWalkInput): Promise<TargetWalk> {
     while (hashed < end) {
       throwIfAborted(signal);
       const bytes = await target.read(hashed, Math.min(CHUNK, end - hashed));
-      if (bytes.length === 0) throw new RangeError("the target ended early");
+      if (bytes.length === 0) {
+        throw new IntegrityError(`The archive ended at byte ${hashed}, before its declared size`, {
+          hint: "The file changed or was truncated while it was read; try again.",
+        });
+      }
       hash.update(bytes);
       hashed += bytes.length;
     }
@@ -263,15 +267,10 @@ export async function walkTarget(input: TargetWalkInput): Promise<TargetWalk> {
           member.dataOffset,
           target.size - member.dataOffset,
           async (s) => {
-            const trailerAt = s.offset + s.compressedLength;
-            const trailer = await target.read(trailerAt, 8);
-            if (trailer.length < 8) return false;
-            const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
-            trailerEnd = trailerAt + 8;
-            return (
-              view.getUint32(0, true) === s.crc32 &&
-              view.getUint32(4, true) === s.inflatedLength % 0x1_0000_0000
-            );
+            const end = s.offset + s.compressedLength;
+            const ends = await gzipTrailerEnd(target, end, s.crc32, s.inflatedLength);
+            trailerEnd = ends ?? end + 8;
+            return ends !== undefined;
           },
         );
         if (found === undefined) break;
