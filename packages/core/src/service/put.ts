@@ -250,7 +250,7 @@ export async function putObject(
     chosen = {
       key: bestInfo.key,
       sha256: bestInfo.sha256,
-      metadata: bestInfo.key === primaryKey ? primaryInfo.metadata : {},
+      metadata: bestInfo.metadata,
     };
     const source = await loadReference(ctx, bucket, bestInfo.key, bestInfo.sha256, opOptions);
     encoded = await encodeAgainst(source, bodyTarget());

@@ -252,6 +252,7 @@ export async function rebaseDeltaspace(
       createdAt,
       sketch,
       size: file.size,
+      metadata,
       used: false,
       added: true,
     };
@@ -310,12 +311,7 @@ export async function rebaseDeltaspace(
       bucket,
       reference.key,
       reference.sha256,
-      referenceMetadata({
-        tool: ctx.tool,
-        sourceName: delta.key.slice(delta.key.lastIndexOf("/") + 1),
-        sha256: reference.sha256,
-        createdAt: ctx.clock.now(),
-      }),
+      reference.metadata,
       opOptions,
     );
   }

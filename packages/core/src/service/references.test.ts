@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bodyOf, collectBytes, makeService } from "../../test/harness.js";
 import { seededBytes } from "../../test/seeded.js";
+import { createMemoryObjectStore } from "../memory/memory-object-store.js";
+import type { ObjectStore } from "../ports/object-store.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 // The memory harness's prefix codec makes a delta of everything after the first difference,
@@ -137,5 +139,28 @@ describe("several references per folder", () => {
       newReferenceRatio: 0.001,
     });
     expect(strict.storageType).toBe("reference");
+  });
+
+  it("puts an extra reference back, metadata and all, when a delete removed it mid-upload", async () => {
+    const memory = createMemoryObjectStore({ buckets: ["bkt"] });
+    // The extra reference is deleted (as by another client's delete) while app-3's delta is written.
+    const store: ObjectStore = {
+      ...memory,
+      async putObject(bucket, key, body, options) {
+        const result = await memory.putObject(bucket, key, body, options);
+        if (key === "rel/app-3.zip.delta") await memory.deleteObject(bucket, extraKeyOf(w));
+        return result;
+      },
+    };
+    const { service } = makeService({ store });
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await service.put("bkt", "rel/app-2.zip", bodyOf(w));
+    const before = await memory.headObject("bkt", extraKeyOf(w));
+    const third = await service.put("bkt", "rel/app-3.zip", bodyOf(w2));
+    expect(third.referenceKey).toBe(extraKeyOf(w));
+    const restored = await memory.headObject("bkt", extraKeyOf(w));
+    expect(restored?.metadata).toEqual(before?.metadata);
+    const reader = makeService({ store: memory }).service;
+    expect(sha(await collectBytes((await reader.get("bkt", "rel/app-3.zip")).body))).toBe(sha(w2));
   });
 });

@@ -66,6 +66,8 @@ export async function deltaspaceHasDeltas(
 /** One reference of a deltaspace, as read from its metadata. */
 export interface FolderReference extends ReferenceCandidate {
   readonly size: number;
+  /** Its metadata, to write it back the same if a concurrent delete removes it. */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /**
@@ -93,6 +95,7 @@ export function folderReferenceOf(info: ObjectInfo): FolderReference | undefined
     sha256,
     createdAt,
     size: info.size,
+    metadata: info.metadata,
     ...(sketch === undefined ? {} : { sketch }),
   };
 }
