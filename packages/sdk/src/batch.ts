@@ -95,29 +95,44 @@ async function runBatch<R>(
 }
 
 /**
- * Upload many files with bounded concurrency; every file gets its own result or error.
+ * Run `one` over `items` as a batch: the batch's own options (`concurrency`, `onProgress`,
+ * `signal`) are taken out, the rest goes to every file with its signal and progress listener.
  */
-export function uploadFiles(
-  ctx: ClientContext,
-  items: readonly UploadFilesItem[],
-  options: UploadFilesOptions = {},
-): Promise<BatchResult<UploadResult>> {
+function runEach<I, O extends BatchOptions, R>(
+  items: readonly I[],
+  options: O,
+  label: (item: I) => string,
+  one: (
+    item: I,
+    perFile: Omit<O, keyof BatchOptions> & { signal: AbortSignal; onProgress: ProgressListener },
+  ) => Promise<R>,
+): Promise<BatchResult<R>> {
   const { concurrency, onProgress, signal, ...perFile } = options;
   return runBatch(
     items.map((item) => ({
-      label: item.path,
+      label: label(item),
       run: (fileSignal: AbortSignal, fileProgress: ProgressListener) =>
-        uploadFile(ctx, item.path, item.to, {
-          ...perFile,
-          signal: fileSignal,
-          onProgress: fileProgress,
-        }),
+        one(item, { ...perFile, signal: fileSignal, onProgress: fileProgress }),
     })),
     {
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(onProgress === undefined ? {} : { onProgress }),
       ...(signal === undefined ? {} : { signal }),
     },
+  );
+}
+
+/** Upload many files with bounded concurrency; every file gets its own result or error. */
+export function uploadFiles(
+  ctx: ClientContext,
+  items: readonly UploadFilesItem[],
+  options: UploadFilesOptions = {},
+): Promise<BatchResult<UploadResult>> {
+  return runEach(
+    items,
+    options,
+    (item) => item.path,
+    (item, perFile) => uploadFile(ctx, item.path, item.to, perFile),
   );
 }
 
@@ -130,22 +145,11 @@ export function downloadFiles(
   items: readonly DownloadFilesItem[],
   options: DownloadFilesOptions = {},
 ): Promise<BatchResult<DownloadResult>> {
-  const { concurrency, onProgress, signal, ...perFile } = options;
-  return runBatch(
-    items.map((item) => ({
-      label:
-        typeof item.from === "string" ? item.from : formatS3Uri(item.from.bucket, item.from.key),
-      run: (fileSignal: AbortSignal, fileProgress: ProgressListener) =>
-        downloadFile(ctx, item.from, item.path, {
-          ...perFile,
-          signal: fileSignal,
-          onProgress: fileProgress,
-        }),
-    })),
-    {
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...(onProgress === undefined ? {} : { onProgress }),
-      ...(signal === undefined ? {} : { signal }),
-    },
+  return runEach(
+    items,
+    options,
+    (item) =>
+      typeof item.from === "string" ? item.from : formatS3Uri(item.from.bucket, item.from.key),
+    (item, perFile) => downloadFile(ctx, item.from, item.path, perFile),
   );
 }
