@@ -176,6 +176,41 @@ describe("uploadFiles on memory", () => {
   });
 });
 
+describe("findSimilarFiles on memory", () => {
+  it("looks at the prefix's own level only with recursive: false, and honours limit and minimum", async () => {
+    const { client } = memoryClient();
+    await client.putObject({ Bucket: "bkt", Key: "rel/app-1.0.zip", Body: v1 });
+    await client.putObject({ Bucket: "bkt", Key: "rel/app-1.1.zip", Body: v2 });
+    await client.putObject({ Bucket: "bkt", Key: "rel/old/app-0.9.zip", Body: v1 });
+    await client.putObject({ Bucket: "bkt", Key: "rel/notes.txt", Body: "notes" });
+    const query = { name: "app-1.2.zip", size: v2.length };
+    const all = await client.findSimilarFiles("bkt", "rel/", query);
+    expect(all.map((f) => f.key)).toEqual([
+      "rel/app-1.1.zip",
+      "rel/app-1.0.zip",
+      "rel/old/app-0.9.zip",
+    ]);
+    // The delta's original size was looked up: the best match has the same size as the query.
+    expect(all[0]).toMatchObject({ isDelta: true, size: v2.length, scores: { size: 1 } });
+    const level = await client.findSimilarFiles("bkt", "rel/", query, {
+      recursive: false,
+      limit: 1,
+    });
+    expect(level.map((f) => f.key)).toEqual(["rel/app-1.1.zip"]);
+    const loose = await client.findSimilarFiles("bkt", "rel/", query, { minSimilarity: 0 });
+    expect(loose.map((f) => f.key)).toContain("rel/notes.txt");
+    expect(
+      hasCode(
+        await caught(client.findSimilarFiles("bkt", "", { name: "a/b.zip" })),
+        "INVALID_ARGUMENT",
+      ),
+    ).toBe(true);
+    expect(
+      hasCode(await caught(client.findSimilarFiles("bkt", "", join(dir, "none.zip"))), "NOT_FOUND"),
+    ).toBe(true);
+  });
+});
+
 describe("similarityOf", () => {
   const score = (a: string, b: string, sizes: [number, number] = [1000, 1000]) =>
     similarityOf({ name: a, size: sizes[0] }, { name: b, size: sizes[1] }).similarity;
