@@ -105,9 +105,13 @@ export type {
   BucketStatsOptions,
   CachedBucketStats,
   CachedBucketStatsOptions,
+  DeltaspaceDetails,
+  DeltaspaceObject,
   DeltaspaceStats,
+  DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
+  ObservedDirectReason,
   PurgeError,
   PurgeOptions,
   PurgeResult,
@@ -143,3 +147,5 @@ export type {
 } from "./service/types.js";
 export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { clampReadRange } from "./util/read-range.js";
+export type { ReadRange } from "./util/read-range.js";

@@ -1,11 +1,8 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
-import {
-  createFsReferenceCache,
-  createFsScratchSpace,
-  createMemoryReferenceCache,
-} from "@dg/cache";
+import { createFsReferenceCache, createMemoryReferenceCache } from "@dg/cache";
+import { createFsScratchSpace } from "@dg/node";
 import {
   createBucket,
   deleteBucket,
@@ -113,6 +110,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     logger,
     metadataConcurrency: config.metadataConcurrency,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
   });
   const ctx: ClientContext = {
     config,
@@ -159,6 +157,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
       findSimilarFiles(ctx, bucket, prefix, file, opts),
     getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
     getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
+    describeDeltaspace: (bucket, deltaspace, opts) =>
+      maintenance.describeDeltaspace(bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
     emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
     deleteObjectsRecursive: (uri, opts) => deleteObjectsRecursive(ctx, uri, opts),

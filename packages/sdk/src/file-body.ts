@@ -1,15 +1,7 @@
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { ByteStream, ReplayableBody } from "@dg/core";
-import {
-  InvalidArgumentError,
-  isDgError,
-  NotFoundError,
-  PermissionDeniedError,
-  UnavailableError,
-} from "@dg/core";
-
-const CHUNK = 1024 * 1024;
+import type { ReplayableBody } from "@dg/core";
+import { InvalidArgumentError } from "@dg/core";
+import { mapFsError, streamFile } from "@dg/node";
 
 /**
  * A local file as a replayable body: each `open` streams it from disk again (DeltaService
@@ -26,42 +18,10 @@ export async function fileBody(path: string): Promise<ReplayableBody> {
     }
     size = info.size;
   } catch (error) {
-    throw mapLocalFileError(error, path, "read");
+    throw mapFsError(error, { action: "read", path });
   }
   return {
     size,
-    open: (options) => readFile(path, options?.signal),
+    open: (options) => streamFile(path, options?.signal ? { signal: options.signal } : {}),
   };
-}
-
-async function* readFile(path: string, signal: AbortSignal | undefined): ByteStream {
-  const stream = createReadStream(path, { highWaterMark: CHUNK, ...(signal ? { signal } : {}) });
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } catch (error) {
-    throw mapLocalFileError(error, path, "read");
-  }
-}
-
-/** Map a Node file-system error (a local file the user named) into the error family. */
-export function mapLocalFileError(error: unknown, path: string, action: string): Error {
-  if (isDgError(error)) return error;
-  if (error instanceof Error && "code" in error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      return new NotFoundError(`No such file: ${path}`, { cause: error, hint: "Check the path." });
-    }
-    if (code === "EACCES" || code === "EPERM") {
-      return new PermissionDeniedError(`Permission denied to ${action} ${path}`, { cause: error });
-    }
-    if (code === "EISDIR" || code === "ENOTDIR") {
-      return new InvalidArgumentError(`Cannot ${action} ${path}: ${code}`, { cause: error });
-    }
-    if (code === "ABORT_ERR") return error;
-    return new UnavailableError(`Cannot ${action} ${path}: ${error.message}`, {
-      cause: error,
-      retryable: false,
-    });
-  }
-  return error instanceof Error ? error : new UnavailableError(String(error));
 }

@@ -14,8 +14,9 @@ import {
   optionalEntry,
   uploadKeyFor,
 } from "@dg/core";
+import { errnoCode, mapFsError } from "@dg/node";
 import { type ClientContext, signalOption } from "./context.js";
-import { fileBody, mapLocalFileError } from "./file-body.js";
+import { fileBody } from "./file-body.js";
 import { locationOf } from "./location.js";
 import { deltaGliderInfoOf } from "./objects.js";
 import type { RequestOptions } from "./object-types.js";
@@ -97,9 +98,7 @@ async function downloadTarget(path: string, key: string, exact: boolean): Promis
     }
   } catch (error) {
     if (hasCode(error, "CONFLICT")) throw error;
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw mapLocalFileError(error, path, "write");
-    }
+    if (errnoCode(error) !== "ENOENT") throw mapFsError(error, { action: "write", path });
   }
   return path;
 }
@@ -122,8 +121,8 @@ async function assertReplaceable(target: string): Promise<void> {
   try {
     info = await lstat(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw mapLocalFileError(error, target, "write");
+    if (errnoCode(error) === "ENOENT") return;
+    throw mapFsError(error, { action: "write", path: target });
   }
   if (info.isFile()) return;
   throw new ConflictError(`Refusing to replace ${target}: it is ${kindOf(info)}`, {
@@ -148,7 +147,7 @@ export async function downloadFile(
     await mkdir(directory, { recursive: true });
   } catch (error) {
     await body[Symbol.asyncIterator]().return?.();
-    throw mapLocalFileError(error, directory, "create the folder");
+    throw mapFsError(error, { action: "create the folder", path: directory });
   }
   const temporary = join(
     directory,
@@ -180,10 +179,7 @@ export async function downloadFile(
     if (options.signal?.aborted && !hasCode(error, "CANCELLED")) {
       throw new CancelledError("Download cancelled", { cause: error });
     }
-    if (error instanceof Error && "code" in error && !("hint" in error)) {
-      throw mapLocalFileError(error, target, "write");
-    }
-    throw error;
+    throw mapFsError(error, { action: "write", path: target });
   }
   options.onProgress?.({ type: "done", key: info.key });
   return {

@@ -16,3 +16,4 @@ export { scratchSpaceContract } from "./scratch-space.contract.js";
 export { failingDeletes } from "@dg/core/memory";
 export type { PythonToolLookup } from "./python-tool.js";
 export { findPythonTool } from "./python-tool.js";
+export { readSource, sameBytes, tempFolder } from "./temp-folder.js";

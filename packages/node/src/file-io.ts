@@ -1,0 +1,98 @@
+import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { mapFsError } from "./fs-errors.js";
+import type { FsErrorContext } from "./fs-errors.js";
+
+/** Options of {@link openFile}. */
+export interface OpenFileOptions {
+  /** As `fs.open`'s: `"r"` (the default), `"wx"`, `"w+"`, … */
+  readonly flags?: string;
+  /** The mode of a file it creates. Default 0o666 (less the umask). */
+  readonly mode?: number;
+  /** For the error message: what opening it is for. Default `"open"`. */
+  readonly action?: string;
+}
+
+/**
+ * `fs.open` whose failure is a `DgError` (see `mapFsError`).
+ *
+ * @example
+ * ```ts
+ * const handle = await openFile(path, { flags: "wx", mode: 0o600, action: "create" });
+ * ```
+ */
+export async function openFile(path: string, options: OpenFileOptions = {}): Promise<FileHandle> {
+  try {
+    return await open(path, options.flags ?? "r", options.mode);
+  } catch (error) {
+    throw mapFsError(error, { action: options.action ?? "open", path });
+  }
+}
+
+/**
+ * Read up to `length` bytes at `position` of the file into `into` at `offset`, looping over
+ * short reads; resolves to the count read, fewer only at the end of the file. A failure is
+ * mapped with `mapFsError` and `context`.
+ *
+ * @example
+ * ```ts
+ * const header = Buffer.alloc(64);
+ * const got = await readFully(handle, header, 0, 64, 0, { action: "read the header of", path });
+ * ```
+ */
+export async function readFully(
+  handle: FileHandle,
+  into: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  context: FsErrorContext,
+): Promise<number> {
+  let filled = 0;
+  try {
+    while (filled < length) {
+      const { bytesRead } = await handle.read(
+        into,
+        offset + filled,
+        length - filled,
+        position + filled,
+      );
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+  } catch (error) {
+    throw mapFsError(error, context);
+  }
+  return filled;
+}
+
+/**
+ * Write all of `bytes` at `position` of the file, looping over short writes. A failure is
+ * mapped with `mapFsError` and `context`.
+ *
+ * @example
+ * ```ts
+ * await writeFully(handle, chunk, size, { action: "write the temporary file", path });
+ * ```
+ */
+export async function writeFully(
+  handle: FileHandle,
+  bytes: Uint8Array,
+  position: number,
+  context: FsErrorContext,
+): Promise<void> {
+  let written = 0;
+  try {
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(
+        bytes,
+        written,
+        bytes.length - written,
+        position + written,
+      );
+      written += bytesWritten;
+    }
+  } catch (error) {
+    throw mapFsError(error, context);
+  }
+}
