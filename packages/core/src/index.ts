@@ -1,4 +1,5 @@
 export {
+  asFolderPrefix,
   assertStorableKey,
   baseName,
   CancelledError,
@@ -16,6 +17,7 @@ export {
   directKeyFor,
   directMetadata,
   exceedsMaxRatio,
+  expiresAtText,
   formatS3Uri,
   formatTagging,
   formatTimestamp,
@@ -43,6 +45,7 @@ export {
   originalNameOf,
   parseDeltaMetadata,
   parseDirectMetadata,
+  parseExpiry,
   parseReferenceMetadata,
   parseS3Uri,
   parseTagging,
@@ -50,15 +53,18 @@ export {
   PermissionDeniedError,
   PROBE_PREFIX,
   readField,
+  readRehydratedCopy,
   REFERENCE_NAME,
   referenceKeyFor,
   referenceMetadata,
+  rehydratedMetadata,
   SET_ASIDE_PREFIX,
   setAsideKeyFor,
   STATS_CACHE_PREFIX,
   statsCacheKeyFor,
   tagCountOf,
   TEMP_PREFIX,
+  tempKeyFor,
   throwIfAborted,
   toolName,
   UnavailableError,
@@ -80,6 +86,7 @@ export type {
   Metadata,
   MetadataField,
   ReferenceMetadata,
+  RehydratedCopyInfo,
   S3Uri,
   StoredObjectKind,
 } from "./domain/index.js";
@@ -90,7 +97,6 @@ export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
-export { parseExpiry } from "./maintenance/expiry.js";
 export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
 export type {
   BucketMaintenance,
@@ -121,6 +127,9 @@ export { hashStream, sliceStream, spool, verifiedStream } from "./service/stream
 export type {
   CopyOptions,
   DeleteManyResult,
+  DeleteRecursiveBatch,
+  DeleteRecursiveOptions,
+  DeleteRecursiveResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
@@ -132,8 +141,11 @@ export type {
   LogicalObjectInfo,
   PutOptions,
   PutResult,
+  RehydrateOptions,
+  RehydrateResult,
   StorageType,
 } from "./service/types.js";
+export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
 export { clampReadRange } from "./util/read-range.js";
 export type { ReadRange } from "./util/read-range.js";

@@ -5,6 +5,7 @@ import type { CliCommand } from "./define.js";
 import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
 import { migrateCommand } from "./migrate.js";
+import { presignCommand } from "./presign.js";
 import { purgeCommand } from "./purge.js";
 import { rbCommand } from "./rb.js";
 import { rmCommand } from "./rm.js";
@@ -22,6 +23,7 @@ export const commands: readonly CliCommand[] = [
   migrateCommand,
   verifyCommand,
   analyzeCommand,
+  presignCommand,
   purgeCommand,
   mbCommand,
   rbCommand,
