@@ -2,7 +2,19 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, type Workspace } from "./harness.js";
 
-const COMMANDS = ["cp", "ls", "rm", "sync", "stats", "migrate", "verify", "analyze", "mb", "rb"];
+const COMMANDS = [
+  "cp",
+  "ls",
+  "rm",
+  "sync",
+  "stats",
+  "migrate",
+  "verify",
+  "analyze",
+  "presign",
+  "mb",
+  "rb",
+];
 
 let ws: Workspace;
 beforeAll(async () => {

@@ -212,6 +212,31 @@ describe("against moto", () => {
     expect(forced.stdout).toContain(`remove_bucket: ${other}`);
   });
 
+  it("presign links a delta-stored file through a rebuilt copy that a plain GET downloads", async () => {
+    const [v1, v2] = releaseVersions("presign", 150_000, 2);
+    await ws.write("p1.zip", v1 as Uint8Array);
+    await ws.write("p2.zip", v2 as Uint8Array);
+    expect((await ws.run(["cp", "p1.zip", `s3://${bucket}/links/`])).code).toBe(0);
+    expect((await ws.run(["cp", "p2.zip", `s3://${bucket}/links/`])).stdout).toContain("(delta: ");
+    const signed = await ws.run(["presign", `s3://${bucket}/links/p2.zip`, "--expires-in", "300"]);
+    expect(signed.code, signed.stderr).toBe(0);
+    const url = signed.stdout.trim();
+    expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("300");
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(v2 as Uint8Array));
+    const copies = await ws.store().listObjects(bucket, { prefix: ".deltaglider/tmp/" });
+    expect(copies.objects.map((o) => o.key)).toEqual([
+      expect.stringMatching(/^\.deltaglider\/tmp\/[0-9a-f]{32}_p2\.zip$/),
+    ]);
+    const refused = await ws.run(["presign", `s3://${bucket}/links/p2.zip`, "--no-rehydrate"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/stored as a delta/);
+    const bad = await ws.run(["presign", `s3://${bucket}/links/p2.zip`, "--expires-in", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--expires-in");
+  });
+
   it("syncs both ways, verifies, analyzes and caches stats on S3", async () => {
     const [a, b] = releaseVersions("moto-sync", 150_000, 2);
     await ws.write("tree/a.zip", a as Uint8Array);

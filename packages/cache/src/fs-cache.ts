@@ -49,6 +49,7 @@ export interface FsReferenceCache extends ReferenceCache {
   /** The cache folder; entries are in its `references` subfolder. */
   readonly directory: string;
   readonly maxSizeBytes: number;
+  clear(): Promise<void>;
 }
 
 /**
@@ -240,6 +241,14 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
       const path = entryPath(sha256);
       await removeQuietly(path);
       forgetAtExit(path);
+    },
+
+    /**
+     * Every entry of the folder goes, whichever key wrote it (processes reading one keep
+     * reading it); files being written are left to their writers.
+     */
+    async clear(): Promise<void> {
+      await evictLeastRecentlyUsed(folder, 0);
     },
   };
 }

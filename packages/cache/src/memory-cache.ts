@@ -24,6 +24,7 @@ export interface MemoryReferenceCache extends ReferenceCache {
   /** Sum of the sizes of the entries held. */
   readonly usedBytes: number;
   readonly entryCount: number;
+  clear(): Promise<void>;
 }
 
 const BLOCK_SIZE = 1024 * 1024;
@@ -141,6 +142,11 @@ export function createMemoryReferenceCache(
     async delete(sha256: string): Promise<void> {
       assertSha256Hex(sha256);
       remove(sha256);
+    },
+
+    async clear(): Promise<void> {
+      entries.clear();
+      usedBytes = 0;
     },
   };
 }

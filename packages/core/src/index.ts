@@ -1,4 +1,5 @@
 export {
+  asFolderPrefix,
   assertStorableKey,
   baseName,
   CancelledError,
@@ -26,6 +27,7 @@ export {
   extraReferenceKeyFor,
   extraReferencesPrefix,
   exceedsMaxRatio,
+  expiresAtText,
   formatS3Uri,
   formatTagging,
   formatTimestamp,
@@ -59,6 +61,7 @@ export {
   SKETCH_SIZE,
   parseDeltaMetadata,
   parseDirectMetadata,
+  parseExpiry,
   parseReferenceMetadata,
   parseS3Uri,
   parseTagging,
@@ -66,15 +69,18 @@ export {
   PermissionDeniedError,
   PROBE_PREFIX,
   readField,
+  readRehydratedCopy,
   REFERENCE_NAME,
   referenceKeyFor,
   referenceMetadata,
+  rehydratedMetadata,
   SET_ASIDE_PREFIX,
   setAsideKeyFor,
   STATS_CACHE_PREFIX,
   statsCacheKeyFor,
   tagCountOf,
   TEMP_PREFIX,
+  tempKeyFor,
   throwIfAborted,
   toolName,
   UnavailableError,
@@ -104,6 +110,7 @@ export type {
   Metadata,
   MetadataField,
   ReferenceMetadata,
+  RehydratedCopyInfo,
   S3Uri,
   StoredObjectKind,
 } from "./domain/index.js";
@@ -114,7 +121,6 @@ export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
-export { parseExpiry } from "./maintenance/expiry.js";
 export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
 export type {
   BucketMaintenance,
@@ -146,6 +152,9 @@ export type { TeeBranch } from "./service/streams.js";
 export type {
   CopyOptions,
   DeleteManyResult,
+  DeleteRecursiveBatch,
+  DeleteRecursiveOptions,
+  DeleteRecursiveResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
@@ -160,8 +169,11 @@ export type {
   RebaseFile,
   RebaseOptions,
   RebaseResult,
+  RehydrateOptions,
+  RehydrateResult,
   StorageType,
 } from "./service/types.js";
+export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
 export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";
 export { clampReadRange } from "./util/read-range.js";

@@ -49,4 +49,32 @@ describe("the S3 store's capabilities, on moto", () => {
     );
     expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("60");
   });
+
+  it("presigns a browser upload form that moto accepts, the file landing as sent", async () => {
+    const presign = store.capabilities?.presign;
+    if (!presign) throw new Error("the S3 store declares presigned forms");
+    const bucket = bucketName();
+    await store.createBucket(bucket);
+    const post = await presign.presignPost(bucket, "uploads/app.zip", {
+      expiresIn: 300,
+      fields: { "Content-Type": "application/zip", "x-amz-meta-build": "17" },
+      conditions: [["content-length-range", 1, 1_000_000], { "Content-Type": "application/zip" }],
+    });
+    expect(post.fields).toMatchObject({
+      key: "uploads/app.zip",
+      "Content-Type": "application/zip",
+    });
+    expect(post.fields.Policy).toBeTruthy();
+    expect(post.fields["X-Amz-Signature"]).toMatch(/^[0-9a-f]{64}$/);
+    const policy = JSON.parse(Buffer.from(post.fields.Policy ?? "", "base64").toString("utf8"));
+    expect(policy.conditions).toContainEqual(["content-length-range", 1, 1_000_000]);
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    form.append("file", new Blob([new TextEncoder().encode("zip bytes")]), "app.zip");
+    const response = await fetch(post.url, { method: "POST", body: form });
+    expect(response.status).toBeLessThan(300);
+    const info = await store.headObject(bucket, "uploads/app.zip");
+    expect(info).toMatchObject({ size: 9, contentType: "application/zip" });
+    expect(info?.metadata).toMatchObject({ build: "17" });
+  });
 });

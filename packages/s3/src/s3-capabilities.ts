@@ -13,6 +13,7 @@ import type {
   BucketAcl,
   BucketAclChange,
   OperationOptions,
+  PostPolicyCondition,
   StoreCapabilities,
 } from "@dg/core";
 import { optionalEntry } from "@dg/core";
@@ -24,7 +25,8 @@ function sendOptions(options: OperationOptions | undefined): { abortSignal?: Abo
 
 /**
  * What an S3 store supports beyond the object store port: bucket ACLs (GetBucketAcl,
- * PutBucketAcl) and presigned GET URLs, on the given client. `createS3ObjectStore` declares
+ * PutBucketAcl), presigned GET URLs and presigned POST forms (browser uploads), on the given
+ * client. `createS3ObjectStore` declares
  * them; a program that injects a store of its own next to an `S3Client` can attach them.
  *
  * @example
@@ -75,9 +77,39 @@ export function createS3Capabilities(client: S3Client): StoreCapabilities {
         });
         return getSignedUrl(client, command, { expiresIn: options.expiresIn });
       },
+      async presignPost(bucket, key, options) {
+        // Like the presigner, the POST policy signer loads only for this call.
+        const { createPresignedPost } = await import("@aws-sdk/s3-presigned-post");
+        try {
+          const post = await createPresignedPost(client, {
+            Bucket: bucket,
+            Key: key,
+            Expires: options.expiresIn,
+            ...(options.fields === undefined ? {} : { Fields: { ...options.fields } }),
+            ...(options.conditions === undefined
+              ? {}
+              : { Conditions: options.conditions.map(policyEntryOf) }),
+          });
+          return { url: post.url, fields: post.fields };
+        } catch (error) {
+          throw mapS3Error(error, { operation: "PresignPost", bucket, key });
+        }
+      },
     },
   };
 }
+
+/** A condition in the mutable shape the AWS SDK's signer is typed with. */
+function policyEntryOf(condition: PostPolicyCondition): PolicyEntry {
+  if (!Array.isArray(condition)) return { ...(condition as Readonly<Record<string, string>>) };
+  const [operator, first, second] = condition;
+  if (operator === "content-length-range") return [operator, Number(first), Number(second)];
+  return [operator, String(first), String(second)];
+}
+
+type PolicyEntry = NonNullable<
+  Parameters<typeof import("@aws-sdk/s3-presigned-post").createPresignedPost>[1]["Conditions"]
+>[number];
 
 function s3AclInput(change: BucketAclChange) {
   return {

@@ -56,12 +56,3 @@ export interface PutBucketAclInput extends BucketInput {
   readonly GrantWrite?: string;
   readonly GrantWriteACP?: string;
 }
-
-export interface GetSignedUrlInput {
-  readonly Bucket: string;
-  readonly Key: string;
-  /** Seconds the URL stays valid; default 3600, at most 604800 (7 days). */
-  readonly ExpiresIn?: number;
-  /** Sets `Content-Disposition` on the response, e.g. `attachment; filename="app.zip"`. */
-  readonly ResponseContentDisposition?: string;
-}

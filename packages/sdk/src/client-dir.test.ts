@@ -65,4 +65,22 @@ describe("a client on a file:// endpoint", () => {
     const url = await caught(client.getSignedUrl({ Bucket: "local", Key: "f.txt" }));
     expect(hasCode(url, "UNSUPPORTED")).toBe(true);
   });
+
+  it("refuses links and upload forms with UNSUPPORTED before rebuilding anything", async () => {
+    await client.createBucket({ Bucket: "local" });
+    const v1 = seededBytes("dir-link-1", 50_000);
+    await client.putObject({ Bucket: "local", Key: "a/v1.zip", Body: v1 });
+    await client.putObject({
+      Bucket: "local",
+      Key: "a/v2.zip",
+      Body: concat(v1, v1.subarray(0, 10)),
+    });
+    const url = await caught(client.getSignedUrl({ Bucket: "local", Key: "a/v2.zip" }));
+    expect(hasCode(url, "UNSUPPORTED")).toBe(true);
+    expect((url as { hint?: string }).hint).toMatch(/S3 endpoint/);
+    const form = await caught(client.createPresignedPost({ Bucket: "local", Key: "in/x.zip" }));
+    expect(hasCode(form, "UNSUPPORTED")).toBe(true);
+    const scan = await client.purgeTempFiles("local", { dryRun: true });
+    expect(scan.tempFiles).toEqual({ expired: [], live: 0, undated: [] });
+  });
 });

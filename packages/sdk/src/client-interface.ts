@@ -3,7 +3,6 @@ import type {
   CreateBucketInput,
   CreateBucketOutput,
   GetBucketAclOutput,
-  GetSignedUrlInput,
   ListBucketsOutput,
   PutBucketAclInput,
 } from "./bucket-types.js";
@@ -45,11 +44,31 @@ import type {
   PurgeResult,
 } from "@dg/core";
 import type {
+  BatchResult,
+  DownloadFilesItem,
+  DownloadFilesOptions,
+  UploadFilesItem,
+  UploadFilesOptions,
+} from "./batch-types.js";
+import type {
+  CreatePresignedPostInput,
+  CreatePresignedPostOutput,
+  GetSignedUrlInput,
+  RehydrateForDownloadInput,
+  RehydrateForDownloadOutput,
+} from "./link-types.js";
+import type {
   CompressionEstimate,
+  DeleteObjectsRecursiveOptions,
+  DeleteObjectsRecursiveResult,
   DownloadFileOptions,
   DownloadResult,
   EstimateOptions,
+  FindSimilarFilesOptions,
+  ObjectInfoResult,
   S3Location,
+  SimilarFile,
+  SimilarFileQuery,
   UploadFileOptions,
   UploadResult,
   VerifyResult,
@@ -101,10 +120,55 @@ export interface DeltaGliderClient {
   putBucketAcl(input: PutBucketAclInput, options?: RequestOptions): Promise<void>;
 
   /**
-   * A presigned GET URL of an object stored directly. Delta-stored objects cannot be fetched
-   * with a plain GET (their bytes are a delta): `UnsupportedError` with a hint.
+   * A presigned GET URL that serves the original bytes of any object. One stored as it is
+   * (direct, foreign) is signed directly. A delta-stored one is rebuilt (verified) into
+   * `.deltaglider/tmp/<id>_<name>` with a `dg-expires-at` equal to the URL's expiry (the
+   * Python tool's layout, so either tool's `purge` removes it afterwards), and the copy is
+   * signed, with `Content-Disposition: attachment` and the file's name. A live copy of the
+   * same object version is reused, its expiry pushed out to the new URL's. `Rehydrate: false`
+   * refuses deltas with `UnsupportedError` instead; a `file://` store has no URLs
+   * (`UnsupportedError`).
+   *
+   * @example
+   * ```ts
+   * const url = await client.getSignedUrl({ Bucket: "releases", Key: "app/app-1.4.1.zip", ExpiresIn: 900 });
+   * const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer()); // the original file
+   * ```
    */
   getSignedUrl(input: GetSignedUrlInput, options?: RequestOptions): Promise<string>;
+  /**
+   * What a link is made from, without signing it (the Python SDK's `rehydrate_for_download`):
+   * a delta is rebuilt into `.deltaglider/tmp/` (or a live copy reused) and its key returned;
+   * any other object is returned under its own stored key.
+   *
+   * @example
+   * ```ts
+   * const { Key, ExpiresAt } = await client.rehydrateForDownload({ Bucket: "releases", Key: "app/app-1.4.1.zip" });
+   * ```
+   */
+  rehydrateForDownload(
+    input: RehydrateForDownloadInput,
+    options?: RequestOptions,
+  ): Promise<RehydrateForDownloadOutput>;
+  /**
+   * A browser upload form for one key, in `@aws-sdk/s3-presigned-post`'s shapes: post
+   * `fields`, then the file as `file`, to `url`. The file lands as a plain object, stored
+   * whole (S3 writes it; deltaglider never sees it): reads return it as it is, and `deltaglider
+   * migrate` can move such uploads into delta storage later. Keys deltaglider reserves
+   * (`reference.bin`, `*.delta`, `.deltaglider/`) are refused; a `file://` store has no forms.
+   *
+   * @example
+   * ```ts
+   * const { url, fields } = await client.createPresignedPost({
+   *   Bucket: "uploads", Key: "incoming/${filename}", Expires: 600,
+   *   Conditions: [["content-length-range", 1, 100 * 1024 * 1024]],
+   * });
+   * ```
+   */
+  createPresignedPost(
+    input: CreatePresignedPostInput,
+    options?: RequestOptions,
+  ): Promise<CreatePresignedPostOutput>;
 
   /**
    * Upload a local file (streamed, read twice, never loaded whole). The destination follows
@@ -122,6 +186,71 @@ export interface DeltaGliderClient {
     path: string,
     options?: DownloadFileOptions,
   ): Promise<DownloadResult>;
+  /**
+   * Upload many files, `concurrency` (default 4) at a time, each as `uploadFile` would (the
+   * other options apply to every file). Every file gets its own result or error: one that
+   * fails does not stop the others. `onProgress` is one stream for the whole batch (each
+   * file's start, bytes, end or failure, with running totals). Cancelling rejects with
+   * `CancelledError` once the files in flight have stopped.
+   *
+   * @example
+   * ```ts
+   * const { results, failed } = await client.uploadFiles(
+   *   ["dist/app-1.4.zip", "dist/app-1.4.tar.gz"].map((path) => ({ path, to: "s3://releases/app/" })),
+   *   { concurrency: 2, onProgress: (e) => e.type === "file-done" && console.log(e.label) },
+   * );
+   * ```
+   */
+  uploadFiles(
+    items: readonly UploadFilesItem[],
+    options?: UploadFilesOptions,
+  ): Promise<BatchResult<UploadResult>>;
+  /**
+   * Download many objects, `concurrency` (default 4) at a time, each as `downloadFile` would
+   * (atomic, verified); results, errors and progress as in `uploadFiles`.
+   *
+   * @example
+   * ```ts
+   * const { results } = await client.downloadFiles([
+   *   { from: "s3://releases/app/app-1.3.zip", path: "out/" },
+   *   { from: "s3://releases/app/app-1.4.zip", path: "out/" },
+   * ]);
+   * ```
+   */
+  downloadFiles(
+    items: readonly DownloadFilesItem[],
+    options?: DownloadFilesOptions,
+  ): Promise<BatchResult<DownloadResult>>;
+  /**
+   * One object's deltaglider facts: logical and stored key, how it is stored, original and
+   * stored size, the ratio, its SHA-256 and reference (the Python SDK's `get_object_info`).
+   *
+   * @example
+   * ```ts
+   * const info = await client.getObjectInfo("s3://releases/app/app-1.4.zip");
+   * console.log(info.storageType, info.savingsPercent.toFixed(1));
+   * ```
+   */
+  getObjectInfo(location: S3Location, options?: RequestOptions): Promise<ObjectInfoResult>;
+  /**
+   * The stored files under `prefix` that most resemble `file` (a local path, whose name and
+   * size are used, or `{ name, size? }`), best first: an estimate from the name once version
+   * numbers are set aside (and how near the versions are), the extension and the size. Useful
+   * to choose where a new file belongs, or to spot a duplicate. Nothing is downloaded: the
+   * listing, plus one HEAD per delta on the short list for its original size.
+   *
+   * @example
+   * ```ts
+   * const [best] = await client.findSimilarFiles("releases", "app/", "dist/app-1.5.zip");
+   * console.log(best?.key, best?.similarity.toFixed(2));
+   * ```
+   */
+  findSimilarFiles(
+    bucket: string,
+    prefix: string,
+    file: SimilarFileQuery,
+    options?: FindSimilarFilesOptions,
+  ): Promise<readonly SimilarFile[]>;
   /** Rebuild an object and check its SHA-256; nothing is written. */
   verifyObject(location: S3Location, options?: RequestOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
@@ -193,6 +322,36 @@ export interface DeltaGliderClient {
    * ```
    */
   rebase(folder: S3Location, options?: RebaseOptions): Promise<RebaseResult>;
+  /**
+   * Delete every object under a folder prefix, as `deltaglider rm -r` does (it calls this):
+   * 1,000 keys a request, one request after the other, so each folder's `reference.bin` goes
+   * exactly with its last delta; references under the prefix that no delta needs (left by a
+   * crash or by another tool) go too. `dir` is taken as `dir/`. `filter` keeps keys out (it
+   * gets each key relative to the prefix); `dryRun` lists without deleting. Every key gets its
+   * own outcome: failures are in `errors`, the others are deleted all the same.
+   *
+   * @example
+   * ```ts
+   * const { deleted, errors } = await client.deleteObjectsRecursive("s3://releases/old/", {
+   *   filter: (key) => !key.endsWith(".sig"),
+   * });
+   * ```
+   */
+  deleteObjectsRecursive(
+    location: S3Location,
+    options?: DeleteObjectsRecursiveOptions,
+  ): Promise<DeleteObjectsRecursiveResult>;
+  /**
+   * Empty the local reference cache (the whole cache folder for the filesystem cache, which
+   * other processes using it will refill). References are fetched and checked again when next
+   * needed. The bucket is not touched (its stats cache renews itself; see `getCachedBucketStats`).
+   *
+   * @example
+   * ```ts
+   * await client.clearCache();
+   * ```
+   */
+  clearCache(): Promise<void>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
   estimateCompression(prefix: S3Location, options?: EstimateOptions): Promise<CompressionEstimate>;
 

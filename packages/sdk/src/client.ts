@@ -27,9 +27,12 @@ import {
   putObject,
 } from "./objects.js";
 import type { ClientOptions } from "./options.js";
-import { getSignedUrl } from "./signed-url.js";
+import { createPresignedPost, getSignedUrl, rehydrateForDownload } from "./signed-url.js";
+import { clearCache, deleteObjectsRecursive, getCachedBucketStats } from "./maintenance.js";
+import { downloadFiles, uploadFiles } from "./batch.js";
+import { getObjectInfo } from "./object-info.js";
+import { findSimilarFiles } from "./similar.js";
 import { locationOf } from "./location.js";
-import { getCachedBucketStats } from "./maintenance.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
@@ -91,10 +94,11 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
   const codec = codecFor(options, config, logger);
   const scratch = options.scratch ?? createFsScratchSpace();
   const hasher = options.hasher ?? createSha256Hasher();
+  const cache = options.cache ?? buildCache(config.cache);
   const service = createDeltaService({
     store: resolved.store,
     codec,
-    cache: options.cache ?? buildCache(config.cache),
+    cache,
     scratch,
     hasher,
     logger,
@@ -121,6 +125,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     maintenance,
     store: resolved.store,
     codec,
+    cache,
     scratch,
     hasher,
     logger,
@@ -147,15 +152,24 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     getBucketAcl: (input, opts) => getBucketAcl(ctx, input, opts),
     putBucketAcl: (input, opts) => putBucketAcl(ctx, input, opts),
     getSignedUrl: (input, opts) => getSignedUrl(ctx, input, opts),
+    rehydrateForDownload: (input, opts) => rehydrateForDownload(ctx, input, opts),
+    createPresignedPost: (input, opts) => createPresignedPost(ctx, input, opts),
     uploadFile: (path, uri, opts) => uploadFile(ctx, path, uri, opts),
     downloadFile: (uri, path, opts) => downloadFile(ctx, uri, path, opts),
+    uploadFiles: (items, opts) => uploadFiles(ctx, items, opts),
+    downloadFiles: (items, opts) => downloadFiles(ctx, items, opts),
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
+    getObjectInfo: (uri, opts) => getObjectInfo(ctx, uri, opts),
+    findSimilarFiles: (bucket, prefix, file, opts) =>
+      findSimilarFiles(ctx, bucket, prefix, file, opts),
     getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
     getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
     describeDeltaspace: (bucket, deltaspace, opts) =>
       maintenance.describeDeltaspace(bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
     emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
+    deleteObjectsRecursive: (uri, opts) => deleteObjectsRecursive(ctx, uri, opts),
+    clearCache: () => clearCache(ctx),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     rebase: (folder, opts) => {
       const { bucket, key } = locationOf(folder);

@@ -12,6 +12,7 @@
  * ```
  */
 export {
+  asFolderPrefix,
   baseName,
   CancelledError,
   ConflictError,

@@ -5,6 +5,7 @@ import type {
   Hasher,
   Logger,
   ObjectStore,
+  ReferenceCache,
   ScratchSpace,
 } from "@dg/core";
 import type { ResolvedConfig } from "./config.js";
@@ -17,6 +18,8 @@ export interface ClientContext {
   readonly maintenance: BucketMaintenance;
   readonly store: ObjectStore;
   readonly codec: DeltaCodec;
+  /** The reference cache the delta service uses. */
+  readonly cache: ReferenceCache;
   readonly scratch: ScratchSpace;
   readonly hasher: Hasher;
   readonly logger: Logger;

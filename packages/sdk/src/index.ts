@@ -54,7 +54,6 @@ export type {
   CreateBucketInput,
   CreateBucketOutput,
   GetBucketAclOutput,
-  GetSignedUrlInput,
   Grant,
   Grantee,
   ListBucketsOutput,
@@ -64,15 +63,41 @@ export type {
 } from "./bucket-types.js";
 export type {
   CompressionEstimate,
+  DeleteObjectsRecursiveOptions,
+  DeleteObjectsRecursiveResult,
   DownloadFileOptions,
   DownloadResult,
   EstimateOptions,
+  FindSimilarFilesOptions,
   FolderEstimate,
+  ObjectError,
+  ObjectInfoResult,
   S3Location,
+  SimilarFile,
+  SimilarFileQuery,
   UploadFileOptions,
   UploadResult,
   VerifyResult,
 } from "./simple-types.js";
+export type {
+  CreatePresignedPostInput,
+  CreatePresignedPostOutput,
+  GetSignedUrlInput,
+  PresignedPostCondition,
+  RehydrateForDownloadInput,
+  RehydrateForDownloadOutput,
+} from "./link-types.js";
+export type {
+  BatchItemResult,
+  BatchOptions,
+  BatchProgressEvent,
+  BatchResult,
+  BatchTotals,
+  DownloadFilesItem,
+  DownloadFilesOptions,
+  UploadFilesItem,
+  UploadFilesOptions,
+} from "./batch-types.js";
 export type {
   BucketStats,
   BucketStatsOptions,
@@ -100,6 +125,7 @@ export type {
   TempScan,
 } from "@dg/core";
 export {
+  asFolderPrefix,
   baseName,
   CancelledError,
   ConflictError,

@@ -91,6 +91,7 @@ export function lazyCapabilities(
       ? {
           presign: {
             presignGetObject: async (...args) => (await get("presign")).presignGetObject(...args),
+            presignPost: async (...args) => (await get("presign")).presignPost(...args),
           },
         }
       : {}),

@@ -117,3 +117,92 @@ export interface CompressionEstimate {
   readonly estimatedSavingsPercent: number;
   readonly folders: readonly FolderEstimate[];
 }
+
+/** What `findSimilarFiles` compares with: a local file (its name and size), or a description. */
+export type SimilarFileQuery = string | { readonly name: string; readonly size?: number };
+
+export interface FindSimilarFilesOptions extends RequestOptions {
+  /** How many to return at most; default 5. */
+  readonly limit?: number;
+  /** Leave out files less alike than this (0 to 1); default 0.5. */
+  readonly minSimilarity?: number;
+  /** Look in sub-folders of the prefix too (default true); `false`: only its own level. */
+  readonly recursive?: boolean;
+}
+
+/** A stored file and how much it resembles the one asked about. */
+export interface SimilarFile {
+  /** The logical key. */
+  readonly key: string;
+  /** Original size in bytes. */
+  readonly size: number;
+  readonly storedSize: number;
+  readonly isDelta: boolean;
+  readonly lastModified: Date;
+  /** The estimate, from 0 (nothing alike) to 1 (same name shape, extension and size). */
+  readonly similarity: number;
+  /** What it is made of (each 0 to 1): `name`, `extension`, and `size` when the query has one. */
+  readonly scores: {
+    readonly name: number;
+    readonly extension: number;
+    readonly size?: number;
+  };
+}
+
+/** One object's deltaglider facts (the Python SDK's `get_object_info`). */
+export interface ObjectInfoResult {
+  readonly bucket: string;
+  /** The logical key (`.delta` removed). */
+  readonly key: string;
+  readonly storedKey: string;
+  readonly storageType: StoredKind;
+  readonly isDelta: boolean;
+  /** Original size in bytes. */
+  readonly size: number;
+  /** Bytes the object takes in the store (the delta's size for a delta; the reference not counted). */
+  readonly storedSize: number;
+  /** `storedSize / size`; 1 for an empty file. */
+  readonly compressionRatio: number;
+  /** `(size - storedSize) / size × 100`; 0 for an empty file. */
+  readonly savingsPercent: number;
+  /** SHA-256 of the original bytes (absent for foreign objects). */
+  readonly sha256?: string;
+  /** For deltas: the reference they are rebuilt from. */
+  readonly referenceKey?: string;
+  readonly lastModified: Date;
+  readonly etag?: string;
+  readonly contentType?: string;
+  /** The user's metadata (deltaglider's own `dg-*` keys left out). */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly tagCount?: number;
+}
+
+export interface DeleteObjectsRecursiveOptions extends RequestOptions {
+  /** Delete only the keys this accepts; it gets each key relative to the prefix. */
+  readonly filter?: (relativeKey: string) => boolean;
+  /** Delete nothing; `deleted` lists what would go. */
+  readonly dryRun?: boolean;
+  /** Called after each delete request (up to 1,000 keys) with the keys deleted and failed. */
+  readonly onBatch?: (batch: {
+    readonly deleted: readonly string[];
+    readonly errors: readonly ObjectError[];
+  }) => void;
+}
+
+/** A key that could not be deleted (or a folder's unused reference that could not be removed). */
+export interface ObjectError {
+  readonly key: string;
+  readonly error: Error;
+}
+
+export interface DeleteObjectsRecursiveResult {
+  readonly bucket: string;
+  /** The folder prefix (`dir` is taken as `dir/`, `""` is the whole bucket). */
+  readonly prefix: string;
+  readonly dryRun: boolean;
+  /** Logical keys deleted (in a dry run: the keys that would be). */
+  readonly deleted: readonly string[];
+  readonly errors: readonly ObjectError[];
+  /** References removed with their folder's last delta, or found unused under the prefix. */
+  readonly referencesDeleted: readonly string[];
+}

@@ -187,6 +187,23 @@ export function referenceCacheContract(
       await cache.delete(sha256Hex(seededBytes(10, 5)));
     });
 
+    it("clears every entry, keeping sources already returned readable", async () => {
+      const cache = await fresh();
+      if (cache.clear === undefined) throw new Error("the cache has no clear()");
+      const entries = [15, 16].map((seed) => seededBytes(seed, 40_000 + seed));
+      const sources = [];
+      for (const data of entries)
+        sources.push(track(await cache.put(sha256Hex(data), chunked(data, 3))));
+      await cache.clear();
+      for (const data of entries) expect(await cache.get(sha256Hex(data))).toBeUndefined();
+      const [first] = sources;
+      if (first) expectSameBytes(await readAll(first), entries[0] as Uint8Array);
+      const again = seededBytes(17, 1000);
+      track(await cache.put(sha256Hex(again), chunked(again, 2)));
+      expect(await cache.get(sha256Hex(again))).toBeDefined();
+      await cache.clear();
+    });
+
     it("keeps an entry readable when the same content is put twice", async () => {
       const cache = await fresh();
       const data = seededBytes(11, 200_000);

@@ -5,6 +5,7 @@ import type { CliCommand } from "./define.js";
 import { lsCommand } from "./ls.js";
 import { mbCommand } from "./mb.js";
 import { migrateCommand } from "./migrate.js";
+import { presignCommand } from "./presign.js";
 import { purgeCommand } from "./purge.js";
 import { rbCommand } from "./rb.js";
 import { rebaseCommand } from "./rebase.js";
@@ -23,6 +24,7 @@ export const commands: readonly CliCommand[] = [
   migrateCommand,
   verifyCommand,
   analyzeCommand,
+  presignCommand,
   purgeCommand,
   rebaseCommand,
   mbCommand,

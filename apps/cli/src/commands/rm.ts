@@ -1,9 +1,10 @@
-import { hasCode } from "@dg/sdk/common";
+import { hasCode, type S3Uri } from "@dg/sdk/common";
+import type { CliContext } from "../context.js";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { deleteJob } from "../lib/jobs.js";
-import { listAllObjects, s3Text } from "../lib/listing.js";
-import { asFolderPrefix, parseS3Arg } from "../lib/locations.js";
-import { deleteKeys } from "../lib/batch-delete.js";
+import { s3Text } from "../lib/listing.js";
+import { parseS3Arg } from "../lib/locations.js";
+import { failureLine, transferLine } from "../lib/transfer-lines.js";
 import { runTransfers } from "../lib/transfers.js";
 import { createPlainReporter } from "../ui/plain-reporter.js";
 import { defineCommand } from "./define.js";
@@ -34,17 +35,12 @@ export const rmCommand = defineCommand({
     const dryrun = args.dryrun === true;
     const client = ctx.client();
     if (args.recursive) {
-      const prefix = asFolderPrefix(uri.key);
       const filter = filterFrom(ctx, args);
-      const keys: string[] = [];
-      const listing = listAllObjects(client, uri.bucket, prefix, {
-        originalSizes: false,
-        signal: ctx.signal,
+      const failed = await deleteRecursive(ctx, uri, {
+        quiet,
+        dryrun,
+        includes: (relative) => filter.includes(relative),
       });
-      for await (const object of listing) {
-        if (filter.includes(object.Key.slice(prefix.length))) keys.push(object.Key);
-      }
-      const failed = await deleteKeys(ctx, uri.bucket, keys, { quiet, dryrun });
       return failed > 0 ? EXIT.failed : EXIT.ok;
     }
     if (uri.key === "" || uri.key.endsWith("/")) {
@@ -69,3 +65,38 @@ export const rmCommand = defineCommand({
     return failed > 0 ? EXIT.failed : EXIT.ok;
   },
 });
+
+/**
+ * `rm -r`: the SDK's recursive delete (references go with their folder's last delta, unused
+ * ones under the prefix too), printing `delete: s3://…` per key as each request completes
+ * (unless quiet) and `delete failed: …` on stderr. Returns the number of failures.
+ */
+async function deleteRecursive(
+  ctx: CliContext,
+  uri: S3Uri,
+  options: {
+    readonly quiet: boolean;
+    readonly dryrun: boolean;
+    readonly includes: (relativeKey: string) => boolean;
+  },
+): Promise<number> {
+  const print = (keys: readonly string[], dryrun: boolean) => {
+    if (options.quiet) return;
+    for (const key of keys) {
+      ctx.out.line(transferLine("delete", s3Text(uri.bucket, key), undefined, { dryrun }));
+    }
+  };
+  const result = await ctx.client().deleteObjectsRecursive(uri, {
+    filter: options.includes,
+    dryRun: options.dryrun,
+    signal: ctx.signal,
+    onBatch: (batch) => {
+      print(batch.deleted, false);
+      for (const { key, error } of batch.errors) {
+        ctx.out.error(failureLine("delete", s3Text(uri.bucket, key), undefined, error.message));
+      }
+    },
+  });
+  if (result.dryRun) print(result.deleted, true);
+  return result.errors.length;
+}

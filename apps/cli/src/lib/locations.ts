@@ -74,7 +74,5 @@ export function parseBucketArg(text: string): S3Uri {
   return { bucket: text, key: "" };
 }
 
-/** An S3 prefix as a folder: `""` stays the bucket root, `dir` becomes `dir/`. */
-export function asFolderPrefix(key: string): string {
-  return key === "" || key.endsWith("/") ? key : `${key}/`;
-}
+/** An S3 prefix as a folder: `""` stays the bucket root, `dir` becomes `dir/` (the SDK's rule). */
+export { asFolderPrefix } from "@dg/sdk/common";

@@ -22,6 +22,7 @@ export {
 } from "../errors.js";
 export type { DgErrorCode, DgErrorOptions } from "../errors.js";
 export {
+  asFolderPrefix,
   formatS3Uri,
   isFolderKey,
   looksLikeS3Uri,
@@ -80,7 +81,11 @@ export {
   STATS_CACHE_PREFIX,
   statsCacheKeyFor,
   TEMP_PREFIX,
+  tempKeyFor,
 } from "./internal-folder.js";
+export { parseExpiry } from "./expiry.js";
+export { expiresAtText, readRehydratedCopy, rehydratedMetadata } from "./rehydrated.js";
+export type { RehydratedCopyInfo } from "./rehydrated.js";
 export {
   classifyStoredObject,
   deltaMetadata,

@@ -4,7 +4,7 @@
  * user keys under it are refused.
  *
  * ```
- * .deltaglider/tmp/<name>                      rehydrated copies for links (`dg-expires-at`),
+ * .deltaglider/tmp/<32 hex>_<name>             rehydrated copies for links (`dg-expires-at`),
  *                                              the Python tool's layout; removed by purge
  * .deltaglider/trash/<sha256>                  a reference a delete sets aside while it removes
  *                                              it; removed by purge once nothing needs it
@@ -18,6 +18,21 @@ export const INTERNAL_PREFIX = ".deltaglider/";
 
 /** Where the Python tool's SDK puts rehydrated files (`rehydrate_for_download`). */
 export const TEMP_PREFIX = `${INTERNAL_PREFIX}tmp/`;
+
+/**
+ * The key of a rehydrated copy: `.deltaglider/tmp/<id>_<name>`, the Python tool's layout (it
+ * puts a random UUID's 32 hex digits where `id` goes). deltaglider derives `id` from the object
+ * version it copies, so that a second link to the same version finds the copy again.
+ *
+ * @example
+ * ```ts
+ * tempKeyFor("0123456789abcdef0123456789abcdef", "app-1.2.zip");
+ * // ".deltaglider/tmp/0123456789abcdef0123456789abcdef_app-1.2.zip"
+ * ```
+ */
+export function tempKeyFor(id: string, name: string): string {
+  return `${TEMP_PREFIX}${id}_${name}`;
+}
 
 /** Where a delete sets a reference aside while it removes it, named by the reference's SHA-256. */
 export const SET_ASIDE_PREFIX = `${INTERNAL_PREFIX}trash/`;

@@ -71,6 +71,18 @@ export function isFolderKey(key: string): boolean {
 }
 
 /**
+ * A key prefix taken as a folder: `""` stays the bucket root, `dir` becomes `dir/`.
+ *
+ * @example
+ * ```ts
+ * asFolderPrefix("releases/v1"); // "releases/v1/"
+ * ```
+ */
+export function asFolderPrefix(key: string): string {
+  return isFolderKey(key) ? key : `${key}/`;
+}
+
+/**
  * The object key an upload of `localName` to `destination` writes, exactly as `aws s3 cp`
  * does: a folder destination gets the local file's name appended; any other key is used as is.
  *

@@ -1,13 +1,12 @@
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type { EmptyBucketOptions, EmptyBucketResult } from "./types.js";
 
-const BATCH = 1000;
-
 /**
- * Delete every object of a bucket. Logical deletes come first, 1,000 keys a request, so that
- * each reference goes with its deltaspace's last delta as in `rm -r`; then every stored object
- * no logical delete reaches (the `.deltaglider/` folder, orphaned references) is deleted raw.
- * A logical delete that fails is retried by the raw pass; a raw delete that fails throws.
+ * Delete every object of a bucket. The logical delete of the whole bucket comes first (the
+ * delta service's recursive delete, as `rm -r`), so each reference goes with its deltaspace's
+ * last delta; then every stored object no logical delete reaches (the `.deltaglider/` folder,
+ * orphaned references) is deleted raw. A logical delete that fails is retried by the raw pass;
+ * a raw delete that fails throws.
  */
 export async function emptyBucket(
   ctx: MaintenanceContext,
@@ -16,18 +15,12 @@ export async function emptyBucket(
 ): Promise<EmptyBucketResult> {
   const { signal } = options;
   const opOptions = signalOption(signal);
-  const keys: string[] = [];
-  for await (const object of ctx.service.listAll(bucket, {
+  const { deleted } = await ctx.service.deleteRecursive(bucket, "", {
     ...opOptions,
-    originalSizes: false,
-  })) {
-    keys.push(object.key);
-  }
-  for (let at = 0; at < keys.length; at += BATCH) {
-    const batch = keys.slice(at, at + BATCH);
-    await ctx.service.deleteMany(bucket, batch, opOptions);
-    options.onDeleted?.(batch);
-  }
+    ...(options.onDeleted === undefined
+      ? {}
+      : { onBatch: (batch) => options.onDeleted?.(batch.deleted) }),
+  });
   let leftovers = 0;
   for await (const page of listStoredPages(ctx.store, bucket, "", signal)) {
     if (page.length === 0) continue;
@@ -40,5 +33,5 @@ export async function emptyBucket(
     if (first) throw first.error;
     leftovers += page.length;
   }
-  return { deleted: keys, leftovers };
+  return { deleted, leftovers };
 }

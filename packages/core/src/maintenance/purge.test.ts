@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { seededBytes as seeded } from "../../test/seeded.js";
 import { failingDeletes } from "../memory/failing-deletes.js";
 import { createMemoryObjectStore } from "../memory/memory-object-store.js";
-import { parseExpiry } from "./expiry.js";
+import { parseExpiry } from "../domain/expiry.js";
 import {
   deleteStoredKeys,
   SET_ASIDE_GRACE_MS,

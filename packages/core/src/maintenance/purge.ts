@@ -6,10 +6,11 @@ import {
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX, SET_ASIDE_PREFIX, TEMP_PREFIX } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
+import { expiresAtText } from "../domain/rehydrated.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
 import { mapLimit } from "../service/context.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
-import { parseExpiry } from "./expiry.js";
+import { parseExpiry } from "../domain/expiry.js";
 import type {
   PurgeError,
   PurgeOptions,
@@ -66,7 +67,7 @@ export async function scanTempFiles(
   let live = 0;
   for (const { object, info } of heads) {
     if (!info) continue; // gone meanwhile
-    const text = info.metadata["dg-expires-at"] ?? info.metadata.dg_expires_at;
+    const text = expiresAtText(info.metadata);
     const expires = text === undefined ? undefined : parseExpiry(text);
     if (text === undefined || expires === undefined) undated.push(object.key);
     else if (expires.getTime() < now.getTime())
@@ -192,6 +193,20 @@ export async function stillUnchanged(
   return info !== undefined && info.lastModified.getTime() === reference.lastModified.getTime();
 }
 
+/** Whether a temporary object is still there and its `dg-expires-at` still lies before `now`. */
+export async function stillExpired(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  now: Date,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const info = await store.headObject(bucket, key, signalOption(signal));
+  const text = info ? expiresAtText(info.metadata) : undefined;
+  const expires = text === undefined ? undefined : parseExpiry(text);
+  return expires !== undefined && expires.getTime() < now.getTime();
+}
+
 /**
  * Purge a bucket's `.deltaglider/` folder: the expired temporary files, then the set-aside
  * references nothing needs (each checked again right before it goes). A dry run only scans.
@@ -224,12 +239,14 @@ export async function purgeTempFiles(
       errors: [],
     };
   }
-  const temp = await deleteStoredKeys(
-    store,
-    bucket,
-    tempFiles.expired.map((file) => file.key),
-    signal,
-  );
+  // A link made since the scan may have rebuilt an expired copy under the same key, with a new
+  // expiry: each one is read again right before it goes.
+  const stillExpiredKeys = (
+    await mapLimit(tempFiles.expired, ctx.metadataConcurrency, async (file) =>
+      (await stillExpired(store, bucket, file.key, now, signal)) ? [file.key] : [],
+    )
+  ).flat();
+  const temp = await deleteStoredKeys(store, bucket, stillExpiredKeys, signal);
   const gone = new Set(temp.deleted);
   const freedBytes = tempFiles.expired
     .filter((file) => gone.has(file.key))

@@ -8,8 +8,8 @@ import type { DeltaService } from "../service/delta-service.js";
 export interface BucketMaintenanceOptions {
   readonly store: ObjectStore;
   readonly hasher: Hasher;
-  /** Logical listing and deletes, for emptying a bucket the way `rm -r` deletes. */
-  readonly service: Pick<DeltaService, "listAll" | "deleteMany">;
+  /** The recursive logical delete, for emptying a bucket the way `rm -r` deletes. */
+  readonly service: Pick<DeltaService, "deleteRecursive">;
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Parallel HEAD requests while reading metadata (stats, purge). Default 16. */

@@ -20,6 +20,35 @@ export function createFixedClock(start: Date, stepMs = 0): Clock {
   };
 }
 
+/** A clock that stands still until told to move: for tests of expiry, with no waiting. */
+export interface ManualClock extends Clock {
+  /** Move the time forward (or back, with a negative number) by `ms`. */
+  advance(ms: number): void;
+  set(date: Date): void;
+}
+
+/**
+ * A clock that says `start` until it is moved with `advance` or `set`.
+ *
+ * @example
+ * ```ts
+ * const clock = createManualClock(new Date("2026-01-01T00:00:00Z"));
+ * clock.advance(3_600_000); // one hour later
+ * ```
+ */
+export function createManualClock(start: Date): ManualClock {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms) {
+      now += ms;
+    },
+    set(date) {
+      now = date.getTime();
+    },
+  };
+}
+
 export interface LogEntry {
   readonly level: LogLevel;
   readonly message: string;

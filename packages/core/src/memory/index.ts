@@ -5,6 +5,6 @@ export type { MemoryObjectStoreOptions } from "./memory-object-store.js";
 export { createSimpleMemoryReferenceCache } from "./memory-reference-cache.js";
 export { createMemoryScratchSpace } from "./memory-scratch-space.js";
 export { createSha256Hasher } from "./sha256-hasher.js";
-export { createFixedClock, createMemoryLogger } from "./clock-and-logger.js";
-export type { LogEntry } from "./clock-and-logger.js";
+export { createFixedClock, createManualClock, createMemoryLogger } from "./clock-and-logger.js";
+export type { LogEntry, ManualClock } from "./clock-and-logger.js";
 export { failingDeletes } from "./failing-deletes.js";

@@ -48,5 +48,8 @@ export function createSimpleMemoryReferenceCache(
     async delete(sha256: string) {
       entries.delete(sha256);
     },
+    async clear() {
+      entries.clear();
+    },
   };
 }

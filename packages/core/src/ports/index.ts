@@ -26,7 +26,10 @@ export type {
   BucketAclChange,
   CannedBucketAcl,
   PresignCapability,
+  PostPolicyCondition,
+  PresignedPost,
   PresignGetOptions,
+  PresignPostOptions,
   StoreCapabilities,
 } from "./store-capabilities.js";
 export type {

@@ -11,4 +11,9 @@ export interface ReferenceCache {
   get(sha256: string, options?: OperationOptions): Promise<RandomAccessSource | undefined>;
   put(sha256: string, body: ByteStream, options?: OperationOptions): Promise<RandomAccessSource>;
   delete(sha256: string): Promise<void>;
+  /**
+   * Remove every entry (sources already returned stay readable). Optional for caches of other
+   * programs; every cache of this project has it.
+   */
+  clear?(): Promise<void>;
 }

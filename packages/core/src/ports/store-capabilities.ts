@@ -63,9 +63,37 @@ export interface PresignGetOptions extends OperationOptions {
   readonly responseContentDisposition?: string;
 }
 
-/** URLs that let anyone holding them GET one stored object, for a store that has them. */
+/**
+ * One condition of a browser upload's policy, in S3's forms (the AWS SDK's
+ * `@aws-sdk/s3-presigned-post` shapes): `{ field: value }` or `["eq", "$field", value]`,
+ * `["starts-with", "$field", prefix]`, `["content-length-range", min, max]`.
+ */
+export type PostPolicyCondition =
+  | Readonly<Record<string, string>>
+  | readonly ["eq", string, string]
+  | readonly ["starts-with", string, string]
+  | readonly ["content-length-range", number, number];
+
+export interface PresignPostOptions extends OperationOptions {
+  /** Seconds the form stays valid (already checked by the caller). */
+  readonly expiresIn: number;
+  /** Form fields to send and sign (`Content-Type`, `acl`, `x-amz-meta-*`, …). */
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Extra policy conditions; the bucket and key conditions are added by the store. */
+  readonly conditions?: readonly PostPolicyCondition[];
+}
+
+/** Where a browser form posts, and the fields it sends before the file. */
+export interface PresignedPost {
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** URLs that let anyone holding them GET one stored object, or POST one, for a store that has them. */
 export interface PresignCapability {
   presignGetObject(bucket: string, key: string, options: PresignGetOptions): Promise<string>;
+  /** A signed browser-upload form (S3 POST policy) for `key`: the file lands there as sent. */
+  presignPost(bucket: string, key: string, options: PresignPostOptions): Promise<PresignedPost>;
 }
 
 /**

@@ -2,6 +2,8 @@ import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import type { ObjectTags, OperationOptions, ReplayableBody } from "../ports/index.js";
 import { contextFrom } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
+import { deleteRecursive } from "./delete-recursive.js";
+import { rehydrate } from "./rehydrate.js";
 import { listAll, listObjects } from "./list.js";
 import { putObject } from "./put.js";
 import { getObject, getResolved, headObject, resolve } from "./read.js";
@@ -10,6 +12,8 @@ import { deleteTagging, getTagging, putTagging, sourceTags } from "./tagging.js"
 import type {
   CopyOptions,
   DeleteManyResult,
+  DeleteRecursiveOptions,
+  DeleteRecursiveResult,
   DeleteResult,
   DeltaServiceOptions,
   GetOptions,
@@ -22,6 +26,8 @@ import type {
   PutResult,
   RebaseOptions,
   RebaseResult,
+  RehydrateOptions,
+  RehydrateResult,
 } from "./types.js";
 import { rebaseDeltaspace } from "./rebase.js";
 
@@ -36,6 +42,21 @@ export interface DeltaService {
     options?: Omit<ListOptions, "continuationToken">,
   ): AsyncIterable<LogicalListedObject>;
   delete(bucket: string, key: string, options?: OperationOptions): Promise<DeleteResult>;
+  /**
+   * Delete every logical object under a folder prefix, as `rm -r`: each reference goes with
+   * its folder's last delta, and references under the prefix that nothing needs go too.
+   */
+  deleteRecursive(
+    bucket: string,
+    prefix: string,
+    options?: DeleteRecursiveOptions,
+  ): Promise<DeleteRecursiveResult>;
+  /**
+   * Make a logical object readable by a plain GET: a delta is rebuilt into
+   * `.deltaglider/tmp/` with a `dg-expires-at` (a live copy of the same version is reused);
+   * an object stored as it is needs nothing.
+   */
+  rehydrate(bucket: string, key: string, options: RehydrateOptions): Promise<RehydrateResult>;
   deleteMany(
     bucket: string,
     keys: readonly string[],
@@ -94,6 +115,8 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     listAll: (bucket, opts) => listAll(ctx, bucket, opts),
     delete: (bucket, key, opts) => deleteObject(ctx, bucket, key, opts),
     deleteMany: (bucket, keys, opts) => deleteObjects(ctx, bucket, keys, opts),
+    deleteRecursive: (bucket, prefix, opts) => deleteRecursive(ctx, bucket, prefix, opts),
+    rehydrate: (bucket, key, opts) => rehydrate(ctx, bucket, key, opts),
     async copy(sourceBucket, sourceKey, destinationBucket, destinationKey, opts = {}) {
       const opOptions = opts.signal ? { signal: opts.signal } : {};
       // Tags first: a failure here must not leave the source's body open.

@@ -163,4 +163,19 @@ describe("several references per folder", () => {
     const reader = makeService({ store: memory }).service;
     expect(sha(await collectBytes((await reader.get("bkt", "rel/app-3.zip")).body))).toBe(sha(w2));
   });
+
+  it("a recursive delete keeps the extra references that the files it leaves need", async () => {
+    const { service, store } = makeService();
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await service.put("bkt", "rel/app-2.zip", bodyOf(w));
+    await service.put("bkt", "rel/app-3.zip", bodyOf(w2));
+    const result = await service.deleteRecursive("bkt", "rel/", {
+      filter: (key) => key !== "app-3.zip",
+    });
+    expect(result.failed).toEqual([]);
+    expect(await store.headObject("bkt", extraKeyOf(w))).toBeDefined();
+    expect(sha(await collectBytes((await service.get("bkt", "rel/app-3.zip")).body))).toBe(sha(w2));
+    await service.deleteRecursive("bkt", "rel/");
+    expect((await store.listObjects("bkt", { prefix: "rel/" })).objects).toEqual([]);
+  });
 });

@@ -202,3 +202,57 @@ export interface RebaseResult {
 }
 
 export type { ReplayableBody };
+
+export interface DeleteRecursiveOptions extends OperationOptions {
+  /** Delete only the keys this accepts; it gets each key relative to the prefix. */
+  readonly filter?: (relativeKey: string) => boolean;
+  /** List and filter, delete nothing: `deleted` holds what would go. */
+  readonly dryRun?: boolean;
+  /** Called after each delete request (up to 1,000 keys) with its outcome. */
+  readonly onBatch?: (batch: DeleteRecursiveBatch) => void;
+}
+
+/** The outcome of one delete request of a recursive delete. */
+export interface DeleteRecursiveBatch {
+  /** Logical keys deleted (a key already gone counts as deleted, as in S3). */
+  readonly deleted: readonly string[];
+  /** Keys that could not be deleted, and unused references whose removal failed. */
+  readonly failed: readonly KeyFailure[];
+}
+
+export interface DeleteRecursiveResult {
+  /** The folder prefix deleted from (`dir` is taken as `dir/`; `""` is the whole bucket). */
+  readonly prefix: string;
+  readonly dryRun: boolean;
+  /** Logical keys deleted, in listing order (in a dry run: the keys that would be). */
+  readonly deleted: readonly string[];
+  readonly failed: readonly KeyFailure[];
+  /**
+   * Stored keys of the references removed: with the last delta of their folder, or found
+   * under the prefix with no delta left to need them (an orphan another tool left).
+   */
+  readonly referencesDeleted: readonly string[];
+}
+
+export interface RehydrateOptions extends OperationOptions {
+  /** Seconds the copy lives (its `dg-expires-at` is now + this). */
+  readonly expiresIn: number;
+}
+
+/** How a logical object can be read by a plain GET. */
+export type RehydrateResult =
+  | {
+      /** Stored as it is (direct or foreign): its stored key serves it. */
+      readonly kind: "stored";
+      readonly info: LogicalObjectInfo;
+    }
+  | {
+      /** A delta, rebuilt into `tempKey` under `.deltaglider/tmp/`. */
+      readonly kind: "rehydrated";
+      readonly info: LogicalObjectInfo;
+      readonly tempKey: string;
+      /** When the copy expires (`dg-expires-at`). */
+      readonly expiresAt: Date;
+      /** True when a live copy of the same version was found and kept (its expiry maybe pushed out). */
+      readonly reused: boolean;
+    };
