@@ -44,8 +44,12 @@ export function runJsonChild(script, args) {
     child.stdout.on("data", (d) => (stdout += d));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`bench child ${args[0]} failed (${code})`));
-      else resolvePromise(JSON.parse(stdout.trim().split("\n").at(-1)));
+      if (code !== 0) return reject(new Error(`bench child ${args[0]} failed (${code})`));
+      try {
+        resolvePromise(JSON.parse(stdout.trim().split("\n").at(-1)));
+      } catch (error) {
+        reject(new Error(`bench child ${args[0]} printed no result`, { cause: error }));
+      }
     });
   });
 }

@@ -7,14 +7,13 @@
 // --baseline DIR: also run a built checkout at DIR (e.g. the main branch) in the same run,
 // phase by phase alternated with this one, so that "before" and "after" share the machine's
 // load. Each phase runs in its own process (its peak RSS is its own) with a fresh cache.
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startMoto } from "@dg/testkit";
+import { runJsonChild, sha256OfFile } from "../../../tooling/bench/bench-util.mjs";
 import { FETCH_HINT, loadNpmCorpus } from "../../../tooling/bench/npm-corpus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,27 +28,7 @@ if (values.baseline !== undefined) {
 }
 const CONTAINERS = ["tar", "zip", "tgz"];
 
-function runChild(args) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(here, "releases-child.mjs"), ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`bench child ${args[0]} failed (${code})`));
-      else resolvePromise(JSON.parse(stdout.trim().split("\n").at(-1)));
-    });
-  });
-}
-
-async function sha256(path) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest("hex");
-}
+const runChild = (args) => runJsonChild(join(here, "releases-child.mjs"), args);
 
 const corpus = loadNpmCorpus();
 if (corpus === undefined) {
@@ -87,7 +66,10 @@ try {
         let exact = 0;
         for (const pair of pairs) {
           const [prefix, file] = pair.split("=");
-          if ((await sha256(file)) === (await sha256(join(outDir, prefix, basename(file)))))
+          if (
+            (await sha256OfFile(file)) ===
+            (await sha256OfFile(join(outDir, prefix, basename(file))))
+          )
             exact++;
         }
         rmSync(outDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { printChildResult } from "../../../tooling/bench/bench-util.mjs";
 
 const [mode, sdkDist, endpoint, bucket, dir, ...pairs] = process.argv.slice(2);
 const { createClient } = await import(pathToFileURL(join(sdkDist, "index.js")).href);
@@ -42,11 +43,4 @@ try {
   client.destroy();
   rmSync(cacheDir, { recursive: true, force: true });
 }
-process.stdout.write(
-  `${JSON.stringify({
-    ms: performance.now() - started,
-    maxRssKb: process.resourceUsage().maxRSS,
-    bytes,
-    storedBytes,
-  })}\n`,
-);
+printChildResult(started, bytes, storedBytes);
