@@ -166,10 +166,16 @@ export async function putObject(
   /**
    * Create-only write of this file as the reference at `referenceKey`; one read of the file
    * feeds both the store and the local cache. The cached copy, or `undefined` when another
-   * client wrote that key first.
+   * client wrote that key first. `counted`: the file's bytes were reported as progress already
+   * (by an encode), so this read is not reported again.
    */
-  const createReference = async (referenceKey: string): Promise<RandomAccessSource | undefined> => {
-    const [forStore, forCache] = teeStream(countingStream(replay(), countBytes));
+  const createReference = async (
+    referenceKey: string,
+    counted = false,
+  ): Promise<RandomAccessSource | undefined> => {
+    const [forStore, forCache] = teeStream(
+      counted ? replay() : countingStream(replay(), countBytes),
+    );
     const [stored, cached] = await Promise.allSettled([
       ctx.store
         .putObject(bucket, referenceKey, forStore, {
@@ -285,7 +291,7 @@ export async function putObject(
         size,
       });
       await encoded.blob.dispose();
-      const extraSource = await createReference(extraKey);
+      const extraSource = await createReference(extraKey, true);
       if (extraSource !== undefined) {
         created = true;
         chosen = { key: extraKey, sha256, metadata: ownReferenceMetadata };
