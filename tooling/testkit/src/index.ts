@@ -6,7 +6,11 @@ export type {
 export { referenceCacheContract } from "./reference-cache.contract.js";
 export type { MotoServer, StartMotoOptions } from "./moto.js";
 export { resetMoto, startMoto } from "./moto.js";
-export type { ObjectStoreFactory, ObjectStoreHarness } from "./object-store.contract.js";
+export type {
+  ObjectStoreContractOptions,
+  ObjectStoreFactory,
+  ObjectStoreHarness,
+} from "./object-store.contract.js";
 export { objectStoreContract } from "./object-store.contract.js";
 export type { Rng } from "./seeded.js";
 export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
