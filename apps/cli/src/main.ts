@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
+// The flag: under Node 20, V8's background compile jobs can deadlock with the exit drain and
+// leave the process hanging at exit (see packages/xdelta/src/cli/node-flags.ts). The installed
+// bin gets it from this line; `node dist/main.js` runs without it.
 import "./process-setup.js";
 import { CancelledError } from "@dg/core";
 import { runCli } from "./cli.js";

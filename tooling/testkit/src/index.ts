@@ -20,3 +20,5 @@ export { scratchSpaceContract } from "./scratch-space.contract.js";
 export { failingDeletes } from "./failing-store.js";
 export type { PythonToolLookup } from "./python-tool.js";
 export { findPythonTool } from "./python-tool.js";
+export type { ChildRun, RunChildOptions } from "./child-run.js";
+export { runChild } from "./child-run.js";
