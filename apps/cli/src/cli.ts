@@ -40,7 +40,29 @@ function withGlobalOptions(parser: Argv): Argv<GlobalArgs> {
       describe:
         "Write only deltas the Python DeltaGlider can read (plain VCDIFF, no archive-aware deltas); also DG_COMPAT=python",
       global: true,
+    })
+    .option("cli-connect-timeout", {
+      type: "number",
+      describe:
+        "Seconds to wait for a connection to the S3 endpoint before retrying, then failing (default 60; 0 waits forever); also DG_CONNECT_TIMEOUT",
+      global: true,
+    })
+    .option("cli-read-timeout", {
+      type: "number",
+      describe:
+        "Seconds the S3 endpoint may stay silent while it owes an answer or data, before the request is retried, then fails (default 60; 0 waits forever); also DG_READ_TIMEOUT",
+      global: true,
     }) as Argv<GlobalArgs>;
+}
+
+function timeoutFlag(flag: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new UsageError(`--${flag} must be a number of seconds, 0 or more, not ${value}`, {
+      hint: `Pass e.g. --${flag} 30; 0 waits forever.`,
+    });
+  }
+  return value;
 }
 
 const ENDPOINT_SCHEMES = /^(https?|file):\/\//i;
@@ -57,6 +79,18 @@ function globalsFrom(args: GlobalArgs, io: CliIo): GlobalOptions {
     ...(args.region ? { region: args.region } : {}),
     debug: args.debug === true || io.env.DG_LOG_LEVEL?.toLowerCase() === "debug",
     ...(args.compat ? { compat: true } : {}),
+    ...timeoutsFrom(args),
+  };
+}
+
+function timeoutsFrom(
+  args: GlobalArgs,
+): Pick<GlobalOptions, "connectTimeoutSeconds" | "readTimeoutSeconds"> {
+  const connect = timeoutFlag("cli-connect-timeout", args.cliConnectTimeout);
+  const read = timeoutFlag("cli-read-timeout", args.cliReadTimeout);
+  return {
+    ...(connect === undefined ? {} : { connectTimeoutSeconds: connect }),
+    ...(read === undefined ? {} : { readTimeoutSeconds: read }),
   };
 }
 

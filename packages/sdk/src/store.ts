@@ -45,7 +45,7 @@ export function resolveStore(options: ClientOptions, config: ResolvedConfig): Re
   });
   const store = once(async () => {
     const [{ createS3ObjectStore }, client] = await Promise.all([import("@dg/s3"), s3()]);
-    return createS3ObjectStore({ client });
+    return createS3ObjectStore({ client, readTimeoutMs: config.readTimeoutMs });
   });
   return {
     // What `createS3ObjectStore` names a store on a given client.

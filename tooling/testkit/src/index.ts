@@ -22,3 +22,5 @@ export type { PythonToolLookup } from "./python-tool.js";
 export { findPythonTool } from "./python-tool.js";
 export type { ChildRun, RunChildOptions } from "./child-run.js";
 export { runChild } from "./child-run.js";
+export type { SilentServer } from "./silent-server.js";
+export { startSilentServer } from "./silent-server.js";
