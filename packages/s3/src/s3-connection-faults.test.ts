@@ -1,6 +1,7 @@
 // Real sockets on loopback that reset or cut connections (msw cannot reset a socket).
 import { once } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
+import { spawn } from "node:child_process";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import type { ByteStream } from "@dg/core";
 import { hasCode } from "@dg/core";
 import { seededBytes } from "@dg/testkit";
@@ -280,5 +281,48 @@ describe("S3 store against an endpoint that goes silent", () => {
     }
     expect(Buffer.concat(chunks).equals(Buffer.from(big))).toBe(true);
     expect(connections()).toBe(1);
+  });
+});
+
+describe("S3 store against an endpoint that does not accept connections", () => {
+  it("gives up after the connect timeout of every attempt, naming the endpoint", async () => {
+    // A listener whose process never accepts (its event loop is blocked) and whose queue of
+    // pending connections (two, for a backlog of 1) is taken: the kernel drops further SYNs,
+    // so connects hang.
+    const child = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const s = require("node:net").createServer();
+         s.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
+           require("node:fs").writeSync(1, s.address().port + "\\n");
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+         });`,
+      ],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
+    try {
+      const [line] = (await once(child.stdout.setEncoding("utf8"), "data")) as [string];
+      const port = Number(line.trim());
+      const fillers = [connect(port, "127.0.0.1"), connect(port, "127.0.0.1")];
+      await Promise.all(fillers.map((filler) => once(filler, "connect")));
+      const endpoint = `http://127.0.0.1:${port}`;
+      const error = await createS3ObjectStore({
+        endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
+        retryStrategy: new ConfiguredRetryStrategy(2, () => 1),
+        connectTimeoutMs: 300,
+      })
+        .headBucket("bkt")
+        .catch((e: unknown) => e);
+      for (const filler of fillers) filler.destroy();
+      expect(hasCode(error, "UNAVAILABLE")).toBe(true);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^Could not connect to ${endpoint} within 0.3 s`),
+      );
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
