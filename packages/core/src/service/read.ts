@@ -10,6 +10,7 @@ import { formatS3Uri } from "../domain/s3-uri.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
 import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
 import { loadReference, type ServiceContext } from "./context.js";
+import { forgetCorruptReference, watchReference } from "./reference-retry.js";
 import { sliceStream, verifiedStream } from "./streams.js";
 import type { GetOptions, GetResult, LogicalObjectInfo } from "./types.js";
 
@@ -142,19 +143,44 @@ export async function getResolved(
   // call itself; the body opens its own handles only when it is read, so an unread body
   // holds nothing open.
   await (await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions)).close();
-  async function* rebuilt(): ByteStream {
-    const source = await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions);
-    try {
-      const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
-      yield* verifiedStream(
-        ctx.hasher,
-        ctx.codec.decode(source, delta, opOptions),
-        { sha256: meta.fileSha256, size: meta.fileSize, what },
-        opOptions,
+  // When a read of the cached reference fails its integrity check mid-decode, the entry is
+  // dropped, the reference fetched again, and the decode starts over once, skipping what was
+  // already handed on (the same bytes: only verified pieces of the reference were used).
+  async function* decoded(): ByteStream {
+    let handedOn = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      const watched = watchReference(
+        await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions),
       );
-    } finally {
-      await source.close();
+      try {
+        const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
+        let skip = handedOn;
+        for await (const chunk of ctx.codec.decode(watched.source, delta, opOptions)) {
+          if (skip >= chunk.length) {
+            skip -= chunk.length;
+            continue;
+          }
+          const fresh = skip > 0 ? chunk.subarray(skip) : chunk;
+          skip = 0;
+          handedOn += fresh.length;
+          yield fresh;
+        }
+        return;
+      } catch (error) {
+        if (attempt > 1 || !watched.corrupt()) throw error;
+        await forgetCorruptReference(ctx, meta.refSha256);
+      } finally {
+        await watched.source.close();
+      }
     }
+  }
+  function rebuilt(): ByteStream {
+    return verifiedStream(
+      ctx.hasher,
+      decoded(),
+      { sha256: meta.fileSha256, size: meta.fileSize, what },
+      opOptions,
+    );
   }
   const body = options.range ? sliceStream(rebuilt(), options.range) : rebuilt();
   return { info, body };
