@@ -1,3 +1,4 @@
+import { isDgError } from "@dg/core";
 import yargs, { type Argv } from "yargs";
 import { type ClientFactory, createContext, type GlobalOptions } from "./context.js";
 import type { CliCommand, CommandResult, GlobalArgs } from "./commands/define.js";
@@ -169,7 +170,17 @@ export async function runCli(
     .version("version", "Show the version", `deltaglider ${CLI_VERSION}`)
     .help("help", "Show help")
     .group(
-      ["endpoint-url", "profile", "region", "compat", "debug", "version", "help"],
+      [
+        "endpoint-url",
+        "profile",
+        "region",
+        "compat",
+        "cli-connect-timeout",
+        "cli-read-timeout",
+        "debug",
+        "version",
+        "help",
+      ],
       "Global options:",
     )
     .demandCommand(1, "Name a command")
@@ -213,16 +224,24 @@ export async function runCli(
     });
     if (printed) io.stdout.write(`${printed}\n`);
   } catch (error) {
-    if (io.signal.aborted || isCancellation(error)) {
-      out.error("deltaglider: interrupted");
-      return EXIT.interrupted;
-    }
+    if (io.signal.aborted || isCancellation(error)) return stopped(io.signal, out, debug);
     for (const line of formatError(error, { debug })) out.error(line);
     return exitCodeFor(error);
   }
-  if (io.signal.aborted) {
-    out.error("deltaglider: interrupted");
-    return EXIT.interrupted;
-  }
+  if (io.signal.aborted) return stopped(io.signal, out, debug);
   return result ?? EXIT.ok;
+}
+
+/**
+ * How a command that was stopped ends: Ctrl-C is "interrupted" (130); a stop for a reason of
+ * its own (standard output could not be written) prints that reason and its exit code.
+ */
+function stopped(signal: AbortSignal, out: ReturnType<typeof createOutput>, debug: boolean) {
+  const reason: unknown = signal.reason;
+  if (isDgError(reason) && reason.code !== "CANCELLED") {
+    for (const line of formatError(reason, { debug })) out.error(line);
+    return exitCodeFor(reason);
+  }
+  out.error("deltaglider: interrupted");
+  return EXIT.interrupted;
 }
