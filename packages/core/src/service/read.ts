@@ -7,7 +7,7 @@ import {
 } from "../domain/metadata.js";
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
-import { InvalidArgumentError, NotFoundError } from "../errors.js";
+import { hasCode, InvalidArgumentError, NotFoundError } from "../errors.js";
 import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
 import { loadReference, type ServiceContext } from "./context.js";
 import { forgetCorruptReference, watchReference } from "./reference-retry.js";
@@ -44,11 +44,32 @@ export async function resolve(
     stored = await ctx.store.headObject(bucket, deltaKeyFor(key), options);
   }
   if (!stored) {
+    // S3 answers a HEAD in a missing bucket with a bare 404: ask about the bucket before
+    // blaming the key.
+    if (!(await bucketSurelyExists(ctx, bucket, options))) {
+      throw new NotFoundError(`Bucket not found: ${bucket}`, {
+        hint: "Check the bucket name and the endpoint; `deltaglider ls` lists the buckets.",
+      });
+    }
     throw new NotFoundError(`Object not found: ${formatS3Uri(bucket, key)}`, {
       hint: "Check the key; `deltaglider ls` lists what the folder holds.",
     });
   }
   return { stored, info: describe(bucket, stored) };
+}
+
+/** False only when the store says the bucket does not exist (an error leaves it open). */
+async function bucketSurelyExists(
+  ctx: ServiceContext,
+  bucket: string,
+  options: OperationOptions | undefined,
+): Promise<boolean> {
+  try {
+    return await ctx.store.headBucket(bucket, options);
+  } catch (error) {
+    if (hasCode(error, "CANCELLED")) throw error;
+    return true;
+  }
 }
 
 function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
