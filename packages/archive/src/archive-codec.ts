@@ -5,6 +5,7 @@ import type {
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
+import { hasCode, IntegrityError } from "@dg/core";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
@@ -112,6 +113,8 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
         maxExpandedSize,
         decodeOptions.signal,
       );
+    } catch (error) {
+      throw withDamagedHint(error);
     } finally {
       await reader.close();
       await work.dispose();
@@ -119,4 +122,13 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
   }
 
   return { name: `archive+${inner.name}`, encode, decode };
+}
+
+/** An archive delta's own integrity errors say what to do, as the VCDIFF decoder's do. */
+function withDamagedHint(error: unknown): unknown {
+  if (!hasCode(error, "INTEGRITY") || error.hint !== undefined) return error;
+  return new IntegrityError(error.message, {
+    cause: error,
+    hint: "The delta is damaged or was not made against this reference; download it again, or store the file again.",
+  });
 }

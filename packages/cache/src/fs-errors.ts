@@ -24,6 +24,13 @@ export function mapFsError(error: unknown, context: FsErrorContext): DgError {
   if (isDgError(error)) return error;
   const code = errnoCode(error);
   const where = `Could not ${context.action} (${context.path})`;
+  // Node's recursive mkdir reports ENOENT, not EROFS, under a read-only file system.
+  if (code === "ENOENT" && (error as { syscall?: unknown }).syscall === "mkdir") {
+    return new PermissionDeniedError(
+      `${where}: permission denied (a folder above it cannot be written; read-only file system?)`,
+      { cause: error, ...hintFor(context, "Choose a folder on a file system you can write to.") },
+    );
+  }
   switch (code) {
     case "ENOENT":
     case "ENOTDIR":

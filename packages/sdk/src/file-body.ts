@@ -47,21 +47,54 @@ async function* readFile(path: string, signal: AbortSignal | undefined): ByteStr
 export function mapLocalFileError(error: unknown, path: string, action: string): Error {
   if (isDgError(error)) return error;
   if (error instanceof Error && "code" in error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    const options = { cause: error };
+    // Node's recursive mkdir reports ENOENT, not EROFS, under a read-only file system.
+    if (code === "ENOENT" && syscall === "mkdir") {
+      return new PermissionDeniedError(
+        `Permission denied to ${action} ${path}: a folder above it cannot be written (read-only file system?)`,
+        { ...options, hint: WRITABLE_HINT },
+      );
+    }
     if (code === "ENOENT") {
-      return new NotFoundError(`No such file: ${path}`, { cause: error, hint: "Check the path." });
+      return new NotFoundError(`No such file: ${path}`, { ...options, hint: "Check the path." });
     }
     if (code === "EACCES" || code === "EPERM") {
-      return new PermissionDeniedError(`Permission denied to ${action} ${path}`, { cause: error });
+      return new PermissionDeniedError(`Permission denied to ${action} ${path}`, {
+        ...options,
+        hint: "Check the file's and its folder's owner and mode, or choose another path.",
+      });
+    }
+    if (code === "EROFS") {
+      return new PermissionDeniedError(
+        `Permission denied to ${action} ${path}: it is on a read-only file system`,
+        { ...options, hint: WRITABLE_HINT },
+      );
+    }
+    if (code === "ENOSPC" || code === "EDQUOT") {
+      return new UnavailableError(`No space left to ${action} ${path}`, {
+        ...options,
+        retryable: false,
+        hint: "Free some disk space, or choose a folder on another disk.",
+      });
     }
     if (code === "EISDIR" || code === "ENOTDIR") {
-      return new InvalidArgumentError(`Cannot ${action} ${path}: ${code}`, { cause: error });
+      return new InvalidArgumentError(`Cannot ${action} ${path}: ${code}`, {
+        ...options,
+        hint:
+          code === "EISDIR"
+            ? "A folder is in the way; name a file, or end the path with / for a folder."
+            : "A file is in the way where the path needs a folder; check the path.",
+      });
     }
     if (code === "ABORT_ERR") return error;
     return new UnavailableError(`Cannot ${action} ${path}: ${error.message}`, {
-      cause: error,
+      ...options,
       retryable: false,
+      hint: "Check the path and the disk, then try again.",
     });
   }
   return error instanceof Error ? error : new UnavailableError(String(error));
 }
+
+const WRITABLE_HINT = "Choose a folder on a file system you can write to.";

@@ -18,9 +18,22 @@ export function mapFsError(error: unknown, what: string): DgError {
   const code = (error as { code?: unknown } | null)?.code;
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "AbortError") return new CancelledError(`Cancelled: ${what}`, { cause: error });
+  // Node's recursive mkdir reports ENOENT, not EROFS, under a read-only file system.
+  if (code === "ENOENT" && (error as { syscall?: unknown } | null)?.syscall === "mkdir") {
+    return new PermissionDeniedError(
+      `Permission denied on ${what}: a folder above it cannot be written (read-only file system?)`,
+      {
+        cause: error,
+        hint: "Check the owner and mode of the store's folder, and that it is not read-only.",
+      },
+    );
+  }
   switch (code) {
     case "ENOENT":
-      return new NotFoundError(`Not found: ${what}`, { cause: error });
+      return new NotFoundError(`Not found: ${what}`, {
+        cause: error,
+        hint: "Check the name (keys are case-sensitive); list the prefix to see what exists.",
+      });
     case "EACCES":
     case "EPERM":
     case "EROFS":
