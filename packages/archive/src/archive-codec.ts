@@ -1,6 +1,7 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   OperationOptions,
   RandomAccessSource,
@@ -93,7 +94,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
   async function* decode(
     source: RandomAccessSource,
     delta: ByteStream,
-    decodeOptions: OperationOptions = {},
+    decodeOptions: DeltaDecodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
     const peeked = await peekStream(delta, ARCHIVE_DELTA_MAGIC.length);
     if (!isArchiveDelta(peeked.head)) {

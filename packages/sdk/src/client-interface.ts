@@ -18,6 +18,7 @@ import type {
   DeleteObjectTaggingInput,
   DeleteObjectTaggingOutput,
   GetObjectInput,
+  GetObjectOptions,
   GetObjectOutput,
   GetObjectTaggingInput,
   GetObjectTaggingOutput,
@@ -41,6 +42,7 @@ import type {
   EstimateOptions,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
 
@@ -62,7 +64,7 @@ export interface DeltaGliderClient {
   readonly store: ObjectStore;
 
   putObject(input: PutObjectInput, options?: TransferOptions): Promise<PutObjectOutput>;
-  getObject(input: GetObjectInput, options?: RequestOptions): Promise<GetObjectOutput>;
+  getObject(input: GetObjectInput, options?: GetObjectOptions): Promise<GetObjectOutput>;
   headObject(input: HeadObjectInput, options?: RequestOptions): Promise<HeadObjectOutput>;
   listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
   deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
@@ -111,7 +113,7 @@ export interface DeltaGliderClient {
    */
   downloadFile(s3Uri: string, path: string, options?: DownloadFileOptions): Promise<DownloadResult>;
   /** Rebuild an object and check its SHA-256; nothing is written. */
-  verifyObject(s3Uri: string, options?: RequestOptions): Promise<VerifyResult>;
+  verifyObject(s3Uri: string, options?: VerifyOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */

@@ -1,6 +1,7 @@
 import type { DeltaCodec, DeltaService, Hasher, Logger, ObjectStore, ScratchSpace } from "@dg/core";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResolvedConfig } from "./config.js";
+import type { RecoveryOptions } from "./object-types.js";
 
 /** Everything the client's operations share. */
 export interface ClientContext {
@@ -18,6 +19,23 @@ export interface ClientContext {
    * loaded with the AWS SDK on first use.
    */
   readonly s3: (() => Promise<S3Client>) | undefined;
+}
+
+/**
+ * The core's recovery options for a call that asked for them: nothing when
+ * `recoverExternalCompression` is not set, so the default stays byte-identical or an error.
+ */
+export function recoveryOption(options: RecoveryOptions): {
+  recoverExternalCompression?: true;
+  onNotByteIdentical?: (message: string) => void;
+} {
+  if (options.recoverExternalCompression !== true) return {};
+  return {
+    recoverExternalCompression: true,
+    ...(options.onNotByteIdentical === undefined
+      ? {}
+      : { onNotByteIdentical: options.onNotByteIdentical }),
+  };
 }
 
 /** `{ signal }` when there is one, for the core's option objects. */

@@ -39,6 +39,8 @@ export type {
   PutObjectOutput,
   PutObjectTaggingInput,
   PutObjectTaggingOutput,
+  RecoveryOptions,
+  GetObjectOptions,
   RequestOptions,
   StorageType,
   StoredKind,
@@ -73,6 +75,7 @@ export type {
   StorageFigures,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
 export {

@@ -1,6 +1,7 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   ObjectStore,
   OperationOptions,
@@ -73,7 +74,7 @@ export function lazyDeltaCodec(name: string, load: () => Promise<DeltaCodec>): D
     async *decode(
       source: RandomAccessSource,
       delta: ByteStream,
-      options?: OperationOptions,
+      options?: DeltaDecodeOptions,
     ): ByteStream {
       yield* (await load()).decode(source, delta, options);
     },

@@ -14,7 +14,7 @@ import {
   parseS3Uri,
   uploadKeyFor,
 } from "@dg/core";
-import { type ClientContext, signalOption } from "./context.js";
+import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import { fileBody, mapLocalFileError } from "./file-body.js";
 import { deltaGliderInfoOf } from "./objects.js";
 import type { RequestOptions } from "./object-types.js";
@@ -23,6 +23,7 @@ import type {
   DownloadResult,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
 
@@ -140,7 +141,17 @@ export async function downloadFile(
   const directory = dirname(target);
   // Folders are created only once the object is known to exist: a failed look-up leaves the
   // local tree as it was.
-  const { info, body } = await ctx.service.get(bucket, key, signalOption(options.signal));
+  let byteIdentical = true;
+  const { info, body } = await ctx.service.get(bucket, key, {
+    ...signalOption(options.signal),
+    ...recoveryOption({
+      ...options,
+      onNotByteIdentical: (message: string) => {
+        byteIdentical = false;
+        options.onNotByteIdentical?.(message);
+      },
+    }),
+  });
   try {
     await mkdir(directory, { recursive: true });
   } catch (error) {
@@ -190,14 +201,15 @@ export async function downloadFile(
     size: written,
     storageType: info.kind,
     sha256: hash.digestHex(),
-    verified: info.sha256 !== undefined,
+    verified: info.sha256 !== undefined && byteIdentical,
+    byteIdentical,
   };
 }
 
 export async function verifyObject(
   ctx: ClientContext,
   s3Uri: string,
-  options: RequestOptions = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const { bucket, key } = objectKeyOf(s3Uri);
   const opOptions = signalOption(options.signal);
@@ -211,8 +223,17 @@ export async function verifyObject(
   };
   if (info.sha256 === undefined) return { ...base, status: "unverifiable" };
   const hash = ctx.hasher.sha256();
+  let contentEqual = false;
   try {
-    const { body } = await ctx.service.get(bucket, key, opOptions);
+    const { body } = await ctx.service.get(bucket, key, {
+      ...opOptions,
+      ...recoveryOption({
+        ...options,
+        onNotByteIdentical: () => {
+          contentEqual = true;
+        },
+      }),
+    });
     for await (const chunk of body) hash.update(chunk);
   } catch (error) {
     if (!hasCode(error, "INTEGRITY")) throw error;
@@ -223,5 +244,10 @@ export async function verifyObject(
       message: error.message,
     };
   }
-  return { ...base, status: "ok", expectedSha256: info.sha256, actualSha256: hash.digestHex() };
+  return {
+    ...base,
+    status: contentEqual ? "content-equal" : "ok",
+    expectedSha256: info.sha256,
+    actualSha256: hash.digestHex(),
+  };
 }

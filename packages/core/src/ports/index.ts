@@ -16,7 +16,7 @@ export type {
   PutObjectOptions,
   PutObjectResult,
 } from "./object-store.js";
-export type { DeltaCodec, DeltaEncodeOptions } from "./delta-codec.js";
+export type { DeltaCodec, DeltaDecodeOptions, DeltaEncodeOptions } from "./delta-codec.js";
 export type { ReferenceCache } from "./reference-cache.js";
 export type { ScratchBlob, ScratchSpace, ScratchWriter } from "./scratch.js";
 export type { Hash, Hasher } from "./hasher.js";

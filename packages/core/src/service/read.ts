@@ -8,7 +8,12 @@ import {
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
 import { hasCode, InvalidArgumentError, NotFoundError } from "../errors.js";
-import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
+import type {
+  ByteStream,
+  DeltaDecodeOptions,
+  ObjectInfo,
+  OperationOptions,
+} from "../ports/index.js";
 import { loadReference, type ServiceContext } from "./context.js";
 import { forgetCorruptReference, watchReference } from "./reference-retry.js";
 import { sliceStream, verifiedStream } from "./streams.js";
@@ -167,6 +172,20 @@ export async function getResolved(
   // When a read of the cached reference fails its integrity check mid-decode, the entry is
   // dropped, the reference fetched again, and the decode starts over once, skipping what was
   // already handed on (the same bytes: only verified pieces of the reference were used).
+  let notByteIdentical = false;
+  const decodeOptions: DeltaDecodeOptions = {
+    ...opOptions,
+    ...(options.recoverExternalCompression === true
+      ? {
+          recoverExternalCompression: true,
+          onNotByteIdentical: (message: string) => {
+            if (notByteIdentical) return;
+            notByteIdentical = true;
+            options.onNotByteIdentical?.(message);
+          },
+        }
+      : {}),
+  };
   async function* decoded(): ByteStream {
     let handedOn = 0;
     for (let attempt = 1; ; attempt += 1) {
@@ -176,7 +195,7 @@ export async function getResolved(
       try {
         const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
         let skip = handedOn;
-        for await (const chunk of ctx.codec.decode(watched.source, delta, opOptions)) {
+        for await (const chunk of ctx.codec.decode(watched.source, delta, decodeOptions)) {
           if (skip >= chunk.length) {
             skip -= chunk.length;
             continue;
@@ -199,7 +218,9 @@ export async function getResolved(
     return verifiedStream(
       ctx.hasher,
       decoded(),
-      { sha256: meta.fileSha256, size: meta.fileSize, what },
+      // A content-equal rebuild cannot have the original's SHA-256 (the window checksums of
+      // the decompressed content were checked instead).
+      { sha256: meta.fileSha256, size: meta.fileSize, what, waived: () => notByteIdentical },
       opOptions,
     );
   }
