@@ -3,7 +3,6 @@ import type {
   DeltaCodec,
   DeltaDecodeOptions,
   DeltaEncodeOptions,
-  OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
 import { hasCode, IntegrityError } from "@dg/core";

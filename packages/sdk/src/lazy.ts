@@ -4,7 +4,6 @@ import type {
   DeltaDecodeOptions,
   DeltaEncodeOptions,
   ObjectStore,
-  OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
 

@@ -17,7 +17,6 @@ import {
 import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import { fileBody, mapLocalFileError } from "./file-body.js";
 import { deltaGliderInfoOf } from "./objects.js";
-import type { RequestOptions } from "./object-types.js";
 import type {
   DownloadFileOptions,
   DownloadResult,
