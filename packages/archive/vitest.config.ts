@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+    // The fuzz runs the built package in child processes.
+    globalSetup: ["@dg/testkit/build-dist-global-setup"],
     testTimeout: 120_000,
   },
 });
