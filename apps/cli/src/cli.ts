@@ -1,4 +1,4 @@
-import { isDgError } from "@dg/core";
+import { isDgError } from "@dg/sdk/common";
 import yargs, { type Argv } from "yargs";
 import { type ClientFactory, createContext, type GlobalOptions } from "./context.js";
 import type { CliCommand, CommandResult, GlobalArgs } from "./commands/define.js";

@@ -3,7 +3,7 @@
 // leave the process hanging at exit (see packages/xdelta/src/cli/node-flags.ts). The installed
 // bin gets it from this line; `node dist/main.js` runs without it.
 import "./process-setup.js";
-import { CancelledError } from "@dg/core";
+import { CancelledError } from "@dg/sdk/common";
 import { runCli } from "./cli.js";
 import { exitCodeFor, formatError } from "./lib/errors.js";
 import { isClosedPipe, stdoutWriteError } from "./lib/stdio.js";

@@ -57,7 +57,7 @@ describe("the bundled CLI (dist/main.js and dist/chunks/)", () => {
     const manifest = JSON.parse(await readFile(join(FIXTURE, "bucket.json"), "utf8")) as {
       objects: FixtureObject[];
     };
-    const store = ws.client().store;
+    const store = ws.store();
     await store.createBucket("pyinterop");
     for (const object of manifest.objects) {
       await store.putObject(

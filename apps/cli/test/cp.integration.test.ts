@@ -190,14 +190,14 @@ describe("cp S3 → local", () => {
     const head = await client.headObject({ Bucket: "rel", Key: "bad/v2.zip" });
     const storedKey = head.DeltaGliderInfo.StoredKey;
     expect(storedKey).toBe("bad/v2.zip.delta");
-    const raw = await client.store.getObject("rel", storedKey);
+    const raw = await ws.store().getObject("rel", storedKey);
     const chunks: Uint8Array[] = [];
     for await (const chunk of raw.body) chunks.push(chunk);
     const bytes = Buffer.concat(chunks);
     // Flip bits in the middle of the delta: the rebuilt file cannot match its SHA-256.
     const at = Math.floor(bytes.length / 2);
     bytes[at] = (bytes[at] as number) ^ 0xff;
-    await client.store.putObject("rel", storedKey, bytes, { metadata: raw.info.metadata });
+    await ws.store().putObject("rel", storedKey, bytes, { metadata: raw.info.metadata });
     const result = await ws.run(["cp", "s3://rel/bad/v2.zip", "corrupt/"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/download failed: s3:\/\/rel\/bad\/v2\.zip/);

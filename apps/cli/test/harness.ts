@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ObjectStore } from "@dg/core";
+import { createDirObjectStore, createS3Client, createS3ObjectStore } from "@dg/s3";
 import { createClient, type DeltaGliderClient } from "@dg/sdk";
 import { createRng, seededBytes } from "@dg/testkit";
 
@@ -32,6 +34,11 @@ export interface Workspace {
   read(relative: string): Promise<Buffer>;
   /** An in-process SDK client on the same store (for setup and checks). */
   client(): DeltaGliderClient;
+  /**
+   * The object store under it, raw (stored keys, `reference.bin`, `.deltaglider/`): for tests
+   * that plant or inspect what the CLI must never reach itself.
+   */
+  store(): ObjectStore;
   cleanup(): Promise<void>;
 }
 
@@ -107,6 +114,8 @@ export async function createWorkspace(
   };
   await mkdir(env.TMPDIR as string);
   let client: DeltaGliderClient | undefined;
+  let raw: ObjectStore | undefined;
+  let rawClient: ReturnType<typeof createS3Client> | undefined;
   return {
     root,
     cwd,
@@ -129,8 +138,26 @@ export async function createWorkspace(
       client ??= createClient({ env: { ...env, DG_CACHE_BACKEND: "memory" } });
       return client;
     },
+    store() {
+      if (raw) return raw;
+      if (options.endpoint) {
+        rawClient = createS3Client({
+          endpoint: options.endpoint,
+          region: env.AWS_REGION as string,
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID as string,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
+          },
+        });
+        raw = createS3ObjectStore({ client: rawClient });
+      } else {
+        raw = createDirObjectStore({ root: store });
+      }
+      return raw;
+    },
     async cleanup() {
       client?.destroy();
+      rawClient?.destroy();
       await rm(root, { recursive: true, force: true });
     },
   };

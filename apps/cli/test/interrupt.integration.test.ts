@@ -47,7 +47,7 @@ describe("Ctrl-C", () => {
     );
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toContain("deltaglider: interrupted");
-    const listing = await ws.client().store.listObjects(bucket, {});
+    const listing = await ws.store().listObjects(bucket, {});
     expect(listing.objects).toEqual([]);
     const uploads = await fetch(`${inject("s3Endpoint")}/${bucket}?uploads`).then((r) => r.text());
     expect(uploads).not.toContain("<UploadId>");

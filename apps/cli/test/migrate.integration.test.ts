@@ -12,7 +12,7 @@ import {
 const versions = releaseVersions("migrate", 150_000, 4) as Uint8Array[];
 
 async function rawKeys(ws: Workspace, bucket: string): Promise<string[]> {
-  return (await ws.client().store.listObjects(bucket, {})).objects.map((o) => o.key).sort();
+  return (await ws.store().listObjects(bucket, {})).objects.map((o) => o.key).sort();
 }
 
 describe("migrate on the file:// store", () => {
@@ -21,7 +21,7 @@ describe("migrate on the file:// store", () => {
     ws = await createWorkspace();
     await ws.run(["mb", "s3://legacy"]);
     await ws.run(["mb", "s3://compact"]);
-    const store = ws.client().store;
+    const store = ws.store();
     for (const [i, bytes] of versions.entries()) {
       await store.putObject("legacy", `releases/app-${i}.zip`, bytes, {});
     }
@@ -93,7 +93,7 @@ describe("migrate on the file:// store", () => {
     // Same size, other content: must be copied again.
     const changed = new Uint8Array(versions[1] as Uint8Array);
     changed[10] = (changed[10] as number) ^ 1;
-    await ws.client().store.putObject("legacy", "releases/app-1.zip", changed, {});
+    await ws.store().putObject("legacy", "releases/app-1.zip", changed, {});
     const redo = await ws.run([
       "migrate",
       "s3://legacy/releases/",
@@ -128,13 +128,13 @@ describe("migrate on the file:// store", () => {
       await client.putObject({ Bucket: "dgsource", Key: `r/app-${i}.zip`, Body: bytes });
     }
     // Damage one delta: its rebuild fails the SHA-256 check.
-    const raw = await client.store.getObject("dgsource", "r/app-2.zip.delta");
+    const raw = await ws.store().getObject("dgsource", "r/app-2.zip.delta");
     const chunks: Uint8Array[] = [];
     for await (const chunk of raw.body) chunks.push(chunk);
     const bytes = Buffer.concat(chunks);
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = (bytes[middle] as number) ^ 0xff;
-    await client.store.putObject("dgsource", "r/app-2.zip.delta", bytes, {
+    await ws.store().putObject("dgsource", "r/app-2.zip.delta", bytes, {
       metadata: raw.info.metadata,
     });
     const result = await ws.run(["migrate", "s3://dgsource/r/", "s3://compact/dg/", "--yes"]);
@@ -183,7 +183,7 @@ describe("migrate against moto, with the EC2 region check", () => {
     await ws.run(["mb", `s3://${source}`]);
     await ws.run(["mb", `s3://${destination}`]);
     for (const [i, bytes] of versions.slice(0, 2).entries()) {
-      await ws.client().store.putObject(source, `builds/app-${i}.zip`, bytes, {});
+      await ws.store().putObject(source, `builds/app-${i}.zip`, bytes, {});
     }
   });
   afterAll(async () => {

@@ -81,7 +81,6 @@ describe("against moto", () => {
   });
 
   it("never writes outside the destination on a recursive download", async () => {
-    const client = ws.client();
     const evil = [
       "dl/x/../../escaped.txt",
       "dl//etc/passwd-copy",
@@ -89,7 +88,7 @@ describe("against moto", () => {
       "dl/../up.txt",
     ];
     for (const Key of [...evil, "dl/ok.txt"]) {
-      await client.store.putObject(bucket, Key, new TextEncoder().encode(Key), {});
+      await ws.store().putObject(bucket, Key, new TextEncoder().encode(Key), {});
     }
     const dry = await ws.run(["cp", "-r", `s3://${bucket}/dl/`, "safe/inner", "--dryrun"]);
     expect(dry.code).toBe(1);
@@ -149,7 +148,7 @@ describe("against moto", () => {
         expect(up.code, up.stderr).toBe(0);
       }
     }
-    const store = ws.client().store;
+    const store = ws.store();
     const ours = await store.headObject(bucket, "arc-default/pkg-2.tgz.delta");
     const compat = await store.headObject(bucket, "arc-compat/pkg-2.tgz.delta");
     expect(ours?.metadata["dg-delta-format"]).toMatch(/^dg-archive\//);
@@ -178,7 +177,7 @@ describe("against moto", () => {
     ]);
     expect(first?.code, first?.stderr).toBe(0);
     expect(second?.code, second?.stderr).toBe(0);
-    const raw = await ws.client().store.listObjects(bucket, { prefix: "race/" });
+    const raw = await ws.store().listObjects(bucket, { prefix: "race/" });
     expect(raw.objects.filter((o) => o.key.endsWith("reference.bin")).map((o) => o.key)).toEqual([
       "race/reference.bin",
     ]);
@@ -200,7 +199,7 @@ describe("against moto", () => {
     ]);
     const removed = await ws.run(["rm", "-r", `s3://${bucket}/race/`]);
     expect(removed.code).toBe(0);
-    const raw = await ws.client().store.listObjects(bucket, { prefix: "race/" });
+    const raw = await ws.store().listObjects(bucket, { prefix: "race/" });
     expect(raw.objects).toEqual([]);
     const other = uniqueBucket("rb");
     await ws.run(["mb", `s3://${other}`]);
@@ -239,7 +238,7 @@ describe("against moto", () => {
     expect(second.objectCount).toBe(2);
 
     for (const [i, bytes] of releaseVersions("moto-plain", 150_000, 3).entries()) {
-      await ws.client().store.putObject(bucket, `plain/app-${i}.zip`, bytes, {});
+      await ws.store().putObject(bucket, `plain/app-${i}.zip`, bytes, {});
     }
     const estimate = await ws.run(["analyze", `s3://${bucket}/plain/`, "--json"]);
     expect(estimate.code, estimate.stderr).toBe(0);
@@ -251,7 +250,7 @@ describe("against moto", () => {
     expect((await ws.run(["mb", `s3://${statsBucket}`])).code).toBe(0);
     const text = (i: number) => new TextEncoder().encode(`object ${i}\n`);
     for (let i = 0; i < 3; i += 1) {
-      await ws.client().store.putObject(statsBucket, `d/${i}.txt`, text(i), {});
+      await ws.store().putObject(statsBucket, `d/${i}.txt`, text(i), {});
     }
     const stats = async () => {
       const result = await ws.run(["stats", statsBucket, "--json"]);
@@ -261,7 +260,7 @@ describe("against moto", () => {
     expect(await stats()).toMatchObject({ cached: false, objectCount: 3 });
     expect(await stats()).toMatchObject({ cached: true, objectCount: 3 });
     // Written behind deltaglider's back: the listing's fingerprint changes.
-    await ws.client().store.putObject(statsBucket, "d/3.txt", text(3), {});
+    await ws.store().putObject(statsBucket, "d/3.txt", text(3), {});
     expect(await stats()).toMatchObject({ cached: false, objectCount: 4 });
     expect(await stats()).toMatchObject({ cached: true, objectCount: 4 });
 

@@ -64,12 +64,12 @@ export function objectFieldsSuite(
 
   const head = (key: string) => ws.client().headObject({ Bucket: bucket, Key: key });
   const stored = async (key: string) => {
-    const info = await ws.client().store.headObject(bucket, key);
+    const info = await ws.store().headObject(bucket, key);
     if (info === undefined) throw new Error(`nothing stored at ${key}`);
     return info;
   };
   const storedKeys = async (prefix: string) =>
-    (await ws.client().store.listObjects(bucket, { prefix })).objects.map((o) => o.key).sort();
+    (await ws.store().listObjects(bucket, { prefix })).objects.map((o) => o.key).sort();
   const expectUsageError = (
     result: { code: number | null; stdout: string | Buffer; stderr: string },
     text: string,

@@ -33,7 +33,7 @@ for (const backend of ["moto", "file"] as const) {
       expect((await ws.run(["mb", `s3://${bucket}`])).code).toBe(0);
       await ws.write("app-1.zip", v1);
       expect((await ws.run(["cp", "app-1.zip", `s3://${bucket}/rel/`])).code).toBe(0);
-      const store = ws.client().store;
+      const store = ws.store();
       const put = (key: string, size: number, expiresAt: string) =>
         store.putObject(bucket, key, new Uint8Array(size).fill(7), {
           metadata: pythonTempMetadata(expiresAt, "rel/app-1.zip"),
@@ -49,7 +49,7 @@ for (const backend of ["moto", "file"] as const) {
     });
 
     async function internalKeys(): Promise<string[]> {
-      const page = await ws.client().store.listObjects(bucket, { prefix: ".deltaglider/" });
+      const page = await ws.store().listObjects(bucket, { prefix: ".deltaglider/" });
       return page.objects.map((o) => o.key);
     }
 
@@ -118,14 +118,14 @@ for (const backend of ["moto", "file"] as const) {
 
     it("keeps a reference set aside moments ago, and says why", async () => {
       const key = `.deltaglider/trash/${sha256(v1)}`;
-      await ws.client().store.putObject(bucket, key, v1);
+      await ws.store().putObject(bucket, key, v1);
       const run = await ws.run(["purge", bucket]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(
         `Kept set-aside reference ${key} (set aside less than an hour ago)`,
       );
       expect(await internalKeys()).toContain(key);
-      await ws.client().store.deleteObject(bucket, key);
+      await ws.store().deleteObject(bucket, key);
     });
 
     it("get-bucket-acl prints Owner and Grants; put-bucket-acl checks its flags", async () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     cwd: folder,
   });
   const delta = await readFile(join(folder, "v2.tgz.delta"));
-  const { store } = ws.client();
+  const store = ws.store();
   await ws.client().createBucket({ Bucket: "py-tgz" });
   const created = "2026-11-25T16:24:08.229384Z";
   await store.putObject("py-tgz", "rel/reference.bin", v1, {

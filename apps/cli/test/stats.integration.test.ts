@@ -25,7 +25,7 @@ async function statsJson(args: readonly string[]): Promise<StatsJson> {
 }
 
 async function rawKeys(bucket: string, prefix: string): Promise<string[]> {
-  const page = await ws.client().store.listObjects(bucket, { prefix });
+  const page = await ws.store().listObjects(bucket, { prefix });
   return page.objects.map((o) => o.key);
 }
 

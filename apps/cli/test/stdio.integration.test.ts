@@ -35,7 +35,7 @@ async function tamper(
   storedKey: string,
   edit: (bytes: Buffer, metadata: Record<string, string>) => Record<string, string>,
 ) {
-  const store = ws.client().store;
+  const store = ws.store();
   const raw = await store.getObject("pipes", storedKey);
   const chunks: Uint8Array[] = [];
   for await (const chunk of raw.body) chunks.push(chunk);

@@ -37,7 +37,7 @@ describe("cp - against moto", () => {
     );
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout.toString()).toMatch(/\(delta: [\d.]+ (Bytes|KiB), 99\.\d% saved\)\n$/);
-    const stored = await ws.client().store.listObjects(bucket, { prefix: "rel/" });
+    const stored = await ws.store().listObjects(bucket, { prefix: "rel/" });
     expect(stored.objects.map((object) => object.key).sort()).toEqual([
       "rel/app-1.0.zip.delta",
       "rel/app-1.1.zip.delta",
@@ -59,7 +59,7 @@ describe("cp - against moto", () => {
       v0,
     );
     expect(result.code).toBe(1);
-    const listing = await ws.client().store.listObjects(bucket, { prefix: "short/" });
+    const listing = await ws.store().listObjects(bucket, { prefix: "short/" });
     expect(listing.objects).toEqual([]);
     expect(await tempFiles(ws)).toEqual([]);
   });

@@ -88,7 +88,7 @@ beforeAll(async () => {
   ws = await createWorkspace();
   await ws.run(["mb", "s3://screens"]);
   await ws.run(["mb", "s3://moved"]);
-  const store = ws.client().store;
+  const store = ws.store();
   for (const [i, bytes] of releaseVersions("tmux", 200_000, 3).entries()) {
     await ws.write(`up/app-${i}.zip`, bytes);
     await store.putObject("screens", `plain/app-${i}.zip`, bytes, {});
@@ -112,7 +112,7 @@ describe("screens in a real terminal (tmux 120×40)", () => {
       const shown = await screen("abort");
       expect(shown, shown).toContain("deltaglider: interrupted");
       expect(shown).toContain("exit=130");
-      const copied = await ws.client().store.listObjects("moved", {});
+      const copied = await ws.store().listObjects("moved", {});
       expect(copied.objects).toEqual([]);
     },
   );

@@ -5,7 +5,7 @@ let ws: Workspace;
 const versions = releaseVersions("verify", 200_000, 4);
 
 async function corrupt(bucket: string, storedKey: string): Promise<void> {
-  const store = ws.client().store;
+  const store = ws.store();
   const raw = await store.getObject(bucket, storedKey);
   const chunks: Uint8Array[] = [];
   for await (const chunk of raw.body) chunks.push(chunk);
@@ -16,7 +16,7 @@ async function corrupt(bucket: string, storedKey: string): Promise<void> {
 }
 
 async function rawKeys(bucket: string): Promise<string[]> {
-  return (await ws.client().store.listObjects(bucket, {})).objects.map((o) => o.key).sort();
+  return (await ws.store().listObjects(bucket, {})).objects.map((o) => o.key).sort();
 }
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe("verify", () => {
   });
 
   it("reports a foreign object as unverifiable, and a missing one as an error", async () => {
-    await ws.client().store.putObject("ver", "plain/foreign.bin", new Uint8Array([1, 2, 3]), {});
+    await ws.store().putObject("ver", "plain/foreign.bin", new Uint8Array([1, 2, 3]), {});
     const foreign = await ws.run(["verify", "s3://ver/plain/foreign.bin"]);
     expect(foreign.code).toBe(0);
     expect(foreign.stdout).toContain("unverifiable: s3://ver/plain/foreign.bin");
@@ -72,7 +72,7 @@ describe("verify", () => {
 describe("analyze", () => {
   it("projects the savings of a plain prefix and writes nothing", async () => {
     await ws.run(["mb", "s3://plain"]);
-    const store = ws.client().store;
+    const store = ws.store();
     for (const [i, bytes] of versions.entries()) {
       await store.putObject("plain", `builds/app-${i}.zip`, bytes, {});
     }

@@ -58,7 +58,7 @@ try {
   const sha = hash.digest("hex");
   console.log(`entry: ${size / MB} MB, node ${process.version}`);
 
-  const cache = createFsReferenceCache({ directory: dir, env: {}, maxSizeBytes: 4 * size });
+  const cache = createFsReferenceCache({ directory: dir, maxSizeBytes: 4 * size });
   await timed("fs cache put (hash + encrypt + write)", size, async () =>
     (await cache.put(sha, stream(size))).close(),
   );
@@ -81,7 +81,7 @@ try {
   );
   await plain.close();
 
-  const memory = createMemoryReferenceCache({ env: {}, maxSizeBytes: 2 * size });
+  const memory = createMemoryReferenceCache({ maxSizeBytes: 2 * size });
   await timed("memory cache put", size, async () => (await memory.put(sha, stream(size))).close());
   const inMemory = await memory.get(sha);
   await timed("memory cache sequential read, 1 MB reads (+sha256)", size, () =>

@@ -12,7 +12,7 @@ const SHARED_KEY = Buffer.alloc(32, 7).toString("base64");
 referenceCacheContract("encrypted filesystem cache (process key)", async () => {
   const directory = await mkdtemp(join(tmpdir(), "dg-cache-contract-"));
   return {
-    cache: createFsReferenceCache({ directory, env: {} }),
+    cache: createFsReferenceCache({ directory }),
     dispose: () => rm(directory, { recursive: true, force: true }),
   };
 });
@@ -24,13 +24,12 @@ referenceCacheContract("encrypted filesystem cache (shared key, 1000-byte chunks
       directory,
       encryptionKey: SHARED_KEY,
       chunkSize: 1000,
-      env: {},
     }),
     dispose: () => rm(directory, { recursive: true, force: true }),
   };
 });
 
-referenceCacheContract("bounded memory cache", () => createMemoryReferenceCache({ env: {} }));
+referenceCacheContract("bounded memory cache", () => createMemoryReferenceCache({}));
 
 referenceCacheContract("@dg/core/memory simple cache", () => createSimpleMemoryReferenceCache());
 

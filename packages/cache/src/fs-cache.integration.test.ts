@@ -44,7 +44,7 @@ describe("two processes sharing a cache folder", () => {
   const sha = sha256Hex(data);
 
   it("reads in a second process what the first wrote, with the same key", async () => {
-    const cache = createFsReferenceCache({ directory: folder.path, encryptionKey: KEY, env: {} });
+    const cache = createFsReferenceCache({ directory: folder.path, encryptionKey: KEY });
     await (await cache.put(sha, streamOf(data, 65_000))).close();
     expect(await child(["get", folder.path, sha], KEY)).toEqual({
       hit: true,
@@ -58,14 +58,14 @@ describe("two processes sharing a cache folder", () => {
     await writeFile(file, data);
     const cacheDir = join(folder.path, "cache");
     await child(["put", cacheDir, sha, file], KEY);
-    const cache = createFsReferenceCache({ directory: cacheDir, encryptionKey: KEY, env: {} });
+    const cache = createFsReferenceCache({ directory: cacheDir, encryptionKey: KEY });
     const source = await cache.get(sha);
     expect(sameBytes(source && (await readAll(source)), data)).toBe(true);
     await source?.close();
   });
 
   it("misses with another key, and leaves the entry for its owner", async () => {
-    const cache = createFsReferenceCache({ directory: folder.path, encryptionKey: KEY, env: {} });
+    const cache = createFsReferenceCache({ directory: folder.path, encryptionKey: KEY });
     await (await cache.put(sha, streamOf(data))).close();
     expect(await child(["get", folder.path, sha], OTHER_KEY)).toEqual({ hit: false });
     expect(await child(["get", folder.path, sha], undefined)).toEqual({ hit: false });

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { hasCode } from "@dg/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -78,7 +79,6 @@ describe("createFsReferenceCache", () => {
       directory: folder.path,
       encryptionKey: KEY_A,
       chunkSize: 1000,
-      env: {},
     });
     const data = seededBytes(15, 2_500_123);
     const sha = sha256Hex(data);
@@ -217,13 +217,31 @@ describe("createFsReferenceCache", () => {
   });
 
   it("shares entries between caches of the same process key", async () => {
-    const first = createFsReferenceCache({ directory: folder.path, env: {} });
-    const second = createFsReferenceCache({ directory: folder.path, env: {} });
+    const first = createFsReferenceCache({ directory: folder.path });
+    const second = createFsReferenceCache({ directory: folder.path });
     const data = seededBytes(27, 1000);
     const sha = sha256Hex(data);
     await (await first.put(sha, streamOf(data))).close();
     const got = await second.get(sha);
     expect(sameBytes(got && (await readAll(got)), data)).toBe(true);
     await got?.close();
+  });
+});
+
+describe("createFsReferenceCache folder and bound", () => {
+  it("uses ~/.cache/deltaglider and 2048 MiB unless the options say otherwise", () => {
+    const defaults = createFsReferenceCache();
+    expect(defaults.directory).toBe(join(homedir(), ".cache", "deltaglider"));
+    expect(defaults.maxSizeBytes).toBe(2048 * 1024 * 1024);
+    const chosen = createFsReferenceCache({ directory: "/z", maxSizeBytes: 10 });
+    expect(chosen).toMatchObject({ directory: "/z", maxSizeBytes: 10 });
+  });
+
+  it("takes a key made by parseCacheKey, and refuses a malformed one naming its source", () => {
+    const key = parseCacheKey(KEY_A, "DG_CACHE_ENCRYPTION_KEY");
+    expect(createFsReferenceCache({ directory: "/z", encryptionKey: key }).directory).toBe("/z");
+    expect(() => parseCacheKey("secret", "DG_CACHE_ENCRYPTION_KEY")).toThrow(
+      /DG_CACHE_ENCRYPTION_KEY/,
+    );
   });
 });

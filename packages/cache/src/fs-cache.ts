@@ -4,13 +4,11 @@ import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { ByteStream, OperationOptions, RandomAccessSource, ReferenceCache } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
-import type { CacheEnv } from "./cache-config.js";
 import {
   cacheKeyFrom,
   checkSizeOption,
-  DEFAULT_FS_CACHE_MB,
+  DEFAULT_FS_CACHE_BYTES,
   defaultCacheDirectory,
-  sizeFromEnv,
 } from "./cache-config.js";
 import type { CacheKey, FileKeys } from "./cache-key.js";
 import {
@@ -28,21 +26,23 @@ import { errnoCode, mapFsError } from "./fs-errors.js";
 import { evictLeastRecentlyUsed, removeQuietly, TEMP_PREFIX } from "./lru-eviction.js";
 import { assertSha256Hex } from "./sha256-name.js";
 
-/** Options of {@link createFsReferenceCache}; each one overrides its environment variable. */
+/**
+ * Options of {@link createFsReferenceCache}. The cache reads no environment variable: the SDK
+ * resolves `DG_CACHE_DIR`, `XDG_CACHE_HOME`, `DG_CACHE_MAX_SIZE_MB` and
+ * `DG_CACHE_ENCRYPTION_KEY` into these options.
+ */
 export interface FsReferenceCacheOptions {
-  /** The cache folder. Default: `DG_CACHE_DIR`, else `$XDG_CACHE_HOME/deltaglider`, else `~/.cache/deltaglider`. */
+  /** The cache folder. Default: `~/.cache/deltaglider`. */
   readonly directory?: string;
   /**
-   * 32 bytes, or their base64 text. Default: `DG_CACHE_ENCRYPTION_KEY`, else a random key made
+   * 32 bytes, their base64 text, or a key from `parseCacheKey`. Default: a random key made
    * once per process (entries then cannot be read by other processes and are deleted at exit).
    */
-  readonly encryptionKey?: string | Uint8Array;
-  /** Bound on the bytes on disk of all entries. Default: `DG_CACHE_MAX_SIZE_MB` MiB, else 2048 MiB. */
+  readonly encryptionKey?: string | Uint8Array | CacheKey;
+  /** Bound on the bytes on disk of all entries. Default 2048 MiB. */
   readonly maxSizeBytes?: number;
   /** Plaintext bytes per encrypted chunk. Default 64 KiB. */
   readonly chunkSize?: number;
-  /** Where the `DG_*` variables are read. Default `process.env`. */
-  readonly env?: CacheEnv;
 }
 
 /** A filesystem reference cache, with where it lives and how big it may grow. */
@@ -78,14 +78,13 @@ export interface FsReferenceCache extends ReferenceCache {
  * ```
  */
 export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): FsReferenceCache {
-  const env = options.env ?? process.env;
-  const directory = options.directory ?? defaultCacheDirectory(env);
+  const directory = options.directory ?? defaultCacheDirectory();
   const folder = join(directory, "references");
   const maxSizeBytes =
     options.maxSizeBytes === undefined
-      ? sizeFromEnv(env, "DG_CACHE_MAX_SIZE_MB", DEFAULT_FS_CACHE_MB)
+      ? DEFAULT_FS_CACHE_BYTES
       : checkSizeOption(options.maxSizeBytes, "maxSizeBytes");
-  const key: CacheKey = cacheKeyFrom(options.encryptionKey, env);
+  const key: CacheKey = cacheKeyFrom(options.encryptionKey);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const folderHint = "Set DG_CACHE_DIR to a folder you can write to.";
 

@@ -1,6 +1,5 @@
-export type { CacheEnv } from "./cache-config.js";
-export type { CacheBackend } from "./cache-from-env.js";
-export { CACHE_BACKENDS, cacheBackendFrom, createCacheFromEnv } from "./cache-from-env.js";
+export type { CacheKey } from "./cache-key.js";
+export { parseCacheKey } from "./cache-key.js";
 export { openFileSource } from "./file-source.js";
 export type { FsReferenceCache, FsReferenceCacheOptions } from "./fs-cache.js";
 export { createFsReferenceCache } from "./fs-cache.js";

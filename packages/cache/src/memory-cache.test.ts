@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function cacheOf(maxSizeBytes: number) {
-  return createMemoryReferenceCache({ maxSizeBytes, spoolDirectory: spool.path, env: {} });
+  return createMemoryReferenceCache({ maxSizeBytes, spoolDirectory: spool.path });
 }
 
 async function putAndClose(cache: ReturnType<typeof cacheOf>, data: Uint8Array): Promise<string> {
@@ -150,17 +150,8 @@ describe("createMemoryReferenceCache", () => {
     expect(cache.entryCount).toBe(0);
   });
 
-  it("reads its bound from DG_CACHE_MEMORY_SIZE_MB, and the option wins", () => {
-    expect(createMemoryReferenceCache({ env: {} }).maxSizeBytes).toBe(100 * 1024 * 1024);
-    expect(createMemoryReferenceCache({ env: { DG_CACHE_MEMORY_SIZE_MB: "3" } }).maxSizeBytes).toBe(
-      3 * 1024 * 1024,
-    );
-    expect(
-      createMemoryReferenceCache({ env: { DG_CACHE_MEMORY_SIZE_MB: "3" }, maxSizeBytes: 7 })
-        .maxSizeBytes,
-    ).toBe(7);
-    expect(() => createMemoryReferenceCache({ env: { DG_CACHE_MEMORY_SIZE_MB: "lots" } })).toThrow(
-      /DG_CACHE_MEMORY_SIZE_MB/,
-    );
+  it("is bounded to 100 MiB unless the option says otherwise", () => {
+    expect(createMemoryReferenceCache().maxSizeBytes).toBe(100 * 1024 * 1024);
+    expect(createMemoryReferenceCache({ maxSizeBytes: 7 }).maxSizeBytes).toBe(7);
   });
 });

@@ -3,19 +3,19 @@ import type { ByteStream, OperationOptions, RandomAccessSource, ReferenceCache }
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { Blocks } from "./block-source.js";
 import { createBlockSource } from "./block-source.js";
-import type { CacheEnv } from "./cache-config.js";
-import { checkSizeOption, DEFAULT_MEMORY_CACHE_MB, sizeFromEnv } from "./cache-config.js";
+import { checkSizeOption, DEFAULT_MEMORY_CACHE_BYTES } from "./cache-config.js";
 import { assertSha256Hex } from "./sha256-name.js";
 import { spoolEncrypted } from "./spool.js";
 
-/** Options of {@link createMemoryReferenceCache}; each one overrides its environment variable. */
+/**
+ * Options of {@link createMemoryReferenceCache} (the SDK resolves `DG_CACHE_MEMORY_SIZE_MB`
+ * into `maxSizeBytes`; the cache reads no environment variable).
+ */
 export interface MemoryReferenceCacheOptions {
-  /** Bound on the bytes of all entries. Default: `DG_CACHE_MEMORY_SIZE_MB` MiB, else 100 MiB. */
+  /** Bound on the bytes of all entries. Default 100 MiB. */
   readonly maxSizeBytes?: number;
   /** Where entries too large for the bound are spooled, encrypted. Default `os.tmpdir()`. */
   readonly spoolDirectory?: string;
-  /** Where the `DG_*` variables are read. Default `process.env`. */
-  readonly env?: CacheEnv;
 }
 
 /** A memory reference cache, with its bound and what it holds now. */
@@ -47,10 +47,9 @@ const BLOCK_SIZE = 1024 * 1024;
 export function createMemoryReferenceCache(
   options: MemoryReferenceCacheOptions = {},
 ): MemoryReferenceCache {
-  const env = options.env ?? process.env;
   const maxSizeBytes =
     options.maxSizeBytes === undefined
-      ? sizeFromEnv(env, "DG_CACHE_MEMORY_SIZE_MB", DEFAULT_MEMORY_CACHE_MB)
+      ? DEFAULT_MEMORY_CACHE_BYTES
       : checkSizeOption(options.maxSizeBytes, "maxSizeBytes");
   // Map order is the recency order: the first key is the least recently used.
   const entries = new Map<string, Blocks>();

@@ -17,7 +17,12 @@ if (command === "scratch") {
   process.exit(0);
 }
 
-const store = cache.createFsReferenceCache({ directory: dir });
+// This script is a composition root of its own: it reads the key from the environment.
+const key = process.env.DG_CACHE_ENCRYPTION_KEY;
+const store = cache.createFsReferenceCache({
+  directory: dir,
+  ...(key ? { encryptionKey: key } : {}),
+});
 if (command === "get") {
   const source = await store.get(sha);
   if (!source) {

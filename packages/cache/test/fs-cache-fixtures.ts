@@ -12,7 +12,7 @@ export function cacheIn(
   key: string,
   extra: { maxSizeBytes?: number; chunkSize?: number } = {},
 ) {
-  return createFsReferenceCache({ directory, encryptionKey: key, env: {}, ...extra });
+  return createFsReferenceCache({ directory, encryptionKey: key, ...extra });
 }
 
 export function entryPathIn(directory: string, sha: string, key: string): string {

@@ -1,99 +1,118 @@
 export {
-  CancelledError,
-  ConflictError,
-  DG_ERROR_CODES,
-  DgError,
-  hasCode,
-  IntegrityError,
-  InternalError,
-  InvalidArgumentError,
-  isDgError,
-  NotFoundError,
-  PermissionDeniedError,
-  throwIfAborted,
-  UnavailableError,
-  UnsupportedError,
-} from "./errors.js";
-export type { DgErrorCode, DgErrorOptions } from "./errors.js";
-export type * from "./ports/index.js";
-
-export {
-  formatS3Uri,
-  isFolderKey,
-  looksLikeS3Uri,
-  parseS3Uri,
-  uploadKeyFor,
-  validateBucketName,
-} from "./domain/s3-uri.js";
-export type { S3Uri } from "./domain/s3-uri.js";
-export {
   assertStorableKey,
   baseName,
+  CancelledError,
+  classifyStoredObject,
+  compactHeaders,
+  ConflictError,
+  DEFAULT_DELTA_EXTENSIONS,
+  DEFAULT_MAX_RATIO,
   DELTA_SUFFIX,
   deltaKeyFor,
+  deltaMetadata,
   deltaspaceOf,
+  DG_ERROR_CODES,
+  DgError,
   directKeyFor,
+  directMetadata,
+  exceedsMaxRatio,
+  formatS3Uri,
+  formatTagging,
+  formatTimestamp,
+  hasCode,
+  hasControlCharacter,
+  headersEntry,
+  IntegrityError,
   INTERNAL_PREFIX,
+  InternalError,
+  InvalidArgumentError,
+  isDeltaEligible,
+  isDgError,
+  isFolderKey,
   isInternalKey,
   isReferenceKey,
   logicalKeyOf,
-  REFERENCE_NAME,
-  referenceKeyFor,
-} from "./domain/deltaspace.js";
-export {
-  classifyStoredObject,
-  deltaMetadata,
-  directMetadata,
-  formatTimestamp,
+  looksLikeS3Uri,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
   METADATA_ALIASES,
+  NotFoundError,
+  OBJECT_HEADER_FIELDS,
+  optionalEntry,
   originalNameOf,
   parseDeltaMetadata,
   parseDirectMetadata,
   parseReferenceMetadata,
+  parseS3Uri,
+  parseTagging,
   parseTimestamp,
+  PermissionDeniedError,
+  PROBE_PREFIX,
   readField,
+  REFERENCE_NAME,
+  referenceKeyFor,
   referenceMetadata,
+  SET_ASIDE_PREFIX,
+  setAsideKeyFor,
+  STATS_CACHE_PREFIX,
+  statsCacheKeyFor,
+  tagCountOf,
+  TEMP_PREFIX,
+  throwIfAborted,
   toolName,
+  UnavailableError,
+  UnsupportedError,
+  uploadKeyFor,
   userMetadataOf,
   userMetadataToStore,
+  validateBucketName,
+  validateHeaders,
+  validateMaxRatio,
+  validateTags,
   ZERO_DIFF_NOTE,
-} from "./domain/metadata.js";
+} from "./domain/index.js";
 export type {
   DeltaMetadata,
+  DgErrorCode,
+  DgErrorOptions,
   DirectMetadata,
   Metadata,
   MetadataField,
   ReferenceMetadata,
+  S3Uri,
   StoredObjectKind,
-} from "./domain/metadata.js";
-export {
-  compactHeaders,
-  hasControlCharacter,
-  headersEntry,
-  OBJECT_HEADER_FIELDS,
-  optionalEntry,
-  validateHeaders,
-} from "./domain/object-headers.js";
-export {
-  formatTagging,
-  MAX_TAG_KEY_LENGTH,
-  MAX_TAG_VALUE_LENGTH,
-  MAX_TAGS,
-  parseTagging,
-  tagCountOf,
-  validateTags,
-} from "./domain/tags.js";
-export {
-  DEFAULT_DELTA_EXTENSIONS,
-  DEFAULT_MAX_RATIO,
-  exceedsMaxRatio,
-  isDeltaEligible,
-  validateMaxRatio,
-} from "./domain/policy.js";
+} from "./domain/index.js";
+export type * from "./ports/index.js";
 
 export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
+export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
+export { listStoredPages } from "./maintenance/context.js";
+export { parseExpiry } from "./maintenance/expiry.js";
+export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+export type {
+  BucketMaintenance,
+  BucketMaintenanceOptions,
+  BucketStats,
+  BucketStatsOptions,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
+  DeltaspaceStats,
+  EmptyBucketOptions,
+  EmptyBucketResult,
+  PurgeError,
+  PurgeOptions,
+  PurgeResult,
+  SetAsideReference,
+  SetAsideScan,
+  StatsMode,
+  StatsPhase,
+  StorageFigures,
+  TempFile,
+  TempScan,
+} from "./maintenance/types.js";
 export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
 export type {
   CopyOptions,

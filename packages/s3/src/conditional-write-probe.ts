@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { UnsupportedError } from "@dg/core";
+import { PROBE_PREFIX, UnsupportedError } from "@dg/core";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
 
-/** Where the probe writes (and then deletes) its object in each bucket. */
-export const PROBE_PREFIX = ".deltaglider/probe/if-none-match-";
+/** Where the probe writes (and then deletes) its object in each bucket (core owns the folder). */
+export { PROBE_PREFIX };
 
 const UNSUPPORTED_HINT =
   "deltaglider creates each reference.bin with a create-only write so that concurrent writers cannot overwrite each other. Use a store that honours If-None-Match: * (AWS S3, MinIO, Ceph RGW and moto do), or the local-directory store.";

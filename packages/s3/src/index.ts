@@ -7,7 +7,8 @@ export { mapS3Error } from "./map-s3-error.js";
 export type { S3Headers } from "./object-fields.js";
 export { fromS3Headers, toS3Headers } from "./object-fields.js";
 export { partSizer } from "./part-size.js";
-export type { S3ConnectionOptions, S3Timeouts } from "./s3-client.js";
+export { createS3Capabilities } from "./s3-capabilities.js";
+export type { S3ConnectionOptions, S3Credentials, S3Timeouts } from "./s3-client.js";
 export {
   createS3Client,
   DEFAULT_CONNECT_TIMEOUT_MS,

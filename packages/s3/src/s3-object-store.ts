@@ -32,6 +32,7 @@ import { copyMultipart } from "./multipart-copy.js";
 import { fromS3Headers, fromTagSet, taggingEntry, toS3Headers, toTagSet } from "./object-fields.js";
 import { MAX_PART_SIZE } from "./part-size.js";
 import { requestEndpoint, withRequestEndpoint } from "./request-endpoint.js";
+import { createS3Capabilities } from "./s3-capabilities.js";
 import { createS3Client, DEFAULT_READ_TIMEOUT_MS, type S3ConnectionOptions } from "./s3-client.js";
 import { putS3Object } from "./s3-put-object.js";
 
@@ -112,6 +113,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
 
   const store: ObjectStore = {
     description: `s3 ${endpoint}`,
+    capabilities: createS3Capabilities(client),
 
     async headObject(bucket, key, opts?: OperationOptions) {
       throwIfAborted(opts?.signal);

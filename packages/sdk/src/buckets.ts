@@ -1,14 +1,12 @@
-import type { Grant as S3Grant } from "@aws-sdk/client-s3";
-import { NotFoundError, UnsupportedError } from "@dg/core";
+import type { AclOwner, BucketAclChange } from "@dg/core";
+import { NotFoundError, optionalEntry, UnsupportedError } from "@dg/core";
 import type {
   BucketInput,
   CreateBucketInput,
   CreateBucketOutput,
   GetBucketAclOutput,
-  Grant,
-  Grantee,
   ListBucketsOutput,
-  Permission,
+  Owner,
   PutBucketAclInput,
 } from "./bucket-types.js";
 import { type ClientContext, signalOption } from "./context.js";
@@ -56,26 +54,17 @@ export async function headBucket(
   }
 }
 
-/** The ACL of a local-directory bucket: the local user owns it, with full control. */
-const DIR_OWNER = { ID: "local", DisplayName: "local" } as const;
-
-/** The raw S3 client, the AWS SDK's commands and our error mapping, all loaded on demand. */
-async function s3ClientFor(ctx: ClientContext, what: string) {
-  if (ctx.s3) {
-    const [client, commands, { mapS3Error }] = await Promise.all([
-      ctx.s3(),
-      import("@aws-sdk/client-s3"),
-      import("@dg/s3"),
-    ]);
-    return { client, commands, mapS3Error };
-  }
+/**
+ * The store's bucket ACLs, or `UnsupportedError` when it declares none (a memory store, an
+ * injected store without an S3 client).
+ */
+function aclOf(ctx: ClientContext, what: string) {
+  const acl = ctx.store.capabilities?.acl;
+  if (acl) return acl;
   throw new UnsupportedError(
     `${what} needs an S3 endpoint; this client stores in ${ctx.store.description}`,
     {
-      hint:
-        ctx.storeKind === "dir"
-          ? "A local directory has no ACLs: its files are protected by the file system's permissions (chmod)."
-          : "Create the client with an S3 endpoint or pass `s3Client`.",
+      hint: "This store has no bucket ACLs: create the client with an S3 endpoint, or pass `s3Client`.",
     },
   );
 }
@@ -85,29 +74,23 @@ export async function getBucketAcl(
   input: BucketInput,
   options: RequestOptions = {},
 ): Promise<GetBucketAclOutput> {
-  if (ctx.storeKind === "dir") {
-    await headBucket(ctx, input, options);
-    return {
-      Owner: DIR_OWNER,
-      Grants: [{ Grantee: { Type: "CanonicalUser", ...DIR_OWNER }, Permission: "FULL_CONTROL" }],
-    };
-  }
-  const { client, commands, mapS3Error } = await s3ClientFor(ctx, "getBucketAcl");
-  try {
-    const out = await client.send(
-      new commands.GetBucketAclCommand({ Bucket: input.Bucket }),
-      abortOption(options.signal),
-    );
-    return {
-      ...(out.Owner ? { Owner: ownerOf(out.Owner) } : {}),
-      Grants: (out.Grants ?? []).flatMap((grant) => {
-        const converted = grantOf(grant);
-        return converted ? [converted] : [];
-      }),
-    };
-  } catch (error) {
-    throw mapS3Error(error, { operation: "GetBucketAcl", bucket: input.Bucket });
-  }
+  const acl = await aclOf(ctx, "getBucketAcl").getBucketAcl(
+    input.Bucket,
+    signalOption(options.signal),
+  );
+  return {
+    ...(acl.owner ? { Owner: ownerOf(acl.owner) } : {}),
+    Grants: acl.grants.map((grant) => ({
+      Grantee: {
+        Type: grant.grantee.type,
+        ...optionalEntry("ID", grant.grantee.id),
+        ...optionalEntry("DisplayName", grant.grantee.displayName),
+        ...optionalEntry("URI", grant.grantee.uri),
+        ...optionalEntry("EmailAddress", grant.grantee.emailAddress),
+      },
+      Permission: grant.permission,
+    })),
+  };
 }
 
 export async function putBucketAcl(
@@ -115,78 +98,39 @@ export async function putBucketAcl(
   input: PutBucketAclInput,
   options: RequestOptions = {},
 ): Promise<void> {
-  const { client, commands, mapS3Error } = await s3ClientFor(ctx, "putBucketAcl");
-  try {
-    await client.send(
-      new commands.PutBucketAclCommand({
-        Bucket: input.Bucket,
-        ...(input.ACL === undefined ? {} : { ACL: input.ACL }),
-        ...(input.AccessControlPolicy === undefined
-          ? {}
-          : {
-              AccessControlPolicy: {
-                ...(input.AccessControlPolicy.Owner
-                  ? { Owner: { ...input.AccessControlPolicy.Owner } }
-                  : {}),
-                Grants: (input.AccessControlPolicy.Grants ?? []).map((g) => ({
-                  Grantee: { ...g.Grantee },
-                  Permission: g.Permission,
-                })),
+  const policy = input.AccessControlPolicy;
+  const change: BucketAclChange = {
+    ...optionalEntry("canned", input.ACL),
+    ...(policy === undefined
+      ? {}
+      : {
+          policy: {
+            ...(policy.Owner ? { owner: aclOwnerOf(policy.Owner) } : {}),
+            grants: (policy.Grants ?? []).map((g) => ({
+              grantee: {
+                type: g.Grantee.Type,
+                ...optionalEntry("id", g.Grantee.ID),
+                ...optionalEntry("displayName", g.Grantee.DisplayName),
+                ...optionalEntry("uri", g.Grantee.URI),
+                ...optionalEntry("emailAddress", g.Grantee.EmailAddress),
               },
-            }),
-        ...(input.GrantFullControl === undefined
-          ? {}
-          : { GrantFullControl: input.GrantFullControl }),
-        ...(input.GrantRead === undefined ? {} : { GrantRead: input.GrantRead }),
-        ...(input.GrantReadACP === undefined ? {} : { GrantReadACP: input.GrantReadACP }),
-        ...(input.GrantWrite === undefined ? {} : { GrantWrite: input.GrantWrite }),
-        ...(input.GrantWriteACP === undefined ? {} : { GrantWriteACP: input.GrantWriteACP }),
-      }),
-      abortOption(options.signal),
-    );
-  } catch (error) {
-    throw mapS3Error(error, { operation: "PutBucketAcl", bucket: input.Bucket });
-  }
-}
-
-/** The AWS SDK's `send` option for cancellation. */
-export function abortOption(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal ? { abortSignal: signal } : {};
-}
-
-function ownerOf(owner: { ID?: string | undefined; DisplayName?: string | undefined }) {
-  return {
-    ...(owner.ID === undefined ? {} : { ID: owner.ID }),
-    ...(owner.DisplayName === undefined ? {} : { DisplayName: owner.DisplayName }),
+              permission: g.Permission,
+            })),
+          },
+        }),
+    ...optionalEntry("grantFullControl", input.GrantFullControl),
+    ...optionalEntry("grantRead", input.GrantRead),
+    ...optionalEntry("grantReadAcp", input.GrantReadACP),
+    ...optionalEntry("grantWrite", input.GrantWrite),
+    ...optionalEntry("grantWriteAcp", input.GrantWriteACP),
   };
+  await aclOf(ctx, "putBucketAcl").putBucketAcl(input.Bucket, change, signalOption(options.signal));
 }
 
-const PERMISSIONS: readonly Permission[] = [
-  "FULL_CONTROL",
-  "WRITE",
-  "WRITE_ACP",
-  "READ",
-  "READ_ACP",
-];
-const GRANTEE_TYPES: readonly Grantee["Type"][] = [
-  "CanonicalUser",
-  "AmazonCustomerByEmail",
-  "Group",
-];
+function ownerOf(owner: AclOwner): Owner {
+  return { ...optionalEntry("ID", owner.id), ...optionalEntry("DisplayName", owner.displayName) };
+}
 
-function grantOf(grant: S3Grant): Grant | undefined {
-  const permission = PERMISSIONS.find((p) => p === grant.Permission);
-  const type = GRANTEE_TYPES.find((t) => t === grant.Grantee?.Type);
-  if (!permission || !type || !grant.Grantee) return undefined;
-  const g = grant.Grantee;
-  return {
-    Permission: permission,
-    Grantee: {
-      Type: type,
-      ...(g.ID === undefined ? {} : { ID: g.ID }),
-      ...(g.DisplayName === undefined ? {} : { DisplayName: g.DisplayName }),
-      ...(g.URI === undefined ? {} : { URI: g.URI }),
-      ...(g.EmailAddress === undefined ? {} : { EmailAddress: g.EmailAddress }),
-    },
-  };
+function aclOwnerOf(owner: Owner): AclOwner {
+  return { ...optionalEntry("id", owner.ID), ...optionalEntry("displayName", owner.DisplayName) };
 }

@@ -1,4 +1,3 @@
-import type { DeltaService, ObjectStore } from "@dg/core";
 import type {
   BucketInput,
   CreateBucketInput,
@@ -36,10 +35,19 @@ import type {
 import type {
   BucketStats,
   BucketStatsOptions,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
+  EmptyBucketOptions,
+  EmptyBucketResult,
+  PurgeOptions,
+  PurgeResult,
+} from "@dg/core";
+import type {
   CompressionEstimate,
   DownloadFileOptions,
   DownloadResult,
   EstimateOptions,
+  S3Location,
   UploadFileOptions,
   UploadResult,
   VerifyOptions,
@@ -58,10 +66,6 @@ export interface DeltaGliderClient {
   readonly endpoint: string | undefined;
   /** The store kind behind this client. */
   readonly storeKind: "s3" | "dir" | "custom";
-  /** The delta service underneath (for tools that need the logical operations directly). */
-  readonly service: DeltaService;
-  /** The object store underneath. */
-  readonly store: ObjectStore;
 
   putObject(input: PutObjectInput, options?: TransferOptions): Promise<PutObjectOutput>;
   getObject(input: GetObjectInput, options?: GetObjectOptions): Promise<GetObjectOutput>;
@@ -102,22 +106,65 @@ export interface DeltaGliderClient {
   getSignedUrl(input: GetSignedUrlInput, options?: RequestOptions): Promise<string>;
 
   /**
-   * Upload a local file (streamed, read twice, never loaded whole). `s3Uri` follows
-   * `aws s3 cp`: `s3://b/dir/` keeps the file's name, `s3://b/dir/new.zip` renames it.
+   * Upload a local file (streamed, read twice, never loaded whole). The destination follows
+   * `aws s3 cp`: `s3://b/dir/` keeps the file's name, `s3://b/dir/new.zip` renames it. Every
+   * location argument is an `s3://` URI or a parsed `{ bucket, key }`.
    */
-  uploadFile(path: string, s3Uri: string, options?: UploadFileOptions): Promise<UploadResult>;
+  uploadFile(path: string, to: S3Location, options?: UploadFileOptions): Promise<UploadResult>;
   /**
    * Download to a file atomically: written beside it under a temporary name, verified, then
    * renamed; nothing is left behind on failure. A `path` ending in a separator, or naming an
    * existing directory, gets the object's name.
    */
-  downloadFile(s3Uri: string, path: string, options?: DownloadFileOptions): Promise<DownloadResult>;
+  downloadFile(
+    from: S3Location,
+    path: string,
+    options?: DownloadFileOptions,
+  ): Promise<DownloadResult>;
   /** Rebuild an object and check its SHA-256; nothing is written. */
-  verifyObject(s3Uri: string, options?: VerifyOptions): Promise<VerifyResult>;
+  verifyObject(location: S3Location, options?: VerifyOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
+  /**
+   * Storage figures kept in the bucket (`.deltaglider/cli-stats/`) and reused while the raw
+   * listing of the prefix has not changed: a hit costs that listing and one GET, a miss
+   * computes from the same listing and stores the result (a bucket that cannot be written still
+   * gets its figures; `cacheWriteError` says why they were not kept). `refresh` recomputes.
+   *
+   * @example
+   * ```ts
+   * const { stats, cached } = await client.getCachedBucketStats("releases", { mode: "quick" });
+   * ```
+   */
+  getCachedBucketStats(
+    bucket: string,
+    options?: CachedBucketStatsOptions,
+  ): Promise<CachedBucketStats>;
+  /**
+   * Delete a bucket's expired temporary files (`.deltaglider/tmp/`, whose `dg-expires-at` has
+   * passed, as the Python tool's `purge_temp_files`) and the references a crashed delete set
+   * aside (`.deltaglider/trash/`) that no delta needs any more. `dryRun` only reports. Every
+   * key gets its own outcome: a failed delete is listed in `errors`, the others go on.
+   *
+   * @example
+   * ```ts
+   * const { deleted, freedBytes } = await client.purgeTempFiles("releases");
+   * ```
+   */
+  purgeTempFiles(bucket: string, options?: PurgeOptions): Promise<PurgeResult>;
+  /**
+   * Delete every object of a bucket (the bucket stays): logical deletes first, so references
+   * go with their last delta, then deltaglider's own files and any orphans, raw.
+   *
+   * @example
+   * ```ts
+   * await client.emptyBucket("scratch");
+   * await client.deleteBucket({ Bucket: "scratch" });
+   * ```
+   */
+  emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
-  estimateCompression(s3Uri: string, options?: EstimateOptions): Promise<CompressionEstimate>;
+  estimateCompression(prefix: S3Location, options?: EstimateOptions): Promise<CompressionEstimate>;
 
   /** Release sockets and the S3 client this client built (not one passed in). */
   destroy(): void;

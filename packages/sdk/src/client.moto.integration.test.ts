@@ -7,7 +7,13 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { seededBytes } from "@dg/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caught, concat } from "../test/memory-client.js";
-import { MOTO_CREDENTIALS, motoClient, motoEndpoint, uniqueBucket } from "../test/moto-client.js";
+import {
+  MOTO_CREDENTIALS,
+  motoClient,
+  motoEndpoint,
+  uniqueBucket,
+  motoStore,
+} from "../test/moto-client.js";
 import { type DeltaGliderClient, hasCode, paginateListObjectsV2 } from "./index.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -19,7 +25,9 @@ let client: DeltaGliderClient;
 let bucket: string;
 let dir: string;
 
+let rawStore: ReturnType<typeof motoStore>;
 beforeAll(async () => {
+  rawStore = motoStore();
   client = motoClient();
   bucket = uniqueBucket("client");
   await client.createBucket({ Bucket: bucket });
@@ -27,6 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   client.destroy();
+  rawStore.destroy();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -195,6 +204,28 @@ describe("buckets, ACLs and presigned URLs on S3 (moto)", () => {
     expect((error as { hint?: string }).hint).toMatch(/--no-delta/);
   });
 
+  it("gives an injected store S3's ACLs and links when an S3Client comes with it", async () => {
+    const s3Client = new S3Client({
+      endpoint: motoEndpoint(),
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: MOTO_CREDENTIALS,
+    });
+    // The raw store without what it declares: a store of the caller's own.
+    const { capabilities: _declared, ...plain } = rawStore.store;
+    const injected = motoClient({ store: plain, s3Client });
+    const acl = await injected.getBucketAcl({ Bucket: bucket });
+    expect(acl.Grants.some((g) => g.Permission === "FULL_CONTROL")).toBe(true);
+    const url = await injected.getSignedUrl({ Bucket: bucket, Key: "rel/notes.txt" });
+    expect(await (await fetch(url)).text()).toBe("release notes");
+    const without = motoClient({ store: plain });
+    expect(hasCode(await caught(without.getBucketAcl({ Bucket: bucket })), "UNSUPPORTED")).toBe(
+      true,
+    );
+    for (const c of [injected, without]) c.destroy();
+    s3Client.destroy();
+  });
+
   it("uses an S3Client passed in", async () => {
     const s3Client = new S3Client({
       endpoint: motoEndpoint(),
@@ -256,11 +287,11 @@ describe("the simple API on S3 (moto)", () => {
     const raw = uniqueBucket("plain");
     await client.createBucket({ Bucket: raw });
     for (const [i, body] of [v1, v2, v3].entries()) {
-      await client.store.putObject(raw, `builds/b${i}.zip`, body);
+      await rawStore.store.putObject(raw, `builds/b${i}.zip`, body);
     }
     const estimate = await client.estimateCompression(`s3://${raw}/builds/`);
     expect(estimate).toMatchObject({ objectCount: 3, eligibleObjects: 3, sampledObjects: 2 });
     expect(estimate.estimatedSavingsPercent).toBeGreaterThan(50);
-    expect((await client.store.listObjects(raw)).objects).toHaveLength(3);
+    expect((await rawStore.store.listObjects(raw)).objects).toHaveLength(3);
   });
 });

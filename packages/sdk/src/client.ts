@@ -1,7 +1,11 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
-import { createDeltaService } from "@dg/core";
+import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
-import { createCacheFromEnv, createFsScratchSpace } from "@dg/cache";
+import {
+  createFsReferenceCache,
+  createFsScratchSpace,
+  createMemoryReferenceCache,
+} from "@dg/cache";
 import {
   createBucket,
   deleteBucket,
@@ -11,7 +15,7 @@ import {
   putBucketAcl,
 } from "./buckets.js";
 import type { DeltaGliderClient } from "./client-interface.js";
-import { resolveConfig, type ResolvedConfig } from "./config.js";
+import { type CacheConfig, resolveConfig, type ResolvedConfig } from "./config.js";
 import type { ClientContext } from "./context.js";
 import { estimateCompression } from "./estimate.js";
 import { lazyDeltaCodec, once } from "./lazy.js";
@@ -25,9 +29,9 @@ import {
   listObjectsV2,
   putObject,
 } from "./objects.js";
-import type { ClientOptions, Env } from "./options.js";
+import type { ClientOptions } from "./options.js";
 import { getSignedUrl } from "./signed-url.js";
-import { getBucketStats } from "./stats.js";
+import { getCachedBucketStats } from "./maintenance.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
@@ -52,11 +56,18 @@ function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
   return lazyDeltaCodec(config.compat ? config.deltaEngine : `archive+${config.deltaEngine}`, load);
 }
 
-function cacheFor(options: ClientOptions, config: ResolvedConfig, env: Env): ReferenceCache {
-  if (options.cache) return options.cache;
-  return createCacheFromEnv(
-    config.cacheBackend === undefined ? env : { ...env, DG_CACHE_BACKEND: config.cacheBackend },
-  );
+/** The reference cache of the resolved settings. */
+function buildCache(cache: CacheConfig): ReferenceCache {
+  if (cache.backend === "memory") {
+    return createMemoryReferenceCache(
+      cache.memoryMaxSizeBytes === undefined ? {} : { maxSizeBytes: cache.memoryMaxSizeBytes },
+    );
+  }
+  return createFsReferenceCache({
+    ...(cache.directory === undefined ? {} : { directory: cache.directory }),
+    ...(cache.maxSizeBytes === undefined ? {} : { maxSizeBytes: cache.maxSizeBytes }),
+    ...(cache.encryptionKey === undefined ? {} : { encryptionKey: cache.encryptionKey }),
+  });
 }
 
 /**
@@ -72,7 +83,7 @@ function cacheFor(options: ClientOptions, config: ResolvedConfig, env: Env): Ref
  */
 export function createClient(options: ClientOptions = {}): DeltaGliderClient {
   const env = options.env ?? process.env;
-  const config = resolveConfig(options, env);
+  const config = resolveConfig(env, options);
   const logger = options.logger ?? createStderrLogger(config.logLevel);
   const resolved = resolveStore(options, config);
   const codec = codecFor(options, config);
@@ -81,34 +92,39 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
   const service = createDeltaService({
     store: resolved.store,
     codec,
-    cache: cacheFor(options, config, env),
+    cache: options.cache ?? buildCache(config.cache),
     scratch,
     hasher,
     logger,
     toolVersion: options.toolVersion ?? SDK_VERSION,
     maxRatio: config.maxRatio,
-    metadataConcurrency: config.concurrency,
+    metadataConcurrency: config.metadataConcurrency,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
+  });
+  const maintenance = createBucketMaintenance({
+    store: resolved.store,
+    hasher,
+    service,
+    logger,
+    metadataConcurrency: config.metadataConcurrency,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const ctx: ClientContext = {
     config,
     service,
+    maintenance,
     store: resolved.store,
-    storeKind: resolved.kind,
     codec,
     scratch,
     hasher,
     logger,
     deltaExtensions: options.deltaExtensions,
-    s3: resolved.s3,
   };
   return {
     description: resolved.store.description,
     endpoint: config.location.endpoint,
     storeKind: resolved.kind,
-    service,
-    store: resolved.store,
     putObject: (input, opts) => putObject(ctx, input, opts),
     getObject: (input, opts) => getObject(ctx, input, opts),
     headObject: (input, opts) => headObject(ctx, input, opts),
@@ -129,7 +145,10 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     uploadFile: (path, uri, opts) => uploadFile(ctx, path, uri, opts),
     downloadFile: (uri, path, opts) => downloadFile(ctx, uri, path, opts),
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
-    getBucketStats: (bucket, opts) => getBucketStats(ctx, bucket, opts),
+    getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
+    getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
+    purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
+    emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
     destroy() {
       resolved.destroy();

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { seededBytes } from "@dg/testkit";
 import { describe, expect, it } from "vitest";
 import { concat } from "../test/memory-client.js";
-import { motoClient, uniqueBucket } from "../test/moto-client.js";
+import { motoClient, motoStore, uniqueBucket } from "../test/moto-client.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -40,7 +40,9 @@ describe("concurrent uploads into a new deltaspace (moto)", () => {
       expect(ok, JSON.stringify(infos)).toBe(true);
     }
 
-    const stored = await setup.store.listObjects(bucket, { prefix: "race/" });
+    const raw = motoStore();
+    const stored = await raw.store.listObjects(bucket, { prefix: "race/" });
+    raw.destroy();
     expect(stored.objects.filter((o) => o.key.endsWith("reference.bin"))).toHaveLength(1);
     const reader = motoClient();
     for (const [i, body] of files.entries()) {

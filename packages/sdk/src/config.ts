@@ -1,4 +1,6 @@
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CacheKey, parseCacheKey } from "@dg/cache";
 import type { LogLevel } from "@dg/core";
 import { DEFAULT_MAX_RATIO, InvalidArgumentError, validateMaxRatio } from "@dg/core";
 import type {
@@ -16,7 +18,27 @@ export type StoreLocation =
   | { readonly kind: "s3"; readonly endpoint?: string }
   | { readonly kind: "dir"; readonly endpoint: string; readonly root: string };
 
-/** Every setting of a client, resolved from options, environment and shared config. */
+/**
+ * The reference cache a client builds (when none is injected). Unset fields take the cache's
+ * own defaults (`~/.cache/deltaglider`, 2048 MiB on disk, 100 MiB in memory, a per-process key).
+ */
+export interface CacheConfig {
+  /** `DG_CACHE_BACKEND` (or the `cacheBackend` option); default `filesystem`. */
+  readonly backend: CacheBackend;
+  /** `DG_CACHE_DIR`, else `$XDG_CACHE_HOME/deltaglider` (an absolute `XDG_CACHE_HOME` only). */
+  readonly directory: string | undefined;
+  /** `DG_CACHE_MAX_SIZE_MB`, in bytes: the bound of the filesystem cache. */
+  readonly maxSizeBytes: number | undefined;
+  /** `DG_CACHE_MEMORY_SIZE_MB`, in bytes: the bound of the memory cache. */
+  readonly memoryMaxSizeBytes: number | undefined;
+  /** `DG_CACHE_ENCRYPTION_KEY`, checked. */
+  readonly encryptionKey: CacheKey | undefined;
+}
+
+/**
+ * Every setting of a client, resolved once from options, environment and shared config. The
+ * adapters get their part of it as options; none of them reads the environment.
+ */
 export interface ResolvedConfig {
   readonly location: StoreLocation;
   readonly region: string | undefined;
@@ -28,21 +50,32 @@ export interface ResolvedConfig {
   /** Connect and read timeouts of S3 requests, in ms (0: none). */
   readonly connectTimeoutMs: number;
   readonly readTimeoutMs: number;
-  readonly cacheBackend: CacheBackend | undefined;
+  /** The cache to build (with an injected `options.cache` the environment is not read for it). */
+  readonly cache: CacheConfig;
   readonly maxRatio: number;
   readonly deltaEngine: DeltaEngine;
   readonly compat: boolean;
-  readonly concurrency: number;
+  /** Parallel metadata requests (HEADs of listings, stats, purge, deletes). */
+  readonly metadataConcurrency: number;
   readonly logLevel: LogLevel;
 }
 
-export const DEFAULT_CONCURRENCY = 16;
+/** Default of `metadataConcurrency` (`DG_METADATA_CONCURRENCY`). */
+export const DEFAULT_METADATA_CONCURRENCY = 16;
 
 /**
- * Resolve the client's settings: each option wins over its environment variables, which win
- * over the shared AWS config file's profile.
+ * Resolve the settings of a client once: each option wins over its environment variables,
+ * which win over the shared AWS config file's profile. Bad values are `InvalidArgumentError`s
+ * naming the option or variable. `createClient` calls it; it is exported for tools that want to
+ * show or check the configuration without building a client.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig(process.env, { endpoint: "file:///srv/dg" });
+ * config.location; // { kind: "dir", endpoint: "file:///srv/dg", root: "/srv/dg" }
+ * ```
  */
-export function resolveConfig(options: ClientOptions, env: Env): ResolvedConfig {
+export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedConfig {
   const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
   // The shared config file is read only when something is still missing.
   let shared: ReturnType<typeof readSharedProfile> | undefined;
@@ -83,12 +116,16 @@ export function resolveConfig(options: ClientOptions, env: Env): ResolvedConfig 
       "readTimeoutMs",
       options.readTimeoutMs ?? secondsFromEnv(env, "DG_READ_TIMEOUT") ?? 60_000,
     ),
-    cacheBackend: options.cacheBackend,
+    cache: cacheConfigFrom(options.cache ? {} : env, options.cacheBackend),
     maxRatio: validateMaxRatio(options.maxRatio ?? maxRatioFromEnv(env) ?? DEFAULT_MAX_RATIO),
     deltaEngine: options.deltaEngine ?? deltaEngineFromEnv(env),
     compat: options.compat ?? compatFromEnv(env),
-    concurrency: checkConcurrency(
-      options.concurrency ?? positiveIntegerFromEnv(env, "DG_CONCURRENCY") ?? DEFAULT_CONCURRENCY,
+    // DG_CONCURRENCY is the CLI's number of files in flight, not this.
+    metadataConcurrency: checkConcurrency(
+      options.metadataConcurrency ??
+        options.concurrency ??
+        positiveIntegerFromEnv(env, "DG_METADATA_CONCURRENCY") ??
+        DEFAULT_METADATA_CONCURRENCY,
     ),
     logLevel: options.logLevel ?? logLevelFromEnv(env) ?? "warn",
   };
@@ -186,6 +223,59 @@ function maxRatioFromEnv(env: Env): number | undefined {
     });
   }
   return ratio;
+}
+
+const CACHE_BACKENDS: readonly CacheBackend[] = ["filesystem", "memory"];
+
+/** The cache settings; only the chosen backend's variables are read (and checked). */
+function cacheConfigFrom(env: Env, backendOption: CacheBackend | undefined): CacheConfig {
+  const backend = backendOption ?? cacheBackendFromEnv(env);
+  if (backend === "memory") {
+    return {
+      backend,
+      directory: undefined,
+      maxSizeBytes: undefined,
+      memoryMaxSizeBytes: megabytesFromEnv(env, "DG_CACHE_MEMORY_SIZE_MB", 100),
+      encryptionKey: undefined,
+    };
+  }
+  const xdg = nonEmpty(env.XDG_CACHE_HOME);
+  const key = nonEmpty(env.DG_CACHE_ENCRYPTION_KEY);
+  return {
+    backend,
+    directory:
+      nonEmpty(env.DG_CACHE_DIR) ??
+      // A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
+      (xdg !== undefined && isAbsolute(xdg) ? join(xdg, "deltaglider") : undefined),
+    maxSizeBytes: megabytesFromEnv(env, "DG_CACHE_MAX_SIZE_MB", 2048),
+    memoryMaxSizeBytes: undefined,
+    encryptionKey: key === undefined ? undefined : parseCacheKey(key, "DG_CACHE_ENCRYPTION_KEY"),
+  };
+}
+
+function cacheBackendFromEnv(env: Env): CacheBackend {
+  const value = nonEmpty(env.DG_CACHE_BACKEND)?.toLowerCase();
+  if (value === undefined) return "filesystem";
+  const backend = CACHE_BACKENDS.find((name) => name === value);
+  if (!backend) {
+    throw new InvalidArgumentError(
+      `DG_CACHE_BACKEND must be one of ${CACHE_BACKENDS.join(", ")}, got ${JSON.stringify(value)}`,
+      { hint: "Unset it to use the encrypted filesystem cache." },
+    );
+  }
+  return backend;
+}
+
+/** A size in MiB (`"2048"`, `"0.5"`) from the variable `name`, in bytes. */
+function megabytesFromEnv(env: Env, name: string, exampleMb: number): number | undefined {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    throw new InvalidArgumentError(`${name} must be a size in MB, got ${JSON.stringify(text)}`, {
+      hint: `For example ${name}=${exampleMb}`,
+    });
+  }
+  return Math.floor(Number(text) * 1024 * 1024);
 }
 
 const DELTA_ENGINES: readonly DeltaEngine[] = ["builtin", "xdelta3"];

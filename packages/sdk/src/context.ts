@@ -1,5 +1,12 @@
-import type { DeltaCodec, DeltaService, Hasher, Logger, ObjectStore, ScratchSpace } from "@dg/core";
-import type { S3Client } from "@aws-sdk/client-s3";
+import type {
+  BucketMaintenance,
+  DeltaCodec,
+  DeltaService,
+  Hasher,
+  Logger,
+  ObjectStore,
+  ScratchSpace,
+} from "@dg/core";
 import type { ResolvedConfig } from "./config.js";
 import type { RecoveryOptions } from "./object-types.js";
 
@@ -7,18 +14,14 @@ import type { RecoveryOptions } from "./object-types.js";
 export interface ClientContext {
   readonly config: ResolvedConfig;
   readonly service: DeltaService;
+  /** Stats, the `.deltaglider/` folder's upkeep, emptying a bucket. */
+  readonly maintenance: BucketMaintenance;
   readonly store: ObjectStore;
-  readonly storeKind: "s3" | "dir" | "custom";
   readonly codec: DeltaCodec;
   readonly scratch: ScratchSpace;
   readonly hasher: Hasher;
   readonly logger: Logger;
   readonly deltaExtensions: readonly string[] | undefined;
-  /**
-   * The raw S3 client, for calls the object store port does not cover (ACLs, presigning);
-   * loaded with the AWS SDK on first use.
-   */
-  readonly s3: (() => Promise<S3Client>) | undefined;
 }
 
 /**

@@ -6,13 +6,18 @@ import {
   exceedsMaxRatio,
   isDeltaEligible,
   isInternalKey,
+  listStoredPages,
   mapLimit,
-  parseS3Uri,
   spool,
-  throwIfAborted,
 } from "@dg/core";
 import { type ClientContext, signalOption } from "./context.js";
-import type { CompressionEstimate, EstimateOptions, FolderEstimate } from "./simple-types.js";
+import type {
+  CompressionEstimate,
+  EstimateOptions,
+  FolderEstimate,
+  S3Location,
+} from "./simple-types.js";
+import { locationOf } from "./location.js";
 
 const DEFAULT_SAMPLES = 4;
 const DEFAULT_MAX_SAMPLE_BYTES = 512 * 1024 * 1024;
@@ -32,21 +37,13 @@ const FOLDER_CONCURRENCY = 2;
  */
 export async function estimateCompression(
   ctx: ClientContext,
-  s3Uri: string,
+  location: S3Location,
   options: EstimateOptions = {},
 ): Promise<CompressionEstimate> {
-  const { bucket, key: prefix } = parseS3Uri(s3Uri);
-  const opOptions = signalOption(options.signal);
+  const { bucket, key: prefix } = locationOf(location);
   const folders = new Map<string, ListedObject[]>();
-  let token: string | undefined;
-  do {
-    throwIfAborted(options.signal);
-    const page = await ctx.store.listObjects(bucket, {
-      ...opOptions,
-      ...(prefix === "" ? {} : { prefix }),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
+  for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
+    for (const object of page) {
       if (isInternalKey(object.key) || object.key.endsWith(DELTA_SUFFIX)) continue;
       if (object.key.endsWith("/")) continue; // folder markers
       const folder = deltaspaceOf(object.key);
@@ -54,8 +51,7 @@ export async function estimateCompression(
       list.push(object);
       folders.set(folder, list);
     }
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  }
 
   const samples = Math.max(1, options.samplesPerFolder ?? DEFAULT_SAMPLES);
   const maxSampleBytes = options.maxSampleBytes ?? DEFAULT_MAX_SAMPLE_BYTES;

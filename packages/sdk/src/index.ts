@@ -1,4 +1,6 @@
 export { createClient } from "./client.js";
+export { DEFAULT_METADATA_CONCURRENCY, resolveConfig } from "./config.js";
+export type { CacheConfig, ResolvedConfig, StoreLocation } from "./config.js";
 export type { DeltaGliderClient } from "./client-interface.js";
 export { paginateListObjectsV2 } from "./paginate.js";
 export type { PaginatorConfig } from "./paginate.js";
@@ -63,35 +65,63 @@ export type {
   PutBucketAclInput,
 } from "./bucket-types.js";
 export type {
-  BucketStats,
-  BucketStatsOptions,
   CompressionEstimate,
-  DeltaspaceStats,
   DownloadFileOptions,
   DownloadResult,
   EstimateOptions,
   FolderEstimate,
-  StatsMode,
-  StorageFigures,
+  S3Location,
   UploadFileOptions,
   UploadResult,
   VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
+export type {
+  BucketStats,
+  BucketStatsOptions,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
+  DeltaspaceStats,
+  EmptyBucketOptions,
+  EmptyBucketResult,
+  PurgeError,
+  PurgeOptions,
+  PurgeResult,
+  SetAsideReference,
+  SetAsideScan,
+  StatsMode,
+  StatsPhase,
+  StorageFigures,
+  TempFile,
+  TempScan,
+} from "@dg/core";
 export {
+  baseName,
   CancelledError,
   ConflictError,
   DgError,
+  formatS3Uri,
   hasCode,
+  hasControlCharacter,
   IntegrityError,
   InternalError,
   InvalidArgumentError,
   isDgError,
+  isFolderKey,
+  looksLikeS3Uri,
   NotFoundError,
+  OBJECT_HEADER_FIELDS,
   PermissionDeniedError,
+  parseS3Uri,
+  SET_ASIDE_PREFIX,
+  TEMP_PREFIX,
+  throwIfAborted,
   UnavailableError,
   UnsupportedError,
-} from "@dg/core";
+  uploadKeyFor,
+  userMetadataToStore,
+  validateBucketName,
+} from "./common.js";
 export type {
   DgErrorCode,
   Logger,
@@ -100,4 +130,5 @@ export type {
   ObjectTags,
   ProgressEvent,
   ProgressListener,
-} from "@dg/core";
+  S3Uri,
+} from "./common.js";

@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { motoClient, uniqueBucket } from "../test/moto-client.js";
+import { motoClient, uniqueBucket, motoStore } from "../test/moto-client.js";
 import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
 
 const run = promisify(execFile);
@@ -41,7 +41,9 @@ const BUCKET = "pyinterop";
 let loader: DeltaGliderClient;
 let dir: string;
 
+let raw: ReturnType<typeof motoStore>;
 beforeAll(async () => {
+  raw = motoStore();
   loader = motoClient();
   const manifest = JSON.parse(await readFile(join(FIXTURE, "bucket.json"), "utf8")) as {
     objects: FixtureObject[];
@@ -50,7 +52,7 @@ beforeAll(async () => {
   for (const object of manifest.objects) {
     const body = await readFile(join(FIXTURE, "objects", object.key));
     expect(body.length).toBe(object.size);
-    await loader.store.putObject(BUCKET, object.key, body, {
+    await raw.store.putObject(BUCKET, object.key, body, {
       metadata: object.metadata,
       ...(object.contentType === undefined ? {} : { contentType: object.contentType }),
     });
@@ -59,6 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   loader.destroy();
+  raw.destroy();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -123,15 +126,14 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
     expect(second.storageType).toBe("delta");
     await client.uploadFile(join(originals, "checksums.sha256"), `s3://${bucket}/releases/demo/`);
 
-    const keys = (await client.store.listObjects(bucket)).objects.map((o) => o.key);
+    const keys = (await raw.store.listObjects(bucket)).objects.map((o) => o.key);
     expect(keys).toEqual([
       "releases/demo/checksums.sha256",
       "releases/demo/demo-1.0.0.zip.delta",
       "releases/demo/demo-1.0.2.zip.delta",
       "releases/demo/reference.bin",
     ]);
-    const head = async (key: string) =>
-      (await client.store.headObject(bucket, key))?.metadata ?? {};
+    const head = async (key: string) => (await raw.store.headObject(bucket, key))?.metadata ?? {};
 
     const reference = await head("releases/demo/reference.bin");
     expect(Object.keys(reference).sort()).toEqual(
@@ -161,7 +163,7 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
     expect(zeroDiff["dg-note"]).toBe("zero-diff (reference identical)");
     const delta = await head("releases/demo/demo-1.0.2.zip.delta");
     expect(Object.keys(delta).sort()).toEqual(deltaKeys);
-    const deltaSize = (await client.store.headObject(bucket, "releases/demo/demo-1.0.2.zip.delta"))
+    const deltaSize = (await raw.store.headObject(bucket, "releases/demo/demo-1.0.2.zip.delta"))
       ?.size;
     expect(delta).toMatchObject({
       "dg-original-name": "demo-1.0.2.zip",
@@ -197,7 +199,7 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
 
     // The Python tool decodes with the xdelta3 binary: prove it can read our delta.
     const save = async (key: string, file: string) => {
-      const { body } = await client.store.getObject(bucket, key);
+      const { body } = await raw.store.getObject(bucket, key);
       await pipeline(Readable.from(body), createWriteStream(join(dir, file)));
     };
     await save("releases/demo/reference.bin", "reference.bin");

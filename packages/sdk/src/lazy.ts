@@ -5,7 +5,9 @@ import type {
   DeltaEncodeOptions,
   ObjectStore,
   RandomAccessSource,
+  StoreCapabilities,
 } from "@dg/core";
+import { InternalError } from "@dg/core";
 
 /**
  * A loader that runs once: every caller gets the same promise. The heavy modules of the client
@@ -21,8 +23,9 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /**
- * An object store that loads the real one on its first call. `description` is known up front
- * (it names the store in messages before anything is loaded).
+ * An object store that loads the real one on its first call. `description` and the
+ * capabilities are known up front (messages name the store, and callers ask what it supports,
+ * before anything is loaded).
  *
  * @example
  * ```ts
@@ -32,9 +35,11 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 export function lazyObjectStore(
   description: string,
   load: () => Promise<ObjectStore>,
+  capabilities?: StoreCapabilities,
 ): ObjectStore {
   return {
     description,
+    ...(capabilities === undefined ? {} : { capabilities }),
     headObject: async (...args) => (await load()).headObject(...args),
     getObject: async (...args) => (await load()).getObject(...args),
     putObject: async (...args) => (await load()).putObject(...args),
@@ -49,6 +54,43 @@ export function lazyObjectStore(
     getObjectTagging: async (...args) => (await load()).getObjectTagging(...args),
     putObjectTagging: async (...args) => (await load()).putObjectTagging(...args),
     deleteObjectTagging: async (...args) => (await load()).deleteObjectTagging(...args),
+  };
+}
+
+/**
+ * Capabilities whose implementation loads on first use: `names` says which exist (the
+ * composition root knows what the store it will load supports).
+ *
+ * @example
+ * ```ts
+ * const capabilities = lazyCapabilities(["acl"], async () => (await loadStore()).capabilities);
+ * ```
+ */
+export function lazyCapabilities(
+  names: readonly (keyof StoreCapabilities)[],
+  load: () => Promise<StoreCapabilities | undefined>,
+): StoreCapabilities {
+  const get = async <K extends keyof StoreCapabilities>(name: K) => {
+    const capability = (await load())?.[name];
+    if (!capability) throw new InternalError(`The loaded store does not support ${name}`);
+    return capability as NonNullable<StoreCapabilities[K]>;
+  };
+  return {
+    ...(names.includes("acl")
+      ? {
+          acl: {
+            getBucketAcl: async (...args) => (await get("acl")).getBucketAcl(...args),
+            putBucketAcl: async (...args) => (await get("acl")).putBucketAcl(...args),
+          },
+        }
+      : {}),
+    ...(names.includes("presign")
+      ? {
+          presign: {
+            presignGetObject: async (...args) => (await get("presign")).presignGetObject(...args),
+          },
+        }
+      : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { mapLimit } from "@dg/core";
 import { seededBytes } from "@dg/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concat } from "../test/memory-client.js";
-import { motoClient, uniqueBucket } from "../test/moto-client.js";
+import { motoClient, uniqueBucket, motoStore } from "../test/moto-client.js";
 import { type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
 
 const DIRECT = 1_150;
@@ -12,7 +12,9 @@ let client: DeltaGliderClient;
 let bucket: string;
 const expected = new Map<string, number>();
 
+let raw: ReturnType<typeof motoStore>;
 beforeAll(async () => {
+  raw = motoStore();
   client = motoClient();
   bucket = uniqueBucket("listing");
   await client.createBucket({ Bucket: bucket });
@@ -23,7 +25,7 @@ beforeAll(async () => {
   );
   await mapLimit(names, 16, async (key) => {
     const body = new TextEncoder().encode(key);
-    await client.store.putObject(bucket, key, body);
+    await raw.store.putObject(bucket, key, body);
     expected.set(key, body.length);
   });
   for (let i = 0; i < 5; i++) {
@@ -32,7 +34,10 @@ beforeAll(async () => {
     expected.set(`many/z-${i}.zip`, body.length);
   }
 }, 120_000);
-afterAll(() => client.destroy());
+afterAll(() => {
+  client.destroy();
+  raw.destroy();
+});
 
 describe("listing past 1,000 keys (moto)", () => {
   it("paginates every logical object exactly once, in order, with original sizes", async () => {

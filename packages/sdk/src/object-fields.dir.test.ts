@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createDirObjectStore } from "@dg/s3/dir";
 import { objectFieldsSuite } from "../test/object-fields.suite.js";
 import { createClient } from "./index.js";
 
@@ -14,6 +15,7 @@ objectFieldsSuite("file:// directory store, real codec", async () => {
   await client.createBucket({ Bucket: "fields" });
   return {
     client,
+    store: createDirObjectStore({ root }),
     bucket: "fields",
     async cleanup() {
       client.destroy();

@@ -1,4 +1,7 @@
 import { memoryClient } from "../test/memory-client.js";
 import { objectFieldsSuite } from "../test/object-fields.suite.js";
 
-objectFieldsSuite("memory", async () => ({ client: memoryClient().client, bucket: "bkt" }));
+objectFieldsSuite("memory", async () => {
+  const { client, store } = memoryClient();
+  return { client, store, bucket: "bkt" };
+});

@@ -73,7 +73,11 @@ export interface ClientOptions {
    * default 60 s, as the AWS CLI). Each attempt of a request has its own.
    */
   readonly readTimeoutMs?: number;
-  /** Reference cache backend when no `cache` is given (`DG_CACHE_BACKEND`; default filesystem). */
+  /**
+   * Reference cache backend when no `cache` is given (`DG_CACHE_BACKEND`; default filesystem;
+   * `DG_CACHE_DIR`, `DG_CACHE_MAX_SIZE_MB`, `DG_CACHE_MEMORY_SIZE_MB` and
+   * `DG_CACHE_ENCRYPTION_KEY` configure it).
+   */
   readonly cacheBackend?: CacheBackend;
   /** Largest delta kept, as a fraction of the file size, in (0, 1] (`DG_MAX_RATIO`; default 0.5). */
   readonly maxRatio?: number;
@@ -84,7 +88,13 @@ export interface ClientOptions {
    * deltas (`DG_COMPAT=python`; default false). Reading is unaffected.
    */
   readonly compat?: boolean;
-  /** Parallel requests for metadata lookups, stats and estimates (`DG_CONCURRENCY`; default 16). */
+  /**
+   * Parallel metadata requests: the HEADs of listings with original sizes, stats, purges and
+   * deletes (`DG_METADATA_CONCURRENCY`; default 16). `DG_CONCURRENCY` is not read here: it is
+   * the CLI's number of files transferred at once.
+   */
+  readonly metadataConcurrency?: number;
+  /** @deprecated The former name of `metadataConcurrency`, still accepted. */
   readonly concurrency?: number;
   /** Where log lines go; default: stderr at `logLevel`. */
   readonly logger?: Logger;

@@ -1,4 +1,4 @@
-import { formatS3Uri, InvalidArgumentError, UnsupportedError } from "@dg/core";
+import { formatS3Uri, InvalidArgumentError, optionalEntry, UnsupportedError } from "@dg/core";
 import type { GetSignedUrlInput } from "./bucket-types.js";
 import { type ClientContext, signalOption } from "./context.js";
 import type { RequestOptions } from "./object-types.js";
@@ -22,12 +22,10 @@ export async function getSignedUrl(
     });
   }
   const where = formatS3Uri(input.Bucket, input.Key);
-  if (!ctx.s3) {
+  const presign = ctx.store.capabilities?.presign;
+  if (!presign) {
     throw new UnsupportedError(`Presigned URLs need an S3 endpoint: ${where}`, {
-      hint:
-        ctx.storeKind === "dir"
-          ? "A local directory has no URLs to sign; read the file with getObject or downloadFile."
-          : "Create the client with an S3 endpoint or pass `s3Client`.",
+      hint: `This client stores in ${ctx.store.description}, which has no URLs to sign: read the object with getObject or downloadFile, or create the client with an S3 endpoint (or pass \`s3Client\`).`,
     });
   }
   const info = await ctx.service.head(input.Bucket, input.Key, signalOption(options.signal));
@@ -36,18 +34,9 @@ export async function getSignedUrl(
       hint: "Its stored bytes are a delta that only deltaglider can rebuild into the file. Download it with deltaglider (getObject/downloadFile, `deltaglider cp`), or store files meant for direct links with --no-delta (UseDelta: false).",
     });
   }
-  // The AWS SDK and its presigner load only for this call.
-  const [client, { GetObjectCommand }, { getSignedUrl: presign }] = await Promise.all([
-    ctx.s3(),
-    import("@aws-sdk/client-s3"),
-    import("@aws-sdk/s3-request-presigner"),
-  ]);
-  const command = new GetObjectCommand({
-    Bucket: input.Bucket,
-    Key: info.storedKey,
-    ...(input.ResponseContentDisposition === undefined
-      ? {}
-      : { ResponseContentDisposition: input.ResponseContentDisposition }),
+  return presign.presignGetObject(input.Bucket, info.storedKey, {
+    expiresIn,
+    ...optionalEntry("responseContentDisposition", input.ResponseContentDisposition),
+    ...signalOption(options.signal),
   });
-  return presign(client, command, { expiresIn });
 }

@@ -1,4 +1,4 @@
-import type { ListedObject, Metadata, ObjectHeaders, ObjectTags, ProgressListener } from "@dg/core";
+import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener, S3Uri } from "@dg/core";
 import type {
   DirectReason,
   RecoveryOptions,
@@ -6,6 +6,13 @@ import type {
   StorageType,
   StoredKind,
 } from "./object-types.js";
+
+/**
+ * Where an object is: an `s3://bucket/key` URI, or one already parsed into bucket and key (as
+ * `parseS3Uri` returns it), so that a caller that parsed its arguments does not format them
+ * back into text for the SDK to parse again.
+ */
+export type S3Location = string | S3Uri;
 
 export interface UploadFileOptions extends RequestOptions {
   readonly metadata?: Metadata;
@@ -89,67 +96,6 @@ export interface VerifyResult {
   readonly actualSha256?: string;
   /** What went wrong, for `mismatch`. */
   readonly message?: string;
-}
-
-/** How much `getBucketStats` reads; see the README for what each mode costs. */
-export type StatsMode = "quick" | "sampled" | "detailed";
-
-export interface BucketStatsOptions extends RequestOptions {
-  readonly mode?: StatsMode;
-  /** Only keys under this prefix. */
-  readonly prefix?: string;
-  /** Called after each listing page with the number of stored objects seen so far. */
-  readonly onListProgress?: (storedObjectsSeen: number) => void;
-  /**
-   * The stored objects of a listing of this bucket and prefix the caller has just made (the
-   * CLI's stats cache lists to validate itself): used instead of listing again.
-   */
-  readonly listed?: readonly ListedObject[];
-}
-
-/** Figures of one deltaspace (or the totals). Sizes in bytes. */
-export interface StorageFigures {
-  /** Logical objects: deltas plus direct and foreign objects (references not counted). */
-  readonly objectCount: number;
-  readonly deltaObjects: number;
-  readonly directObjects: number;
-  readonly referenceObjects: number;
-  /** Sum of original sizes (estimated for deltas whose size was not looked up). */
-  readonly originalBytes: number;
-  /** Bytes in the store: deltas + references + direct objects. */
-  readonly storedBytes: number;
-  readonly deltaBytes: number;
-  readonly referenceBytes: number;
-  readonly directBytes: number;
-  /** `originalBytes - storedBytes` (negative when storage costs more than it saves). */
-  readonly savedBytes: number;
-  /** `savedBytes / originalBytes × 100`, 0 when there is nothing. */
-  readonly savingsPercent: number;
-  /** Deltas whose original size was extrapolated instead of read from their metadata. */
-  readonly estimatedDeltas: number;
-  /**
-   * `detailed` mode only (0 otherwise): deltas whose reference is missing or is not the one
-   * they were encoded against, so they cannot be rebuilt.
-   */
-  readonly brokenDeltas: number;
-}
-
-export interface DeltaspaceStats extends StorageFigures {
-  /** The folder, `""` for the bucket root. */
-  readonly deltaspace: string;
-  /** A reference with no delta left needing it. */
-  readonly orphanedReference: boolean;
-}
-
-export interface BucketStats extends StorageFigures {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly mode: StatsMode;
-  /** True when any figure is extrapolated (sampled and quick modes). */
-  readonly estimated: boolean;
-  readonly deltaspaces: readonly DeltaspaceStats[];
-  /** Keys of references that no delta needs. */
-  readonly orphanedReferences: readonly string[];
 }
 
 export interface EstimateOptions extends RequestOptions {

@@ -187,3 +187,23 @@ describe("verifyObject", () => {
     expect(bad.message).toMatch(/SHA-256/);
   });
 });
+
+describe("parsed locations", () => {
+  it("take { bucket, key } wherever they take an s3:// URI, with the same meaning", async () => {
+    const { client } = memoryClient();
+    const file = join(dir, "app-1.zip");
+    await writeFile(file, v1);
+    const up = await client.uploadFile(file, { bucket: "bkt", key: "rel/" });
+    expect(up).toMatchObject({ bucket: "bkt", key: "rel/app-1.zip", storageType: "reference" });
+    const down = await client.downloadFile({ bucket: "bkt", key: "rel/app-1.zip" }, `${dir}/out/`);
+    expect(down.path).toBe(join(dir, "out", "app-1.zip"));
+    expect(sha(await readFile(down.path))).toBe(sha(v1));
+    const verified = await client.verifyObject({ bucket: "bkt", key: "rel/app-1.zip" });
+    expect(verified.status).toBe("ok");
+    const estimate = await client.estimateCompression({ bucket: "bkt", key: "rel/" });
+    expect(estimate).toMatchObject({ bucket: "bkt", prefix: "rel/" });
+    const folder = await caught(client.verifyObject({ bucket: "bkt", key: "rel/" }));
+    expect(hasCode(folder, "INVALID_ARGUMENT")).toBe(true);
+    expect((folder as Error).message).toBe("Not an object: s3://bkt/rel/");
+  });
+});

@@ -9,17 +9,19 @@ import {
   ConflictError,
   hasCode,
   InvalidArgumentError,
+  formatS3Uri,
   isFolderKey,
   optionalEntry,
-  parseS3Uri,
   uploadKeyFor,
 } from "@dg/core";
 import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import { fileBody, mapLocalFileError } from "./file-body.js";
+import { locationOf } from "./location.js";
 import { deltaGliderInfoOf } from "./objects.js";
 import type {
   DownloadFileOptions,
   DownloadResult,
+  S3Location,
   UploadFileOptions,
   UploadResult,
   VerifyOptions,
@@ -29,10 +31,10 @@ import type {
 export async function uploadFile(
   ctx: ClientContext,
   path: string,
-  s3Uri: string,
+  to: S3Location,
   options: UploadFileOptions = {},
 ): Promise<UploadResult> {
-  const destination = parseS3Uri(s3Uri);
+  const destination = locationOf(to);
   const key = uploadKeyFor(destination, basename(path));
   const body = await fileBody(path);
   const result = await ctx.service.put(destination.bucket, key, body, {
@@ -62,10 +64,11 @@ export async function uploadFile(
   };
 }
 
-function objectKeyOf(s3Uri: string): { bucket: string; key: string } {
-  const { bucket, key } = parseS3Uri(s3Uri);
+function objectKeyOf(location: S3Location): { bucket: string; key: string } {
+  const { bucket, key } = locationOf(location);
   if (isFolderKey(key)) {
-    throw new InvalidArgumentError(`Not an object: ${s3Uri}`, {
+    const shown = typeof location === "string" ? location : formatS3Uri(bucket, key);
+    throw new InvalidArgumentError(`Not an object: ${shown}`, {
       hint: "Name one object, e.g. s3://bucket/dir/file.zip.",
     });
   }
@@ -130,11 +133,11 @@ async function assertReplaceable(target: string): Promise<void> {
 
 export async function downloadFile(
   ctx: ClientContext,
-  s3Uri: string,
+  from: S3Location,
   path: string,
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
-  const { bucket, key } = objectKeyOf(s3Uri);
+  const { bucket, key } = objectKeyOf(from);
   const target = await downloadTarget(path, key, options.exactPath === true);
   await assertReplaceable(target);
   const directory = dirname(target);
@@ -207,10 +210,10 @@ export async function downloadFile(
 
 export async function verifyObject(
   ctx: ClientContext,
-  s3Uri: string,
+  location: S3Location,
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
-  const { bucket, key } = objectKeyOf(s3Uri);
+  const { bucket, key } = objectKeyOf(location);
   const opOptions = signalOption(options.signal);
   const info = await ctx.service.head(bucket, key, opOptions);
   const base = {

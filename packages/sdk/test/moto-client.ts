@@ -1,3 +1,5 @@
+import type { ObjectStore } from "@dg/core";
+import { createS3Client, createS3ObjectStore } from "@dg/s3";
 import { inject } from "vitest";
 import { createClient, type ClientOptions, type DeltaGliderClient } from "../src/index.js";
 
@@ -23,6 +25,19 @@ export function motoClient(overrides: Partial<ClientOptions> = {}): DeltaGliderC
     logger: { log() {} },
     ...overrides,
   });
+}
+
+/**
+ * The raw object store on moto (stored keys, references, `.deltaglider/`), for tests that plant
+ * or inspect what a client never shows. `destroy` closes its sockets.
+ */
+export function motoStore(): { readonly store: ObjectStore; destroy(): void } {
+  const client = createS3Client({
+    endpoint: motoEndpoint(),
+    region: "us-east-1",
+    credentials: MOTO_CREDENTIALS,
+  });
+  return { store: createS3ObjectStore({ client }), destroy: () => client.destroy() };
 }
 
 let counter = 0;

@@ -25,10 +25,8 @@ export interface BuiltinCodecOptions {
 }
 
 export interface XdeltaCodecOptions {
-  /** Default: `DG_DELTA_ENGINE` from `env`, else `builtin`. */
+  /** Default `builtin`. (The SDK resolves `DG_DELTA_ENGINE` into this option.) */
   readonly engine?: DeltaEngine;
-  /** Where `DG_DELTA_ENGINE` is read from; default `process.env`. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly builtin?: BuiltinCodecOptions;
   readonly native?: NativeXdeltaCodecOptions;
 }
@@ -93,19 +91,16 @@ export function parseDeltaEngine(value: string): DeltaEngine {
 
 /**
  * The delta codec of the chosen engine: `builtin` (default) or `xdelta3` (the binary, which
- * must be installed). Without `engine`, `DG_DELTA_ENGINE` decides.
+ * must be installed).
  *
  * @example
  * ```ts
- * const codec = createXdeltaCodec(); // DG_DELTA_ENGINE or builtin
+ * const codec = createXdeltaCodec(); // builtin
  * const native = createXdeltaCodec({ engine: "xdelta3" });
  * ```
  */
 export function createXdeltaCodec(options: XdeltaCodecOptions = {}): DeltaCodec {
-  const fromEnv = (options.env ?? process.env).DG_DELTA_ENGINE;
-  const engine =
-    options.engine ??
-    (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
+  const engine = options.engine ?? "builtin";
   return engine === "xdelta3"
     ? createNativeXdeltaCodec(options.native)
     : createBuiltinCodec(options.builtin);

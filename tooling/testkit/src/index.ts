@@ -17,7 +17,7 @@ export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
 export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";
-export { failingDeletes } from "./failing-store.js";
+export { failingDeletes } from "@dg/core/memory";
 export type { PythonToolLookup } from "./python-tool.js";
 export { findPythonTool } from "./python-tool.js";
 export type { ChildRun, RunChildOptions } from "./child-run.js";

@@ -16,7 +16,7 @@ export interface MotoServer {
 }
 
 export interface StartMotoOptions {
-  /** How long to wait for the server to report its port; default 20 s. */
+  /** How long to wait for the server to report its port; default 90 s (a loaded CI machine can take long to import moto). */
   readonly timeoutMs?: number;
   /** Python interpreter; default `python3`. */
   readonly python?: string;
@@ -34,7 +34,7 @@ const RUNNING_ON = /Running on (http:\/\/127\.0\.0\.1:\d+)/;
  * ```
  */
 export function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 90_000;
   const child = spawn(
     options.python ?? "python3",
     ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],

@@ -56,7 +56,7 @@ export const analyzeCommand = defineCommand({
         hint: "One sample stands for the reference, the others are measured against it.",
       });
     }
-    const estimate = await ctx.client().estimateCompression(`s3://${uri.bucket}/${uri.key}`, {
+    const estimate = await ctx.client().estimateCompression(uri, {
       signal: ctx.signal,
       ...(args.samples === undefined ? {} : { samplesPerFolder: args.samples }),
       onFolder: (folder) => ctx.out.debug(`measured ${folder.folder || "(root)"}`),

@@ -1,4 +1,4 @@
-import { InternalError, type S3Uri } from "@dg/core";
+import { InternalError, type S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { EXIT, isCancellation, stackLines, UsageError } from "../lib/errors.js";
 import { byteSinkOf } from "../lib/io.js";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { type S3Uri, baseName, NotFoundError, uploadKeyFor } from "@dg/core";
+import { type S3Uri, baseName, NotFoundError, uploadKeyFor } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { EXIT, UsageError } from "../lib/errors.js";
 import type { PathFilter } from "../lib/filters.js";

@@ -1,4 +1,3 @@
-import { INTERNAL_PREFIX } from "@dg/core";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../lib/errors.js";
 import {
@@ -61,12 +60,10 @@ export const lsCommand = defineCommand({
     );
     for await (const page of pages) {
       for (const { Prefix } of page.CommonPrefixes) {
-        if (Prefix.startsWith(INTERNAL_PREFIX)) continue;
         prefixes += 1;
         ctx.out.line(formatPrefixLine(Prefix.slice(shownFrom)));
       }
       for (const object of page.Contents) {
-        if (object.Key.startsWith(INTERNAL_PREFIX)) continue;
         objects += 1;
         bytes += object.Size;
         ctx.out.line(

@@ -1,4 +1,4 @@
-import { CancelledError, type S3Uri } from "@dg/core";
+import { CancelledError, type S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";

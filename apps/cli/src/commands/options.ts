@@ -2,7 +2,7 @@ import type { Argv } from "yargs";
 import { filterRulesFromArgs, type PathFilter, createPathFilter } from "../lib/filters.js";
 import { UsageError } from "../lib/errors.js";
 import type { CliContext } from "../context.js";
-import { envNameOf } from "../lib/env-options.js";
+import { envNamesOf } from "../lib/env-options.js";
 
 /** `--exclude`/`--include`, repeatable, in aws's order rules. */
 export function withFilterOptions<T>(yargs: Argv<T>) {
@@ -43,7 +43,8 @@ export function withTransferOptions<T>(yargs: Argv<T>) {
     })
     .option("concurrency", {
       type: "number",
-      describe: "Files transferred in parallel (default 4)",
+      describe:
+        "Files transferred in parallel (default 4; also DG_FILE_CONCURRENCY, or DG_CONCURRENCY)",
     });
 }
 
@@ -120,7 +121,7 @@ export function transferSettings(flags: TransferFlags) {
   const concurrency = flags.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 64, not ${concurrency}`, {
-      hint: `Pass e.g. --concurrency 8 (or set ${envNameOf("concurrency")}).`,
+      hint: `Pass e.g. --concurrency 8 (or set ${envNamesOf("concurrency")[0]}).`,
     });
   }
   if (flags.maxRatio !== undefined && !(flags.maxRatio > 0 && flags.maxRatio <= 1)) {

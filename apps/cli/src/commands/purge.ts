@@ -1,13 +1,6 @@
 import { EXIT } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
-import {
-  deleteStoredKeys,
-  SET_ASIDE_PREFIX,
-  scanSetAsideReferences,
-  scanTempFiles,
-  stillUnchanged,
-  TEMP_PREFIX,
-} from "../lib/purge.js";
+import { SET_ASIDE_PREFIX, TEMP_PREFIX } from "@dg/sdk/common";
 import { dryRunJson, dryRunText, purgeJson, purgeText } from "../lib/purge-report.js";
 import { defineCommand } from "./define.js";
 
@@ -43,45 +36,30 @@ export const purgeCommand = defineCommand({
       ]),
   async run(ctx, args) {
     const { bucket } = parseBucketArg(args.bucket);
-    const store = ctx.client().store;
     const started = Date.now();
-    const now = new Date();
-    const scan = await scanTempFiles(store, bucket, now, ctx.signal);
-    const setAside = await scanSetAsideReferences(store, bucket, now, ctx.signal);
+    const result = await ctx.client().purgeTempFiles(bucket, {
+      dryRun: args.dryRun === true,
+      signal: ctx.signal,
+    });
+    const scan = result.tempFiles;
     for (const key of scan.undated) {
       ctx.out.debug(`left alone (no readable dg-expires-at): s3://${bucket}/${key}`);
     }
     if (args.dryRun) {
-      if (args.json) ctx.out.line(JSON.stringify(dryRunJson(bucket, scan, setAside), null, 2));
-      else for (const line of dryRunText(scan, setAside)) ctx.out.line(line);
+      if (args.json)
+        ctx.out.line(JSON.stringify(dryRunJson(bucket, scan, result.setAside), null, 2));
+      else for (const line of dryRunText(scan, result.setAside)) ctx.out.line(line);
       return EXIT.ok;
     }
-    const temp = await deleteStoredKeys(
-      store,
-      bucket,
-      scan.expired.map((file) => file.key),
-      ctx.signal,
-    );
-    const gone = new Set(temp.deleted);
-    const freedBytes = scan.expired
-      .filter((file) => gone.has(file.key))
-      .reduce((sum, file) => sum + file.size, 0);
-    const unchanged: string[] = [];
-    const kept = [...setAside.kept];
-    for (const reference of setAside.removable) {
-      if (await stillUnchanged(store, bucket, reference, ctx.signal)) unchanged.push(reference.key);
-      else kept.push({ key: reference.key, reason: "set aside again during the purge" });
-    }
-    const references = await deleteStoredKeys(store, bucket, unchanged, ctx.signal);
     const outcome = {
       bucket,
       scan,
-      deleted: temp.deleted,
-      freedBytes,
-      errors: [...temp.errors, ...references.errors],
+      deleted: result.deleted,
+      freedBytes: result.freedBytes,
+      errors: result.errors,
       durationSeconds: (Date.now() - started) / 1000,
-      setAside: { removable: setAside.removable, kept },
-      setAsideDeleted: references.deleted,
+      setAside: result.setAside,
+      setAsideDeleted: result.setAsideDeleted,
     };
     if (args.json) ctx.out.line(JSON.stringify(purgeJson(outcome), null, 2));
     else for (const line of purgeText(outcome)) ctx.out.line(line);

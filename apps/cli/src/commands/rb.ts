@@ -1,6 +1,4 @@
-import type { ObjectStore } from "@dg/core";
 import { EXIT, UsageError } from "../lib/errors.js";
-import { listAllObjects } from "../lib/listing.js";
 import { parseBucketArg } from "../lib/locations.js";
 import { defineCommand } from "./define.js";
 
@@ -30,47 +28,15 @@ export const rbCommand = defineCommand({
     const client = ctx.client();
     if (args.force) {
       // Logical deletes first (they keep references consistent), then whatever is left raw.
-      const keys: string[] = [];
-      for await (const object of listAllObjects(client, uri.bucket, "", {
-        originalSizes: false,
+      await client.emptyBucket(uri.bucket, {
         signal: ctx.signal,
-      })) {
-        keys.push(object.Key);
-      }
-      for (let at = 0; at < keys.length; at += 1000) {
-        const batch = keys.slice(at, at + 1000);
-        await client.deleteObjects(
-          { Bucket: uri.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } },
-          { signal: ctx.signal },
-        );
-        for (const key of batch) ctx.out.line(`delete: s3://${uri.bucket}/${key}`);
-      }
-      await removeLeftovers(ctx.client().store, uri.bucket, ctx.signal);
+        onDeleted: (keys) => {
+          for (const key of keys) ctx.out.line(`delete: s3://${uri.bucket}/${key}`);
+        },
+      });
     }
     await client.deleteBucket({ Bucket: uri.bucket }, { signal: ctx.signal });
     ctx.out.line(`remove_bucket: ${uri.bucket}`);
     return EXIT.ok;
   },
 });
-
-/** Remove stored objects no logical delete reaches (`.deltaglider/` cache, orphans). */
-async function removeLeftovers(
-  store: ObjectStore,
-  bucket: string,
-  signal: AbortSignal,
-): Promise<void> {
-  let token: string | undefined;
-  do {
-    const page = await store.listObjects(bucket, {
-      signal,
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    if (page.objects.length > 0) {
-      const keys = page.objects.map((object) => object.key);
-      const result = await store.deleteObjects(bucket, keys, { signal });
-      const first = result.errors[0];
-      if (first) throw first.error;
-    }
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
-}

@@ -1,4 +1,4 @@
-import { hasCode } from "@dg/core";
+import { hasCode } from "@dg/sdk/common";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { deleteJob } from "../lib/jobs.js";
 import { listAllObjects, s3Text } from "../lib/listing.js";

@@ -1,14 +1,6 @@
-import { hasCode, type ListedObject } from "@dg/core";
 import type { BucketStats, StatsMode } from "@dg/sdk";
 import { EXIT, UsageError } from "../lib/errors.js";
 import { parseBucketArg } from "../lib/locations.js";
-import {
-  fingerprintListing,
-  type ListingFingerprint,
-  loadStatsCache,
-  matchingEntry,
-  writeStatsCache,
-} from "../lib/stats-cache.js";
 import { formatStatsText } from "../lib/stats-text.js";
 import type { CliContext } from "../context.js";
 import { defineCommand } from "./define.js";
@@ -110,60 +102,28 @@ async function bucketStats(
 ): Promise<StatsResult> {
   const client = ctx.client();
   const started = performance.now();
-  const compute = (listed?: readonly ListedObject[]) =>
-    client.getBucketStats(bucket, {
+  if (!cache.read && !cache.write) {
+    const stats = await client.getBucketStats(bucket, {
       mode,
       prefix,
       signal: ctx.signal,
       onListProgress: (seen) => onProgress("computing", seen),
-      ...(listed === undefined ? {} : { listed }),
     });
-  if (!cache.read && !cache.write) {
-    const stats = await compute();
     return { stats, cached: false, computedAt: new Date().toISOString() };
   }
   // A hit costs the listing and one GET of the cache document, read while the listing runs.
-  const cached = cache.read
-    ? loadStatsCache(client.store, bucket, prefix, mode, ctx.signal)
-    : undefined;
-  let fingerprint: ListingFingerprint;
-  // Kept for a miss: the stats are then computed from this very listing, not a second one.
-  const listed: ListedObject[] = [];
-  try {
-    fingerprint = await fingerprintListing(
-      client.store,
-      bucket,
-      prefix,
-      ctx.signal,
-      (seen) => onProgress("listing", seen),
-      listed,
-    );
-  } catch (error) {
-    // Only now ask about the bucket: a missing one gets the SDK's message and hint.
-    if (hasCode(error, "NOT_FOUND"))
-      await client.headBucket({ Bucket: bucket }, { signal: ctx.signal });
-    throw error;
+  const result = await client.getCachedBucketStats(bucket, {
+    mode,
+    prefix,
+    refresh: !cache.read,
+    signal: ctx.signal,
+    onProgress,
+  });
+  const ms = Math.round(performance.now() - started);
+  ctx.out.debug(result.cached ? `stats cache hit in ${ms} ms` : `stats computed in ${ms} ms`);
+  if (result.cacheWriteError !== undefined) {
+    // A read-only bucket still gets its figures.
+    ctx.out.debug(`could not store the stats cache: ${result.cacheWriteError}`);
   }
-  const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
-  if (hit) {
-    ctx.out.debug(`stats cache hit in ${Math.round(performance.now() - started)} ms`);
-    return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
-  }
-  onProgress("computing", 0);
-  const stats = await compute(listed);
-  const computedAt = new Date().toISOString();
-  ctx.out.debug(`stats computed in ${Math.round(performance.now() - started)} ms`);
-  if (cache.write) {
-    try {
-      await writeStatsCache(
-        client.store,
-        { version: 1, bucket, prefix, mode, computedAt, fingerprint, stats },
-        ctx.signal,
-      );
-    } catch (error) {
-      // A read-only bucket still gets its figures.
-      ctx.out.debug(`could not store the stats cache: ${(error as Error).message}`);
-    }
-  }
-  return { stats, cached: false, computedAt };
+  return { stats: result.stats, cached: result.cached, computedAt: result.computedAt };
 }

@@ -1,6 +1,6 @@
 import { rm, rmdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { S3Uri } from "@dg/core";
+import type { S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { deleteKeys } from "../lib/batch-delete.js";
 import { EXIT, UsageError } from "../lib/errors.js";

@@ -1,4 +1,4 @@
-import { hasCode } from "@dg/core";
+import { hasCode } from "@dg/sdk/common";
 import type { VerifyResult } from "@dg/sdk";
 import type { CliContext } from "../context.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -112,10 +112,13 @@ async function verifyOne(
   recoverExternalCompression: boolean,
 ): Promise<VerifyResult> {
   try {
-    return await ctx.client().verifyObject(s3Text(bucket, key), {
-      signal: ctx.signal,
-      ...(recoverExternalCompression ? { recoverExternalCompression: true } : {}),
-    });
+    return await ctx.client().verifyObject(
+      { bucket, key },
+      {
+        signal: ctx.signal,
+        ...(recoverExternalCompression ? { recoverExternalCompression: true } : {}),
+      },
+    );
   } catch (error) {
     // A single missing object is an error of the command; under a prefix it is one failure.
     if (single || ctx.signal.aborted || hasCode(error, "CANCELLED")) throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEnvOptions, envNameOf } from "./env-options.js";
+import { applyEnvOptions, envNameOf, envNamesOf } from "./env-options.js";
 import { UsageError } from "./errors.js";
 
 const table = {
@@ -52,5 +52,21 @@ describe("applyEnvOptions", () => {
     expect(() => applyEnvOptions({}, table, new Set(), { DG_RECURSIVE: "maybe" })).toThrow(
       /true or false/,
     );
+  });
+  it("reads --concurrency from DG_FILE_CONCURRENCY first, DG_CONCURRENCY still working", () => {
+    const withConcurrency = { ...table, key: { concurrency: true }, number: ["concurrency"] };
+    expect(envNamesOf("concurrency")).toEqual(["DG_FILE_CONCURRENCY", "DG_CONCURRENCY"]);
+    const old: Record<string, unknown> = {};
+    applyEnvOptions(old, withConcurrency, new Set(), { DG_CONCURRENCY: "6" });
+    expect(old.concurrency).toBe(6);
+    const both: Record<string, unknown> = {};
+    applyEnvOptions(both, withConcurrency, new Set(), {
+      DG_CONCURRENCY: "6",
+      DG_FILE_CONCURRENCY: "2",
+    });
+    expect(both.concurrency).toBe(2);
+    expect(() =>
+      applyEnvOptions({}, withConcurrency, new Set(), { DG_FILE_CONCURRENCY: "lots" }),
+    ).toThrow(/DG_FILE_CONCURRENCY must be a number/);
   });
 });

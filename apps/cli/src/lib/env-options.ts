@@ -15,6 +15,29 @@ export function envNameOf(option: string): string {
   return `DG_${option.toUpperCase().replace(/-/g, "_")}`;
 }
 
+/**
+ * Options whose variable has a clearer name than `DG_<OPTION>`: the first variable set wins,
+ * and `DG_<OPTION>` stays accepted. `DG_CONCURRENCY` alone read as "parallel requests" in the
+ * SDK; for the CLI it always meant files in flight, hence `DG_FILE_CONCURRENCY`.
+ */
+const VARIABLES_OF: Readonly<Record<string, readonly string[]>> = {
+  concurrency: ["DG_FILE_CONCURRENCY", "DG_CONCURRENCY"],
+};
+
+/**
+ * The variables an option is read from, in order: `DG_<OPTION>`, or for an option with a
+ * clearer name its new variable first.
+ *
+ * @example
+ * ```ts
+ * envNamesOf("max-ratio"); // ["DG_MAX_RATIO"]
+ * envNamesOf("concurrency"); // ["DG_FILE_CONCURRENCY", "DG_CONCURRENCY"]
+ * ```
+ */
+export function envNamesOf(option: string): readonly string[] {
+  return VARIABLES_OF[option] ?? [envNameOf(option)];
+}
+
 function camelCase(option: string): string {
   return option.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -86,9 +109,10 @@ export function applyEnvOptions(
       if (direct !== undefined) value = parseBoolean(name, direct);
       else if (negated !== undefined) value = !parseBoolean(envNameOf(`no-${option}`), negated);
     } else {
-      const raw = env[name];
-      if (raw === undefined) continue;
-      const single = table.number.includes(option) ? parseNumber(name, raw) : raw;
+      const from = envNamesOf(option).find((variable) => env[variable] !== undefined);
+      const raw = from === undefined ? undefined : env[from];
+      if (from === undefined || raw === undefined) continue;
+      const single = table.number.includes(option) ? parseNumber(from, raw) : raw;
       value = table.array.includes(option) ? [single] : single;
     }
     if (value === undefined) continue;

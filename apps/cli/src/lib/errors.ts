@@ -1,4 +1,4 @@
-import { isDgError } from "@dg/core";
+import { isDgError } from "@dg/sdk/common";
 
 /**
  * A mistake on the command line (unknown flag, malformed URI, conflicting flags): exit code 2,

@@ -31,15 +31,19 @@ export function uploadJob(
     destination: target,
     ...(file.size === undefined ? {} : { bytes: file.size }),
     async run({ signal, onProgress }) {
-      const result = await client.uploadFile(file.path, target, {
-        signal,
-        onProgress,
-        delta: settings.delta,
-        ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
-        ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
-        ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
-        ...(fields.headers === undefined ? {} : { headers: fields.headers }),
-      });
+      const result = await client.uploadFile(
+        file.path,
+        { bucket, key },
+        {
+          signal,
+          onProgress,
+          delta: settings.delta,
+          ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
+          ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
+          ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
+          ...(fields.headers === undefined ? {} : { headers: fields.headers }),
+        },
+      );
       return {
         note: storedNote(result),
         stored: { originalBytes: result.originalSize, storedBytes: result.storedSize },
@@ -77,7 +81,7 @@ export function downloadJob(
     destination: file.display,
     ...(options.size === undefined ? {} : { bytes: options.size }),
     async run({ signal, onProgress }) {
-      const result = await client.downloadFile(s3Text(bucket, key), file.path, {
+      const result = await client.downloadFile({ bucket, key }, file.path, {
         signal,
         onProgress,
         ...(options.exactPath === true ? { exactPath: true } : {}),

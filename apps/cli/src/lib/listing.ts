@@ -1,4 +1,4 @@
-import { formatS3Uri, INTERNAL_PREFIX } from "@dg/core";
+import { formatS3Uri } from "@dg/sdk/common";
 import type {
   DeltaGliderClient,
   ListedObject,
@@ -37,9 +37,8 @@ export async function* listAllObjects(
     { signal: options.signal },
   );
   for await (const page of pages) {
-    for (const object of page.Contents) {
-      if (!object.Key.startsWith(INTERNAL_PREFIX)) yield object;
-    }
+    // The SDK's listing already leaves out deltaglider's own `.deltaglider/` objects.
+    yield* page.Contents;
   }
 }
 

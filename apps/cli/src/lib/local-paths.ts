@@ -1,4 +1,4 @@
-import { ConflictError } from "@dg/core";
+import { ConflictError } from "@dg/sdk/common";
 import { safeRelativeSegments } from "./path-safety.js";
 
 /** An object to download, by its key relative to the downloaded prefix. */

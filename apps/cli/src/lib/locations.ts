@@ -1,4 +1,10 @@
-import { type S3Uri, isDgError, looksLikeS3Uri, parseS3Uri, validateBucketName } from "@dg/core";
+import {
+  type S3Uri,
+  isDgError,
+  looksLikeS3Uri,
+  parseS3Uri,
+  validateBucketName,
+} from "@dg/sdk/common";
 import { UsageError } from "./errors.js";
 
 /** A command-line path argument: an S3 location or a local path. */

@@ -1,4 +1,4 @@
-import type { Logger, LogLevel } from "@dg/core";
+import type { Logger, LogLevel } from "@dg/sdk";
 import type { OutputStream } from "./io.js";
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -4,7 +4,7 @@ import {
   type ObjectHeaders,
   OBJECT_HEADER_FIELDS,
   userMetadataToStore,
-} from "@dg/core";
+} from "@dg/sdk/common";
 import { UsageError } from "./errors.js";
 import { type FlagValue, singleFlag as single } from "./flag-values.js";
 

@@ -1,6 +1,6 @@
 import { lstat, realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { PermissionDeniedError } from "@dg/core";
+import { PermissionDeniedError } from "@dg/sdk/common";
 
 function refuse(key: string, why: string): PermissionDeniedError {
   return new PermissionDeniedError(

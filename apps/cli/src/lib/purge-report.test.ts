@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SetAsideScan, TempScan } from "./purge.js";
+import type { SetAsideScan, TempScan } from "@dg/sdk";
 import { dryRunJson, dryRunText, purgeJson, purgeText } from "./purge-report.js";
 
 const none: SetAsideScan = { removable: [], kept: [] };

@@ -1,5 +1,5 @@
-import type { SetAsideScan, TempScan } from "./purge.js";
-import { TEMP_PREFIX } from "./purge.js";
+import type { SetAsideScan, TempScan } from "@dg/sdk";
+import { TEMP_PREFIX } from "@dg/sdk/common";
 
 /** How many expired files a dry run lists, and how many errors a real run prints. */
 const LISTED_FILES = 10;

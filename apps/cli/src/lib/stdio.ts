@@ -6,7 +6,7 @@ import {
   PermissionDeniedError,
   throwIfAborted,
   UnavailableError,
-} from "@dg/core";
+} from "@dg/sdk/common";
 import type { ByteSink } from "./io.js";
 
 /** Options of {@link stdinChunks}. */

@@ -1,4 +1,4 @@
-import type { ProgressListener } from "@dg/core";
+import type { ProgressListener } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import type { TransferReporter } from "../ui/reporter.js";
 import { hintOf, isCancellation, stackLines } from "./errors.js";

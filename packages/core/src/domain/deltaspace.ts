@@ -1,11 +1,10 @@
 import { InvalidArgumentError } from "../errors.js";
+import { INTERNAL_PREFIX } from "./internal-folder.js";
 
 /** The fixed name of a deltaspace's reference object. */
 export const REFERENCE_NAME = "reference.bin";
 /** The suffix of delta-encoded objects. */
 export const DELTA_SUFFIX = ".delta";
-/** Objects under this prefix are deltaglider's own (stats cache, temporary files). */
-export const INTERNAL_PREFIX = ".deltaglider/";
 
 /** The last path component of a key. */
 export function baseName(key: string): string {

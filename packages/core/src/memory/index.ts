@@ -7,3 +7,4 @@ export { createMemoryScratchSpace } from "./memory-scratch-space.js";
 export { createSha256Hasher } from "./sha256-hasher.js";
 export { createFixedClock, createMemoryLogger } from "./clock-and-logger.js";
 export type { LogEntry } from "./clock-and-logger.js";
+export { failingDeletes } from "./failing-deletes.js";

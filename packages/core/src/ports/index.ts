@@ -16,6 +16,19 @@ export type {
   PutObjectOptions,
   PutObjectResult,
 } from "./object-store.js";
+export type {
+  AclGrant,
+  AclGrantee,
+  AclOwner,
+  AclPermission,
+  BucketAcl,
+  BucketAclCapability,
+  BucketAclChange,
+  CannedBucketAcl,
+  PresignCapability,
+  PresignGetOptions,
+  StoreCapabilities,
+} from "./store-capabilities.js";
 export type { DeltaCodec, DeltaDecodeOptions, DeltaEncodeOptions } from "./delta-codec.js";
 export type { ReferenceCache } from "./reference-cache.js";
 export type { ScratchBlob, ScratchSpace, ScratchWriter } from "./scratch.js";

@@ -1,4 +1,5 @@
 import type { ByteStream, OperationOptions } from "./common.js";
+import type { StoreCapabilities } from "./store-capabilities.js";
 
 /**
  * The standard HTTP headers S3 keeps with an object and returns on HEAD and GET (besides
@@ -120,6 +121,8 @@ export interface BucketInfo {
 export interface ObjectStore {
   /** Short description for messages, e.g. `s3 http://127.0.0.1:5000` or `dir /data`. */
   readonly description: string;
+  /** What the store supports beyond this port (ACLs, presigned URLs); omitted: nothing. */
+  readonly capabilities?: StoreCapabilities;
 
   /** Metadata of an object, or `undefined` when there is none under that key. */
   headObject(

@@ -1,9 +1,5 @@
-import {
-  DELTA_SUFFIX,
-  INTERNAL_PREFIX,
-  isReferenceKey,
-  logicalKeyOf,
-} from "../domain/deltaspace.js";
+import { DELTA_SUFFIX, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { mapLimit, type ServiceContext } from "./context.js";

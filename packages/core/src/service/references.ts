@@ -1,4 +1,5 @@
-import { DELTA_SUFFIX, INTERNAL_PREFIX, referenceKeyFor } from "../domain/deltaspace.js";
+import { DELTA_SUFFIX, referenceKeyFor } from "../domain/deltaspace.js";
+import { setAsideKeyFor } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
 import { hasCode } from "../errors.js";
 import type { ByteStream, OperationOptions, RandomAccessSource } from "../ports/index.js";
@@ -126,7 +127,7 @@ export async function removeUnusedReferences(
     const reference = await ctx.store.headObject(bucket, referenceKey, options);
     if (!reference) continue;
     const sha256 = readField(reference.metadata, "fileSha256")?.toLowerCase() ?? "unknown";
-    const aside = `${INTERNAL_PREFIX}trash/${sha256}`;
+    const aside = setAsideKeyFor(sha256);
     await ctx.store.copyObject(bucket, referenceKey, bucket, aside, options);
     try {
       await ctx.store.deleteObject(bucket, referenceKey, options);

@@ -219,3 +219,34 @@ describe("createDirObjectStore", () => {
     expect(await readdir(join(path, ".."))).toEqual([path.split(sep).pop()]);
   });
 });
+
+describe("createDirObjectStore capabilities", () => {
+  let sandbox: string;
+  beforeEach(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), "dg-dir-capabilities-"));
+  });
+  afterEach(async () => {
+    await rm(sandbox, { recursive: true, force: true });
+  });
+
+  it("shows the local owner's full control, refuses a new ACL, and signs no URL", async () => {
+    const store = createDirObjectStore({ root: sandbox });
+    await store.createBucket("local");
+    const acl = store.capabilities?.acl;
+    if (!acl) throw new Error("the dir store declares its (fixed) ACL");
+    expect(await acl.getBucketAcl("local")).toEqual({
+      owner: { id: "local", displayName: "local" },
+      grants: [
+        {
+          grantee: { type: "CanonicalUser", id: "local", displayName: "local" },
+          permission: "FULL_CONTROL",
+        },
+      ],
+    });
+    expect(hasCode(await acl.getBucketAcl("nope").catch((e) => e), "NOT_FOUND")).toBe(true);
+    const refused = await acl.putBucketAcl("local", { canned: "public-read" }).catch((e) => e);
+    expect(hasCode(refused, "UNSUPPORTED")).toBe(true);
+    expect((refused as { hint?: string }).hint).toMatch(/file system's permissions/);
+    expect(store.capabilities?.presign).toBeUndefined();
+  });
+});

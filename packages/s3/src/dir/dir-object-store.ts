@@ -32,6 +32,7 @@ import {
   optionalEntry,
   tagCountOf,
   throwIfAborted,
+  UnsupportedError,
 } from "@dg/core";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
@@ -505,9 +506,36 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       if (bucketNameProblem(bucket) !== undefined) return false;
       return bucketExists(bucket);
     },
+
+    capabilities: {
+      // A local folder has no ACLs: the local user owns it (the file system's permissions
+      // protect it), and there is nothing to change. It has no URLs to presign either.
+      acl: {
+        async getBucketAcl(bucket, opts?: OperationOptions) {
+          if (!(await store.headBucket(bucket, opts))) throw missingBucket(bucket);
+          return {
+            owner: LOCAL_OWNER,
+            grants: [
+              { grantee: { type: "CanonicalUser", ...LOCAL_OWNER }, permission: "FULL_CONTROL" },
+            ],
+          };
+        },
+        async putBucketAcl() {
+          throw new UnsupportedError(
+            `putBucketAcl needs an S3 endpoint; this client stores in ${store.description}`,
+            {
+              hint: "A local directory has no ACLs: its files are protected by the file system's permissions (chmod).",
+            },
+          );
+        },
+      },
+    },
   };
   return store;
 }
+
+/** The owner a local folder's ACL names. */
+const LOCAL_OWNER = { id: "local", displayName: "local" } as const;
 
 function lowerKeys(metadata: Readonly<Record<string, string>> | undefined) {
   const out: Record<string, string> = {};

@@ -116,10 +116,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   try {
-    const codec: DeltaCodec = createXdeltaCodec({
-      env: io.env,
-      ...(command.engine === undefined ? {} : { engine: command.engine }),
-    });
+    // This tool is a composition root of its own: `--engine`, else its environment.
+    const fromEnv = io.env.DG_DELTA_ENGINE;
+    const engine =
+      command.engine ??
+      (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
+    const codec: DeltaCodec = createXdeltaCodec({ engine });
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =

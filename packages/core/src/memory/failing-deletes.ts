@@ -1,4 +1,5 @@
-import { type ObjectStore, PermissionDeniedError } from "@dg/core";
+import { PermissionDeniedError } from "../errors.js";
+import type { ObjectStore } from "../ports/object-store.js";
 
 /**
  * Wrap an object store so that deleting the chosen stored keys fails (with

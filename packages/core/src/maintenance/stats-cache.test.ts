@@ -1,7 +1,7 @@
-import type { ObjectStore } from "@dg/core";
-import { createMemoryObjectStore } from "@dg/core/memory";
-import type { BucketStats } from "@dg/sdk";
 import { describe, expect, it } from "vitest";
+import { createMemoryObjectStore } from "../memory/memory-object-store.js";
+import { createSha256Hasher } from "../memory/sha256-hasher.js";
+import type { ObjectStore } from "../ports/object-store.js";
 import {
   fingerprintListing,
   loadStatsCache,
@@ -10,6 +10,9 @@ import {
   statsCacheKey,
   writeStatsCache,
 } from "./stats-cache.js";
+import type { BucketStats } from "./types.js";
+
+const hasher = createSha256Hasher();
 
 const signal = new AbortController().signal;
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -40,23 +43,23 @@ function entryFor(
 describe("stats cache", () => {
   it("round-trips an entry, which matches only its bucket, prefix, mode and listing", async () => {
     const store = await storeWith(["a/x.txt", "a/y.txt"]);
-    const fingerprint = await fingerprintListing(store, "bkt", "", signal);
+    const fingerprint = await fingerprintListing(store, hasher, "bkt", "", signal);
     expect(fingerprint.objects).toBe(2);
-    await writeStatsCache(store, entryFor(fingerprint), signal);
-    const loaded = await loadStatsCache(store, "bkt", "", "quick", signal);
+    await writeStatsCache(store, hasher, entryFor(fingerprint), signal);
+    const loaded = await loadStatsCache(store, hasher, "bkt", "", "quick", signal);
     expect(matchingEntry(loaded, "bkt", "", "quick", fingerprint)).toEqual(entryFor(fingerprint));
     // The cache object itself is left out of the fingerprint.
-    expect(await fingerprintListing(store, "bkt", "", signal)).toEqual(fingerprint);
+    expect(await fingerprintListing(store, hasher, "bkt", "", signal)).toEqual(fingerprint);
     expect(matchingEntry(loaded, "bkt", "", "detailed", fingerprint)).toBeUndefined();
     expect(matchingEntry(loaded, "bkt", "a/", "quick", fingerprint)).toBeUndefined();
     expect(matchingEntry(loaded, "other", "", "quick", fingerprint)).toBeUndefined();
-    expect(await loadStatsCache(store, "bkt", "", "sampled", signal)).toBeUndefined();
+    expect(await loadStatsCache(store, hasher, "bkt", "", "sampled", signal)).toBeUndefined();
   });
 
   it("goes stale on any upload, overwrite or delete", async () => {
     const store = await storeWith(["a/x.txt", "a/y.txt"]);
-    const before = await fingerprintListing(store, "bkt", "", signal);
-    await writeStatsCache(store, entryFor(before), signal);
+    const before = await fingerprintListing(store, hasher, "bkt", "", signal);
+    await writeStatsCache(store, hasher, entryFor(before), signal);
     const changes: ((s: ObjectStore) => Promise<unknown>)[] = [
       (s) => s.putObject("bkt", "a/z.txt", bytes("new")),
       (s) => s.putObject("bkt", "a/x.txt", bytes("same length!")),
@@ -64,39 +67,43 @@ describe("stats cache", () => {
     ];
     for (const change of changes) {
       const changed = await storeWith(["a/x.txt", "a/y.txt"]);
-      await writeStatsCache(changed, entryFor(before), signal);
+      await writeStatsCache(changed, hasher, entryFor(before), signal);
       await change(changed);
-      const now = await fingerprintListing(changed, "bkt", "", signal);
+      const now = await fingerprintListing(changed, hasher, "bkt", "", signal);
       expect(now.digest).not.toBe(before.digest);
-      const loaded = await loadStatsCache(changed, "bkt", "", "quick", signal);
+      const loaded = await loadStatsCache(changed, hasher, "bkt", "", "quick", signal);
       expect(matchingEntry(loaded, "bkt", "", "quick", now)).toBeUndefined();
     }
   });
 
   it("reads a damaged, foreign or missing document as a miss, never an error", async () => {
     const store = await storeWith(["x.txt"]);
-    const fingerprint = await fingerprintListing(store, "bkt", "", signal);
-    const key = statsCacheKey("", "quick");
-    expect(await loadStatsCache(store, "bkt", "", "quick", signal)).toBeUndefined();
-    expect(await loadStatsCache(store, "no-such-bucket", "", "quick", signal)).toBeUndefined();
+    const fingerprint = await fingerprintListing(store, hasher, "bkt", "", signal);
+    const key = statsCacheKey(hasher, "", "quick");
+    expect(await loadStatsCache(store, hasher, "bkt", "", "quick", signal)).toBeUndefined();
+    expect(
+      await loadStatsCache(store, hasher, "no-such-bucket", "", "quick", signal),
+    ).toBeUndefined();
     for (const text of ["{not json", "42", "null", JSON.stringify({ version: 2 })]) {
       await store.putObject("bkt", key, bytes(text));
-      const loaded = await loadStatsCache(store, "bkt", "", "quick", signal);
+      const loaded = await loadStatsCache(store, hasher, "bkt", "", "quick", signal);
       expect(matchingEntry(loaded, "bkt", "", "quick", fingerprint)).toBeUndefined();
     }
     const { computedAt: _dropped, ...noTime } = entryFor(fingerprint);
     await store.putObject("bkt", key, bytes(JSON.stringify(noTime)));
-    const loaded = await loadStatsCache(store, "bkt", "", "quick", signal);
+    const loaded = await loadStatsCache(store, hasher, "bkt", "", "quick", signal);
     expect(matchingEntry(loaded, "bkt", "", "quick", fingerprint)).toBeUndefined();
   });
 
   it("fingerprints past one page of 1,000 stored objects", async () => {
     const store = await storeWith(Array.from({ length: 1_205 }, (_, i) => `k/${i}.txt`));
     const seen: number[] = [];
-    const fingerprint = await fingerprintListing(store, "bkt", "", signal, (n) => seen.push(n));
+    const fingerprint = await fingerprintListing(store, hasher, "bkt", "", signal, (n) =>
+      seen.push(n),
+    );
     expect(fingerprint.objects).toBe(1_205);
     expect(seen).toEqual([1_000, 1_205]);
-    const prefixed = await fingerprintListing(store, "bkt", "k/1", signal);
+    const prefixed = await fingerprintListing(store, hasher, "bkt", "k/1", signal);
     // k/1.txt, k/10-19, k/100-199 and k/1000-1204.
     expect(prefixed.objects).toBe(1 + 10 + 100 + 205);
   });

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { createMemoryObjectStore } from "@dg/core/memory";
-import { failingDeletes, seededBytes } from "@dg/testkit";
 import { describe, expect, it } from "vitest";
+import { seededBytes as seeded } from "../../test/seeded.js";
+import { failingDeletes } from "../memory/failing-deletes.js";
+import { createMemoryObjectStore } from "../memory/memory-object-store.js";
+import { parseExpiry } from "./expiry.js";
 import {
   deleteStoredKeys,
-  parseExpiry,
   SET_ASIDE_GRACE_MS,
   scanSetAsideReferences,
   scanTempFiles,
@@ -12,6 +13,12 @@ import {
 } from "./purge.js";
 
 const signal = new AbortController().signal;
+/** Seeded bytes named by a label (the core's generator takes a number). */
+const seededBytes = (label: string, length: number) =>
+  seeded(
+    [...label].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7),
+    length,
+  );
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 describe("parseExpiry", () => {

@@ -1,6 +1,15 @@
-import { createHash } from "node:crypto";
-import { INTERNAL_PREFIX, type ListedObject, type ObjectStore } from "@dg/core";
-import type { BucketStats, StatsMode } from "@dg/sdk";
+import { INTERNAL_PREFIX, statsCacheKeyFor } from "../domain/internal-folder.js";
+import type { Hasher } from "../ports/hasher.js";
+import { concatBytes } from "../util/bytes.js";
+import type { ListedObject, ObjectStore } from "../ports/object-store.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
+import { bucketStats } from "./stats.js";
+import type {
+  BucketStats,
+  CachedBucketStats,
+  CachedBucketStatsOptions,
+  StatsMode,
+} from "./types.js";
 
 /**
  * What "unchanged" means for the stats cache: the raw listing of the prefix (deltaglider's own
@@ -28,16 +37,16 @@ export interface StatsCacheEntry {
   readonly stats: BucketStats;
 }
 
-/** Folder of the cache objects, inside `.deltaglider/` so listings never show them. */
-export const STATS_CACHE_FOLDER = `${INTERNAL_PREFIX}cli-stats/v1/`;
+const utf8 = new TextEncoder();
 
 /**
  * The key of the cache object of a prefix and mode:
  * `.deltaglider/cli-stats/v1/<mode>/<sha256 of the prefix, 16 hex>.json`.
  */
-export function statsCacheKey(prefix: string, mode: StatsMode): string {
-  const id = createHash("sha256").update(prefix).digest("hex").slice(0, 16);
-  return `${STATS_CACHE_FOLDER}${mode}/${id}.json`;
+export function statsCacheKey(hasher: Hasher, prefix: string, mode: StatsMode): string {
+  const hash = hasher.sha256();
+  hash.update(utf8.encode(prefix));
+  return statsCacheKeyFor(mode, hash.digestHex().slice(0, 16));
 }
 
 /**
@@ -46,45 +55,42 @@ export function statsCacheKey(prefix: string, mode: StatsMode): string {
  *
  * @example
  * ```ts
- * const before = await fingerprintListing(client.store, "b", "", signal);
+ * const before = await fingerprintListing(store, hasher, "b", "", signal);
  * ```
  */
 export async function fingerprintListing(
   store: ObjectStore,
+  hasher: Hasher,
   bucket: string,
   prefix: string,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   onProgress?: (storedObjectsSeen: number) => void,
   collect?: ListedObject[],
 ): Promise<ListingFingerprint> {
-  const hash = createHash("sha256");
+  const hash = hasher.sha256();
   let objects = 0;
   let storedBytes = 0;
   let latest = 0;
-  let token: string | undefined;
-  do {
-    const page = await store.listObjects(bucket, {
-      signal,
-      ...(prefix === "" ? {} : { prefix }),
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    for (const object of page.objects) {
+  for await (const page of listStoredPages(store, bucket, prefix, signal)) {
+    let text = "";
+    for (const object of page) {
       if (object.key.startsWith(INTERNAL_PREFIX)) continue;
       collect?.push(object);
       objects += 1;
       storedBytes += object.size;
       const modified = object.lastModified.getTime();
       latest = Math.max(latest, modified);
-      hash.update(`${object.key}\u0000${object.size}\u0000${object.etag ?? ""}\u0000${modified}\n`);
+      text += `${object.key}\u0000${object.size}\u0000${object.etag ?? ""}\u0000${modified}\n`;
     }
+    // One UTF-8 encoding per page: the digest is that of the lines in order, as ever.
+    if (text !== "") hash.update(utf8.encode(text));
     onProgress?.(objects);
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  }
   return {
     objects,
     storedBytes,
     latestModified: objects === 0 ? "" : new Date(latest).toISOString(),
-    digest: hash.digest("hex"),
+    digest: hash.digestHex(),
   };
 }
 
@@ -108,21 +114,26 @@ const MAX_CACHE_BYTES = 16 * 1024 * 1024;
  * @example
  * ```ts
  * const [entry, fingerprint] = await Promise.all([
- *   loadStatsCache(store, "b", "", "quick", signal),
- *   fingerprintListing(store, "b", "", signal),
+ *   loadStatsCache(store, hasher, "b", "", "quick", signal),
+ *   fingerprintListing(store, hasher, "b", "", signal),
  * ]);
  * const hit = matchingEntry(entry, "b", "", "quick", fingerprint);
  * ```
  */
 export async function loadStatsCache(
   store: ObjectStore,
+  hasher: Hasher,
   bucket: string,
   prefix: string,
   mode: StatsMode,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Partial<StatsCacheEntry> | undefined> {
   try {
-    const { info, body } = await store.getObject(bucket, statsCacheKey(prefix, mode), { signal });
+    const { info, body } = await store.getObject(
+      bucket,
+      statsCacheKey(hasher, prefix, mode),
+      signalOption(signal),
+    );
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -131,7 +142,8 @@ export async function loadStatsCache(
       if (info.size > MAX_CACHE_BYTES || size > MAX_CACHE_BYTES) return undefined;
       chunks.push(chunk);
     }
-    const entry: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const text = new TextDecoder().decode(concatBytes(chunks));
+    const entry: unknown = JSON.parse(text);
     return typeof entry === "object" && entry !== null
       ? (entry as Partial<StatsCacheEntry>)
       : undefined;
@@ -167,13 +179,72 @@ export function matchingEntry(
 /** Store stats with the fingerprint of the listing they were computed on. */
 export async function writeStatsCache(
   store: ObjectStore,
+  hasher: Hasher,
   entry: StatsCacheEntry,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
-  const body = new TextEncoder().encode(`${JSON.stringify(entry, null, 2)}\n`);
-  await store.putObject(entry.bucket, statsCacheKey(entry.prefix, entry.mode), body, {
-    signal,
+  const body = utf8.encode(`${JSON.stringify(entry, null, 2)}\n`);
+  await store.putObject(entry.bucket, statsCacheKey(hasher, entry.prefix, entry.mode), body, {
+    ...signalOption(signal),
     contentType: "application/json",
     contentLength: body.length,
   });
+}
+
+/**
+ * Stats of a prefix, answered from the bucket's stats cache when the raw listing has not
+ * changed since they were stored, computed (from that same listing) and stored otherwise.
+ * The cache document is read while the listing runs, so a hit costs the listing and one GET.
+ * A bucket the figures cannot be written to still gets them (`cacheWriteError` says why).
+ */
+export async function cachedBucketStats(
+  ctx: MaintenanceContext,
+  bucket: string,
+  options: CachedBucketStatsOptions = {},
+): Promise<CachedBucketStats> {
+  const { store, hasher } = ctx;
+  const { signal } = options;
+  const mode: StatsMode = options.mode ?? "quick";
+  const prefix = options.prefix ?? "";
+  const progress = options.onProgress;
+  const cached = options.refresh
+    ? undefined
+    : loadStatsCache(store, hasher, bucket, prefix, mode, signal);
+  // Kept for a miss: the stats are then computed from this very listing, not a second one.
+  const listed: ListedObject[] = [];
+  const fingerprint = await fingerprintListing(
+    store,
+    hasher,
+    bucket,
+    prefix,
+    signal,
+    (seen) => progress?.("listing", seen),
+    listed,
+  );
+  const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
+  if (hit) return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
+  progress?.("computing", 0);
+  const stats = await bucketStats(ctx, bucket, {
+    mode,
+    prefix,
+    listed,
+    ...signalOption(signal),
+  });
+  const computedAt = ctx.clock.now().toISOString();
+  try {
+    await writeStatsCache(
+      store,
+      hasher,
+      { version: 1, bucket, prefix, mode, computedAt, fingerprint, stats },
+      signal,
+    );
+  } catch (error) {
+    return {
+      stats,
+      cached: false,
+      computedAt,
+      cacheWriteError: error instanceof Error ? error.message : String(error),
+    };
+  }
+  return { stats, cached: false, computedAt };
 }

@@ -1,22 +1,21 @@
-import type { ListedObject } from "@dg/core";
 import {
   DELTA_SUFFIX,
   deltaspaceOf,
-  INTERNAL_PREFIX,
   isReferenceKey,
-  mapLimit,
-  readField,
   referenceKeyFor,
-  throwIfAborted,
-} from "@dg/core";
-import { type ClientContext, signalOption } from "./context.js";
+} from "../domain/deltaspace.js";
+import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
+import { readField } from "../domain/metadata.js";
+import type { ListedObject } from "../ports/object-store.js";
+import { mapLimit } from "../service/context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type {
   BucketStats,
   BucketStatsOptions,
   DeltaspaceStats,
   StatsMode,
   StorageFigures,
-} from "./simple-types.js";
+} from "./types.js";
 
 /** Deltas HEADed per deltaspace in `sampled` mode. */
 export const SAMPLE_PER_DELTASPACE = 8;
@@ -43,8 +42,8 @@ interface Space {
  * - `detailed`: HEADs of every delta and every reference; deltas whose reference is missing or
  *   is not the one they were encoded against are counted as broken.
  */
-export async function getBucketStats(
-  ctx: ClientContext,
+export async function bucketStats(
+  ctx: MaintenanceContext,
   bucket: string,
   options: BucketStatsOptions = {},
 ): Promise<BucketStats> {
@@ -72,27 +71,19 @@ export async function getBucketStats(
   if (options.listed) {
     for (const object of options.listed) add(object);
   } else {
-    let token: string | undefined;
     let seen = 0;
-    do {
-      throwIfAborted(options.signal);
-      const page = await ctx.store.listObjects(bucket, {
-        ...opOptions,
-        ...(prefix === "" ? {} : { prefix }),
-        ...(token === undefined ? {} : { continuationToken: token }),
-      });
-      for (const object of page.objects) add(object);
-      seen += page.objects.length;
+    for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
+      for (const object of page) add(object);
+      seen += page.length;
       options.onListProgress?.(seen);
-      token = page.nextContinuationToken;
-    } while (token !== undefined);
+    }
   }
 
   const toHead: DeltaEntry[] = [];
   for (const space of spaces.values()) {
     toHead.push(...(mode === "sampled" ? sampleOf(space.deltas) : space.deltas));
   }
-  await mapLimit(toHead, ctx.config.concurrency, async (entry) => {
+  await mapLimit(toHead, ctx.metadataConcurrency, async (entry) => {
     const head = await ctx.store.headObject(bucket, entry.object.key, opOptions);
     if (!head) return; // deleted since the listing
     const size = readField(head.metadata, "fileSize");
@@ -102,7 +93,7 @@ export async function getBucketStats(
   });
   if (mode === "detailed") {
     const withReference = [...spaces.entries()].filter(([, s]) => s.reference !== undefined);
-    await mapLimit(withReference, ctx.config.concurrency, async ([name, space]) => {
+    await mapLimit(withReference, ctx.metadataConcurrency, async ([name, space]) => {
       const head = await ctx.store.headObject(bucket, referenceKeyFor(name), opOptions);
       const sha = head ? readField(head.metadata, "fileSha256") : undefined;
       if (sha !== undefined) space.referenceSha256 = sha.toLowerCase();

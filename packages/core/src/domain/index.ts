@@ -1,0 +1,104 @@
+/**
+ * `@dg/core/domain`: the vocabulary of deltaglider without its services: the error family, S3
+ * URIs, deltaspaces and the key mapping, the `.deltaglider/` folder, the metadata schema,
+ * object headers and tags, the delta policies. Pure functions and constants: importing it
+ * loads no service code (the CLI imports it, through `@dg/sdk/common`, at start-up).
+ */
+export {
+  CancelledError,
+  ConflictError,
+  DG_ERROR_CODES,
+  DgError,
+  hasCode,
+  IntegrityError,
+  InternalError,
+  InvalidArgumentError,
+  isDgError,
+  NotFoundError,
+  PermissionDeniedError,
+  throwIfAborted,
+  UnavailableError,
+  UnsupportedError,
+} from "../errors.js";
+export type { DgErrorCode, DgErrorOptions } from "../errors.js";
+export {
+  formatS3Uri,
+  isFolderKey,
+  looksLikeS3Uri,
+  parseS3Uri,
+  uploadKeyFor,
+  validateBucketName,
+} from "./s3-uri.js";
+export type { S3Uri } from "./s3-uri.js";
+export {
+  assertStorableKey,
+  baseName,
+  DELTA_SUFFIX,
+  deltaKeyFor,
+  deltaspaceOf,
+  directKeyFor,
+  isInternalKey,
+  isReferenceKey,
+  logicalKeyOf,
+  REFERENCE_NAME,
+  referenceKeyFor,
+} from "./deltaspace.js";
+export {
+  INTERNAL_PREFIX,
+  PROBE_PREFIX,
+  SET_ASIDE_PREFIX,
+  setAsideKeyFor,
+  STATS_CACHE_PREFIX,
+  statsCacheKeyFor,
+  TEMP_PREFIX,
+} from "./internal-folder.js";
+export {
+  classifyStoredObject,
+  deltaMetadata,
+  directMetadata,
+  formatTimestamp,
+  METADATA_ALIASES,
+  originalNameOf,
+  parseDeltaMetadata,
+  parseDirectMetadata,
+  parseReferenceMetadata,
+  parseTimestamp,
+  readField,
+  referenceMetadata,
+  toolName,
+  userMetadataOf,
+  userMetadataToStore,
+  ZERO_DIFF_NOTE,
+} from "./metadata.js";
+export type {
+  DeltaMetadata,
+  DirectMetadata,
+  Metadata,
+  MetadataField,
+  ReferenceMetadata,
+  StoredObjectKind,
+} from "./metadata.js";
+export {
+  compactHeaders,
+  hasControlCharacter,
+  headersEntry,
+  OBJECT_HEADER_FIELDS,
+  optionalEntry,
+  validateHeaders,
+} from "./object-headers.js";
+export {
+  formatTagging,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
+  parseTagging,
+  tagCountOf,
+  validateTags,
+} from "./tags.js";
+export {
+  DEFAULT_DELTA_EXTENSIONS,
+  DEFAULT_MAX_RATIO,
+  exceedsMaxRatio,
+  isDeltaEligible,
+  validateMaxRatio,
+} from "./policy.js";

@@ -1,0 +1,54 @@
+/**
+ * The layout of `.deltaglider/`, deltaglider's own folder in a bucket. This module is its one
+ * owner: every other package asks here for a key under it. Listings never show the folder and
+ * user keys under it are refused.
+ *
+ * ```
+ * .deltaglider/tmp/<name>                      rehydrated copies for links (`dg-expires-at`),
+ *                                              the Python tool's layout; removed by purge
+ * .deltaglider/trash/<sha256>                  a reference a delete sets aside while it removes
+ *                                              it; removed by purge once nothing needs it
+ * .deltaglider/cli-stats/v1/<mode>/<id>.json   cached stats of a prefix (`id`: 16 hex of the
+ *                                              prefix's SHA-256)
+ * .deltaglider/probe/if-none-match-<uuid>      the S3 store's conditional-write probe (deleted
+ *                                              right after)
+ * ```
+ */
+export const INTERNAL_PREFIX = ".deltaglider/";
+
+/** Where the Python tool's SDK puts rehydrated files (`rehydrate_for_download`). */
+export const TEMP_PREFIX = `${INTERNAL_PREFIX}tmp/`;
+
+/** Where a delete sets a reference aside while it removes it, named by the reference's SHA-256. */
+export const SET_ASIDE_PREFIX = `${INTERNAL_PREFIX}trash/`;
+
+/** Where cached stats documents live, one per mode and prefix. */
+export const STATS_CACHE_PREFIX = `${INTERNAL_PREFIX}cli-stats/v1/`;
+
+/** The prefix of the keys an object store writes to probe create-only writes. */
+export const PROBE_PREFIX = `${INTERNAL_PREFIX}probe/if-none-match-`;
+
+/**
+ * The key a reference is set aside under while its deltaspace's last delta goes.
+ *
+ * @example
+ * ```ts
+ * setAsideKeyFor("ab12…"); // ".deltaglider/trash/ab12…"
+ * ```
+ */
+export function setAsideKeyFor(sha256: string): string {
+  return `${SET_ASIDE_PREFIX}${sha256}`;
+}
+
+/**
+ * The key of the stats cache document of a prefix: `prefixId` is the first 16 hex characters
+ * of the SHA-256 of the prefix (the caller hashes; the domain does no I/O and holds no hasher).
+ *
+ * @example
+ * ```ts
+ * statsCacheKeyFor("quick", "e3b0c44298fc1c14"); // ".deltaglider/cli-stats/v1/quick/e3b0c44298fc1c14.json"
+ * ```
+ */
+export function statsCacheKeyFor(mode: string, prefixId: string): string {
+  return `${STATS_CACHE_PREFIX}${mode}/${prefixId}.json`;
+}

@@ -1,0 +1,252 @@
+import {
+  DELTA_SUFFIX,
+  deltaspaceOf,
+  isReferenceKey,
+  referenceKeyFor,
+} from "../domain/deltaspace.js";
+import { INTERNAL_PREFIX, SET_ASIDE_PREFIX, TEMP_PREFIX } from "../domain/internal-folder.js";
+import { readField } from "../domain/metadata.js";
+import type { ListedObject, ObjectStore } from "../ports/object-store.js";
+import { mapLimit } from "../service/context.js";
+import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
+import { parseExpiry } from "./expiry.js";
+import type {
+  PurgeError,
+  PurgeOptions,
+  PurgeResult,
+  SetAsideReference,
+  SetAsideScan,
+  TempFile,
+  TempScan,
+} from "./types.js";
+
+/**
+ * A set-aside reference younger than this may belong to a delete that is running right now
+ * (it holds one for the seconds between its copy and its clean-up): it is never removed.
+ */
+export const SET_ASIDE_GRACE_MS = 60 * 60 * 1000;
+
+const DEFAULT_CONCURRENCY = 16;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+async function listAll(
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+  signal: AbortSignal | undefined,
+): Promise<ListedObject[]> {
+  const listed: ListedObject[] = [];
+  for await (const page of listStoredPages(store, bucket, prefix, signal)) listed.push(...page);
+  return listed;
+}
+
+/**
+ * Find the temporary objects whose `dg-expires-at` lies before `now` (one HEAD per temporary
+ * object, `concurrency` at a time).
+ *
+ * @example
+ * ```ts
+ * const scan = await scanTempFiles(store, "releases", new Date(), signal);
+ * ```
+ */
+export async function scanTempFiles(
+  store: ObjectStore,
+  bucket: string,
+  now: Date,
+  signal: AbortSignal | undefined,
+  concurrency = DEFAULT_CONCURRENCY,
+): Promise<TempScan> {
+  const listed = await listAll(store, bucket, TEMP_PREFIX, signal);
+  const heads = await mapLimit(listed, concurrency, async (object) => ({
+    object,
+    info: await store.headObject(bucket, object.key, signalOption(signal)),
+  }));
+  const expired: TempFile[] = [];
+  const undated: string[] = [];
+  let live = 0;
+  for (const { object, info } of heads) {
+    if (!info) continue; // gone meanwhile
+    const text = info.metadata["dg-expires-at"] ?? info.metadata.dg_expires_at;
+    const expires = text === undefined ? undefined : parseExpiry(text);
+    if (text === undefined || expires === undefined) undated.push(object.key);
+    else if (expires.getTime() < now.getTime())
+      expired.push({ key: object.key, size: info.size, expiresAt: text });
+    else live += 1;
+  }
+  return { expired, live, undated };
+}
+
+/**
+ * Decide about the references a crashed delete left set aside. Such an object is a copy of a
+ * deltaspace's `reference.bin`, named by its SHA-256. It is removable only when that cannot
+ * lose data: it is older than {@link SET_ASIDE_GRACE_MS} (no delete still running holds it),
+ * its name is a SHA-256, and no delta in the bucket needs it, i.e. every delta whose
+ * `dg-ref-sha256` is that SHA-256 finds a `reference.bin` with that SHA-256 in its own
+ * deltaspace (the reference is present again). Everything else is kept. The check lists the
+ * whole bucket and reads the metadata of every delta and reference, so it runs only when
+ * set-aside references exist.
+ *
+ * @example
+ * ```ts
+ * const { removable, kept } = await scanSetAsideReferences(store, "b", new Date(), signal);
+ * ```
+ */
+export async function scanSetAsideReferences(
+  store: ObjectStore,
+  bucket: string,
+  now: Date,
+  signal: AbortSignal | undefined,
+  concurrency = DEFAULT_CONCURRENCY,
+): Promise<SetAsideScan> {
+  const candidates: SetAsideReference[] = (
+    await listAll(store, bucket, SET_ASIDE_PREFIX, signal)
+  ).map((object) => ({ key: object.key, size: object.size, lastModified: object.lastModified }));
+  if (candidates.length === 0) return { removable: [], kept: [] };
+
+  const deltas: string[] = [];
+  const references: string[] = [];
+  for await (const page of listStoredPages(store, bucket, "", signal)) {
+    for (const object of page) {
+      if (object.key.startsWith(INTERNAL_PREFIX)) continue;
+      if (isReferenceKey(object.key)) references.push(object.key);
+      else if (object.key.endsWith(DELTA_SUFFIX)) deltas.push(object.key);
+    }
+  }
+  const referenceSha = new Map<string, string | undefined>();
+  await mapLimit(references, concurrency, async (key) => {
+    const info = await store.headObject(bucket, key, signalOption(signal));
+    if (info) referenceSha.set(key, readField(info.metadata, "fileSha256")?.toLowerCase());
+  });
+  // The SHA-256 of every reference some delta needs and its deltaspace does not hold.
+  const needed = new Set<string>();
+  await mapLimit(deltas, concurrency, async (key) => {
+    const info = await store.headObject(bucket, key, signalOption(signal));
+    const sha = info ? readField(info.metadata, "refSha256")?.toLowerCase() : undefined;
+    if (sha === undefined) return;
+    if (referenceSha.get(referenceKeyFor(deltaspaceOf(key))) !== sha) needed.add(sha);
+  });
+
+  const removable: SetAsideReference[] = [];
+  const kept: { key: string; reason: string }[] = [];
+  for (const candidate of candidates) {
+    const sha = candidate.key.slice(SET_ASIDE_PREFIX.length).toLowerCase();
+    if (now.getTime() - candidate.lastModified.getTime() < SET_ASIDE_GRACE_MS) {
+      kept.push({ key: candidate.key, reason: "set aside less than an hour ago" });
+    } else if (!SHA256.test(sha)) {
+      kept.push({ key: candidate.key, reason: "not named by a SHA-256" });
+    } else if (needed.has(sha)) {
+      kept.push({
+        key: candidate.key,
+        reason: "deltas need it and their reference.bin is missing",
+      });
+    } else {
+      removable.push(candidate);
+    }
+  }
+  return { removable, kept };
+}
+
+/**
+ * Delete stored keys (raw, not logical deletes), 1,000 per request; every key gets its own
+ * outcome.
+ *
+ * @example
+ * ```ts
+ * const { deleted, errors } = await deleteStoredKeys(store, "b", keys, signal);
+ * ```
+ */
+export async function deleteStoredKeys(
+  store: ObjectStore,
+  bucket: string,
+  keys: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<{ readonly deleted: readonly string[]; readonly errors: readonly PurgeError[] }> {
+  const deleted: string[] = [];
+  const errors: PurgeError[] = [];
+  for (let at = 0; at < keys.length; at += 1000) {
+    const batch = keys.slice(at, at + 1000);
+    const result = await store.deleteObjects(bucket, batch, signalOption(signal));
+    const failed = new Set<string>();
+    for (const { key, error } of result.errors) {
+      failed.add(key);
+      errors.push({ key, message: error.message });
+    }
+    deleted.push(...batch.filter((key) => !failed.has(key)));
+  }
+  return { deleted, errors };
+}
+
+/**
+ * Re-check a set-aside reference right before deleting it: a delete that started since the
+ * scan rewrites the same key (newer LastModified), and then it is kept.
+ */
+export async function stillUnchanged(
+  store: ObjectStore,
+  bucket: string,
+  reference: SetAsideReference,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const info = await store.headObject(bucket, reference.key, signalOption(signal));
+  return info !== undefined && info.lastModified.getTime() === reference.lastModified.getTime();
+}
+
+/**
+ * Purge a bucket's `.deltaglider/` folder: the expired temporary files, then the set-aside
+ * references nothing needs (each checked again right before it goes). A dry run only scans.
+ */
+export async function purgeTempFiles(
+  ctx: MaintenanceContext,
+  bucket: string,
+  options: PurgeOptions = {},
+): Promise<PurgeResult> {
+  const { store } = ctx;
+  const { signal } = options;
+  const now = ctx.clock.now();
+  const tempFiles = await scanTempFiles(store, bucket, now, signal, ctx.metadataConcurrency);
+  const setAside = await scanSetAsideReferences(
+    store,
+    bucket,
+    now,
+    signal,
+    ctx.metadataConcurrency,
+  );
+  if (options.dryRun) {
+    return {
+      bucket,
+      dryRun: true,
+      tempFiles,
+      setAside,
+      deleted: [],
+      freedBytes: 0,
+      setAsideDeleted: [],
+      errors: [],
+    };
+  }
+  const temp = await deleteStoredKeys(
+    store,
+    bucket,
+    tempFiles.expired.map((file) => file.key),
+    signal,
+  );
+  const gone = new Set(temp.deleted);
+  const freedBytes = tempFiles.expired
+    .filter((file) => gone.has(file.key))
+    .reduce((sum, file) => sum + file.size, 0);
+  const unchanged: string[] = [];
+  const kept = [...setAside.kept];
+  for (const reference of setAside.removable) {
+    if (await stillUnchanged(store, bucket, reference, signal)) unchanged.push(reference.key);
+    else kept.push({ key: reference.key, reason: "set aside again during the purge" });
+  }
+  const references = await deleteStoredKeys(store, bucket, unchanged, signal);
+  return {
+    bucket,
+    dryRun: false,
+    tempFiles,
+    setAside: { removable: setAside.removable, kept },
+    deleted: temp.deleted,
+    freedBytes,
+    setAsideDeleted: references.deleted,
+    errors: [...temp.errors, ...references.errors],
+  };
+}

@@ -1,0 +1,79 @@
+import type { OperationOptions } from "./common.js";
+
+/** Who an ACL grant is for, as S3 describes it. */
+export interface AclGrantee {
+  readonly type: "CanonicalUser" | "AmazonCustomerByEmail" | "Group";
+  readonly id?: string;
+  readonly displayName?: string;
+  readonly uri?: string;
+  readonly emailAddress?: string;
+}
+
+export type AclPermission = "FULL_CONTROL" | "WRITE" | "WRITE_ACP" | "READ" | "READ_ACP";
+
+export interface AclGrant {
+  readonly grantee: AclGrantee;
+  readonly permission: AclPermission;
+}
+
+export interface AclOwner {
+  readonly id?: string;
+  readonly displayName?: string;
+}
+
+/** A bucket's access control list. */
+export interface BucketAcl {
+  readonly owner?: AclOwner;
+  readonly grants: readonly AclGrant[];
+}
+
+/** S3's canned bucket ACLs. */
+export type CannedBucketAcl =
+  | "private"
+  | "public-read"
+  | "public-read-write"
+  | "authenticated-read";
+
+/**
+ * A new ACL for a bucket, in one of S3's three forms: a canned ACL, a full policy, or grant
+ * headers (`id="…"`, `uri="…"`, `emailAddress="…"` lists).
+ */
+export interface BucketAclChange {
+  readonly canned?: CannedBucketAcl;
+  readonly policy?: { readonly owner?: AclOwner; readonly grants: readonly AclGrant[] };
+  readonly grantFullControl?: string;
+  readonly grantRead?: string;
+  readonly grantReadAcp?: string;
+  readonly grantWrite?: string;
+  readonly grantWriteAcp?: string;
+}
+
+/** Bucket ACLs, for a store that has them. */
+export interface BucketAclCapability {
+  /** `NotFoundError` when there is no such bucket. */
+  getBucketAcl(bucket: string, options?: OperationOptions): Promise<BucketAcl>;
+  /** May refuse with `UnsupportedError` (a store whose ACL is fixed), with a hint. */
+  putBucketAcl(bucket: string, change: BucketAclChange, options?: OperationOptions): Promise<void>;
+}
+
+export interface PresignGetOptions extends OperationOptions {
+  /** Seconds the URL stays valid (already checked by the caller). */
+  readonly expiresIn: number;
+  /** Sets `Content-Disposition` on the response. */
+  readonly responseContentDisposition?: string;
+}
+
+/** URLs that let anyone holding them GET one stored object, for a store that has them. */
+export interface PresignCapability {
+  presignGetObject(bucket: string, key: string, options: PresignGetOptions): Promise<string>;
+}
+
+/**
+ * What a store can do beyond the object store port, declared by the store (as unstorage
+ * drivers do with their flags): a capability that is absent is not supported, and callers say
+ * so instead of asking which adapter they hold.
+ */
+export interface StoreCapabilities {
+  readonly acl?: BucketAclCapability;
+  readonly presign?: PresignCapability;
+}

@@ -1,0 +1,147 @@
+import {
+  GetBucketAclCommand,
+  GetObjectCommand,
+  PutBucketAclCommand,
+  type Grant as S3Grant,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type {
+  AclGrant,
+  AclGrantee,
+  AclOwner,
+  AclPermission,
+  BucketAcl,
+  BucketAclChange,
+  OperationOptions,
+  StoreCapabilities,
+} from "@dg/core";
+import { optionalEntry } from "@dg/core";
+import { mapS3Error } from "./map-s3-error.js";
+
+function sendOptions(options: OperationOptions | undefined): { abortSignal?: AbortSignal } {
+  return options?.signal ? { abortSignal: options.signal } : {};
+}
+
+/**
+ * What an S3 store supports beyond the object store port: bucket ACLs (GetBucketAcl,
+ * PutBucketAcl) and presigned GET URLs, on the given client. `createS3ObjectStore` declares
+ * them; a program that injects a store of its own next to an `S3Client` can attach them.
+ *
+ * @example
+ * ```ts
+ * const { acl, presign } = createS3Capabilities(client);
+ * const url = await presign?.presignGetObject("releases", "app.zip", { expiresIn: 600 });
+ * ```
+ */
+export function createS3Capabilities(client: S3Client): StoreCapabilities {
+  return {
+    acl: {
+      async getBucketAcl(bucket, options) {
+        try {
+          const out = await client.send(
+            new GetBucketAclCommand({ Bucket: bucket }),
+            sendOptions(options),
+          );
+          return {
+            ...(out.Owner ? { owner: ownerOf(out.Owner) } : {}),
+            grants: (out.Grants ?? []).flatMap((grant) => {
+              const converted = grantOf(grant);
+              return converted ? [converted] : [];
+            }),
+          } satisfies BucketAcl;
+        } catch (error) {
+          throw mapS3Error(error, { operation: "GetBucketAcl", bucket });
+        }
+      },
+      async putBucketAcl(bucket, change, options) {
+        try {
+          await client.send(
+            new PutBucketAclCommand({ Bucket: bucket, ...s3AclInput(change) }),
+            sendOptions(options),
+          );
+        } catch (error) {
+          throw mapS3Error(error, { operation: "PutBucketAcl", bucket });
+        }
+      },
+    },
+    presign: {
+      async presignGetObject(bucket, key, options) {
+        // The presigner loads only for this call.
+        const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
+        const command = new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...optionalEntry("ResponseContentDisposition", options.responseContentDisposition),
+        });
+        return getSignedUrl(client, command, { expiresIn: options.expiresIn });
+      },
+    },
+  };
+}
+
+function s3AclInput(change: BucketAclChange) {
+  return {
+    ...optionalEntry("ACL", change.canned),
+    ...(change.policy === undefined
+      ? {}
+      : {
+          AccessControlPolicy: {
+            ...(change.policy.owner ? { Owner: s3OwnerOf(change.policy.owner) } : {}),
+            Grants: change.policy.grants.map((g) => ({
+              Grantee: {
+                Type: g.grantee.type,
+                ...optionalEntry("ID", g.grantee.id),
+                ...optionalEntry("DisplayName", g.grantee.displayName),
+                ...optionalEntry("URI", g.grantee.uri),
+                ...optionalEntry("EmailAddress", g.grantee.emailAddress),
+              },
+              Permission: g.permission,
+            })),
+          },
+        }),
+    ...optionalEntry("GrantFullControl", change.grantFullControl),
+    ...optionalEntry("GrantRead", change.grantRead),
+    ...optionalEntry("GrantReadACP", change.grantReadAcp),
+    ...optionalEntry("GrantWrite", change.grantWrite),
+    ...optionalEntry("GrantWriteACP", change.grantWriteAcp),
+  };
+}
+
+function s3OwnerOf(owner: AclOwner) {
+  return { ...optionalEntry("ID", owner.id), ...optionalEntry("DisplayName", owner.displayName) };
+}
+
+function ownerOf(owner: { ID?: string | undefined; DisplayName?: string | undefined }): AclOwner {
+  return { ...optionalEntry("id", owner.ID), ...optionalEntry("displayName", owner.DisplayName) };
+}
+
+const PERMISSIONS: readonly AclPermission[] = [
+  "FULL_CONTROL",
+  "WRITE",
+  "WRITE_ACP",
+  "READ",
+  "READ_ACP",
+];
+const GRANTEE_TYPES: readonly AclGrantee["type"][] = [
+  "CanonicalUser",
+  "AmazonCustomerByEmail",
+  "Group",
+];
+
+/** A grant as S3 returns it, or `undefined` for one whose permission or type is unknown. */
+function grantOf(grant: S3Grant): AclGrant | undefined {
+  const permission = PERMISSIONS.find((p) => p === grant.Permission);
+  const type = GRANTEE_TYPES.find((t) => t === grant.Grantee?.Type);
+  if (!permission || !type || !grant.Grantee) return undefined;
+  const g = grant.Grantee;
+  return {
+    permission,
+    grantee: {
+      type,
+      ...optionalEntry("id", g.ID),
+      ...optionalEntry("displayName", g.DisplayName),
+      ...optionalEntry("uri", g.URI),
+      ...optionalEntry("emailAddress", g.EmailAddress),
+    },
+  };
+}
