@@ -6,6 +6,9 @@ export default defineConfig({
     // The CLI and fuzz tests run the built package in child processes.
     globalSetup: ["@dg/testkit/build-dist-global-setup"],
     testTimeout: 60_000,
+    // Setup hooks do the same I/O as tests (moto, seeded stores): vitest's 10 s default timed
+    // out on a loaded machine.
+    hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

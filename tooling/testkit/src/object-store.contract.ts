@@ -33,6 +33,9 @@ export interface ObjectStoreContractOptions {
   readonly atomicCreateOnly?: boolean;
 }
 
+/** Tests that make over a thousand requests: minutes against moto on a loaded machine. */
+const SLOW_TEST_MS = 300_000;
+
 const text = new TextEncoder();
 
 function utf8(value: string): Uint8Array {
@@ -273,26 +276,30 @@ export function objectStoreContract(
       expect(listed.indexOf("\ufb00")).toBeLessThan(listed.indexOf("😀"));
     });
 
-    it("paginates past 1,000 keys and honours prefix, maxKeys and startAfter", async () => {
-      const { store, bucket } = await fresh();
-      const keys = Array.from({ length: 2100 }, (_, i) => `many/${String(i).padStart(5, "0")}`);
-      await inBatches(keys, 100, (key) => store.putObject(bucket, key, utf8(key)));
-      await store.putObject(bucket, "other", utf8("x"));
+    it(
+      "paginates past 1,000 keys and honours prefix, maxKeys and startAfter",
+      async () => {
+        const { store, bucket } = await fresh();
+        const keys = Array.from({ length: 2100 }, (_, i) => `many/${String(i).padStart(5, "0")}`);
+        await inBatches(keys, 100, (key) => store.putObject(bucket, key, utf8(key)));
+        await store.putObject(bucket, "other", utf8("x"));
 
-      const all = await listAll(store, bucket, { prefix: "many/" });
-      expect(all.pages.map((p) => p.objects.length)).toEqual([1000, 1000, 100]);
-      expect(all.keys).toEqual(keys);
-      expect(all.pages[0]?.objects[0]?.size).toBe(keys[0]?.length);
+        const all = await listAll(store, bucket, { prefix: "many/" });
+        expect(all.pages.map((p) => p.objects.length)).toEqual([1000, 1000, 100]);
+        expect(all.keys).toEqual(keys);
+        expect(all.pages[0]?.objects[0]?.size).toBe(keys[0]?.length);
 
-      const small = await listAll(store, bucket, { prefix: "many/0001", maxKeys: 7 });
-      expect(small.keys).toEqual(keys.slice(10, 20));
-      expect(small.pages.length).toBe(2);
+        const small = await listAll(store, bucket, { prefix: "many/0001", maxKeys: 7 });
+        expect(small.keys).toEqual(keys.slice(10, 20));
+        expect(small.pages.length).toBe(2);
 
-      const after = await listAll(store, bucket, { prefix: "many/", startAfter: "many/02089" });
-      expect(after.keys).toEqual(keys.slice(2090));
-      const everything = await listAll(store, bucket, { startAfter: "many/02099" });
-      expect(everything.keys).toEqual(["other"]);
-    });
+        const after = await listAll(store, bucket, { prefix: "many/", startAfter: "many/02089" });
+        expect(after.keys).toEqual(keys.slice(2090));
+        const everything = await listAll(store, bucket, { startAfter: "many/02099" });
+        expect(everything.keys).toEqual(["other"]);
+      },
+      SLOW_TEST_MS,
+    );
 
     it("groups keys under CommonPrefixes with a delimiter, across pages", async () => {
       const { store, bucket } = await fresh();
@@ -375,17 +382,21 @@ export function objectStoreContract(
       await store.deleteObject(bucket, "deep/never/existed");
     });
 
-    it("deletes 1,500 keys in one call, reporting each", async () => {
-      const { store, bucket } = await fresh();
-      const keys = Array.from({ length: 1500 }, (_, i) => `del/${i}`);
-      await inBatches(keys, 100, (key) => store.putObject(bucket, key, utf8("x")));
-      await store.putObject(bucket, "keep", utf8("k"));
-      const result = await store.deleteObjects(bucket, [...keys, "del/missing"]);
-      expect(result.errors).toEqual([]);
-      expect([...result.deleted].sort()).toEqual([...keys, "del/missing"].sort());
-      expect((await listAll(store, bucket)).keys).toEqual(["keep"]);
-      expect(await store.deleteObjects(bucket, [])).toEqual({ deleted: [], errors: [] });
-    });
+    it(
+      "deletes 1,500 keys in one call, reporting each",
+      async () => {
+        const { store, bucket } = await fresh();
+        const keys = Array.from({ length: 1500 }, (_, i) => `del/${i}`);
+        await inBatches(keys, 100, (key) => store.putObject(bucket, key, utf8("x")));
+        await store.putObject(bucket, "keep", utf8("k"));
+        const result = await store.deleteObjects(bucket, [...keys, "del/missing"]);
+        expect(result.errors).toEqual([]);
+        expect([...result.deleted].sort()).toEqual([...keys, "del/missing"].sort());
+        expect((await listAll(store, bucket)).keys).toEqual(["keep"]);
+        expect(await store.deleteObjects(bucket, [])).toEqual({ deleted: [], errors: [] });
+      },
+      SLOW_TEST_MS,
+    );
 
     it("copies with metadata kept by default and replaced when given", async () => {
       const { store, bucket } = await fresh();
