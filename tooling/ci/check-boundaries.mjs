@@ -70,6 +70,23 @@ const PROBES = [
     'import { createDirObjectStore } from "@dg/s3/dir";',
     "noRestrictedImports",
   ],
+  // The Node platform layer depends on core only, and the CLI reaches it only through the SDK.
+  [
+    "packages/node/src/probe-cache.ts",
+    'import { createFsReferenceCache } from "@dg/cache";',
+    "noRestrictedImports",
+  ],
+  [
+    "packages/node/src/probe-aws.ts",
+    'import { S3Client } from "@aws-sdk/client-s3";',
+    "noRestrictedImports",
+  ],
+  ["packages/node/src/probe-env.ts", "export const dir = process.env.TMPDIR;", "noProcessEnv"],
+  [
+    "apps/cli/src/probe-node.ts",
+    'import { openFileSource } from "@dg/node";',
+    "noRestrictedImports",
+  ],
   // Adapters take options: the environment is read by the composition root.
   [
     "packages/cache/src/probe-env.ts",
@@ -124,6 +141,14 @@ const PROBES = [
     'import { S3Client } from "@aws-sdk/client-s3";\nimport { parseS3Uri } from "@dg/core";',
   ],
   ["packages/archive/src/probe-ok.test.ts", 'import { createXdeltaCodec } from "@dg/xdelta";'],
+  [
+    "packages/cache/src/probe-ok.ts",
+    'import { openFileSource } from "@dg/node";\nimport { parseS3Uri } from "@dg/core";',
+  ],
+  [
+    "packages/node/src/probe-ok.ts",
+    'import { open } from "node:fs/promises";\nimport { isDgError } from "@dg/core";',
+  ],
   ["packages/xdelta/src/cli/probe-ok.ts", "export const engine = process.env.DG_DELTA_ENGINE;"],
   [
     "packages/sdk/src/probe-ok.ts",
@@ -138,16 +163,19 @@ const PROBES = [
 /** Workspace packages and the @dg packages their runtime dependencies may name. */
 const ALLOWED_DEPENDENCIES = {
   "@dg/core": [],
-  "@dg/xdelta": ["@dg/core"],
-  "@dg/s3": ["@dg/core"],
-  "@dg/cache": ["@dg/core"],
-  "@dg/archive": ["@dg/core"],
-  "@dg/sdk": ["@dg/core", "@dg/xdelta", "@dg/s3", "@dg/cache", "@dg/archive"],
+  // The Node platform layer: the one dependency adapters share besides core (ADR 0001).
+  "@dg/node": ["@dg/core"],
+  "@dg/xdelta": ["@dg/core", "@dg/node"],
+  "@dg/s3": ["@dg/core", "@dg/node"],
+  "@dg/cache": ["@dg/core", "@dg/node"],
+  "@dg/archive": ["@dg/core", "@dg/node"],
+  "@dg/sdk": ["@dg/core", "@dg/node", "@dg/xdelta", "@dg/s3", "@dg/cache", "@dg/archive"],
   // The CLI is bundled: everything of ours is a devDependency, none a runtime dependency.
   deltaglider: [],
 };
 const MANIFESTS = {
   "@dg/core": "packages/core",
+  "@dg/node": "packages/node",
   "@dg/xdelta": "packages/xdelta",
   "@dg/s3": "packages/s3",
   "@dg/cache": "packages/cache",

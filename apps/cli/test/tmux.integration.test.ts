@@ -1,88 +1,13 @@
-import { execFile, spawnSync } from "node:child_process";
-import { setTimeout as pace } from "node:timers/promises";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_MAIN, createWorkspace, releaseVersions, type Workspace } from "./harness.js";
+import { createWorkspace, releaseVersions, type Workspace } from "./harness.js";
+import { createTmux, hasTmux } from "./tmux.js";
 
-const run = promisify(execFile);
-const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
-const socket = `dg-cli-test-${process.pid}`;
+const tmux = createTmux("screens");
+const SIZE = { columns: 120, rows: 40 };
 
 let ws: Workspace;
 /** A foreground colour escape sequence (ESC [ 3x m). */
 const COLOR_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[3\\dm`);
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, "'\\''")}'`;
-}
-
-/** Start the CLI in a fixed-size tmux pane; the pane signals `channel` when it exits. */
-async function startInTmux(
-  session: string,
-  channel: string,
-  args: readonly string[],
-  extraEnv: Readonly<Record<string, string>> = {},
-) {
-  const env = { ...ws.env, TERM: "xterm-256color" } as Record<string, string | undefined>;
-  delete env.CI;
-  delete env.NO_COLOR;
-  Object.assign(env, extraEnv);
-  const assignments = Object.entries(env)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([key, value]) => `${key}=${shellQuote(value)}`)
-    .join(" ");
-  const command = `cd ${shellQuote(ws.cwd)} && env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(CLI_MAIN)} ${args.map(shellQuote).join(" ")}; echo "exit=$?"; tmux -L ${socket} wait-for -S ${channel}; sleep 600`;
-  await run("tmux", [
-    "-L",
-    socket,
-    "new-session",
-    "-d",
-    "-s",
-    session,
-    "-x",
-    "120",
-    "-y",
-    "40",
-    command,
-  ]);
-}
-
-async function screen(session: string, escapes = false): Promise<string> {
-  const flags = escapes ? ["-p", "-e"] : ["-p"];
-  const { stdout } = await run("tmux", ["-L", socket, "capture-pane", ...flags, "-t", session]);
-  return stdout;
-}
-
-/**
- * Bounded wait for a condition: probe until `probe` returns a value, or fail after
- * `timeoutMs` with `describe()`. A terminal screen raises no event when a prompt appears
- * (the program prints and waits), so probing is the only way to observe it; the pause
- * between probes only paces them and no assertion depends on how long anything took.
- */
-async function waitUntil<T>(
-  probe: () => Promise<T | undefined>,
-  describe: () => Promise<string>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(await describe());
-    await pace(25);
-  }
-}
-
-/** Wait until the pane shows `text`, and return the screen that showed it. */
-function waitForScreen(session: string, text: string): Promise<string> {
-  return waitUntil(
-    async () => {
-      const shown = await screen(session);
-      return shown.includes(text) ? shown : undefined;
-    },
-    async () => `"${text}" never appeared:\n${await screen(session)}`,
-  );
-}
 
 beforeAll(async () => {
   ws = await createWorkspace();
@@ -97,7 +22,7 @@ beforeAll(async () => {
   expect(up.code, up.stderr).toBe(0);
 });
 afterAll(async () => {
-  if (hasTmux) await run("tmux", ["-L", socket, "kill-server"]).catch(() => undefined);
+  await tmux.kill();
   await ws.cleanup();
 });
 
@@ -105,11 +30,14 @@ describe("screens in a real terminal (tmux 120×40)", () => {
   it.runIf(hasTmux)(
     "stops at the migrate screen on Ctrl-C (exit 130, nothing copied)",
     async () => {
-      await startInTmux("abort", "abort-done", ["migrate", "s3://screens/plain/", "s3://moved/"]);
-      await waitForScreen("abort", "Proceed? [y/N]");
-      await run("tmux", ["-L", socket, "send-keys", "-t", "abort", "C-c"]);
-      await run("tmux", ["-L", socket, "wait-for", "abort-done"]);
-      const shown = await screen("abort");
+      await tmux.start("abort", ws, ["migrate", "s3://screens/plain/", "s3://moved/"], {
+        ...SIZE,
+        channel: "abort-done",
+      });
+      await tmux.waitForScreen("abort", "Proceed? [y/N]");
+      await tmux.keys("abort", "C-c");
+      await tmux.waitFor("abort-done");
+      const shown = await tmux.screen("abort");
       expect(shown, shown).toContain("deltaglider: interrupted");
       expect(shown).toContain("exit=130");
       const copied = await ws.store().listObjects("moved", {});
@@ -117,10 +45,15 @@ describe("screens in a real terminal (tmux 120×40)", () => {
     },
   );
 
-  it.runIf(hasTmux)("draws the stats dashboard", async () => {
-    await startInTmux("stats", "stats-done", ["stats", "s3://screens/releases/"]);
-    await run("tmux", ["-L", socket, "wait-for", "stats-done"]);
-    const shown = await screen("stats");
+  it.runIf(hasTmux)("leaves the stats dashboard on screen when the explorer is quit", async () => {
+    await tmux.start("stats", ws, ["stats", "s3://screens/releases/"], {
+      ...SIZE,
+      channel: "stats-done",
+    });
+    await tmux.waitForScreen("stats", "Deltaspace");
+    await tmux.keys("stats", "q");
+    await tmux.waitFor("stats-done");
+    const shown = await tmux.screen("stats");
     expect(shown).toContain("exit=0");
     expect(shown).toContain("╭");
     expect(shown).toContain("Bucket statistics: s3://screens/releases/ (quick mode)");
@@ -128,16 +61,21 @@ describe("screens in a real terminal (tmux 120×40)", () => {
     expect(shown).toMatch(/Savings +█+░* \d+\.\d%/);
     expect(shown).toMatch(/releases\/ +3 +585\.9 KiB/);
     expect(shown).toContain("╰");
+    // The explorer's own page is gone.
+    expect(shown).not.toContain("q quit");
     // Colours on by default…
-    expect(await screen("stats", true)).toMatch(COLOR_ESCAPE);
+    expect(await tmux.screen("stats", true)).toMatch(COLOR_ESCAPE);
   });
 
   it.runIf(hasTmux)("draws no colour with NO_COLOR", async () => {
-    await startInTmux("plain", "plain-done", ["stats", "s3://screens/releases/"], {
-      NO_COLOR: "1",
+    // DG_NO_INTERACTIVE (as --no-interactive): the figures drawn once, no keys read.
+    await tmux.start("plain", ws, ["stats", "s3://screens/releases/"], {
+      ...SIZE,
+      env: { NO_COLOR: "1", DG_NO_INTERACTIVE: "true" },
+      channel: "plain-done",
     });
-    await run("tmux", ["-L", socket, "wait-for", "plain-done"]);
-    const shown = await screen("plain", true);
+    await tmux.waitFor("plain-done");
+    const shown = await tmux.screen("plain", true);
     expect(shown).toContain("Bucket statistics");
     expect(shown).not.toMatch(COLOR_ESCAPE);
   });
@@ -145,19 +83,18 @@ describe("screens in a real terminal (tmux 120×40)", () => {
   it.runIf(hasTmux)(
     "asks on the migrate screen, then shows live progress and a summary",
     async () => {
-      await startInTmux("migrate", "migrate-done", [
-        "migrate",
-        "s3://screens/plain/",
-        "s3://moved/",
-      ]);
-      const prompt = await waitForScreen("migrate", "Proceed? [y/N]");
+      await tmux.start("migrate", ws, ["migrate", "s3://screens/plain/", "s3://moved/"], {
+        ...SIZE,
+        channel: "migrate-done",
+      });
+      const prompt = await tmux.waitForScreen("migrate", "Proceed? [y/N]");
       expect(prompt).toContain("Migrate with delta compression");
       expect(prompt).toContain("from s3://screens/plain/");
       expect(prompt).toContain("to s3://moved/plain/");
       expect(prompt).toContain("Files to migrate: 3 (585.9 KiB)");
-      await run("tmux", ["-L", socket, "send-keys", "-t", "migrate", "y"]);
-      await run("tmux", ["-L", socket, "wait-for", "migrate-done"]);
-      const shown = await screen("migrate");
+      await tmux.keys("migrate", "y");
+      await tmux.waitFor("migrate-done");
+      const shown = await tmux.screen("migrate");
       expect(shown).toContain("exit=0");
       // Copies run in parallel: whichever lands first becomes the reference.
       for (const name of ["app-0.zip", "app-1.zip", "app-2.zip"]) {

@@ -5,14 +5,15 @@ import type {
   DeltaEncodeOptions,
   RandomAccessSource,
 } from "@dg/core";
-import { hasCode, IntegrityError } from "@dg/core";
+import { hasCode, IntegrityError, InvalidArgumentError } from "@dg/core";
+import { createTempDir, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
 import { ARCHIVE_DELTA_MAGIC, isArchiveDelta } from "./delta-header.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
 import { chooseDelta } from "./encode-archive.js";
-import { createWorkDir, fileChunks, writeStreamToFile } from "./temp-files.js";
+import { writeStreamToFile } from "./temp-files.js";
 
 /** Options of {@link createArchiveCodec}. */
 export interface ArchiveCodecOptions {
@@ -55,7 +56,10 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
   const { inner } = options;
   const maxExpandedSize = options.maxExpandedSize ?? DEFAULT_MAX_EXPANDED;
   if (!Number.isSafeInteger(maxExpandedSize) || maxExpandedSize < 0) {
-    throw new RangeError(`maxExpandedSize must be a non-negative integer, got ${maxExpandedSize}`);
+    throw new InvalidArgumentError(
+      `maxExpandedSize must be a non-negative integer, got ${maxExpandedSize}`,
+      { hint: "Pass a size in bytes, such as 64 * 1024 ** 3 for 64 GiB." },
+    );
   }
 
   async function* encode(
@@ -70,7 +74,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
       return;
     }
     const signal = encodeOptions.signal;
-    const work = await createWorkDir(options.tempDir);
+    const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
       const spooled = await writeStreamToFile(peeked.stream, work.file("target"), signal);
       const chosen = await chooseDelta({
@@ -84,7 +88,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
       });
       options.onEncodeReport?.(chosen.report);
       for (const format of chosen.formats) encodeOptions.onFormat?.(format);
-      yield* fileChunks(chosen.path);
+      yield* streamFile(chosen.path);
     } finally {
       await work.dispose();
     }
@@ -101,7 +105,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
       return;
     }
     const reader = createByteReader(peeked.stream);
-    const work = await createWorkDir(options.tempDir);
+    const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
       const header = await readArchiveDeltaHeader(reader);
       yield* decodeArchiveDelta(

@@ -1,5 +1,7 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { IntegrityError, UnsupportedError } from "@dg/core";
+import { openFileSource } from "@dg/node";
+import type { TempDir } from "@dg/node";
 import type { ByteReader } from "./byte-reader.js";
 import type { ArchiveDeltaHeader, ParsedArchiveDeltaHeader } from "./delta-header.js";
 import {
@@ -12,8 +14,7 @@ import { expandArchive } from "./expand.js";
 import { rebuildTarget } from "./rebuild.js";
 import type { DeflateSegment } from "./segments.js";
 import { deflateSegmentsOf } from "./segments.js";
-import { openFileSource, sha256OfFile } from "./temp-files.js";
-import type { WorkDir } from "./temp-files.js";
+import { sha256OfFile } from "./temp-files.js";
 
 /**
  * Read an archive delta's header from `reader` (positioned at the magic); the reader is left
@@ -105,7 +106,7 @@ export async function* decodeArchiveDelta(
   source: RandomAccessSource,
   parsed: ParsedArchiveDeltaHeader,
   innerDelta: ByteStream,
-  work: WorkDir,
+  work: TempDir,
   maxExpandedSize: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Uint8Array, void, undefined> {

@@ -1,5 +1,7 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { isDgError, throwIfAborted } from "@dg/core";
+import { openFileSource, streamFile } from "@dg/node";
+import type { TempDir } from "@dg/node";
 import { createByteReader } from "./byte-reader.js";
 import type { ContainerKind } from "./container.js";
 import type { ExpandedReference } from "./decode-archive.js";
@@ -14,8 +16,8 @@ import { expandArchive } from "./expand.js";
 import { deflateEngineName } from "./rebuild.js";
 import { MAX_SEGMENTS } from "./segment-table.js";
 import { deflateSegmentsOf } from "./segments.js";
-import { createFileWriter, fileChunks, openFileSource, sha256OfFile } from "./temp-files.js";
-import type { WorkDir, WrittenFile } from "./temp-files.js";
+import { createFileWriter, sha256OfFile } from "./temp-files.js";
+import type { WrittenFile } from "./temp-files.js";
 
 /** What one archive-aware encode did, for logs and benchmarks. */
 export interface ArchiveEncodeReport {
@@ -51,7 +53,7 @@ export interface ChooseDeltaInput {
   readonly source: RandomAccessSource;
   readonly target: WrittenFile;
   readonly container: ContainerKind;
-  readonly work: WorkDir;
+  readonly work: TempDir;
   readonly maxExpandedSize: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -81,7 +83,7 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
   const rawDeltaSize = await writeDelta(
     rawPath,
     new Uint8Array(0),
-    inner.encode(source, fileChunks(target.path), {
+    inner.encode(source, streamFile(target.path), {
       targetSize: target.size,
       onFormat: (format) => rawFormats.push(format),
       ...withSignal,
@@ -150,7 +152,7 @@ export async function chooseDelta(input: ChooseDeltaInput): Promise<ChosenDelta>
     const archiveDeltaSize = await writeDelta(
       archivePath,
       encodeArchiveDeltaHeader(header, referenceStreams),
-      inner.encode(expandedReference, fileChunks(work.file("target.x")), {
+      inner.encode(expandedReference, streamFile(work.file("target.x")), {
         targetSize: targetExpansion.expandedSize,
         ...withSignal,
       }),
@@ -179,7 +181,7 @@ async function decodesToTarget(
   archivePath: string,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  const reader = createByteReader(fileChunks(archivePath));
+  const reader = createByteReader(streamFile(archivePath));
   try {
     const header = resolveArchiveDeltaHeader(
       await readArchiveDeltaHeader(reader),

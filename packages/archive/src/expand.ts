@@ -1,5 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
-import { throwIfAborted } from "@dg/core";
+import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { ContainerKind } from "./container.js";
 import { detectContainer, DETECT_BYTES } from "./container.js";
 import type { DeflateParams } from "./deflate-params.js";
@@ -111,7 +111,11 @@ function createWalker(
     while (cursor < end) {
       throwIfAborted(options.signal);
       const chunk = await source.read(cursor, Math.min(COPY_CHUNK, end - cursor));
-      if (chunk.length === 0) throw new RangeError("source ended early");
+      if (chunk.length === 0) {
+        throw new IntegrityError(`The archive ended at byte ${cursor}, before its declared size`, {
+          hint: "The file changed or was truncated while it was read; try again.",
+        });
+      }
       await writer.append(chunk);
       cursor += chunk.length;
     }

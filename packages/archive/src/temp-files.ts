@@ -1,55 +1,11 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { InvalidArgumentError, throwIfAborted } from "@dg/core";
-import type { ByteStream, RandomAccessSource } from "@dg/core";
+import { InternalError, InvalidArgumentError, throwIfAborted } from "@dg/core";
+import type { ByteStream } from "@dg/core";
+import { mapFsError, openFile, readFully, streamFile, writeFully } from "@dg/node";
 
-/** A private temporary directory for one operation, removed by `dispose`. */
-export interface WorkDir {
-  readonly path: string;
-  /** A path inside the directory. */
-  file(name: string): string;
-  dispose(): Promise<void>;
-}
-
-/**
- * Create a work directory under `parent` (default: the OS temp directory).
- *
- * @example
- * ```ts
- * const work = await createWorkDir();
- * try { ... work.file("expanded") ... } finally { await work.dispose(); }
- * ```
- */
-export async function createWorkDir(parent?: string): Promise<WorkDir> {
-  const path = await mkdtemp(join(parent ?? tmpdir(), "dg-archive-"));
-  return {
-    path,
-    file: (name) => join(path, name),
-    dispose: () => rm(path, { recursive: true, force: true }),
-  };
-}
-
-/**
- * Open a file as a `RandomAccessSource` (with `path` set, so external tools may open it).
- *
- * @example
- * ```ts
- * const source = await openFileSource(work.file("expanded"));
- * ```
- */
-export async function openFileSource(path: string): Promise<RandomAccessSource> {
-  const reader = await openFileReader(path);
-  const { size } = await stat(path);
-  return {
-    size,
-    path,
-    read: (position, length) => reader.read(position, Math.min(length, size - position)),
-    close: () => reader.close(),
-  };
-}
+// The archive codec's own file helpers: a reader of a file that is still growing, and a
+// buffered writer with rollback. Opening files as sources, streaming them, and the temporary
+// folders themselves come from `@dg/node`.
 
 /** Reads by position from a file that may still be growing. */
 export interface FileReader {
@@ -69,19 +25,14 @@ export interface FileReader {
  * ```
  */
 export async function openFileReader(path: string): Promise<FileReader> {
-  const handle = await open(path, "r");
+  const handle = await openFile(path);
   let closed = false;
   return {
     async read(position: number, length: number): Promise<Uint8Array> {
       if (closed) throw new InvalidArgumentError(`Read after close: ${path}`);
       const wanted = Math.max(0, length);
       const buffer = Buffer.allocUnsafe(wanted);
-      let filled = 0;
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, position + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
+      const filled = await readFully(handle, buffer, 0, wanted, position, { action: "read", path });
       return filled === wanted ? buffer : buffer.subarray(0, filled);
     },
     async close(): Promise<void> {
@@ -128,29 +79,10 @@ export async function writeStreamToFile(
   return { path, size: writer.size, sha256: hash.digest("hex") };
 }
 
-/** Stream a file, or the byte range `[start, end)` of it. */
-export async function* fileChunks(
-  path: string,
-  start = 0,
-  end?: number,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  if (end !== undefined && end <= start) return;
-  const stream = createReadStream(path, {
-    start,
-    ...(end === undefined ? {} : { end: end - 1 }),
-    highWaterMark: 1024 * 1024,
-  });
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } finally {
-    stream.destroy();
-  }
-}
-
 /** SHA-256 of a file, streamed. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of fileChunks(path)) hash.update(chunk);
+  for await (const chunk of streamFile(path)) hash.update(chunk);
   return hash.digest("hex");
 }
 
@@ -181,24 +113,14 @@ const WRITE_BUFFER = 1024 * 1024;
  * ```
  */
 export async function createFileWriter(path: string): Promise<FileWriter> {
-  const handle = await open(path, "w+");
+  const handle = await openFile(path, { flags: "w+", action: "create" });
   const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
   let buffered = 0;
   let flushedSize = 0;
   let closed = false;
 
-  async function writeAll(bytes: Uint8Array, position: number): Promise<void> {
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await handle.write(
-        bytes,
-        done,
-        bytes.length - done,
-        position + done,
-      );
-      done += bytesWritten;
-    }
-  }
+  const writeAll = (bytes: Uint8Array, position: number): Promise<void> =>
+    writeFully(handle, bytes, position, { action: "write", path });
 
   async function flush(): Promise<void> {
     if (buffered === 0) return;
@@ -226,8 +148,10 @@ export async function createFileWriter(path: string): Promise<FileWriter> {
     flush,
     async truncate(size: number): Promise<void> {
       await flush();
-      if (size > flushedSize) throw new RangeError(`cannot grow ${path} by truncating`);
-      await handle.truncate(size);
+      if (size > flushedSize) throw new InternalError(`cannot grow ${path} by truncating`);
+      await handle.truncate(size).catch((error: unknown) => {
+        throw mapFsError(error, { action: "truncate", path });
+      });
       flushedSize = size;
     },
     async close(): Promise<void> {

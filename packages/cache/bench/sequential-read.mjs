@@ -5,11 +5,8 @@ import { createCipheriv, createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createFsReferenceCache,
-  createMemoryReferenceCache,
-  openFileSource,
-} from "../dist/index.js";
+import { openFileSource } from "@dg/node";
+import { createFsReferenceCache, createMemoryReferenceCache } from "../dist/index.js";
 
 const size = Number(process.argv[2] ?? 200) * 1024 * 1024;
 const MB = 1024 * 1024;

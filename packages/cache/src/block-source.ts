@@ -1,6 +1,5 @@
 import type { RandomAccessSource } from "@dg/core";
-import { InternalError } from "@dg/core";
-import { clampReadRange } from "./read-range.js";
+import { clampReadRange, InternalError } from "@dg/core";
 
 /**
  * Bytes in memory as equal-sized blocks (the last one may be shorter): growing a list of

@@ -2,10 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSimpleMemoryReferenceCache } from "@dg/core/memory";
-import { referenceCacheContract, scratchSpaceContract } from "@dg/testkit";
+import { referenceCacheContract } from "@dg/testkit";
 import { createFsReferenceCache } from "./fs-cache.js";
 import { createMemoryReferenceCache } from "./memory-cache.js";
-import { createFsScratchSpace } from "./scratch-space.js";
 
 const SHARED_KEY = Buffer.alloc(32, 7).toString("base64");
 
@@ -32,5 +31,3 @@ referenceCacheContract("encrypted filesystem cache (shared key, 1000-byte chunks
 referenceCacheContract("bounded memory cache", () => createMemoryReferenceCache({}));
 
 referenceCacheContract("@dg/core/memory simple cache", () => createSimpleMemoryReferenceCache());
-
-scratchSpaceContract("filesystem scratch space", () => createFsScratchSpace());

@@ -1,12 +1,11 @@
 import { createDecipheriv } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import type { RandomAccessSource } from "@dg/core";
-import { IntegrityError, InternalError } from "@dg/core";
+import { clampReadRange, IntegrityError, InternalError } from "@dg/core";
 import type { FileKeys } from "./cache-key.js";
 import { chunkAad, chunkNonce, chunkOffset, TAG_SIZE } from "./entry-format.js";
 import type { EntryHeader } from "./entry-format.js";
-import { mapFsError } from "./fs-errors.js";
-import { clampReadRange } from "./read-range.js";
+import { readFully } from "@dg/node";
 
 export interface EntrySourceOptions {
   readonly handle: FileHandle;
@@ -72,21 +71,10 @@ export function createEntrySource(options: EntrySourceOptions): RandomAccessSour
     const from = chunkOffset(first, chunkSize);
     const to = chunkOffset(last, chunkSize) + plainLength(last) + TAG_SIZE;
     const bytes = Buffer.allocUnsafe(to - from);
-    let filled = 0;
-    try {
-      while (filled < bytes.length) {
-        const { bytesRead } = await handle.read(
-          bytes,
-          filled,
-          bytes.length - filled,
-          from + filled,
-        );
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-    } catch (error) {
-      throw mapFsError(error, { action: "read the cache entry", path: options.path });
-    }
+    const filled = await readFully(handle, bytes, 0, bytes.length, from, {
+      action: "read the cache entry",
+      path: options.path,
+    });
     if (filled < bytes.length) await corrupt(last);
     return bytes;
   };

@@ -15,7 +15,7 @@ import {
   TAG_SIZE,
 } from "./entry-format.js";
 import type { EntryHeader } from "./entry-format.js";
-import { mapFsError } from "./fs-errors.js";
+import { writeFully } from "@dg/node";
 
 export interface WriteEntryOptions {
   readonly key: CacheKey;
@@ -65,17 +65,11 @@ export async function writeEncryptedEntry(
   let batchLength = 0;
   let filePosition = HEADER_SIZE;
 
-  const writeAt = async (bytes: Buffer, length: number, position: number): Promise<void> => {
-    let written = 0;
-    try {
-      while (written < length) {
-        const result = await handle.write(bytes, written, length - written, position + written);
-        written += result.bytesWritten;
-      }
-    } catch (error) {
-      throw mapFsError(error, { action: "write the cache entry", path: options.path });
-    }
-  };
+  const writeAt = (bytes: Buffer, length: number, position: number): Promise<void> =>
+    writeFully(handle, bytes.subarray(0, length), position, {
+      action: "write the cache entry",
+      path: options.path,
+    });
 
   const flush = async (): Promise<void> => {
     await writeAt(batch, batchLength, filePosition);

@@ -81,11 +81,4 @@ describe("two processes sharing a cache folder", () => {
     await child(["put", cacheDir, sha256Hex(data.subarray(0, 1000)), file], undefined);
     expect(await readdir(join(cacheDir, "references"))).toEqual([]);
   });
-
-  it("removes at exit the scratch files a process did not dispose", async () => {
-    const scratchDir = join(folder.path, "scratch");
-    await import("node:fs/promises").then((fs) => fs.mkdir(scratchDir));
-    await child(["scratch", scratchDir], undefined);
-    expect(await readdir(scratchDir)).toEqual([]);
-  });
 });

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, stat } from "node:fs/promises";
+import { open, rename, stat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { ByteStream, OperationOptions, RandomAccessSource, ReferenceCache } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
+import { errnoCode, forgetAtExit, makeFolder, mapFsError, readFully, removeAtExit } from "@dg/node";
 import {
   cacheKeyFrom,
   checkSizeOption,
@@ -21,8 +22,6 @@ import {
 import type { EntryHeader } from "./entry-format.js";
 import { createEntrySource } from "./entry-source.js";
 import { writeEncryptedEntry } from "./entry-writer.js";
-import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
-import { errnoCode, mapFsError } from "./fs-errors.js";
 import { evictLeastRecentlyUsed, removeQuietly, TEMP_PREFIX } from "./lru-eviction.js";
 import { assertSha256Hex } from "./sha256-name.js";
 
@@ -139,7 +138,7 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
         throw mapFsError(error, { action: "open the cache entry", path, hint: folderHint });
       }
       try {
-        const [stats, headerBytes] = await Promise.all([handle.stat(), readHeader(handle)]);
+        const [stats, headerBytes] = await Promise.all([handle.stat(), readHeader(handle, path)]);
         const parsed = parseHeader(headerBytes, key.keyId);
         if (!parsed.ok && parsed.problem === "other-key") {
           await handle.close();
@@ -174,15 +173,11 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
     ): Promise<RandomAccessSource> {
       assertSha256Hex(sha256);
       throwIfAborted(opts?.signal);
-      try {
-        await mkdir(folder, { recursive: true, mode: 0o700 });
-      } catch (error) {
-        throw mapFsError(error, {
-          action: "create the cache folder",
-          path: folder,
-          hint: folderHint,
-        });
-      }
+      await makeFolder(folder, {
+        mode: 0o700,
+        action: "create the cache folder",
+        hint: folderHint,
+      });
       const tempPath = join(
         folder,
         `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString("hex")}`,
@@ -245,14 +240,12 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
   };
 }
 
-async function readHeader(handle: FileHandle): Promise<Buffer> {
+async function readHeader(handle: FileHandle, path: string): Promise<Buffer> {
   const bytes = Buffer.alloc(HEADER_SIZE);
-  let filled = 0;
-  while (filled < HEADER_SIZE) {
-    const { bytesRead } = await handle.read(bytes, filled, HEADER_SIZE - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
+  const filled = await readFully(handle, bytes, 0, HEADER_SIZE, 0, {
+    action: "read the cache entry",
+    path,
+  });
   return bytes.subarray(0, filled);
 }
 

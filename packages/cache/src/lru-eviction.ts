@@ -1,6 +1,6 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { errnoCode } from "./fs-errors.js";
+import { errnoCode } from "@dg/node";
 
 /** Entry files: `<sha256>.<key tag>.dgc`. */
 export const ENTRY_FILE = /^[0-9a-f]{64}\.[0-9a-f]{16}\.dgc$/;

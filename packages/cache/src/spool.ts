@@ -1,16 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { open, unlink } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ByteStream, RandomAccessSource } from "@dg/core";
 import { IntegrityError } from "@dg/core";
+import { createTempFile } from "@dg/node";
 import { processCacheKey } from "./cache-key.js";
 import { DEFAULT_CHUNK_SIZE } from "./entry-format.js";
 import { createEntrySource } from "./entry-source.js";
 import { writeEncryptedEntry } from "./entry-writer.js";
-import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
-import { mapFsError } from "./fs-errors.js";
 
 export interface SpoolOptions {
   /** Default `os.tmpdir()`. */
@@ -29,30 +23,10 @@ export async function spoolEncrypted(
   body: ByteStream,
   options: SpoolOptions = {},
 ): Promise<RandomAccessSource> {
-  const directory = options.directory ?? tmpdir();
-  const path = join(
-    directory,
-    `deltaglider-${process.pid}-${randomBytes(8).toString("hex")}.spool`,
-  );
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "wx+", 0o600);
-  } catch (error) {
-    throw mapFsError(error, { action: "create a temporary file", path });
-  }
-  removeAtExit(path);
-  let linked = true;
-  const removeFile = async (): Promise<void> => {
-    if (!linked) return;
-    try {
-      await unlink(path);
-      linked = false;
-      forgetAtExit(path);
-    } catch {
-      // Some systems refuse to unlink an open file; it goes at close or exit instead.
-    }
-  };
-  await removeFile();
+  const temp = await createTempFile({ directory: options.directory, suffix: ".spool" });
+  const { handle, path } = temp;
+  // Unlinked while open where the OS allows; otherwise at close, or at exit.
+  await temp.remove();
   try {
     const written = await writeEncryptedEntry(handle, body, {
       key: processCacheKey(),
@@ -72,11 +46,11 @@ export async function spoolEncrypted(
       header: written.header,
       fileKeys: written.fileKeys,
       path,
-      onClose: removeFile,
+      onClose: temp.remove,
     });
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await removeFile();
+    await temp.remove();
     throw error;
   }
 }

@@ -2,20 +2,11 @@
 // Usage: node child-cache.mjs <dist index URL> <command> <cache dir> <sha256> [file]
 //   get   → prints {"hit":bool,"sha256":…,"size":…}
 //   put   → stores <file> under <sha256> (key from DG_CACHE_ENCRYPTION_KEY, or the process key)
-//   scratch <dir> → leaves a scratch file behind and exits without disposing it
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 
 const [distUrl, command, dir, sha, file] = process.argv.slice(2);
 const cache = await import(distUrl);
-
-if (command === "scratch") {
-  const writer = await cache.createFsScratchSpace({ directory: dir }).create();
-  await writer.write(new TextEncoder().encode("left behind"));
-  await writer.finish();
-  process.stdout.write("{}");
-  process.exit(0);
-}
 
 // This script is a composition root of its own: it reads the key from the environment.
 const key = process.env.DG_CACHE_ENCRYPTION_KEY;

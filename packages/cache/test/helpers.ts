@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ByteStream, RandomAccessSource } from "@dg/core";
+import type { ByteStream } from "@dg/core";
 
 /** mulberry32: a tiny seeded PRNG for tests. */
 export function seededRandom(seed: number): () => number {
@@ -42,26 +41,6 @@ export function sha256Hex(data: Uint8Array): string {
 /** `data` as a stream of pieces of `pieceSize` bytes, each a fresh copy. */
 export async function* streamOf(data: Uint8Array, pieceSize = 10_000): ByteStream {
   for (let at = 0; at < data.length; at += pieceSize) yield data.slice(at, at + pieceSize);
-}
-
-export async function readAll(source: RandomAccessSource): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let position = 0;
-  while (position < source.size) {
-    const chunk = await source.read(position, 77_777);
-    if (chunk.length === 0) throw new Error(`short read at ${position}`);
-    parts.push(Buffer.from(chunk));
-    position += chunk.length;
-  }
-  return Buffer.concat(parts);
-}
-
-/** A fresh temp folder and a function that removes it. */
-export async function tempFolder(
-  prefix: string,
-): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** Every file under `folder`, recursively, with its size. */
@@ -124,10 +103,4 @@ function* rollingHashes(bytes: Buffer, window: number): Generator<[number, numbe
   }
 }
 
-/** Byte equality without vitest's element-by-element diff, which is slow on megabytes. */
-export function sameBytes(actual: Uint8Array | undefined, expected: Uint8Array): boolean {
-  if (!actual) return false;
-  return Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(
-    Buffer.from(expected.buffer, expected.byteOffset, expected.length),
-  );
-}
+export { readSource as readAll, sameBytes, tempFolder } from "@dg/testkit";

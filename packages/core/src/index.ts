@@ -99,9 +99,13 @@ export type {
   BucketStatsOptions,
   CachedBucketStats,
   CachedBucketStatsOptions,
+  DeltaspaceDetails,
+  DeltaspaceObject,
   DeltaspaceStats,
+  DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
+  ObservedDirectReason,
   PurgeError,
   PurgeOptions,
   PurgeResult,
@@ -131,3 +135,5 @@ export type {
   StorageType,
 } from "./service/types.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { clampReadRange } from "./util/read-range.js";
+export type { ReadRange } from "./util/read-range.js";

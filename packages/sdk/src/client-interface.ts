@@ -37,6 +37,8 @@ import type {
   BucketStatsOptions,
   CachedBucketStats,
   CachedBucketStatsOptions,
+  DeltaspaceDetails,
+  DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
   PurgeOptions,
@@ -125,6 +127,20 @@ export interface DeltaGliderClient {
   verifyObject(location: S3Location, options?: VerifyOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
+  /**
+   * The stored objects of one deltaspace (folder), each with how it is stored, for a closer
+   * look than `getBucketStats` gives: one listing and a HEAD per object.
+   *
+   * @example
+   * ```ts
+   * const { objects } = await client.describeDeltaspace("releases", "app/");
+   * ```
+   */
+  describeDeltaspace(
+    bucket: string,
+    deltaspace: string,
+    options?: DescribeDeltaspaceOptions,
+  ): Promise<DeltaspaceDetails>;
   /**
    * Storage figures kept in the bucket (`.deltaglider/cli-stats/`) and reused while the raw
    * listing of the prefix has not changed: a hit costs that listing and one GET, a miss

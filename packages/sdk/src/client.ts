@@ -1,11 +1,8 @@
 import type { DeltaCodec, ReferenceCache } from "@dg/core";
 import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
-import {
-  createFsReferenceCache,
-  createFsScratchSpace,
-  createMemoryReferenceCache,
-} from "@dg/cache";
+import { createFsReferenceCache, createMemoryReferenceCache } from "@dg/cache";
+import { createFsScratchSpace } from "@dg/node";
 import {
   createBucket,
   deleteBucket,
@@ -109,6 +106,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     logger,
     metadataConcurrency: config.metadataConcurrency,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
   });
   const ctx: ClientContext = {
     config,
@@ -147,6 +145,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     verifyObject: (uri, opts) => verifyObject(ctx, uri, opts),
     getBucketStats: (bucket, opts) => maintenance.bucketStats(bucket, opts),
     getCachedBucketStats: (bucket, opts) => getCachedBucketStats(ctx, bucket, opts),
+    describeDeltaspace: (bucket, deltaspace, opts) =>
+      maintenance.describeDeltaspace(bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
     emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),

@@ -1,15 +1,7 @@
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { ByteStream, ReplayableBody } from "@dg/core";
-import {
-  InvalidArgumentError,
-  isDgError,
-  NotFoundError,
-  PermissionDeniedError,
-  UnavailableError,
-} from "@dg/core";
-
-const CHUNK = 1024 * 1024;
+import type { ReplayableBody } from "@dg/core";
+import { InvalidArgumentError } from "@dg/core";
+import { mapFsError, streamFile } from "@dg/node";
 
 /**
  * A local file as a replayable body: each `open` streams it from disk again (DeltaService
@@ -26,75 +18,10 @@ export async function fileBody(path: string): Promise<ReplayableBody> {
     }
     size = info.size;
   } catch (error) {
-    throw mapLocalFileError(error, path, "read");
+    throw mapFsError(error, { action: "read", path });
   }
   return {
     size,
-    open: (options) => readFile(path, options?.signal),
+    open: (options) => streamFile(path, options?.signal ? { signal: options.signal } : {}),
   };
 }
-
-async function* readFile(path: string, signal: AbortSignal | undefined): ByteStream {
-  const stream = createReadStream(path, { highWaterMark: CHUNK, ...(signal ? { signal } : {}) });
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } catch (error) {
-    throw mapLocalFileError(error, path, "read");
-  }
-}
-
-/** Map a Node file-system error (a local file the user named) into the error family. */
-export function mapLocalFileError(error: unknown, path: string, action: string): Error {
-  if (isDgError(error)) return error;
-  if (error instanceof Error && "code" in error) {
-    const { code, syscall } = error as NodeJS.ErrnoException;
-    const options = { cause: error };
-    // Node's recursive mkdir reports ENOENT, not EROFS, under a read-only file system.
-    if (code === "ENOENT" && syscall === "mkdir") {
-      return new PermissionDeniedError(
-        `Permission denied to ${action} ${path}: a folder above it cannot be written (read-only file system?)`,
-        { ...options, hint: WRITABLE_HINT },
-      );
-    }
-    if (code === "ENOENT") {
-      return new NotFoundError(`No such file: ${path}`, { ...options, hint: "Check the path." });
-    }
-    if (code === "EACCES" || code === "EPERM") {
-      return new PermissionDeniedError(`Permission denied to ${action} ${path}`, {
-        ...options,
-        hint: "Check the file's and its folder's owner and mode, or choose another path.",
-      });
-    }
-    if (code === "EROFS") {
-      return new PermissionDeniedError(
-        `Permission denied to ${action} ${path}: it is on a read-only file system`,
-        { ...options, hint: WRITABLE_HINT },
-      );
-    }
-    if (code === "ENOSPC" || code === "EDQUOT") {
-      return new UnavailableError(`No space left to ${action} ${path}`, {
-        ...options,
-        retryable: false,
-        hint: "Free some disk space, or choose a folder on another disk.",
-      });
-    }
-    if (code === "EISDIR" || code === "ENOTDIR") {
-      return new InvalidArgumentError(`Cannot ${action} ${path}: ${code}`, {
-        ...options,
-        hint:
-          code === "EISDIR"
-            ? "A folder is in the way; name a file, or end the path with / for a folder."
-            : "A file is in the way where the path needs a folder; check the path.",
-      });
-    }
-    if (code === "ABORT_ERR") return error;
-    return new UnavailableError(`Cannot ${action} ${path}: ${error.message}`, {
-      ...options,
-      retryable: false,
-      hint: "Check the path and the disk, then try again.",
-    });
-  }
-  return error instanceof Error ? error : new UnavailableError(String(error));
-}
-
-const WRITABLE_HINT = "Choose a folder on a file system you can write to.";

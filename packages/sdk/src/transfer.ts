@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type Stats } from "node:fs";
-import { lstat, mkdir, rename, stat, unlink } from "node:fs/promises";
+import { lstat, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,8 +14,9 @@ import {
   optionalEntry,
   uploadKeyFor,
 } from "@dg/core";
+import { errnoCode, makeFolder, mapFsError } from "@dg/node";
 import { type ClientContext, recoveryOption, signalOption } from "./context.js";
-import { fileBody, mapLocalFileError } from "./file-body.js";
+import { fileBody } from "./file-body.js";
 import { locationOf } from "./location.js";
 import { deltaGliderInfoOf } from "./objects.js";
 import type {
@@ -97,9 +98,7 @@ async function downloadTarget(path: string, key: string, exact: boolean): Promis
     }
   } catch (error) {
     if (hasCode(error, "CONFLICT")) throw error;
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw mapLocalFileError(error, path, "write");
-    }
+    if (errnoCode(error) !== "ENOENT") throw mapFsError(error, { action: "write", path });
   }
   return path;
 }
@@ -122,8 +121,8 @@ async function assertReplaceable(target: string): Promise<void> {
   try {
     info = await lstat(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw mapLocalFileError(error, target, "write");
+    if (errnoCode(error) === "ENOENT") return;
+    throw mapFsError(error, { action: "write", path: target });
   }
   if (info.isFile()) return;
   throw new ConflictError(`Refusing to replace ${target}: it is ${kindOf(info)}`, {
@@ -155,10 +154,10 @@ export async function downloadFile(
     }),
   });
   try {
-    await mkdir(directory, { recursive: true });
+    await makeFolder(directory);
   } catch (error) {
     await body[Symbol.asyncIterator]().return?.();
-    throw mapLocalFileError(error, directory, "create the folder");
+    throw error;
   }
   const temporary = join(
     directory,
@@ -190,10 +189,7 @@ export async function downloadFile(
     if (options.signal?.aborted && !hasCode(error, "CANCELLED")) {
       throw new CancelledError("Download cancelled", { cause: error });
     }
-    if (error instanceof Error && "code" in error && !("hint" in error)) {
-      throw mapLocalFileError(error, target, "write");
-    }
-    throw error;
+    throw mapFsError(error, { action: "write", path: target });
   }
   options.onProgress?.({ type: "done", key: info.key });
   return {

@@ -13,7 +13,8 @@ export type { DecodeVcdiffOptions } from "./decode/index.js";
 export { decodeVcdiff } from "./decode/lazy.js";
 export type { EncodeVcdiffOptions, MatcherParams } from "./encode/index.js";
 export { encodeVcdiff } from "./encode/lazy.js";
-export { openFileSource } from "./file-source.js";
+/** Re-exported from `@dg/node` (the platform layer), so a codec user needs one import. */
+export { openFileSource } from "@dg/node";
 export type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 export { createBufferSource } from "./vcdiff/index.js";

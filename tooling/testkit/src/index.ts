@@ -24,3 +24,4 @@ export type { ChildRun, RunChildOptions } from "./child-run.js";
 export { runChild } from "./child-run.js";
 export type { SilentServer } from "./silent-server.js";
 export { startSilentServer } from "./silent-server.js";
+export { readSource, sameBytes, tempFolder } from "./temp-folder.js";

@@ -3,9 +3,10 @@ import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
 import type { PathFilter } from "../lib/filters.js";
-import { humanSize, oneDecimal } from "../lib/format.js";
+import { humanSize } from "../lib/format.js";
 import { copyJob } from "../lib/jobs.js";
 import { listAllObjects, s3Text } from "../lib/listing.js";
+import { migrationSummaryLines } from "../lib/migration-summary.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
 import { runPool } from "../lib/pool.js";
 import { sameContent } from "../lib/same-content.js";
@@ -67,15 +68,22 @@ export const migrateCommand = defineCommand({
             type: "boolean",
             describe:
               "Write straight under the destination prefix instead of under <destination>/<last folder of the source>/",
+          })
+          .option("no-interactive", {
+            type: "boolean",
+            describe:
+              "Ask with a plain question and show a plain progress screen instead of the interactive plan and dashboard (also DG_NO_INTERACTIVE=true)",
           }),
       ),
-    ).example([
-      [
-        "$0 migrate s3://legacy/releases/ s3://compact/ --yes",
-        "Writes under s3://compact/releases/",
-      ],
-      ["$0 migrate s3://legacy/releases/ s3://compact/ --dry-run", "Show the plan"],
-    ]),
+    )
+      .epilog(MIGRATE_KEYS_HELP)
+      .example([
+        [
+          "$0 migrate s3://legacy/releases/ s3://compact/ --yes",
+          "Writes under s3://compact/releases/",
+        ],
+        ["$0 migrate s3://legacy/releases/ s3://compact/ --dry-run", "Show the plan"],
+      ]),
   async run(ctx, args) {
     const source = parseLocation(args.source);
     const destination = parseLocation(args.destination);
@@ -120,12 +128,27 @@ export const migrateCommand = defineCommand({
       regionLines,
       preview: plan.jobs.slice(0, 5).map((job) => job.source.slice(from.length)),
     };
-    if (!settings.quiet) {
+    const interactive =
+      !settings.dryrun &&
+      !settings.quiet &&
+      settings.progress &&
+      ctx.terminal.interactive &&
+      ctx.terminal.canPrompt &&
+      args.noInteractive !== true &&
+      plan.jobs.length > 0;
+    if (!settings.quiet && (!interactive || args.yes === true)) {
       for (const line of summaryLines(summary)) ctx.out.line(line);
     }
     if (plan.jobs.length === 0) {
       if (!settings.quiet) ctx.out.line("Nothing to migrate: every file is already there.");
       return EXIT.ok;
+    }
+    if (interactive) {
+      return migrateOnScreen(ctx, summary, plan, {
+        source: { bucket: source.uri.bucket, key: sourcePrefix },
+        concurrency: settings.concurrency,
+        confirm: args.yes !== true,
+      });
     }
     if (!settings.dryrun && args.yes !== true) {
       if (!ctx.terminal.canPrompt || !settings.progress) {
@@ -157,19 +180,52 @@ export const migrateCommand = defineCommand({
       await reporter.close();
     }
     if (!settings.dryrun && !settings.quiet) {
-      ctx.out.line(
-        `Migration summary: ${result.succeeded} migrated, ${plan.skipped} already there, ${result.failed} failed`,
-      );
-      if (stored.original > 0) {
-        const saved = ((stored.original - stored.stored) / stored.original) * 100;
-        ctx.out.line(
-          `Stored ${humanSize(stored.original)} as ${humanSize(stored.stored)} (${oneDecimal(saved)}% saved)`,
-        );
-      }
+      const lines = migrationSummaryLines({
+        migrated: result.succeeded,
+        skipped: plan.skipped,
+        failed: result.failed,
+        notStarted: 0,
+        stopped: false,
+        originalBytes: stored.original,
+        storedBytes: stored.stored,
+      });
+      for (const line of lines) ctx.out.line(line);
     }
     return result.failed > 0 ? EXIT.failed : EXIT.ok;
   },
 });
+
+/** What `--help` says about the interactive screens' keys. */
+const MIGRATE_KEYS_HELP =
+  "In a terminal, migrate shows its plan with the savings projected from a sample (y migrates, n/Enter/Esc cancels), then a live dashboard: p pauses and resumes (no new file starts, running ones finish), q stops once the running files finish (q again, or ctrl-c, stops now; nothing is left half-written and a rerun resumes), then a summary. Not with --dry-run, --quiet, --no-progress or --no-interactive, nor in pipes or CI.";
+
+/** The interactive path: plan screen, dashboard, summary screen. */
+async function migrateOnScreen(
+  ctx: CliContext,
+  summary: MigrationSummary,
+  plan: MigrationPlan,
+  options: { readonly source: S3Uri; readonly concurrency: number; readonly confirm: boolean },
+): Promise<number> {
+  const [{ renderMigration }, { createSdkMigrationSource }] = await Promise.all([
+    import("../ui/migration/render.js"),
+    import("../ui/migration/sdk-source.js"),
+  ]);
+  const source = createSdkMigrationSource(ctx, {
+    summary,
+    source: options.source,
+    jobs: plan.jobs,
+    skipped: plan.skipped,
+    concurrency: options.concurrency,
+  });
+  const { answer, result } = await renderMigration(ctx, source, { confirm: options.confirm });
+  if (answer === "interrupt") throw new CancelledError("Interrupted at the confirmation");
+  if (answer === "no" || result === undefined) {
+    ctx.out.line("Migration cancelled.");
+    return EXIT.ok;
+  }
+  if (result.stopped) return EXIT.interrupted;
+  return result.failed > 0 ? EXIT.failed : EXIT.ok;
+}
 
 function summaryLines(summary: MigrationSummary): string[] {
   return [

@@ -34,6 +34,12 @@ export const statsCommand = defineCommand({
         describe: "Neither read nor write the cache in .deltaglider/ of the bucket",
       })
       .option("no-progress", { type: "boolean", describe: "Plain text, no dashboard" })
+      .option("no-interactive", {
+        type: "boolean",
+        describe:
+          "Draw the figures once instead of opening the interactive screen (also DG_NO_INTERACTIVE=true)",
+      })
+      .epilog(STATS_KEYS_HELP)
       .example([
         ["$0 stats releases", "Figures of the bucket releases"],
         ["$0 stats s3://releases/app/ --detailed --json", "Exact figures of a prefix, as JSON"],
@@ -52,6 +58,13 @@ export const statsCommand = defineCommand({
     const uri = parseBucketArg(args.path);
     const mode: StatsMode = args.sampled ? "sampled" : args.detailed ? "detailed" : "quick";
     const dashboard = ctx.terminal.interactive && !args.noProgress && !args.json;
+    if (dashboard && ctx.terminal.canPrompt && !args.noInteractive) {
+      await exploreStats(ctx, uri.bucket, uri.key, mode, {
+        read: !args.refresh && !args.noCache,
+        write: !args.noCache,
+      });
+      return EXIT.ok;
+    }
     const progress = dashboard
       ? (await import("../ui/render.js")).renderStatsProgress(ctx, `s3://${uri.bucket}/${uri.key}`)
       : undefined;
@@ -59,6 +72,7 @@ export const statsCommand = defineCommand({
     try {
       result = await bucketStats(
         ctx,
+        ctx.signal,
         uri.bucket,
         uri.key,
         mode,
@@ -86,6 +100,50 @@ export const statsCommand = defineCommand({
   },
 });
 
+/** What `--help` says about the interactive screen's keys. */
+const STATS_KEYS_HELP =
+  "In a terminal, stats opens an interactive screen (not with --json, --no-progress or --no-interactive, nor in pipes or CI). Keys: ↑/↓ (j/k) move, PgUp/PgDn page, Enter opens a deltaspace (its files in version order, how each is stored, a chart of delta sizes), s/z/o/a/n sort by savings, stored size, objects, reference age, name, / filters, v verifies, d downloads, x deletes (after a confirmation), r recomputes, ? shows the keys, q/Esc goes back or quits. On quitting, the figures stay on screen.";
+
+/**
+ * The interactive screen: the figures load inside it (with a live count), `r` recomputes
+ * them; once the user quits, the last figures are drawn once on the normal screen.
+ */
+async function exploreStats(
+  ctx: CliContext,
+  bucket: string,
+  prefix: string,
+  mode: StatsMode,
+  cache: { readonly read: boolean; readonly write: boolean },
+): Promise<void> {
+  const [{ renderStatsExplorer }, { createSdkStatsSource }, { renderStatsDashboard }] =
+    await Promise.all([
+      import("../ui/explorer/render.js"),
+      import("../ui/explorer/sdk-source.js"),
+      import("../ui/render.js"),
+    ]);
+  const source = createSdkStatsSource(ctx, {
+    bucket,
+    prefix,
+    async loadStats({ refresh, signal, onProgress }) {
+      const result = await bucketStats(
+        ctx,
+        signal,
+        bucket,
+        prefix,
+        mode,
+        { read: cache.read && !refresh, write: cache.write },
+        onProgress,
+      );
+      return {
+        stats: result.stats,
+        provenance: { cached: result.cached, computedAt: result.computedAt },
+      };
+    },
+  });
+  const last = await renderStatsExplorer(ctx, source);
+  if (last.stats && last.provenance) await renderStatsDashboard(ctx, last.stats, last.provenance);
+}
+
 interface StatsResult {
   readonly stats: BucketStats;
   readonly cached: boolean;
@@ -94,6 +152,7 @@ interface StatsResult {
 
 async function bucketStats(
   ctx: CliContext,
+  signal: AbortSignal,
   bucket: string,
   prefix: string,
   mode: StatsMode,
@@ -106,7 +165,7 @@ async function bucketStats(
     const stats = await client.getBucketStats(bucket, {
       mode,
       prefix,
-      signal: ctx.signal,
+      signal,
       onListProgress: (seen) => onProgress("computing", seen),
     });
     return { stats, cached: false, computedAt: new Date().toISOString() };
@@ -116,7 +175,7 @@ async function bucketStats(
     mode,
     prefix,
     refresh: !cache.read,
-    signal: ctx.signal,
+    signal,
     onProgress,
   });
   const ms = Math.round(performance.now() - started);

@@ -3,6 +3,7 @@ import type { CliContext } from "../context.js";
 import type { TransferReporter } from "../ui/reporter.js";
 import { hintOf, isCancellation, stackLines } from "./errors.js";
 import { runPool } from "./pool.js";
+import type { TransferGate } from "./transfer-gate.js";
 import { failureLine, type TransferVerb, transferLine } from "./transfer-lines.js";
 
 /** What a finished job reports for its line and for "saved so far". */
@@ -31,6 +32,8 @@ export interface RunTransfersOptions {
   readonly concurrency: number;
   readonly dryrun: boolean;
   readonly reporter: TransferReporter;
+  /** Asked before each file starts: a paused gate holds new files back, a stopped one ends the batch. */
+  readonly gate?: TransferGate;
 }
 
 export interface TransferSummary {
@@ -79,6 +82,14 @@ export async function runTransfers(
     jobs.entries(),
     options.concurrency,
     async ([id, job]) => {
+      if (options.gate) {
+        try {
+          await options.gate.wait(ctx.signal);
+        } catch (error) {
+          cancelled ??= error;
+          throw error;
+        }
+      }
       reporter.start(id, job.destination ?? job.source, job.bytes);
       ctx.out.debug(`${job.verb} started: ${job.source}`);
       let moved = 0;

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
-import { humanSize } from "../lib/format.js";
+import { humanSize, oneDecimal } from "../lib/format.js";
+import type { EstimateView } from "./migration/controller.js";
 
 /** What a migration will do, for the confirmation screen and the plain summary. */
 export interface MigrationSummary {
@@ -19,13 +20,49 @@ export type ConfirmAnswer = "yes" | "no" | "interrupt";
 export interface MigrateConfirmProps {
   readonly summary: MigrationSummary;
   readonly onAnswer: (answer: ConfirmAnswer) => void;
+  /** The projected savings, while measured and once known (the interactive plan shows them). */
+  readonly estimate?: EstimateView;
+}
+
+function EstimateLine({ estimate }: { readonly estimate: EstimateView }) {
+  if (estimate.status === "measuring") {
+    return (
+      <Text dimColor>
+        Projected savings: measuring samples… ({estimate.folders} folder
+        {estimate.folders === 1 ? "" : "s"} measured)
+      </Text>
+    );
+  }
+  if (estimate.status === "failed") {
+    return <Text color="yellow">Projected savings: not measured ({estimate.message})</Text>;
+  }
+  const figures = estimate.estimate;
+  if (figures.eligibleObjects === 0) {
+    return (
+      <Text dimColor>
+        Projected savings: not measured (no plain delta-eligible file to sample; files already in
+        deltaglider storage are not sampled)
+      </Text>
+    );
+  }
+  return (
+    <Text>
+      Projected savings:{" "}
+      <Text bold color="green">
+        about {oneDecimal(figures.estimatedSavingsPercent)}%
+      </Text>{" "}
+      ({humanSize(figures.totalBytes)} stored as about {humanSize(figures.estimatedStoredBytes)}),
+      measured on {figures.sampledObjects} sampled file{figures.sampledObjects === 1 ? "" : "s"}
+    </Text>
+  );
 }
 
 /**
  * The `migrate` confirmation screen: what goes where, how much, what is skipped, the region
- * check; `y` proceeds, `n`, Enter or Esc cancels, Ctrl-C interrupts.
+ * check, and (when given) the projected savings; `y` proceeds, `n`, Enter or Esc cancels,
+ * Ctrl-C interrupts.
  */
-export function MigrateConfirm({ summary, onAnswer }: MigrateConfirmProps) {
+export function MigrateConfirm({ summary, onAnswer, estimate }: MigrateConfirmProps) {
   useInput((input, key) => {
     if (key.ctrl && input === "c") onAnswer("interrupt");
     else if (input === "y" || input === "Y") onAnswer("yes");
@@ -61,6 +98,11 @@ export function MigrateConfirm({ summary, onAnswer }: MigrateConfirmProps) {
           <Text dimColor> … and {summary.files - summary.preview.length} more</Text>
         ) : null}
       </Box>
+      {estimate ? (
+        <Box marginTop={1}>
+          <EstimateLine estimate={estimate} />
+        </Box>
+      ) : null}
       {summary.regionLines.length > 0 ? (
         <Box marginTop={1} flexDirection="column">
           {summary.regionLines.map((line) => (

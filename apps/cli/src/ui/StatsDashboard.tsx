@@ -2,6 +2,7 @@ import type { BucketStats } from "@dg/sdk";
 import { Box, Text } from "ink";
 import { humanSize } from "../lib/format.js";
 import { type StatsProvenance, savingsText, statsLocation } from "../lib/stats-text.js";
+import { savingsColor } from "./explorer/cells.js";
 import { progressBar } from "./progress-format.js";
 
 export interface StatsDashboardProps {
@@ -23,10 +24,6 @@ function Row(props: { readonly label: string; readonly value: string; readonly e
       {props.extra ? <Text> {props.extra}</Text> : null}
     </Box>
   );
-}
-
-function savingsColor(percent: number): string {
-  return percent >= 50 ? "green" : percent > 0 ? "yellow" : "red";
 }
 
 /**

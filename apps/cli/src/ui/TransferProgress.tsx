@@ -1,7 +1,7 @@
-import { Box, Static, Text } from "ink";
-import { humanSize, oneDecimal } from "../lib/format.js";
-import { formatDuration, formatRate, progressBar, progressFigures } from "./progress-format.js";
-import type { ProgressLine, ProgressSnapshot } from "./progress-store.js";
+import { Box, Text } from "ink";
+import { OverallProgress } from "./OverallProgress.js";
+import type { ProgressSnapshot } from "./progress-store.js";
+import { TransferLog } from "./TransferLog.js";
 
 export interface TransferProgressProps {
   readonly snapshot: ProgressSnapshot;
@@ -11,10 +11,6 @@ export interface TransferProgressProps {
   /** Whether the batch is over (the live part is then drawn one last time, complete). */
   readonly done?: boolean;
   readonly width?: number;
-}
-
-function lineColor(tone: ProgressLine["tone"]): { color?: string } {
-  return tone === "error" ? { color: "red" } : {};
 }
 
 /**
@@ -29,36 +25,13 @@ export function TransferProgress({
   width = 80,
 }: TransferProgressProps) {
   const { totals } = snapshot;
-  const figures = progressFigures(totals, now);
-  const finished = totals.filesDone + totals.filesFailed;
-  // The figures take about 80 columns; the bar gets what is left (10 to 30 cells).
-  const barWidth = Math.max(10, Math.min(30, width - 82));
-  const bytes =
-    totals.bytesPlanned === undefined
-      ? humanSize(totals.bytesDone)
-      : `${humanSize(totals.bytesDone)} / ${humanSize(totals.bytesPlanned)}`;
   return (
     <>
-      <Static items={[...snapshot.lines]}>
-        {(line, index) => (
-          <Text key={`${line.id}-${index}`} {...lineColor(line.tone)}>
-            {line.text}
-          </Text>
-        )}
-      </Static>
+      <TransferLog lines={snapshot.lines} />
       {totals.filesPlanned > 0 ? (
         <Box flexDirection="column">
           {title ? <Text bold>{title}</Text> : null}
-          <Text wrap="truncate-end">
-            <Text color="cyan">{progressBar(figures.fraction, barWidth)}</Text>
-            {`  ${finished}/${totals.filesPlanned} files  ${bytes}  ${formatRate(figures.rate)}  ETA ${done ? "0:00" : formatDuration(figures.etaSeconds)}`}
-            {figures.savedPercent === undefined ? null : (
-              <Text color="green">{`  saved ${oneDecimal(figures.savedPercent)}%`}</Text>
-            )}
-            {totals.filesFailed > 0 ? (
-              <Text color="red">{`  ${totals.filesFailed} failed`}</Text>
-            ) : null}
-          </Text>
+          <OverallProgress totals={totals} now={now} width={width} done={done === true} />
           {done
             ? null
             : snapshot.active.slice(0, 6).map((transfer) => (

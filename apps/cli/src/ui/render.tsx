@@ -1,7 +1,9 @@
 import { render } from "ink";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useSyncExternalStore } from "react";
 import type { BucketStats } from "@dg/sdk";
 import type { CliContext } from "../context.js";
+import { inkOptions } from "./ink-options.js";
+import { useClock } from "./use-clock.js";
 import type { StatsProvenance } from "../lib/stats-text.js";
 import { createProgressStore, type ProgressStore } from "./progress-store.js";
 import type { TransferReporter } from "./reporter.js";
@@ -10,17 +12,6 @@ import { StatsDashboard } from "./StatsDashboard.js";
 import { StatsProgress } from "./StatsProgress.js";
 import { TransferProgress } from "./TransferProgress.js";
 
-/** Ink render options shared by every screen: our streams, our Ctrl-C handling. */
-function inkOptions(ctx: CliContext) {
-  return {
-    stdout: ctx.io.stdout as NodeJS.WriteStream,
-    stderr: ctx.io.stderr as NodeJS.WriteStream,
-    stdin: ctx.io.stdin as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  };
-}
-
 function LiveTransferProgress(props: {
   readonly store: ProgressStore;
   readonly title?: string;
@@ -28,16 +19,11 @@ function LiveTransferProgress(props: {
   readonly width: number;
 }) {
   const snapshot = useSyncExternalStore(props.store.subscribe, props.store.getSnapshot);
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    // Redraw the rate and ETA once a second even when no bytes arrive.
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useClock();
   return (
     <TransferProgress
       snapshot={snapshot}
-      now={Math.max(now, Date.now())}
+      now={now}
       done={props.done}
       width={props.width}
       {...(props.title === undefined ? {} : { title: props.title })}

@@ -1,4 +1,5 @@
 import { maintenanceContext } from "./context.js";
+import { describeDeltaspace } from "./deltaspace.js";
 import { emptyBucket } from "./empty-bucket.js";
 import { purgeTempFiles } from "./purge.js";
 import { bucketStats } from "./stats.js";
@@ -6,7 +7,8 @@ import { cachedBucketStats } from "./stats-cache.js";
 import type { BucketMaintenance, BucketMaintenanceOptions } from "./types.js";
 
 /**
- * Create the bucket upkeep service: stats (cached in the bucket or not), the purge of the
+ * Create the bucket upkeep service: stats (cached in the bucket or not), a close look at one
+ * deltaspace, the purge of the
  * `.deltaglider/` folder, and emptying a bucket. It shares the store of a delta service and
  * uses that service's logical listing and deletes.
  *
@@ -23,6 +25,8 @@ export function createBucketMaintenance(options: BucketMaintenanceOptions): Buck
   return {
     bucketStats: (bucket, opts) => bucketStats(ctx, bucket, opts),
     cachedBucketStats: (bucket, opts) => cachedBucketStats(ctx, bucket, opts),
+    describeDeltaspace: (bucket, deltaspace, opts) =>
+      describeDeltaspace(ctx, bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => purgeTempFiles(ctx, bucket, opts),
     emptyBucket: (bucket, opts) => emptyBucket(ctx, bucket, opts),
   };

@@ -13,6 +13,7 @@ export interface MaintenanceContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metadataConcurrency: number;
+  readonly deltaExtensions: readonly string[] | undefined;
 }
 
 export function maintenanceContext(options: BucketMaintenanceOptions): MaintenanceContext {
@@ -23,6 +24,7 @@ export function maintenanceContext(options: BucketMaintenanceOptions): Maintenan
     clock: options.clock ?? { now: () => new Date() },
     logger: options.logger ?? { log() {} },
     metadataConcurrency: options.metadataConcurrency ?? 16,
+    deltaExtensions: options.deltaExtensions,
   };
 }
 
@@ -34,7 +36,7 @@ export function signalOption(signal: AbortSignal | undefined): { signal?: AbortS
 /**
  * Every stored object under `prefix` (`""`: the whole bucket), raw (references, deltas and
  * `.deltaglider/` included), one page (up to 1,000) at a time, following continuation tokens
- * to the end.
+ * to the end. With `delimiter: "/"`, only the prefix's own level (no sub-folders).
  *
  * @example
  * ```ts
@@ -46,12 +48,14 @@ export async function* listStoredPages(
   bucket: string,
   prefix: string,
   signal: AbortSignal | undefined,
+  options: { readonly delimiter?: string } = {},
 ): AsyncGenerator<readonly ListedObject[]> {
   let token: string | undefined;
   do {
     throwIfAborted(signal);
     const page = await store.listObjects(bucket, {
       ...signalOption(signal),
+      ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
       ...(prefix === "" ? {} : { prefix }),
       ...(token === undefined ? {} : { continuationToken: token }),
     });

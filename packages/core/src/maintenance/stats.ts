@@ -168,6 +168,9 @@ function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats
     estimatedDeltas,
     brokenDeltas,
     orphanedReference: space.reference !== undefined && space.deltas.length === 0,
+    ...(space.reference === undefined
+      ? {}
+      : { referenceModified: space.reference.lastModified.toISOString() }),
   };
 }
 

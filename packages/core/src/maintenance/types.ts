@@ -14,6 +14,8 @@ export interface BucketMaintenanceOptions {
   readonly logger?: Logger;
   /** Parallel HEAD requests while reading metadata (stats, purge). Default 16. */
   readonly metadataConcurrency?: number;
+  /** Extensions that are delta-encoded, to tell why a file was stored whole (default list). */
+  readonly deltaExtensions?: readonly string[];
 }
 
 // ---- stats ----
@@ -66,6 +68,11 @@ export interface DeltaspaceStats extends StorageFigures {
   readonly deltaspace: string;
   /** A reference with no delta left needing it. */
   readonly orphanedReference: boolean;
+  /**
+   * When the deltaspace's `reference.bin` was written (ISO 8601), from the listing; absent
+   * when it has none. An old reference against newer files means growing deltas.
+   */
+  readonly referenceModified?: string;
 }
 
 export interface BucketStats extends StorageFigures {
@@ -101,6 +108,65 @@ export interface CachedBucketStats {
   readonly computedAt: string;
   /** Why freshly computed figures could not be stored (a read-only bucket); they are valid. */
   readonly cacheWriteError?: string;
+}
+
+// ---- one deltaspace ----
+
+export interface DescribeDeltaspaceOptions extends OperationOptions {
+  /** Called after each listing page and as each object's metadata is read. */
+  readonly onProgress?: (progress: {
+    /** Stored objects listed so far. */
+    readonly listed: number;
+    /** Of those, how many were looked up (HEAD). */
+    readonly described: number;
+  }) => void;
+}
+
+/**
+ * Why a direct object is stored whole, when the object shows it: `empty`, or `not-eligible`
+ * (a file type that is never delta-encoded). Absent for an eligible file stored whole: its
+ * delta was over the max ratio, or it was uploaded with `--no-delta` (the format records no
+ * reason).
+ */
+export type ObservedDirectReason = "empty" | "not-eligible";
+
+/** One stored object of a deltaspace, as `describeDeltaspace` reports it. */
+export interface DeltaspaceObject {
+  /** The logical key (`app/app-1.2.zip`); for the reference, its stored key. */
+  readonly key: string;
+  readonly storedKey: string;
+  /**
+   * `reference`: the deltaspace's `reference.bin` itself (not a file of the user's);
+   * `foreign`: an object without deltaglider metadata.
+   */
+  readonly storage: "reference" | "delta" | "direct" | "foreign";
+  /** Size of the file; absent for a delta whose metadata does not record it. */
+  readonly originalSize?: number;
+  /** Bytes in the store. */
+  readonly storedSize: number;
+  readonly lastModified: Date;
+  /** When deltaglider stored it (`dg-created-at`), when recorded. */
+  readonly createdAt?: Date;
+  /** SHA-256 of the file, when recorded. */
+  readonly sha256?: string;
+  /** Deltas: SHA-256 of the reference they were encoded against. */
+  readonly referenceSha256?: string;
+  /** Deltas: the zero-diff delta written beside a new reference (the file is the reference). */
+  readonly zeroDiff?: boolean;
+  /** Deltas whose reference is missing or is not the one they need: they cannot be rebuilt. */
+  readonly broken?: boolean;
+  /** Direct objects: why, when the object shows it. */
+  readonly directReason?: ObservedDirectReason;
+  /** The reference: the name of the file it was made from (`dg-source-name`). */
+  readonly sourceName?: string;
+}
+
+export interface DeltaspaceDetails {
+  readonly bucket: string;
+  /** The folder, without a trailing `/`; `""` for the bucket root. */
+  readonly deltaspace: string;
+  /** In listing order (stored keys ascending), the reference included. */
+  readonly objects: readonly DeltaspaceObject[];
 }
 
 // ---- purge ----
@@ -189,6 +255,15 @@ export interface BucketMaintenance {
    * prefix is unchanged: a hit costs the listing and one GET.
    */
   cachedBucketStats(bucket: string, options?: CachedBucketStatsOptions): Promise<CachedBucketStats>;
+  /**
+   * The stored objects of one deltaspace (its own level, not its sub-folders), each with how
+   * it is stored: one listing and a HEAD per object.
+   */
+  describeDeltaspace(
+    bucket: string,
+    deltaspace: string,
+    options?: DescribeDeltaspaceOptions,
+  ): Promise<DeltaspaceDetails>;
   /**
    * Delete the expired temporary files of `.deltaglider/tmp/` and the set-aside references of
    * `.deltaglider/trash/` that nothing needs; nothing else is touched.

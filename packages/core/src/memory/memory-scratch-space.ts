@@ -5,7 +5,7 @@ import { createBufferSource } from "./buffer-source.js";
 
 /**
  * A `ScratchSpace` in memory, for tests. Real use spools to disk (`createFsScratchSpace` in
- * `@dg/cache`) so that no whole file is held in memory.
+ * `@dg/node`) so that no whole file is held in memory.
  *
  * @example
  * ```ts

@@ -34,11 +34,11 @@ import {
   throwIfAborted,
   UnsupportedError,
 } from "@dg/core";
+import { mapFsError } from "@dg/node";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
 import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
 import { keyToPath } from "./key-path.js";
-import { mapFsError } from "./map-fs-error.js";
 import { assertUnchanged } from "./unchanged.js";
 import {
   fieldsOfTrailer,
@@ -90,7 +90,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       return (await stat(bucketDir(bucket))).isDirectory();
     } catch (error) {
       if ((error as { code?: string }).code === "ENOENT") return false;
-      throw mapFsError(error, `bucket ${bucket}`);
+      throw mapFsError(error, { action: "look up bucket", path: bucket });
     }
   }
 
@@ -110,7 +110,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       return await open(path, "r");
     } catch (error) {
       if ((error as { code?: string }).code !== "ENOENT") {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "open", path: `s3://${bucket}/${key}` });
       }
       if (!(await bucketExists(bucket))) throw missingBucket(bucket);
       return undefined;
@@ -150,7 +150,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     try {
       return (await describe(handle, bucket, key)).trailer;
     } catch (error) {
-      throw mapFsError(error, `s3://${bucket}/${key}`);
+      throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
     } finally {
       await handle.close();
     }
@@ -209,7 +209,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         await unlink(temp.path).catch(() => undefined);
         await pruneFolders(dirname(temp.path), dir);
       }
-      throw mapFsError(error, where);
+      throw mapFsError(error, { action: "write", path: where });
     }
   }
 
@@ -222,7 +222,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
     if (!handle) throw missingKey(bucket, key);
     try {
       const { info, trailer } = await describe(handle, bucket, key).catch((error: unknown) => {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       });
       const { dev, ino } = await handle.stat();
       const body = readBody(handle, 0, info.size - 1, signal);
@@ -296,7 +296,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       try {
         return await infoOf(handle, bucket, key);
       } catch (error) {
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       } finally {
         await handle.close();
       }
@@ -322,7 +322,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         return { info, body: readBody(handle, start, end, opts.signal) };
       } catch (error) {
         await handle.close();
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "read", path: `s3://${bucket}/${key}` });
       }
     },
 
@@ -370,7 +370,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
           ...(page.last === undefined ? {} : { nextContinuationToken: encodeToken(page.last) }),
         };
       } catch (error) {
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "list bucket", path: bucket });
       }
     },
 
@@ -382,7 +382,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         await unlink(path);
       } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return;
-        throw mapFsError(error, `s3://${bucket}/${key}`);
+        throw mapFsError(error, { action: "delete", path: `s3://${bucket}/${key}` });
       }
       await pruneFolders(dirname(path), dir);
     },
@@ -414,7 +414,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       if (!handle) throw missingKey(sb, sk);
       try {
         const { info, trailer } = await describe(handle, sb, sk).catch((error: unknown) => {
-          throw mapFsError(error, `s3://${sb}/${sk}`);
+          throw mapFsError(error, { action: "read", path: `s3://${sb}/${sk}` });
         });
         const kept = fieldsOfTrailer(trailer);
         const fields: ObjectFields = {
@@ -462,7 +462,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         if ((error as { code?: string }).code === "EEXIST") {
           throw new ConflictError(`Bucket already exists: ${bucket}`);
         }
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "create bucket", path: bucket });
       }
     },
 
@@ -477,7 +477,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       }
       // Only empty folders and stray temporary files are left.
       await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
-        throw mapFsError(error, `bucket ${bucket}`);
+        throw mapFsError(error, { action: "delete bucket", path: bucket });
       });
     },
 
@@ -488,7 +488,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         entries = await readdir(root);
       } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return [];
-        throw mapFsError(error, `store folder ${root}`);
+        throw mapFsError(error, { action: "list the buckets in the store folder", path: root });
       }
       const buckets: BucketInfo[] = [];
       for (const name of entries.sort(compareUtf8)) {

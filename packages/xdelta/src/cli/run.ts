@@ -1,11 +1,10 @@
-import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
 import { isDgError } from "@dg/core";
+import { openFileSource, streamFile } from "@dg/node";
 import type { DeltaCodec } from "@dg/core";
 import { createXdeltaCodec, parseDeltaEngine } from "../codec.js";
 import type { DeltaEngine } from "../codec.js";
-import { openFileSource } from "../file-source.js";
 import { writeOutput } from "./output.js";
 
 /** Where the command reads and writes; `process` in real use, streams in tests. */
@@ -125,9 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =
-        command.input === "-"
-          ? io.stdin
-          : createReadStream(command.input, { highWaterMark: 1 << 20 });
+        command.input === "-" ? io.stdin : streamFile(command.input);
       const result =
         command.mode === "encode" ? codec.encode(source, input) : codec.decode(source, input);
       await writeOutput(result, command.output, { force: command.force, stdout: io.stdout });

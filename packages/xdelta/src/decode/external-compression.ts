@@ -1,4 +1,3 @@
-import { tmpdir } from "node:os";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip, createGzip } from "node:zlib";
 import type { RandomAccessSource } from "@dg/core";
@@ -79,7 +78,7 @@ export async function* decodeWithRecovery(
       : await collectToScratchSource(
           decompress(ext.source, readSequentially(source)),
           options.maxInMemorySource ?? DEFAULT_MAX_IN_MEMORY_SOURCE,
-          options.tempDir ?? tmpdir(),
+          options.tempDir,
         ).catch((error: unknown) => {
           const mapped = toDecodeError(error);
           if (mapped !== error && mapped instanceof IntegrityError) {

@@ -1,4 +1,4 @@
-import { throwIfAborted } from "@dg/core";
+import { InvalidArgumentError, throwIfAborted } from "@dg/core";
 import type { ByteStream, RandomAccessSource } from "@dg/core";
 import { VCDIFF_MAGIC } from "../vcdiff/header.js";
 import { createSourceBlockCache } from "./block-cache.js";
@@ -67,7 +67,11 @@ export async function* encodeVcdiff(
   throwIfAborted(signal);
   const windowSize = Math.max(MIN_WINDOW, options.windowSize ?? DEFAULT_WINDOW);
   const matcherParams: MatcherParams = { ...DEFAULT_MATCHER, ...options.matcher };
-  if (matcherParams.minMatch < 4) throw new RangeError("minMatch must be at least 4");
+  if (!(matcherParams.minMatch >= 4)) {
+    throw new InvalidArgumentError(`minMatch must be at least 4, got ${matcherParams.minMatch}`, {
+      hint: "Matches shorter than 4 bytes cost more to encode than they save.",
+    });
+  }
 
   yield Uint8Array.of(...VCDIFF_MAGIC, 0);
 

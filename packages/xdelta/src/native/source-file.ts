@@ -1,8 +1,6 @@
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { throwIfAborted } from "@dg/core";
 import type { RandomAccessSource } from "@dg/core";
+import { createTempDir, openFile, writeFully } from "@dg/node";
 
 /** A path `xdelta3` can open, and how to give it back. */
 export interface SourceFile {
@@ -14,7 +12,9 @@ const SPOOL_CHUNK = 1 << 20;
 
 /**
  * The source as a file on disk: its own `path` when it has one, otherwise a temporary copy
- * written by position reads (deleted again by `release`).
+ * written by position reads (deleted again by `release`). The copy is always named
+ * `source.bin`, in a temporary folder of its own: `xdelta3` records the source's name in the
+ * delta, and the same inputs must give the same bytes.
  *
  * @example
  * ```ts
@@ -27,26 +27,32 @@ export async function sourceAsFile(
   options: { readonly tempDir?: string; readonly signal?: AbortSignal } = {},
 ): Promise<SourceFile> {
   if (source.path !== undefined) return { path: source.path, release: async () => {} };
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "dg-xdelta-src-"));
-  const release = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  const path = join(dir, "source.bin");
+  const dir = await createTempDir({ directory: options.tempDir, suffix: ".xdelta3" });
+  const path = dir.file("source.bin");
   try {
-    const handle = await open(path, "wx", 0o600);
+    const handle = await openFile(path, {
+      flags: "wx",
+      mode: 0o600,
+      action: "create the temporary copy of the source",
+    });
     try {
       let position = 0;
       while (position < source.size) {
         throwIfAborted(options.signal);
         const chunk = await source.read(position, Math.min(SPOOL_CHUNK, source.size - position));
         if (chunk.length === 0) break;
-        await handle.write(chunk, 0, chunk.length, position);
+        await writeFully(handle, chunk, position, {
+          action: "write the temporary copy of the source to",
+          path,
+        });
         position += chunk.length;
       }
     } finally {
       await handle.close();
     }
   } catch (error) {
-    await release();
+    await dir.dispose();
     throw error;
   }
-  return { path, release };
+  return { path, release: () => dir.dispose() };
 }

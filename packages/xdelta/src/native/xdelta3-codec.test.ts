@@ -11,7 +11,7 @@ import {
   randomText,
   streamOf,
 } from "../encode/test-fixtures.js";
-import { openFileSource } from "../file-source.js";
+import { openFileSource } from "@dg/node";
 import { createNativeXdeltaCodec } from "./xdelta3-codec.js";
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { IntegrityError, InternalError, UnavailableError } from "@dg/core";
+import { IntegrityError, InternalError, InvalidArgumentError, UnavailableError } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
@@ -43,7 +43,9 @@ export function createNativeXdeltaCodec(options: NativeXdeltaCodecOptions = {}):
   const binary = options.binary ?? "xdelta3";
   const level = options.level ?? 9;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
-    throw new RangeError(`xdelta3 level must be 0..9, got ${level}`);
+    throw new InvalidArgumentError(`xdelta3 level must be 0..9, got ${level}`, {
+      hint: "Pass a compression level from 0 (fastest) to 9 (smallest).",
+    });
   }
   const onSpawnError = (error: NodeJS.ErrnoException): Error =>
     new UnavailableError(`Cannot run ${binary}: ${error.code ?? error.message}`, {

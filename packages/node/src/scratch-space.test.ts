@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readAll, sameBytes, seededBytes, tempFolder } from "../test/helpers.js";
+import { readSource, sameBytes, seededBytes, tempFolder } from "@dg/testkit";
 import { createFsScratchSpace } from "./scratch-space.js";
 
 let folder: { path: string; remove(): Promise<void> };
@@ -42,7 +42,7 @@ describe("createFsScratchSpace", () => {
     expect(sameBytes(await source.read(1_000_000, 10), data.subarray(1_000_000, 1_000_010))).toBe(
       true,
     );
-    expect(sameBytes(await readAll(source), data)).toBe(true);
+    expect(sameBytes(await readSource(source), data)).toBe(true);
     await source.close();
 
     await blob.dispose();

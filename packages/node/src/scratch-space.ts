@@ -1,8 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { open, unlink } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type {
   ByteStream,
   OperationOptions,
@@ -11,18 +6,19 @@ import type {
   ScratchSpace,
   ScratchWriter,
 } from "@dg/core";
-import { InternalError, throwIfAborted } from "@dg/core";
-import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
-import { errnoCode, mapFsError } from "./fs-errors.js";
+import { InternalError } from "@dg/core";
+import { writeFully } from "./file-io.js";
 import { openFileSource } from "./file-source.js";
+import { streamFile } from "./file-stream.js";
+import { mapFsError } from "./fs-errors.js";
+import { createTempFile } from "./temp-files.js";
+import type { TempFile } from "./temp-files.js";
 
 /** Options of {@link createFsScratchSpace}. */
 export interface FsScratchSpaceOptions {
   /** Where temp files go. Default `os.tmpdir()`. */
   readonly directory?: string;
 }
-
-const STREAM_CHUNK = 1024 * 1024;
 
 /**
  * Scratch space in temp files: `deltaglider-<pid>-<random>.tmp`, created with mode 0600,
@@ -42,24 +38,14 @@ const STREAM_CHUNK = 1024 * 1024;
 export function createFsScratchSpace(options: FsScratchSpaceOptions = {}): ScratchSpace {
   return {
     async create(): Promise<ScratchWriter> {
-      const directory = options.directory ?? tmpdir();
-      const path = join(
-        directory,
-        `deltaglider-${process.pid}-${randomBytes(8).toString("hex")}.tmp`,
-      );
-      let handle: FileHandle;
-      try {
-        handle = await open(path, "wx", 0o600);
-      } catch (error) {
-        throw mapFsError(error, { action: "create a temporary file", path });
-      }
-      removeAtExit(path);
-      return scratchWriter(path, handle);
+      const temp = await createTempFile({ directory: options.directory, suffix: ".tmp" });
+      return scratchWriter(temp);
     },
   };
 }
 
-function scratchWriter(path: string, handle: FileHandle): ScratchWriter {
+function scratchWriter(temp: TempFile): ScratchWriter {
+  const { path, handle } = temp;
   let state: "writing" | "finished" | "disposed" = "writing";
   let size = 0;
   let pending: Promise<void> = Promise.resolve();
@@ -69,7 +55,7 @@ function scratchWriter(path: string, handle: FileHandle): ScratchWriter {
     state = "disposed";
     await pending.catch(() => undefined);
     await handle.close().catch(() => undefined);
-    await removeFile(path);
+    await temp.remove();
   };
 
   return {
@@ -80,7 +66,9 @@ function scratchWriter(path: string, handle: FileHandle): ScratchWriter {
       // Writes run one after the other even when the caller does not await each one.
       const position = size;
       size += chunk.length;
-      pending = pending.then(() => writeFully(handle, chunk, position, path));
+      pending = pending.then(() =>
+        writeFully(handle, chunk, position, { action: "write the temporary file", path }),
+      );
       return pending;
     },
     async finish(): Promise<ScratchBlob> {
@@ -90,22 +78,23 @@ function scratchWriter(path: string, handle: FileHandle): ScratchWriter {
         await pending;
         await handle.close();
       } catch (error) {
-        await removeFile(path);
+        await temp.remove();
         throw mapFsError(error, { action: "write the temporary file", path });
       }
-      return scratchBlob(path, size);
+      return scratchBlob(temp, size);
     },
     dispose,
   };
 }
 
-function scratchBlob(path: string, size: number): ScratchBlob {
+function scratchBlob(temp: TempFile, size: number): ScratchBlob {
+  const { path } = temp;
   let disposed = false;
   return {
     size,
     open(options?: OperationOptions): ByteStream {
       if (disposed) throw new InternalError("Open of a scratch file after dispose");
-      return streamFile(path, options?.signal);
+      return streamFile(path, options?.signal === undefined ? {} : { signal: options.signal });
     },
     async openRandomAccess(): Promise<RandomAccessSource> {
       if (disposed) throw new InternalError("Open of a scratch file after dispose");
@@ -114,55 +103,7 @@ function scratchBlob(path: string, size: number): ScratchBlob {
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
-      await removeFile(path);
+      await temp.remove();
     },
   };
-}
-
-async function writeFully(
-  handle: FileHandle,
-  chunk: Uint8Array,
-  position: number,
-  path: string,
-): Promise<void> {
-  let written = 0;
-  try {
-    while (written < chunk.length) {
-      const result = await handle.write(chunk, written, chunk.length - written, position + written);
-      written += result.bytesWritten;
-    }
-  } catch (error) {
-    throw mapFsError(error, { action: "write the temporary file", path });
-  }
-}
-
-async function* streamFile(path: string, signal: AbortSignal | undefined): ByteStream {
-  throwIfAborted(signal);
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    throw mapFsError(error, { action: "open the temporary file", path });
-  }
-  try {
-    for (;;) {
-      throwIfAborted(signal);
-      const buffer = Buffer.allocUnsafe(STREAM_CHUNK);
-      const { bytesRead } = await handle.read(buffer, 0, STREAM_CHUNK, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-async function removeFile(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    // Anything but "already gone" leaves the path to the exit-time cleanup.
-    if (errnoCode(error) !== "ENOENT") return;
-  }
-  forgetAtExit(path);
 }

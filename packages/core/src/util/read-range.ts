@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "@dg/core";
+import { InvalidArgumentError } from "../errors.js";
 
 /** The bytes a `read(position, length)` on a source of `size` bytes covers: `[start, end)`. */
 export interface ReadRange {

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorkspace, releaseVersions, type Workspace } from "./harness.js";
+import { createTmux, hasTmux } from "./tmux.js";
+
+const tmux = createTmux("explorer");
+let ws: Workspace;
+
+beforeAll(async () => {
+  ws = await createWorkspace();
+  expect((await ws.run(["mb", "s3://shelf"])).code).toBe(0);
+  for (const [i, bytes] of releaseVersions("explorer-app", 150_000, 4).entries()) {
+    await ws.write(`app/app-1.${i}.zip`, bytes);
+  }
+  for (const [i, bytes] of releaseVersions("explorer-cli", 60_000, 2).entries()) {
+    await ws.write(`cli/cli-${i}.tgz`, bytes);
+  }
+  await ws.write("app/NOTES.txt", "release notes\n");
+  for (const folder of ["app", "cli"]) {
+    const up = await ws.run(["cp", "-r", folder, `s3://shelf/${folder}/`, "--concurrency", "1"]);
+    expect(up.code, up.stderr).toBe(0);
+  }
+});
+afterAll(async () => {
+  await tmux.kill();
+  await ws.cleanup();
+});
+
+describe("the stats explorer in a real terminal (tmux 80×24, file:// store)", () => {
+  it.runIf(hasTmux)(
+    "sorts, filters, opens a deltaspace, verifies, asks before deleting, resizes and quits",
+    async () => {
+      await tmux.start("x", ws, ["stats", "s3://shelf/"], { columns: 80, rows: 24 });
+      let shown = await tmux.waitForScreen("x", "Deltaspace");
+      expect(shown).toContain("deltaglider stats s3://shelf/ · quick mode");
+      expect(shown).toContain("Objects 7 (6 delta · 1 direct · 2 references) in 2 deltaspaces");
+      expect(shown).toMatch(/› (app|cli)\/ +\d/);
+      expect(shown).toContain("1–2 of 2 deltaspaces · sorted by savings ↓");
+      expect(shown.split("\n").every((line) => [...line].length <= 80)).toBe(true);
+
+      await tmux.keys("x", "n");
+      shown = await tmux.waitForScreen("x", "sorted by name ↑");
+      expect(shown).toMatch(/› app\/ +5 /);
+      await tmux.keys("x", "/");
+      await tmux.type("x", "cl");
+      shown = await tmux.waitForScreen("x", "Filter: cl");
+      expect(shown).toMatch(/› cli\/ +2 /);
+      expect(shown).not.toMatch(/ app\/ +5 /);
+      await tmux.keys("x", "Escape");
+      shown = await tmux.waitForScreen("x", /› app\/ +5 /);
+
+      await tmux.keys("x", "Enter");
+      shown = await tmux.waitForScreen("x", "Ratio");
+      expect(shown).toContain("deltaglider stats s3://shelf/app/");
+      expect(shown).toMatch(/› reference\.bin .* reference/);
+      expect(shown).toMatch(/app-1\.0\.zip .* delta \(=ref\)/);
+      expect(shown).toMatch(/app-1\.3\.zip .* delta /);
+      expect(shown).toMatch(/NOTES\.txt .* direct: type/);
+      expect(shown).toMatch(/Delta sizes by upload [▁-█]+/);
+
+      await tmux.keys("x", "Down", "Down", "v");
+      shown = await tmux.waitForScreen("x", "verified: s3://shelf/app/app-1.1.zip (sha256");
+      expect(shown).toMatch(/› app-1\.1\.zip +✓/);
+
+      await tmux.keys("x", "x");
+      shown = await tmux.waitForScreen("x", "y delete · n keep");
+      expect(shown).toContain("Delete s3://shelf/app/app-1.1.zip?");
+      expect(shown).toContain("app/reference.bin stays: 3 other deltas need it.");
+      await tmux.keys("x", "n");
+      await tmux.waitForScreen("x", "Nothing deleted.");
+
+      await tmux.resize("x", 120, 30);
+      // Wide enough for upload times, tall enough for every file.
+      shown = await tmux.waitForScreen("x", /reference +\d{4}-\d\d-\d\d \d\d:\d\d/);
+      expect(shown).toContain("1–6 of 6 files · version order");
+
+      await tmux.keys("x", "?");
+      await tmux.waitForScreen("x", "verify: rebuild and check the SHA-256");
+      await tmux.keys("x", "Escape", "q");
+      await tmux.waitForScreen("x", "sorted by name ↑");
+      await tmux.keys("x", "q");
+      const { code, screen } = await tmux.waitForExit("x");
+      expect(code).toBe(0);
+      expect(screen).toContain("Bucket statistics: s3://shelf/ (quick mode)");
+      // Nothing was deleted by the declined confirmation.
+      const listed = await ws.run(["ls", "s3://shelf/app/"]);
+      expect(listed.stdout).toContain("app-1.1.zip");
+    },
+  );
+});

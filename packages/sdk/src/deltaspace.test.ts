@@ -1,0 +1,124 @@
+import { seededBytes } from "@dg/testkit";
+import { describe, expect, it } from "vitest";
+import { concat, memoryClient } from "../test/memory-client.js";
+
+const base = seededBytes(31, 20_000);
+const version = (i: number) => concat(base, seededBytes(200 + i, 50 + i));
+
+async function fill() {
+  const made = memoryClient();
+  const { client, store } = made;
+  for (let i = 0; i < 3; i++) {
+    await client.putObject({ Bucket: "bkt", Key: `rel/app-${i}.zip`, Body: version(i) });
+  }
+  await client.putObject({ Bucket: "bkt", Key: "rel/notes.txt", Body: "release notes" });
+  await client.putObject({ Bucket: "bkt", Key: "rel/empty.zip", Body: new Uint8Array(0) });
+  await client.putObject({
+    Bucket: "bkt",
+    Key: "rel/whole.zip",
+    Body: version(9),
+    UseDelta: false,
+  });
+  await store.putObject("bkt", "rel/foreign.bin", seededBytes(5, 100), { metadata: {} });
+  await client.putObject({ Bucket: "bkt", Key: "rel/sub/deeper.zip", Body: version(4) });
+  return made;
+}
+
+describe("describeDeltaspace", () => {
+  it("tells how each object of the folder is stored, sub-folders left out", async () => {
+    const { client } = await fill();
+    const progress: { listed: number; described: number }[] = [];
+    const details = await client.describeDeltaspace("bkt", "rel/", {
+      onProgress: (p) => progress.push(p),
+    });
+    expect(details.deltaspace).toBe("rel");
+    const byKey = new Map(details.objects.map((o) => [o.key, o]));
+    expect([...byKey.keys()].sort()).toEqual([
+      "rel/app-0.zip",
+      "rel/app-1.zip",
+      "rel/app-2.zip",
+      "rel/empty.zip",
+      "rel/foreign.bin",
+      "rel/notes.txt",
+      "rel/reference.bin",
+      "rel/whole.zip",
+    ]);
+    const reference = byKey.get("rel/reference.bin");
+    expect(reference).toMatchObject({
+      storage: "reference",
+      storedKey: "rel/reference.bin",
+      originalSize: version(0).length,
+      storedSize: version(0).length,
+      sourceName: "app-0.zip",
+    });
+    expect(byKey.get("rel/app-0.zip")).toMatchObject({
+      storage: "delta",
+      storedKey: "rel/app-0.zip.delta",
+      originalSize: version(0).length,
+      zeroDiff: true,
+      referenceSha256: reference?.sha256,
+    });
+    const second = byKey.get("rel/app-2.zip");
+    expect(second).toMatchObject({ storage: "delta", originalSize: version(2).length });
+    expect(second?.zeroDiff).toBeUndefined();
+    expect(second?.broken).toBeUndefined();
+    expect(second?.storedSize).toBeLessThan(version(2).length);
+    expect(second?.createdAt?.toISOString()).toBe("2026-11-25T12:00:00.000Z");
+    expect(byKey.get("rel/notes.txt")).toMatchObject({
+      storage: "direct",
+      directReason: "not-eligible",
+      originalSize: 13,
+    });
+    expect(byKey.get("rel/empty.zip")).toMatchObject({ storage: "direct", directReason: "empty" });
+    const whole = byKey.get("rel/whole.zip");
+    expect(whole).toMatchObject({ storage: "direct", originalSize: version(9).length });
+    expect(whole?.directReason).toBeUndefined();
+    expect(byKey.get("rel/foreign.bin")).toMatchObject({ storage: "foreign", originalSize: 100 });
+    expect(progress.at(-1)).toEqual({ listed: 8, described: 8 });
+    expect(progress[0]).toEqual({ listed: 8, described: 0 });
+  });
+
+  it("marks deltas whose reference was replaced or is missing as broken", async () => {
+    const { client, store } = await fill();
+    const ref = await store.headObject("bkt", "rel/reference.bin");
+    await store.putObject("bkt", "rel/reference.bin", base, {
+      metadata: { ...ref?.metadata, "dg-file-sha256": "0".repeat(64) },
+    });
+    const details = await client.describeDeltaspace("bkt", "rel");
+    const deltas = details.objects.filter((o) => o.storage === "delta");
+    expect(deltas).toHaveLength(3);
+    expect(deltas.every((o) => o.broken === true)).toBe(true);
+    expect(details.objects.find((o) => o.key === "rel/notes.txt")?.broken).toBeUndefined();
+
+    await store.deleteObject("bkt", "rel/reference.bin");
+    const without = await client.describeDeltaspace("bkt", "rel");
+    expect(without.objects.some((o) => o.storage === "reference")).toBe(false);
+    expect(without.objects.filter((o) => o.broken).map((o) => o.key)).toHaveLength(3);
+  });
+
+  it("describes the bucket root without deltaglider's own folder", async () => {
+    const { client, store } = memoryClient();
+    await client.putObject({ Bucket: "bkt", Key: "top.zip", Body: version(1) });
+    await store.putObject("bkt", ".deltaglider/cli-stats/v1/x.json", new Uint8Array(2), {
+      metadata: {},
+    });
+    const details = await client.describeDeltaspace("bkt", "");
+    expect(details.deltaspace).toBe("");
+    expect(details.objects.map((o) => o.key).sort()).toEqual(["reference.bin", "top.zip"]);
+  });
+
+  it("describes an empty folder as no objects", async () => {
+    const { client } = memoryClient();
+    expect((await client.describeDeltaspace("bkt", "nothing/")).objects).toEqual([]);
+  });
+});
+
+describe("getBucketStats reference dates", () => {
+  it("gives each deltaspace with a reference the reference's date", async () => {
+    const { client } = await fill();
+    const stats = await client.getBucketStats("bkt");
+    const rel = stats.deltaspaces.find((s) => s.deltaspace === "rel");
+    expect(rel?.referenceModified).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Number.isNaN(Date.parse(rel?.referenceModified ?? ""))).toBe(false);
+  });
+});
