@@ -10,4 +10,18 @@ export { errnoCode, mapFsError } from "./fs-errors.js";
 export type { FsScratchSpaceOptions } from "./scratch-space.js";
 export { createFsScratchSpace } from "./scratch-space.js";
 export type { TempDir, TempFile, TempOptions } from "./temp-files.js";
-export { createTempDir, createTempFile, tempName, tempNameOwner } from "./temp-files.js";
+export {
+  createTempDir,
+  createTempFile,
+  sweepTempFolder,
+  tempName,
+  tempNameOwner,
+} from "./temp-files.js";
+export type { SweepOptions } from "./leftovers.js";
+export {
+  LEFTOVER_MIN_AGE_MS,
+  OWNER_MARK_PATTERN,
+  ownerGone,
+  ownerMark,
+  sweepLeftovers,
+} from "./leftovers.js";
