@@ -14,7 +14,14 @@ import {
   optionalEntry,
   uploadKeyFor,
 } from "@dg/core";
-import { errnoCode, makeFolder, mapFsError } from "@dg/node";
+import {
+  errnoCode,
+  makeFolder,
+  mapFsError,
+  OWNER_MARK_PATTERN,
+  ownerMark,
+  sweepLeftovers,
+} from "@dg/node";
 import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import { fileBody } from "./file-body.js";
 import { locationOf } from "./location.js";
@@ -28,6 +35,15 @@ import type {
   VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
+
+/**
+ * A download in progress: `.<file name>.<owner mark>-<12 hex>.dg-download` beside its target.
+ * The next download to the same target deletes those of processes killed mid-download.
+ */
+const PARTIAL_DOWNLOAD = new RegExp(
+  `^\\.(.+)\\.(${OWNER_MARK_PATTERN})-[0-9a-f]{12}\\.dg-download$`,
+  "s",
+);
 
 export async function uploadFile(
   ctx: ClientContext,
@@ -159,9 +175,14 @@ export async function downloadFile(
     await body[Symbol.asyncIterator]().return?.();
     throw error;
   }
+  const name = basename(target);
+  await sweepLeftovers(directory, (entry) => {
+    const match = PARTIAL_DOWNLOAD.exec(entry);
+    return match?.[1] === name ? match[2] : undefined;
+  });
   const temporary = join(
     directory,
-    `.${basename(target)}.${randomBytes(6).toString("hex")}.dg-download`,
+    `.${name}.${ownerMark()}-${randomBytes(6).toString("hex")}.dg-download`,
   );
   const hash = ctx.hasher.sha256();
   let written = 0;
