@@ -60,6 +60,8 @@ export {
   tagCountOf,
   TEMP_PREFIX,
   throwIfAborted,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
   toolName,
   UnavailableError,
   UnsupportedError,
@@ -91,7 +93,7 @@ export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
 export { parseExpiry } from "./maintenance/expiry.js";
-export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
 export type {
   BucketMaintenance,
   BucketMaintenanceOptions,
@@ -116,6 +118,7 @@ export type {
   StorageFigures,
   TempFile,
   TempScan,
+  UploadScan,
 } from "./maintenance/types.js";
 export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
 export type {

@@ -91,6 +91,16 @@ export function lazyCapabilities(
           },
         }
       : {}),
+    ...(names.includes("multipartUploads")
+      ? {
+          multipartUploads: {
+            listMultipartUploads: async (...args) =>
+              (await get("multipartUploads")).listMultipartUploads(...args),
+            abortMultipartUpload: async (...args) =>
+              (await get("multipartUploads")).abortMultipartUpload(...args),
+          },
+        }
+      : {}),
   };
 }
 

@@ -53,7 +53,10 @@ export function resolveStore(options: ClientOptions, config: ResolvedConfig): Re
     store: lazyObjectStore(
       "s3 (client)",
       store,
-      lazyCapabilities(["acl", "presign"], async () => (await store()).capabilities),
+      lazyCapabilities(
+        ["acl", "presign", "multipartUploads"],
+        async () => (await store()).capabilities,
+      ),
     ),
     kind: "s3",
     destroy() {
@@ -80,7 +83,7 @@ function connectionOf(config: ResolvedConfig) {
 }
 
 /**
- * An injected store that declares no capabilities gets S3's (ACLs, presigned URLs) when an
+ * An injected store that declares no capabilities gets S3's (ACLs, presigned URLs, multipart uploads) when an
  * `S3Client` is injected beside it.
  */
 function withS3Capabilities(store: ObjectStore, client: S3Client | undefined): ObjectStore {
@@ -88,7 +91,7 @@ function withS3Capabilities(store: ObjectStore, client: S3Client | undefined): O
   return lazyObjectStore(
     store.description,
     async () => store,
-    lazyCapabilities(["acl", "presign"], async () =>
+    lazyCapabilities(["acl", "presign", "multipartUploads"], async () =>
       (await import("@dg/s3")).createS3Capabilities(client),
     ),
   );

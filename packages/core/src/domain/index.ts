@@ -51,6 +51,8 @@ export {
   STATS_CACHE_PREFIX,
   statsCacheKeyFor,
   TEMP_PREFIX,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
 } from "./internal-folder.js";
 export {
   classifyStoredObject,

@@ -25,6 +25,8 @@ export type {
   BucketAclCapability,
   BucketAclChange,
   CannedBucketAcl,
+  MultipartUploadsCapability,
+  PendingUpload,
   PresignCapability,
   PresignGetOptions,
   StoreCapabilities,
