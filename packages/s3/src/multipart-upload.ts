@@ -222,7 +222,13 @@ async function mark(
 }
 
 /** Delete an upload's mark once the upload completed or was aborted; best effort (purge ends it). */
-async function unmark(client: S3Client, bucket: string, markKey: string | undefined): Promise<void> {
+async function unmark(
+  client: S3Client,
+  bucket: string,
+  markKey: string | undefined,
+): Promise<void> {
   if (markKey === undefined) return;
-  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: markKey })).catch(() => undefined);
+  await client
+    .send(new DeleteObjectCommand({ Bucket: bucket, Key: markKey }))
+    .catch(() => undefined);
 }

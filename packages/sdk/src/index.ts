@@ -96,8 +96,10 @@ export type {
   StatsMode,
   StatsPhase,
   StorageFigures,
+  PendingUpload,
   TempFile,
   TempScan,
+  UploadScan,
 } from "@dg/core";
 export {
   baseName,

@@ -78,7 +78,10 @@ export interface PendingUpload {
 /** Unfinished multipart uploads, for a store that has them (S3). */
 export interface MultipartUploadsCapability {
   /** Every unfinished upload in the bucket (all pages), oldest first. */
-  listMultipartUploads(bucket: string, options?: OperationOptions): Promise<readonly PendingUpload[]>;
+  listMultipartUploads(
+    bucket: string,
+    options?: OperationOptions,
+  ): Promise<readonly PendingUpload[]>;
   /** Abort one; an upload already gone is not an error. */
   abortMultipartUpload(
     bucket: string,
