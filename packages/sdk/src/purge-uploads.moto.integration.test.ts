@@ -7,18 +7,22 @@ import { MOTO_CREDENTIALS, motoClient, motoEndpoint, uniqueBucket } from "../tes
 
 const MiB = 1024 * 1024;
 
+/** The S3 store on moto, with multipart uploads from 5 MiB (S3's smallest part). */
+function rawStore() {
+  const s3 = createS3Client({
+    endpoint: motoEndpoint(),
+    region: "us-east-1",
+    credentials: MOTO_CREDENTIALS,
+  });
+  return {
+    s3,
+    store: createS3ObjectStore({ client: s3, multipartThreshold: 5 * MiB, partSize: 5 * MiB }),
+  };
+}
+
 describe("purge and unfinished multipart uploads (moto)", () => {
   it("aborts ours past --older-than, keeps younger ones and never touches another tool's", async () => {
-    const s3 = createS3Client({
-      endpoint: motoEndpoint(),
-      region: "us-east-1",
-      credentials: MOTO_CREDENTIALS,
-    });
-    const store = createS3ObjectStore({
-      client: s3,
-      multipartThreshold: 5 * MiB,
-      partSize: 5 * MiB,
-    });
+    const { s3, store } = rawStore();
     // The purge's "now" is an hour after the uploads began: moto reports a fixed Initiated time
     // (2010-11-10) for every upload, so the clock is set from what it reports.
     let now = new Date();
@@ -73,16 +77,7 @@ describe("purge and unfinished multipart uploads (moto)", () => {
   });
 
   it("leaves no mark behind after an upload that completes", async () => {
-    const s3 = createS3Client({
-      endpoint: motoEndpoint(),
-      region: "us-east-1",
-      credentials: MOTO_CREDENTIALS,
-    });
-    const store = createS3ObjectStore({
-      client: s3,
-      multipartThreshold: 5 * MiB,
-      partSize: 5 * MiB,
-    });
+    const { s3, store } = rawStore();
     const client = motoClient();
     const bucket = uniqueBucket("uploads-done");
     await client.createBucket({ Bucket: bucket });
