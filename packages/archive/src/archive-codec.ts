@@ -1,11 +1,11 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
-  OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
-import { InvalidArgumentError } from "@dg/core";
+import { hasCode, IntegrityError, InvalidArgumentError } from "@dg/core";
 import { createTempDir, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
@@ -97,7 +97,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
   async function* decode(
     source: RandomAccessSource,
     delta: ByteStream,
-    decodeOptions: OperationOptions = {},
+    decodeOptions: DeltaDecodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
     const peeked = await peekStream(delta, ARCHIVE_DELTA_MAGIC.length);
     if (!isArchiveDelta(peeked.head)) {
@@ -117,6 +117,8 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
         maxExpandedSize,
         decodeOptions.signal,
       );
+    } catch (error) {
+      throw withDamagedHint(error);
     } finally {
       await reader.close();
       await work.dispose();
@@ -124,4 +126,13 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
   }
 
   return { name: `archive+${inner.name}`, encode, decode };
+}
+
+/** An archive delta's own integrity errors say what to do, as the VCDIFF decoder's do. */
+function withDamagedHint(error: unknown): unknown {
+  if (!hasCode(error, "INTEGRITY") || error.hint !== undefined) return error;
+  return new IntegrityError(error.message, {
+    cause: error,
+    hint: "The delta is damaged or was not made against this reference; download it again, or store the file again.",
+  });
 }

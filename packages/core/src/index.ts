@@ -66,6 +66,8 @@ export {
   TEMP_PREFIX,
   tempKeyFor,
   throwIfAborted,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
   toolName,
   UnavailableError,
   UnsupportedError,
@@ -97,7 +99,12 @@ export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
+<<<<<<< HEAD
 export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+=======
+export { parseExpiry } from "./maintenance/expiry.js";
+export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+>>>>>>> reliability
 export type {
   BucketMaintenance,
   BucketMaintenanceOptions,
@@ -122,6 +129,7 @@ export type {
   StorageFigures,
   TempFile,
   TempScan,
+  UploadScan,
 } from "./maintenance/types.js";
 export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
 export type {

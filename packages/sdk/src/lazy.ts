@@ -1,9 +1,9 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   ObjectStore,
-  OperationOptions,
   RandomAccessSource,
   StoreCapabilities,
 } from "@dg/core";
@@ -92,6 +92,16 @@ export function lazyCapabilities(
           },
         }
       : {}),
+    ...(names.includes("multipartUploads")
+      ? {
+          multipartUploads: {
+            listMultipartUploads: async (...args) =>
+              (await get("multipartUploads")).listMultipartUploads(...args),
+            abortMultipartUpload: async (...args) =>
+              (await get("multipartUploads")).abortMultipartUpload(...args),
+          },
+        }
+      : {}),
   };
 }
 
@@ -116,7 +126,7 @@ export function lazyDeltaCodec(name: string, load: () => Promise<DeltaCodec>): D
     async *decode(
       source: RandomAccessSource,
       delta: ByteStream,
-      options?: OperationOptions,
+      options?: DeltaDecodeOptions,
     ): ByteStream {
       yield* (await load()).decode(source, delta, options);
     },

@@ -11,6 +11,20 @@ export interface DeltaEncodeOptions extends OperationOptions {
   readonly onFormat?: (format: string) => void;
 }
 
+/** Options of {@link DeltaCodec.decode}. */
+export interface DeltaDecodeOptions extends OperationOptions {
+  /**
+   * Rebuild deltas that the encoder made over content it decompressed itself (xdelta3's
+   * external recompression, which the Python DeltaGlider gets for `.tgz` files): decode the
+   * decompressed content and compress it again. The result has the same decompressed content
+   * but is not byte-identical to the original. Default false: such deltas fail with
+   * `UnsupportedError`.
+   */
+  readonly recoverExternalCompression?: boolean;
+  /** Told (before the output ends) when the output is content-equal but not byte-identical. */
+  readonly onNotByteIdentical?: (message: string) => void;
+}
+
 /**
  * The delta codec port. `encode` turns (source, target) into a delta; `decode` turns
  * (source, delta) back into the target. Both stream: the target and the delta are read once,
@@ -22,5 +36,5 @@ export interface DeltaCodec {
   /** Engine name for metadata and messages, e.g. `builtin` or `xdelta3`. */
   readonly name: string;
   encode(source: RandomAccessSource, target: ByteStream, options?: DeltaEncodeOptions): ByteStream;
-  decode(source: RandomAccessSource, delta: ByteStream, options?: OperationOptions): ByteStream;
+  decode(source: RandomAccessSource, delta: ByteStream, options?: DeltaDecodeOptions): ByteStream;
 }

@@ -25,6 +25,8 @@ export type {
   BucketAclCapability,
   BucketAclChange,
   CannedBucketAcl,
+  MultipartUploadsCapability,
+  PendingUpload,
   PresignCapability,
   PostPolicyCondition,
   PresignedPost,
@@ -32,7 +34,7 @@ export type {
   PresignPostOptions,
   StoreCapabilities,
 } from "./store-capabilities.js";
-export type { DeltaCodec, DeltaEncodeOptions } from "./delta-codec.js";
+export type { DeltaCodec, DeltaDecodeOptions, DeltaEncodeOptions } from "./delta-codec.js";
 export type { ReferenceCache } from "./reference-cache.js";
 export type { ScratchBlob, ScratchSpace, ScratchWriter } from "./scratch.js";
 export type { Hash, Hasher } from "./hasher.js";

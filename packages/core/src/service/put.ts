@@ -20,6 +20,7 @@ import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
 import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
 import type { ScratchBlob } from "../ports/scratch.js";
 import { loadReference, type ServiceContext } from "./context.js";
+import { withReference } from "./reference-retry.js";
 import { confirmReference, removeUnusedReferences } from "./references.js";
 import { countingStream, hashStream, spool, verifiedStream } from "./streams.js";
 import type { PutOptions, PutResult } from "./types.js";
@@ -153,11 +154,11 @@ export async function putObject(
     }
   }
 
-  let source: RandomAccessSource;
+  let openReference: () => Promise<RandomAccessSource>;
   let referenceSha: string;
   if (createdReference || !referenceInfo) {
     referenceSha = sha256;
-    source = await ctx.cache.put(sha256, replay(), opOptions);
+    openReference = () => ctx.cache.put(sha256, replay(), opOptions);
   } else {
     const stored = readField(referenceInfo.metadata, "fileSha256");
     if (!stored) {
@@ -168,16 +169,22 @@ export async function putObject(
         },
       );
     }
-    referenceSha = stored.toLowerCase();
-    source = await loadReference(ctx, bucket, referenceKey, referenceSha, opOptions);
+    const sha = stored.toLowerCase();
+    referenceSha = sha;
+    openReference = () => loadReference(ctx, bucket, referenceKey, sha, opOptions);
   }
 
-  let delta: ScratchBlob | undefined;
   let deltaFormat: string | undefined;
-  try {
-    const target = countingStream(replay(), (n) =>
-      options.onProgress?.({ type: "bytes", key, bytes: n }),
-    );
+  // An encode that starts over (the cached reference was corrupt) reports no byte twice.
+  let reported = 0;
+  const delta: ScratchBlob = await withReference(ctx, referenceSha, openReference, (source) => {
+    let seen = 0;
+    const target = countingStream(replay(), (n) => {
+      seen += n;
+      if (seen <= reported) return;
+      options.onProgress?.({ type: "bytes", key, bytes: seen - reported });
+      reported = seen;
+    });
     const encoded = ctx.codec.encode(source, target, {
       targetSize: size,
       onFormat: (format) => {
@@ -185,10 +192,8 @@ export async function putObject(
       },
       ...opOptions,
     });
-    delta = await spool(ctx.scratch, encoded, opOptions);
-  } finally {
-    await source.close();
-  }
+    return spool(ctx.scratch, encoded, opOptions);
+  });
   try {
     if (!createdReference && exceedsMaxRatio(delta.size, size, maxRatio)) {
       ctx.logger.log("info", "delta exceeds the max ratio; storing the file directly", {
