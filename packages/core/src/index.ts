@@ -99,12 +99,7 @@ export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
-<<<<<<< HEAD
-export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
-=======
-export { parseExpiry } from "./maintenance/expiry.js";
 export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
->>>>>>> reliability
 export type {
   BucketMaintenance,
   BucketMaintenanceOptions,

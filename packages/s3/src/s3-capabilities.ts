@@ -15,11 +15,8 @@ import type {
   BucketAcl,
   BucketAclChange,
   OperationOptions,
-<<<<<<< HEAD
   PostPolicyCondition,
-=======
   PendingUpload,
->>>>>>> reliability
   StoreCapabilities,
 } from "@dg/core";
 import { hasCode, optionalEntry } from "@dg/core";
@@ -31,13 +28,9 @@ function sendOptions(options: OperationOptions | undefined): { abortSignal?: Abo
 
 /**
  * What an S3 store supports beyond the object store port: bucket ACLs (GetBucketAcl,
-<<<<<<< HEAD
- * PutBucketAcl), presigned GET URLs and presigned POST forms (browser uploads), on the given
+ * PutBucketAcl), presigned GET URLs and presigned POST forms (browser uploads), and
+ * unfinished multipart uploads (ListMultipartUploads, AbortMultipartUpload), on the given
  * client. `createS3ObjectStore` declares
-=======
- * PutBucketAcl), presigned GET URLs and unfinished multipart uploads (ListMultipartUploads,
- * AbortMultipartUpload), on the given client. `createS3ObjectStore` declares
->>>>>>> reliability
  * them; a program that injects a store of its own next to an `S3Client` can attach them.
  *
  * @example

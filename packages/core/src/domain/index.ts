@@ -52,12 +52,9 @@ export {
   STATS_CACHE_PREFIX,
   statsCacheKeyFor,
   TEMP_PREFIX,
-<<<<<<< HEAD
   tempKeyFor,
-=======
   UPLOAD_MARKER_PREFIX,
   uploadMarkerKeyFor,
->>>>>>> reliability
 } from "./internal-folder.js";
 export { parseExpiry } from "./expiry.js";
 export { expiresAtText, readRehydratedCopy, rehydratedMetadata } from "./rehydrated.js";
