@@ -7,19 +7,10 @@
 //   node tooling/bench/npm-corpus.mjs          fetch into .bench-data/npm-corpus/ (cached)
 // Benchmarks call `loadNpmCorpus()`, which returns undefined (and they print how to fetch) when
 // the corpus is not there.
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { run, touchAll } from "./bench-util.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CORPUS_DIR = join(root, ".bench-data", "npm-corpus");
@@ -39,23 +30,6 @@ const CONTAINERS = ["tgz", "tar", "zip"];
 const slug = (name) => name.replace(/^@/, "").replace("/", "-");
 const fileFor = (name, version, container) =>
   join(CORPUS_DIR, slug(name), container, `${slug(name)}-${version}.${container}`);
-
-function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { encoding: "utf8", ...options });
-  if (result.status !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
-  }
-  return result.stdout;
-}
-
-/** Every file's mtime set to one instant, so the zip is the same bytes on every machine. */
-function touchAll(dir, when) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) touchAll(path, when);
-    utimesSync(path, when, when);
-  }
-}
 
 function fetchOne(name, version) {
   const tgz = fileFor(name, version, "tgz");

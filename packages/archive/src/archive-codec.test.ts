@@ -1,26 +1,38 @@
-import { readdir, mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
+import type { ByteStream, DeltaCodec, RandomAccessSource, ReplayableTarget } from "@dg/core";
 import {
   CancelledError,
   collectBytes,
+  createDeltaService,
   IntegrityError,
+  InternalError,
   isDgError,
   UnsupportedError,
 } from "@dg/core";
-import { createBufferSource } from "@dg/core/memory";
-import { createRng } from "@dg/testkit";
-import { createNativeXdeltaCodec } from "@dg/xdelta";
+import {
+  createBufferSource,
+  createMemoryObjectStore,
+  createMemoryScratchSpace,
+  createSha256Hasher,
+  createSimpleMemoryReferenceCache,
+} from "@dg/core/memory";
+import { createRng, seededBytes } from "@dg/testkit";
+import { createNativeXdeltaCodec, createXdeltaCodec } from "@dg/xdelta";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstRelease, nextRelease } from "../test/corpus.js";
+import { firstRelease, nextRelease, sourceText } from "../test/corpus.js";
 import { gnuGzip, hasBinary, infoZip, jdkJar } from "../test/gnu.js";
 import { chunked, decodeWith, encodeWith, same } from "../test/helpers.js";
 import { writeTar } from "../test/tar-writer.js";
 import type { ZipEntryInput } from "../test/zip-writer.js";
 import { writeZip } from "../test/zip-writer.js";
-import { createArchiveCodec } from "./archive-codec.js";
+import { createArchiveCodec, createArchiveCodecWithPool } from "./archive-codec.js";
+import type { DeflatePool } from "./deflate-pool.js";
+import { createDeflatePool } from "./deflate-pool.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
 
 const inner = createNativeXdeltaCodec();
@@ -50,11 +62,10 @@ const v2 = nextRelease(v1, 12);
 async function expectArchiveWin(ref: Uint8Array, target: Uint8Array): Promise<Uint8Array> {
   const { codec, reports } = codecWithReports();
   const { delta, formats } = await encodeWith(codec, ref, target);
-  expect(formats).toEqual(["dg-archive/1"]);
+  expect(formats).toEqual(["dg-archive/2"]);
   expect(reports[0]?.chosen).toBe("archive");
   expect(reports[0]?.keptCompressed).toBe(0);
   const { delta: raw } = await encodeWith(inner, ref, target);
-  expect(reports[0]?.rawDeltaSize).toBe(raw.length);
   expect(delta.length).toBeLessThan(raw.length / 2);
   expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
   return delta;
@@ -110,8 +121,9 @@ describe("archive-aware deltas", () => {
     const ref = members(v1);
     const target = members(v2);
     const { delta, formats } = await encodeWith(codec, ref, target);
-    expect(formats).toEqual(["dg-archive/1"]);
-    expect(reports[0]?.streams).toBe(20);
+    expect(formats).toEqual(["dg-archive/2"]);
+    expect((reports[0]?.streams ?? 0) + (reports[0]?.copiedStreams ?? 0)).toBe(20);
+    expect(reports[0]?.copiedStreams).toBeGreaterThan(0);
     expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
   });
 
@@ -134,7 +146,7 @@ describe("archive-aware deltas", () => {
     const target = gzipSync(writeTar(v2), { level: 9 });
     const { codec } = codecWithReports();
     const { delta, formats } = await encodeWith(codec, ref, target);
-    expect(formats).toEqual(["dg-archive/1"]);
+    expect(formats).toEqual(["dg-archive/2"]);
     expect(delta.length).toBeLessThan(target.length / 4);
     expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
   });
@@ -156,9 +168,12 @@ describe("archive-aware deltas", () => {
     // Level 0 (stored blocks) is never searched: its output depends on how input was fed.
     const stored = (files: typeof v1) => gzipSync(writeTar(files), { level: 0 });
     const report = await expectRawFallback(stored(v1), stored(v2));
-    expect(report.chosen).toBe("raw");
-    expect(report.reason).toBe("no-reproducible-streams");
-    expect(report.keptCompressed).toBe(1);
+    expect(report).toMatchObject({
+      chosen: "raw",
+      path: "raw",
+      why: "no-reproducible-streams",
+      keptCompressed: 1,
+    });
   });
 
   it("files that are no archive go straight to the inner codec", async () => {
@@ -199,13 +214,12 @@ describe("archive-aware deltas", () => {
     expect(same(await decodeWith(inner, ref, delta), target)).toBe(true);
   });
 
-  it("keeps the raw delta when it is smaller (a file against itself)", async () => {
+  it("a file against itself gets the plain delta", async () => {
     const zip = writeZip(v1);
     const { codec, reports } = codecWithReports();
     const { delta, formats } = await encodeWith(codec, zip, zip);
     expect(formats).toEqual([]);
-    expect(reports[0]?.reason).toBe("raw-smaller");
-    expect(reports[0]?.archiveDeltaSize).toBeGreaterThan(reports[0]?.rawDeltaSize ?? 0);
+    expect(reports[0]).toMatchObject({ chosen: "raw", why: "identical" });
     expect(same(await decodeWith(inner, zip, delta), zip)).toBe(true);
   });
 
@@ -315,5 +329,182 @@ describe("damaged archive deltas", () => {
     await expect(
       collectBytes(codec.decode(createBufferSource(ref), chunked(delta))),
     ).rejects.toBeInstanceOf(IntegrityError);
+  });
+});
+
+describe("dg-archive/1 deltas", () => {
+  for (const name of ["info-zip", "node-tgz"]) {
+    it(`${name}: a delta the version 1 encoder wrote still decodes`, async () => {
+      const fixture = (ext: string) =>
+        new Uint8Array(
+          readFileSync(new URL(`../test/fixtures/dg-archive-1/${name}.${ext}`, import.meta.url)),
+        );
+      const codec = createArchiveCodec({
+        inner: createXdeltaCodec({ engine: "builtin" }),
+        tempDir,
+      });
+      const rebuilt = await decodeWith(codec, fixture("reference"), fixture("delta"));
+      expect(same(rebuilt, fixture("target"))).toBe(true);
+      expect(await readdir(tempDir)).toEqual([]);
+    });
+  }
+});
+
+describe("long streams", () => {
+  const rng = createRng(91);
+  const words = ["north", "south", "east", "west", "up", "down", "left", "right", "in", "out"];
+  const text = Buffer.from(sourceText(rng, words, 4_500_000));
+  const edited = Buffer.concat([
+    text.subarray(0, 2_500_000),
+    Buffer.from("+"),
+    text.subarray(2_500_000),
+  ]);
+
+  it("a tgz of one long stream is deflated in pieces and rebuilt exactly", async () => {
+    await expectArchiveWin(gzipSync(text, { level: 6 }), gzipSync(edited, { level: 6 }));
+  });
+
+  it.skipIf(!hasBinary("gzip"))("GNU gzip's long stream too", async () => {
+    await expectArchiveWin(gnuGzip(text, 6), gnuGzip(edited, 6));
+  });
+});
+
+describe("targets read in place", () => {
+  const ref = writeZip(v1);
+  const target = writeZip(v2);
+  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  function replayable(bytes: Uint8Array, sha256: string): ReplayableTarget {
+    return {
+      size: bytes.length,
+      sha256,
+      open: () => chunked(bytes),
+      openRandomAccess: async () => createBufferSource(bytes),
+    };
+  }
+
+  it("encodes a target read by position into the caller's scratch space, once", async () => {
+    const scratch = createMemoryScratchSpace();
+    let created = 0;
+    const counting = {
+      create: () => {
+        created++;
+        return scratch.create();
+      },
+    };
+    const codec = createArchiveCodec({ inner, tempDir });
+    const formats: string[] = [];
+    const blob = await codec.encodeToScratch?.(
+      createBufferSource(ref),
+      replayable(target, sha(target)),
+      counting,
+      {
+        onFormat: (f) => formats.push(f),
+      },
+    );
+    expect(formats).toEqual(["dg-archive/2"]);
+    // A small file gets both deltas, each written to scratch once; the larger is dropped.
+    expect(created).toBeLessThanOrEqual(2);
+    expect(scratch.live).toBe(1);
+    const delta = await collectBytes(blob?.open() ?? chunked(new Uint8Array(0)));
+    expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+    await blob?.dispose();
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it("refuses a target whose bytes changed since they were hashed", async () => {
+    const codec = createArchiveCodec({ inner, tempDir });
+    const changed = replayable(target, sha(seededBytes(92, 10)));
+    await expect(
+      collectBytes(codec.encode(createBufferSource(ref), changed)),
+    ).rejects.toBeInstanceOf(IntegrityError);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+});
+
+describe("worker failures and cancellation", () => {
+  const ref = gzipSync(writeTar(v1), { level: 9 });
+  const target = gzipSync(writeTar(v2), { level: 9 });
+  const failing = new URL("../test/workers/failing-worker.mjs", import.meta.url);
+  let good: Uint8Array = new Uint8Array(0);
+  const pools: DeflatePool[] = [];
+  const poolOf = (pool: DeflatePool) => {
+    pools.push(pool);
+    return pool;
+  };
+  beforeAll(async () => {
+    good = (await encodeWith(createArchiveCodec({ inner, tempDir }), ref, target)).delta;
+  });
+  afterAll(async () => {
+    for (const pool of pools) await pool.close();
+  });
+
+  for (const mode of ["throw", "exit", "answer"]) {
+    it(`a worker that fails (${mode}) fails the encode and the decode, leaving no files`, async () => {
+      const pool = poolOf(createDeflatePool({ size: 2, script: failing, workerData: { mode } }));
+      const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);
+      await expect(encodeWith(codec, ref, target)).rejects.toBeInstanceOf(InternalError);
+      expect(await readdir(tempDir)).toEqual([]);
+      await expect(decodeWith(codec, ref, good)).rejects.toBeInstanceOf(InternalError);
+      expect(await readdir(tempDir)).toEqual([]);
+    });
+  }
+
+  it("an upload whose worker dies stores nothing", async () => {
+    const pool = poolOf(
+      createDeflatePool({ size: 1, script: failing, workerData: { mode: "exit" } }),
+    );
+    const store = createMemoryObjectStore({ buckets: ["bkt"] });
+    const service = createDeltaService({
+      store,
+      codec: createArchiveCodecWithPool({ inner, tempDir }, () => pool),
+      cache: createSimpleMemoryReferenceCache(),
+      scratch: createMemoryScratchSpace(),
+      hasher: createSha256Hasher(),
+      toolVersion: "0.0.0-test",
+    });
+    const body = (bytes: Uint8Array) => ({ size: bytes.length, open: () => chunked(bytes) });
+    // The first file becomes the reference: its zero-diff delta needs no deflating.
+    await service.put("bkt", "rel/app-1.tgz", body(ref));
+    await expect(service.put("bkt", "rel/app-2.tgz", body(target))).rejects.toBeInstanceOf(
+      InternalError,
+    );
+    expect(await store.headObject("bkt", "rel/app-2.tgz.delta")).toBeUndefined();
+    expect(await store.headObject("bkt", "rel/app-2.tgz")).toBeUndefined();
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  /** A pool that aborts `controller` when it is handed its first job. */
+  function abortingPool(controller: AbortController): DeflatePool {
+    const real = poolOf(createDeflatePool({ size: 2 }));
+    return {
+      size: real.size,
+      run: (job, signal) => {
+        controller.abort();
+        return real.run(job, signal);
+      },
+      close: () => real.close(),
+    };
+  }
+
+  it("an abort while workers search stops the encode with CancelledError, leaving no files", async () => {
+    const controller = new AbortController();
+    const pool = abortingPool(controller);
+    const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);
+    const encoding = collectBytes(
+      codec.encode(createBufferSource(ref), chunked(target), { signal: controller.signal }),
+    );
+    await expect(encoding).rejects.toBeInstanceOf(CancelledError);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it("an abort while workers deflate stops the decode with CancelledError, leaving no files", async () => {
+    const controller = new AbortController();
+    const pool = abortingPool(controller);
+    const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);
+    const decoding = collectBytes(
+      codec.decode(createBufferSource(ref), chunked(good), { signal: controller.signal }),
+    );
+    await expect(decoding).rejects.toBeInstanceOf(CancelledError);
+    expect(await readdir(tempDir)).toEqual([]);
   });
 });

@@ -3,16 +3,22 @@ import type {
   DeltaCodec,
   DeltaDecodeOptions,
   DeltaEncodeOptions,
+  DeltaTarget,
   RandomAccessSource,
+  ScratchBlob,
+  ScratchSpace,
 } from "@dg/core";
-import { hasCode, IntegrityError, InvalidArgumentError } from "@dg/core";
-import { createTempDir, streamFile } from "@dg/node";
+import { hasCode, IntegrityError, InvalidArgumentError, isReplayableTarget, spool } from "@dg/core";
+import type { TempDir } from "@dg/node";
+import { createFsScratchSpace, createTempDir, openFileSource, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
 import { DETECT_BYTES, detectContainer } from "./container.js";
 import { decodeArchiveDelta, readArchiveDeltaHeader } from "./decode-archive.js";
 import { ARCHIVE_DELTA_MAGIC, isArchiveDelta } from "./delta-header.js";
+import type { DeflatePool } from "./deflate-pool.js";
+import { createDeflatePool } from "./deflate-pool.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
-import { chooseDelta } from "./encode-archive.js";
+import { encodeArchive } from "./encode-archive.js";
 import { writeStreamToFile } from "./temp-files.js";
 
 /** Options of {@link createArchiveCodec}. */
@@ -23,23 +29,28 @@ export interface ArchiveCodecOptions {
   readonly tempDir?: string;
   /**
    * Largest expanded form (container bytes plus inflated streams) an archive may have; streams
-   * that would pass it stay compressed. Default 64 GiB. Recorded in each delta: decoding needs
-   * at least the recorded value.
+   * that would pass it stay compressed. Default 64 GiB. Decoding needs at least the expanded
+   * size a delta records.
    */
   readonly maxExpandedSize?: number;
-  /** Told what each encode of an archive did (which delta won, sizes, streams). */
+  /**
+   * Worker threads that search settings and deflate streams, at encode and decode; default
+   * the machine's available parallelism. 0 runs that work on the calling thread.
+   */
+  readonly workers?: number;
+  /** Told what each encode of an archive did (which deltas were made and why, sizes). */
   readonly onEncodeReport?: (report: ArchiveEncodeReport) => void;
 }
 
 const DEFAULT_MAX_EXPANDED = 64 * 1024 ** 3;
 
 /**
- * A `DeltaCodec` that makes zip-family and gzip files delta as well as their contents would:
- * deflate streams that zlib settings reproduce byte for byte are inflated on both sides
- * before the inner codec runs, and deflated again on decode. Each encode also makes the
- * plain inner delta and keeps the smaller; an archive-aware delta is checked by decoding it
- * before it is returned, and reported through `onFormat` as `dg-archive/1`. Anything that is
- * not an archive, and every delta without the archive magic, goes straight to `inner`.
+ * A `DeltaCodec` that makes zip-family and gzip files delta as well as their contents would
+ * (`dg-archive/2`, see FORMAT.md): streams the reference already has are copied from it,
+ * the others are inflated when zlib settings reproduce them byte for byte and deflated again
+ * on decode, on worker threads. An archive-aware delta is checked by decoding it before it
+ * is returned, and reported through `onFormat`. Anything that is not an archive, and every
+ * delta without the archive magic, goes straight to `inner`; `dg-archive/1` deltas are read.
  *
  * @example
  * ```ts
@@ -53,6 +64,22 @@ const DEFAULT_MAX_EXPANDED = 64 * 1024 ** 3;
  * ```
  */
 export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
+  const workers = options.workers;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) {
+    throw new InvalidArgumentError(`workers must be a non-negative integer, got ${workers}`);
+  }
+  let pool: DeflatePool | undefined;
+  return createArchiveCodecWithPool(options, () => {
+    pool ??= createDeflatePool(workers === undefined ? {} : { size: workers });
+    return pool;
+  });
+}
+
+/** {@link createArchiveCodec} with the pool it runs deflate work on (tests substitute it). */
+export function createArchiveCodecWithPool(
+  options: ArchiveCodecOptions,
+  pool: () => DeflatePool,
+): DeltaCodec {
   const { inner } = options;
   const maxExpandedSize = options.maxExpandedSize ?? DEFAULT_MAX_EXPANDED;
   if (!Number.isSafeInteger(maxExpandedSize) || maxExpandedSize < 0) {
@@ -62,35 +89,100 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
     );
   }
 
-  async function* encode(
-    source: RandomAccessSource,
-    target: ByteStream,
-    encodeOptions: DeltaEncodeOptions = {},
-  ): AsyncGenerator<Uint8Array, void, undefined> {
-    const peeked = await peekStream(target, DETECT_BYTES);
-    const container = detectContainer(peeked.head);
-    if (container === undefined) {
-      yield* inner.encode(source, peeked.stream, encodeOptions);
-      return;
+  /** The target by position (spooled into `work` when it is a one-shot stream). */
+  async function targetByPosition(
+    target: DeltaTarget,
+    work: TempDir,
+    signal: AbortSignal | undefined,
+  ): Promise<{ source: RandomAccessSource; sha256?: string; again: DeltaTarget }> {
+    if (isReplayableTarget(target)) {
+      const source = await target.openRandomAccess(signal === undefined ? {} : { signal });
+      return {
+        source,
+        ...(target.sha256 === undefined ? {} : { sha256: target.sha256 }),
+        again: target,
+      };
     }
+    const spooled = await writeStreamToFile(target, work.file("target"), signal);
+    const source = await openFileSource(spooled.path);
+    const again = {
+      size: source.size,
+      open: () => streamFile(spooled.path),
+      openRandomAccess: () => openFileSource(spooled.path),
+    };
+    return { source, sha256: spooled.sha256, again };
+  }
+
+  async function encodeToScratch(
+    source: RandomAccessSource,
+    target: DeltaTarget,
+    scratch: ScratchSpace,
+    encodeOptions: DeltaEncodeOptions = {},
+  ): Promise<ScratchBlob> {
     const signal = encodeOptions.signal;
+    let stream: ByteStream | undefined;
+    if (isReplayableTarget(target)) {
+      const head = await target.openRandomAccess(signal === undefined ? {} : { signal });
+      let container: ReturnType<typeof detectContainer>;
+      try {
+        container = detectContainer(await head.read(0, DETECT_BYTES));
+      } finally {
+        await head.close();
+      }
+      if (container === undefined)
+        return spool(scratch, inner.encode(source, target, encodeOptions), encodeOptions);
+    } else {
+      const peeked = await peekStream(target, DETECT_BYTES);
+      if (detectContainer(peeked.head) === undefined) {
+        return spool(scratch, inner.encode(source, peeked.stream, encodeOptions), encodeOptions);
+      }
+      stream = peeked.stream;
+    }
     const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
-      const spooled = await writeStreamToFile(peeked.stream, work.file("target"), signal);
-      const chosen = await chooseDelta({
-        inner,
-        source,
-        target: spooled,
-        container,
-        work,
-        maxExpandedSize,
-        signal,
-      });
-      options.onEncodeReport?.(chosen.report);
-      for (const format of chosen.formats) encodeOptions.onFormat?.(format);
-      yield* streamFile(chosen.path);
+      const opened = await targetByPosition(stream ?? target, work, signal);
+      try {
+        const container = detectContainer(await opened.source.read(0, DETECT_BYTES));
+        if (container === undefined)
+          throw new InvalidArgumentError("the target changed while it was read");
+        const chosen = await encodeArchive({
+          inner,
+          pool: pool(),
+          reference: source,
+          target: opened.source,
+          rawTarget: opened.again,
+          ...(opened.sha256 === undefined ? {} : { expectedSha256: opened.sha256 }),
+          container,
+          work,
+          scratch,
+          maxExpandedSize,
+          signal,
+        });
+        options.onEncodeReport?.(chosen.report);
+        for (const format of chosen.formats) encodeOptions.onFormat?.(format);
+        return chosen.blob;
+      } finally {
+        await opened.source.close();
+      }
     } finally {
       await work.dispose();
+    }
+  }
+
+  async function* encode(
+    source: RandomAccessSource,
+    target: DeltaTarget,
+    encodeOptions: DeltaEncodeOptions = {},
+  ): AsyncGenerator<Uint8Array, void, undefined> {
+    // The chosen delta is written once, to a temp file of its own, and streamed from there.
+    const scratch = createFsScratchSpace(
+      options.tempDir === undefined ? {} : { directory: options.tempDir },
+    );
+    const blob = await encodeToScratch(source, target, scratch, encodeOptions);
+    try {
+      yield* blob.open(encodeOptions);
+    } finally {
+      await blob.dispose();
     }
   }
 
@@ -108,15 +200,16 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
     const work = await createTempDir({ directory: options.tempDir, suffix: ".archive" });
     try {
       const header = await readArchiveDeltaHeader(reader);
-      yield* decodeArchiveDelta(
+      yield* decodeArchiveDelta({
         inner,
-        source,
+        pool: pool(),
+        reference: source,
         header,
-        reader.rest(),
+        innerDelta: reader.rest(),
         work,
         maxExpandedSize,
-        decodeOptions.signal,
-      );
+        signal: decodeOptions.signal,
+      });
     } catch (error) {
       throw withDamagedHint(error);
     } finally {
@@ -125,7 +218,7 @@ export function createArchiveCodec(options: ArchiveCodecOptions): DeltaCodec {
     }
   }
 
-  return { name: `archive+${inner.name}`, encode, decode };
+  return { name: `archive+${inner.name}`, encode, encodeToScratch, decode };
 }
 
 /** An archive delta's own integrity errors say what to do, as the VCDIFF decoder's do. */

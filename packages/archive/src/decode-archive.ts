@@ -1,65 +1,110 @@
 import type { ByteStream, DeltaCodec, RandomAccessSource } from "@dg/core";
 import { IntegrityError, UnsupportedError } from "@dg/core";
-import { openFileSource } from "@dg/node";
 import type { TempDir } from "@dg/node";
+import { openFileSource } from "@dg/node";
 import type { ByteReader } from "./byte-reader.js";
-import type { ArchiveDeltaHeader, ParsedArchiveDeltaHeader } from "./delta-header.js";
+import type { ParsedHeaderV1 } from "./delta-header.js";
 import {
+  openHeaderBody,
   PREAMBLE_BYTES,
-  parseArchiveDeltaBody,
+  parseHeaderV1,
   parsePreamble,
-  resolveArchiveDeltaHeader,
+  resolveHeaderV1,
 } from "./delta-header.js";
+import type { DeflatePool } from "./deflate-pool.js";
 import { expandArchive } from "./expand.js";
+import { expandRecordedReference } from "./expanded-reference.js";
+import type { ArchiveDeltaHeaderV2 } from "./header-v2.js";
+import { parseHeaderV2 } from "./header-v2.js";
+import { decodeInnerDelta } from "./inner-delta.js";
 import { rebuildTarget } from "./rebuild.js";
-import type { DeflateSegment } from "./segments.js";
 import { deflateSegmentsOf } from "./segments.js";
 import { sha256OfFile } from "./temp-files.js";
+
+/** A header as read, version 1 or 2. */
+export type ParsedArchiveHeader = ParsedHeaderV1 | (ArchiveDeltaHeaderV2 & { readonly version: 2 });
 
 /**
  * Read an archive delta's header from `reader` (positioned at the magic); the reader is left
  * at the first byte of the inner delta.
  */
-export async function readArchiveDeltaHeader(
-  reader: ByteReader,
-): Promise<ParsedArchiveDeltaHeader> {
-  const preamble = await reader.read(PREAMBLE_BYTES);
-  const bodyLength = parsePreamble(preamble);
+export async function readArchiveDeltaHeader(reader: ByteReader): Promise<ParsedArchiveHeader> {
+  const { version, bodyLength } = parsePreamble(await reader.read(PREAMBLE_BYTES));
   const body = await reader.read(bodyLength + 4);
   if (body.length !== bodyLength + 4) throw new IntegrityError("archive delta: header truncated");
-  return parseArchiveDeltaBody(body);
+  if (version === 1) return openHeaderBody(body, parseHeaderV1);
+  return { version: 2, ...openHeaderBody(body, parseHeaderV2) };
 }
 
-/** The expanded reference, and its deflate streams (which the header's segments may name). */
-export interface ExpandedReference {
-  readonly source: RandomAccessSource;
-  readonly streams: readonly DeflateSegment[];
+/** What decoding an archive delta needs besides the delta itself. */
+export interface DecodeArchiveInput {
+  readonly inner: DeltaCodec;
+  readonly pool: DeflatePool;
+  readonly reference: RandomAccessSource;
+  readonly header: ParsedArchiveHeader;
+  /** The inner delta: what follows the header. */
+  readonly innerDelta: ByteStream;
+  readonly work: TempDir;
+  readonly maxExpandedSize: number;
+  readonly signal: AbortSignal | undefined;
 }
 
 /**
- * Expand `source` as the header says the reference was expanded, into `path`, and check that
- * it came out the same (size and SHA-256).
+ * Decode an archive delta whose header has been read: expand the reference as the header
+ * records it (in `work`), run the inner decoder, rebuild the file.
  */
-export async function expandReferenceAsRecorded(
-  source: RandomAccessSource,
-  header: ParsedArchiveDeltaHeader,
-  path: string,
-  maxExpandedSize: number,
-  signal: AbortSignal | undefined,
-): Promise<ExpandedReference> {
-  if (source.size !== header.referenceSize) {
+export async function* decodeArchiveDelta(
+  input: DecodeArchiveInput,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const { header } = input;
+  if (header.version === 1) {
+    yield* decodeVersion1(input, header);
+    return;
+  }
+  const expanded = await expandRecordedReference(
+    input.reference,
+    header,
+    input.work.file("reference.inflated"),
+    input.maxExpandedSize,
+    input.signal,
+  );
+  try {
+    yield* rebuildTarget({
+      expanded: decodeInnerDelta(input.inner, expanded.source, input.innerDelta, input.signal),
+      segments: header.segments,
+      targetSha256: header.targetSha256,
+      engine: header.engine,
+      reference: input.reference,
+      pool: input.pool,
+      signal: input.signal,
+    });
+  } finally {
+    await expanded.close();
+  }
+}
+
+/** Version 1: the whole reference expanded by the layout rules of FORMAT.md. */
+async function* decodeVersion1(
+  input: DecodeArchiveInput,
+  header: ParsedHeaderV1,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const { reference, signal } = input;
+  if (reference.size !== header.referenceSize) {
     throw new IntegrityError("archive delta: it was made against a different reference", {
       hint: "The reference changed since the delta was written.",
     });
   }
-  if (header.referenceLimit > maxExpandedSize || header.expandedReferenceSize > maxExpandedSize) {
+  if (
+    header.referenceLimit > input.maxExpandedSize ||
+    header.expandedReferenceSize > input.maxExpandedSize
+  ) {
     throw new UnsupportedError(
-      `archive delta needs ${header.expandedReferenceSize} bytes of temporary space, more than the configured ${maxExpandedSize}`,
+      `archive delta needs ${header.expandedReferenceSize} bytes of temporary space, more than the configured ${input.maxExpandedSize}`,
       { hint: "Raise maxExpandedSize of the archive codec." },
     );
   }
-  const expansion = await expandArchive(source, path, {
-    search: false,
+  const path = input.work.file("reference.x");
+  const expansion = await expandArchive(reference, path, {
     maxExpandedSize: header.referenceLimit,
     ...(signal === undefined ? {} : { signal }),
   });
@@ -71,56 +116,19 @@ export async function expandReferenceAsRecorded(
       hint: "The reference differs from the one the delta was made against.",
     });
   }
-  return { source: await openFileSource(path), streams: deflateSegmentsOf(expansion.segments) };
-}
-
-/**
- * Rebuild the target from the inner delta, given the already expanded reference.
- *
- * @example
- * ```ts
- * yield* decodeWithExpandedReference(inner, expandedRef, header, reader.rest(), signal);
- * ```
- */
-export function decodeWithExpandedReference(
-  inner: DeltaCodec,
-  expandedReference: RandomAccessSource,
-  header: ArchiveDeltaHeader,
-  innerDelta: ByteStream,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  const expanded = inner.decode(
-    expandedReference,
-    innerDelta,
-    signal === undefined ? {} : { signal },
-  );
-  return rebuildTarget(expanded, header, signal);
-}
-
-/**
- * Decode a whole archive delta whose header has been read: expand the reference in `work`,
- * run the inner decoder, rebuild.
- */
-export async function* decodeArchiveDelta(
-  inner: DeltaCodec,
-  source: RandomAccessSource,
-  parsed: ParsedArchiveDeltaHeader,
-  innerDelta: ByteStream,
-  work: TempDir,
-  maxExpandedSize: number,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  const expanded = await expandReferenceAsRecorded(
-    source,
-    parsed,
-    work.file("reference.x"),
-    maxExpandedSize,
-    signal,
-  );
+  const resolved = resolveHeaderV1(header, deflateSegmentsOf(expansion.segments));
+  const expanded = await openFileSource(path);
   try {
-    const header = resolveArchiveDeltaHeader(parsed, expanded.streams);
-    yield* decodeWithExpandedReference(inner, expanded.source, header, innerDelta, signal);
+    yield* rebuildTarget({
+      expanded: decodeInnerDelta(input.inner, expanded, input.innerDelta, signal),
+      segments: resolved.segments,
+      targetSha256: resolved.targetSha256,
+      engine: resolved.engine,
+      reference,
+      pool: input.pool,
+      signal,
+    });
   } finally {
-    await expanded.source.close();
+    await expanded.close();
   }
 }

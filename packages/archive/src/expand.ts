@@ -2,25 +2,16 @@ import type { RandomAccessSource } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
 import type { ContainerKind } from "./container.js";
 import { detectContainer, DETECT_BYTES } from "./container.js";
-import type { DeflateParams } from "./deflate-params.js";
-import { candidateParams, LIKELY_CANDIDATES, paramsKey } from "./deflate-params.js";
-import { readGzipMemberHeader } from "./gzip-member.js";
+import { gzipTrailerEnd, readGzipMemberHeader } from "./gzip-member.js";
 import type { InflatedStream } from "./inflate-range.js";
 import { inflateRange } from "./inflate-range.js";
-import { findDeflateParams } from "./param-search.js";
 import type { Segment } from "./segments.js";
 import { pushSegment } from "./segments.js";
-import { createFileWriter, openFileReader } from "./temp-files.js";
-import type { FileReader, FileWriter } from "./temp-files.js";
+import { createFileWriter } from "./temp-files.js";
+import type { FileWriter } from "./temp-files.js";
 import { findZipDeflateEntries } from "./zip-layout.js";
 
 export interface ExpandOptions {
-  /**
-   * Target mode: keep a stream inflated only when some deflate settings reproduce it byte for
-   * byte, and record them. Reference mode (false): inflate every stream that inflates and
-   * checks out, so that the same bytes always give the same expanded form.
-   */
-  readonly search: boolean;
   /** Streams that would take the expanded form past this size stay compressed. */
   readonly maxExpandedSize: number;
   readonly signal?: AbortSignal;
@@ -33,16 +24,11 @@ export interface Expansion {
   readonly expandedSize: number;
   /** Deflate streams expanded. */
   readonly streams: number;
-  /** Deflate streams found but kept compressed (no settings reproduce them, or damaged). */
+  /** Deflate streams found but kept compressed (damaged, or past the limit). */
   readonly keptCompressed: number;
 }
 
 const COPY_CHUNK = 1024 * 1024;
-/**
- * After this many streams of one archive defeat the full search, only likely settings are
- * tried (each engine's defaults, or only its levels 6 and 9 when nothing was reproduced).
- */
-const FULL_SEARCH_FAILURES = 3;
 
 interface StreamCheck {
   /** Compressed length the stream must have, when the container says. */
@@ -52,16 +38,16 @@ interface StreamCheck {
 }
 
 /**
- * Write the expanded form of `source` to `outPath`: the container's own bytes as they are,
- * each deflate stream inflated (see {@link ExpandOptions.search}), and return the segments
- * that describe how the two forms line up. A source that is no known container is copied
- * as one raw segment.
+ * Write the expanded form of `source` to `outPath` as format version 1 defines it (FORMAT.md,
+ * *Version 1*): the container's own bytes as they are, each sound deflate stream inflated,
+ * and return the segments that describe how the two forms line up. A source that is no
+ * known container is copied as one raw segment. Version 2 decoders use it for the
+ * references of version 1 deltas.
  *
  * @example
  * ```ts
- * const expansion = await expandArchive(target, work.file("target.x"), {
- *   search: true,
- *   maxExpandedSize: 2 ** 40,
+ * const expansion = await expandArchive(reference, work.file("reference.x"), {
+ *   maxExpandedSize: header.referenceLimit,
  * });
  * ```
  */
@@ -71,10 +57,8 @@ export async function expandArchive(
   options: ExpandOptions,
 ): Promise<Expansion> {
   const writer = await createFileWriter(outPath);
-  let reader: FileReader | undefined;
   try {
-    reader = await openFileReader(outPath);
-    const walker = createWalker(source, writer, reader, options);
+    const walker = createWalker(source, writer, options);
     const container = detectContainer(await source.read(0, DETECT_BYTES));
     if (container === "zip") await walker.walkZip();
     else if (container === "gzip") await walker.walkGzip();
@@ -82,29 +66,15 @@ export async function expandArchive(
     await writer.flush();
     return { container, ...walker.result() };
   } finally {
-    await reader?.close();
     await writer.close();
   }
 }
 
-function createWalker(
-  source: RandomAccessSource,
-  writer: FileWriter,
-  reader: FileReader,
-  options: ExpandOptions,
-) {
+function createWalker(source: RandomAccessSource, writer: FileWriter, options: ExpandOptions) {
   const segments: Segment[] = [];
   let cursor = 0;
   let streams = 0;
   let keptCompressed = 0;
-  const learned: DeflateParams[] = [];
-  let searchFailures = 0;
-  const allCandidates = candidateParams();
-  const likelyCandidates = allCandidates.slice(0, LIKELY_CANDIDATES);
-  // When nothing of this file has been reproduced, later streams only get each engine's
-  // two commonest levels.
-  const defaultCandidates = likelyCandidates.filter((p) => p.level === 6 || p.level === 9);
-
   async function copyRawUpTo(end: number): Promise<void> {
     if (end <= cursor) return;
     pushSegment(segments, { kind: "raw", length: end - cursor });
@@ -119,24 +89,6 @@ function createWalker(
       await writer.append(chunk);
       cursor += chunk.length;
     }
-  }
-
-  function candidates(): DeflateParams[] {
-    const base =
-      searchFailures < FULL_SEARCH_FAILURES
-        ? allCandidates
-        : learned.length > 0
-          ? likelyCandidates
-          : defaultCandidates;
-    const seen = new Set(learned.map(paramsKey));
-    return [...learned, ...base.filter((p) => !seen.has(paramsKey(p)))];
-  }
-
-  function remember(params: DeflateParams): void {
-    const key = paramsKey(params);
-    const at = learned.findIndex((p) => paramsKey(p) === key);
-    if (at >= 0) learned.splice(at, 1);
-    learned.unshift(params);
   }
 
   /**
@@ -163,29 +115,11 @@ function createWalker(
       if (found !== undefined) keptCompressed++;
       return undefined;
     }
-    let params: DeflateParams | undefined;
-    if (options.search) {
-      await writer.flush();
-      params = await findDeflateParams(
-        { source: asSource(reader, writer), start: mark, length: found.inflatedLength },
-        { source, start: offset, length: found.consumed },
-        candidates(),
-        options.signal,
-      );
-      if (params === undefined) {
-        searchFailures++;
-        keptCompressed++;
-        await writer.truncate(mark);
-        return found;
-      }
-      remember(params);
-    }
     pushSegment(segments, {
       kind: "deflate",
       compressedLength: found.consumed,
       inflatedLength: found.inflatedLength,
       crc32: found.crc32,
-      ...(params === undefined ? {} : { params }),
     });
     cursor = offset + found.consumed;
     streams++;
@@ -211,15 +145,10 @@ function createWalker(
         let trailerEnd = 0;
         const found = await expandStream(member.dataOffset, source.size - member.dataOffset, {
           validate: async (inflated) => {
-            const trailerAt = member.dataOffset + inflated.consumed;
-            const trailer = await source.read(trailerAt, 8);
-            if (trailer.length < 8) return false;
-            const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
-            trailerEnd = trailerAt + 8;
-            return (
-              view.getUint32(0, true) === inflated.crc32 &&
-              view.getUint32(4, true) === inflated.inflatedLength % 0x1_0000_0000
-            );
+            const end = member.dataOffset + inflated.consumed;
+            const ends = await gzipTrailerEnd(source, end, inflated.crc32, inflated.inflatedLength);
+            trailerEnd = ends ?? end + 8;
+            return ends !== undefined;
           },
         });
         if (found === undefined) return;
@@ -229,16 +158,5 @@ function createWalker(
     result() {
       return { segments, expandedSize: writer.size, streams, keptCompressed };
     },
-  };
-}
-
-/** The expanded file so far, as a source (its size grows as the walk appends). */
-function asSource(reader: FileReader, writer: FileWriter): RandomAccessSource {
-  return {
-    get size() {
-      return writer.size;
-    },
-    read: (position, length) => reader.read(position, length),
-    close: async () => undefined,
   };
 }

@@ -53,3 +53,26 @@ export async function readGzipMemberHeader(
   if (at >= source.size) return undefined;
   return { offset, dataOffset: at };
 }
+
+/**
+ * Where the member whose deflate stream ends at `trailerAt` ends, when the 8-byte trailer
+ * there records `crc32` and `inflatedLength` (modulo 2^32); undefined when it does not.
+ *
+ * @example
+ * ```ts
+ * const end = await gzipTrailerEnd(source, streamEnd, inflated.crc32, inflated.inflatedLength);
+ * ```
+ */
+export async function gzipTrailerEnd(
+  source: RandomAccessSource,
+  trailerAt: number,
+  crc32: number,
+  inflatedLength: number,
+): Promise<number | undefined> {
+  const trailer = await source.read(trailerAt, 8);
+  if (trailer.length < 8) return undefined;
+  const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
+  const matches =
+    view.getUint32(0, true) === crc32 && view.getUint32(4, true) === inflatedLength % 0x1_0000_0000;
+  return matches ? trailerAt + 8 : undefined;
+}

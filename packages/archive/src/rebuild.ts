@@ -1,70 +1,299 @@
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
-import type { ByteStream } from "@dg/core";
+import type { ByteStream, RandomAccessSource } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
+import type { BitJoiner } from "./bit-string.js";
+import { createBitJoiner } from "./bit-string.js";
 import { createByteReader } from "./byte-reader.js";
 import type { ByteReader } from "./byte-reader.js";
-import type { ArchiveDeltaHeader } from "./delta-header.js";
-import type { DeflateSegment } from "./segments.js";
-import { deflateStream, deflateWhole } from "./deflate-engines.js";
+import { deflateStream } from "./deflate-engines.js";
+import { HISTORY, LOOKAHEAD } from "./deflate-jobs.js";
 import type { DeflateParams } from "./deflate-params.js";
+import type { DeflatePool } from "./deflate-pool.js";
+import type { DeflateSegment, Segment } from "./segments.js";
 
 /** The deflate implementation this runtime replays with, as recorded in headers. */
 export function deflateEngineName(): string {
   return `node-zlib/${process.versions.zlib ?? "unknown"}`;
 }
 
+/** What {@link rebuildTarget} turns back into the original file. */
+export interface RebuildInput {
+  /** The expanded target: the inner codec's output. */
+  readonly expanded: ByteStream;
+  readonly segments: readonly Segment[];
+  readonly targetSha256: string;
+  /** The deflate implementation the delta was made with (for hints). */
+  readonly engine: string;
+  /** The reference, for copied streams. */
+  readonly reference: RandomAccessSource;
+  readonly pool: DeflatePool;
+  readonly signal?: AbortSignal | undefined;
+}
+
 const OUTPUT_CHUNK = 64 * 1024;
-/** Streams up to this size are deflated in one call (zlib gives the same bytes either way). */
-const IN_MEMORY = 256 * 1024;
+const COPY_CHUNK = 1024 * 1024;
+/** Streams up to this size without pieces are deflated by one job on the pool. */
+const ONE_JOB = 8 * 1024 * 1024;
+/** Raw runs up to this size are held while earlier streams are deflated. */
+const HELD_RAW = 1024 * 1024;
+/** Bytes held for work not emitted yet (inputs of jobs, raw runs); past it the head is awaited. */
+const BUDGET_PER_WORKER = 8 * 1024 * 1024;
+
+/** Output waiting its turn: `emit` runs when everything before it has been emitted. */
+interface Queued {
+  /** Bytes it holds until emitted. */
+  readonly held: number;
+  /** Whether `emit` can run without waiting for a worker. */
+  ready(): boolean;
+  emit(): AsyncIterable<Uint8Array>;
+}
 
 /**
- * Turn the expanded target (the inner codec's output) back into the original bytes: raw runs
- * pass through, deflate streams are deflated again with their recorded settings and checked
- * (inflated length and CRC-32 before, compressed length after), and the whole result is
- * checked against the recorded SHA-256. Any difference is an `IntegrityError` raised while
- * iterating; the stream then ends without its last bytes being trusted.
+ * Turn the expanded target (the inner codec's output) back into the original bytes: raw
+ * runs pass through, copied streams are read from the reference, deflate streams are
+ * deflated again with their recorded settings on the pool (a stream's pieces in parallel)
+ * and checked (inflated length and CRC-32 before, compressed length after); output keeps
+ * the file's order and memory stays bounded. The whole result is checked against the
+ * recorded SHA-256. Any difference is an `IntegrityError` raised while iterating.
  *
  * @example
  * ```ts
- * for await (const chunk of rebuildTarget(inner.decode(expandedRef, rest), header)) out.write(chunk);
+ * for await (const chunk of rebuildTarget({ expanded, segments, targetSha256, engine, reference, pool })) out.write(chunk);
  * ```
  */
 export async function* rebuildTarget(
-  expanded: ByteStream,
-  header: ArchiveDeltaHeader,
-  signal?: AbortSignal,
+  input: RebuildInput,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = createByteReader(expanded);
+  const { segments, pool, reference, signal } = input;
+  const reader = createByteReader(input.expanded);
   const hash = createHash("sha256");
-  try {
-    for (const segment of header.segments) {
-      throwIfAborted(signal);
-      if (segment.kind === "raw") {
-        let got = 0;
-        for await (const chunk of reader.take(segment.length)) {
-          got += chunk.length;
-          hash.update(chunk);
-          yield chunk;
-        }
-        if (got !== segment.length) throw shortExpansion();
-        continue;
-      }
-      for await (const chunk of redeflate(reader, segment, header.engine, signal)) {
-        hash.update(chunk);
-        yield chunk;
-      }
+  const budget = Math.max(1, pool.size) * BUDGET_PER_WORKER;
+  const queue: Queued[] = [];
+  let held = 0;
+  const pending: Promise<unknown>[] = [];
+
+  async function* emitHead(): AsyncGenerator<Uint8Array, void, undefined> {
+    const head = queue.shift() as Queued;
+    for await (const chunk of head.emit()) {
+      hash.update(chunk);
+      yield chunk;
     }
+    held -= head.held;
+  }
+  /**
+   * Emit from the head of the queue: whatever needs no waiting (raw runs, copies, finished
+   * jobs), then, while more than `below` bytes are held, the rest in turn.
+   */
+  async function* drain(below: number): AsyncGenerator<Uint8Array, void, undefined> {
+    while (queue.length > 0 && (held > below || (queue[0] as Queued).ready())) {
+      yield* emitHead();
+    }
+  }
+  const enqueue = (item: Queued): void => {
+    queue.push(item);
+    held += item.held;
+  };
+  /** A pool job whose failure must surface at its turn, not as an unhandled rejection. */
+  const job = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    pending.push(promise);
+    return promise;
+  };
+
+  try {
+    for (const segment of segments) {
+      throwIfAborted(signal);
+      if (segment.kind === "copy") {
+        enqueue({
+          held: 0,
+          ready: () => true,
+          emit: () => copyFrom(reference, segment.referenceOffset, segment.length),
+        });
+      } else if (segment.kind === "raw") {
+        if (segment.length <= HELD_RAW) {
+          const bytes = await reader.read(segment.length);
+          if (bytes.length !== segment.length) throw shortExpansion();
+          enqueue({ held: bytes.length, ready: () => true, emit: () => once(bytes) });
+        } else {
+          yield* drain(-1);
+          let got = 0;
+          for await (const chunk of reader.take(segment.length)) {
+            got += chunk.length;
+            hash.update(chunk);
+            yield chunk;
+          }
+          if (got !== segment.length) throw shortExpansion();
+        }
+      } else {
+        const params = segment.params;
+        if (params === undefined)
+          throw new IntegrityError("archive delta: a stream has no settings");
+        const pieces = segment.pieces ?? [];
+        if (pieces.length === 0 && segment.inflatedLength > ONE_JOB) {
+          // One long stream, not cut into pieces (version 1 deltas): deflated as it streams.
+          yield* drain(-1);
+          for await (const chunk of redeflate(reader, segment, params, input.engine, signal)) {
+            hash.update(chunk);
+            yield chunk;
+          }
+          continue;
+        }
+        for (const item of deflateJobs(reader, segment, params, input.engine, pool, job, signal)) {
+          const ready = await item;
+          enqueue(ready);
+          yield* drain(budget);
+        }
+      }
+      yield* drain(budget);
+    }
+    yield* drain(-1);
     if (!(await reader.atEnd())) {
       throw new IntegrityError("archive delta: the expanded target is longer than recorded");
     }
-    if (hash.digest("hex") !== header.targetSha256) {
+    if (hash.digest("hex") !== input.targetSha256) {
       throw new IntegrityError("archive delta: the rebuilt file's SHA-256 does not match", {
         hint: "The delta is damaged or was made against a different reference.",
       });
     }
   } finally {
+    // Jobs still running hold nothing of ours once settled; wait so none outlives the call.
+    await Promise.allSettled(pending);
     await reader.close();
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
+  if (bytes.length > 0) yield bytes;
+}
+
+async function* copyFrom(
+  reference: RandomAccessSource,
+  offset: number,
+  length: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  for (let done = 0; done < length; ) {
+    const n = Math.min(COPY_CHUNK, length - done);
+    // A buffer of our own for each chunk: the consumer may keep it.
+    let bytes: Uint8Array;
+    if (reference.readInto !== undefined) {
+      bytes = Buffer.allocUnsafe(n);
+      bytes = bytes.subarray(0, await reference.readInto(offset + done, bytes, 0, n));
+    } else {
+      bytes = new Uint8Array(await reference.read(offset + done, n));
+    }
+    if (bytes.length !== n) {
+      throw new IntegrityError("archive delta: it copies past the end of the reference", {
+        hint: "The delta was made against a different reference.",
+      });
+    }
+    done += n;
+    yield bytes;
+  }
+}
+
+/**
+ * The queue items of one deflate stream: one job, or one per piece. Each item is produced
+ * once the stream's bytes it needs have been read (in order, so `reader` is shared safely).
+ */
+function* deflateJobs(
+  reader: ByteReader,
+  segment: DeflateSegment,
+  params: DeflateParams,
+  engine: string,
+  pool: DeflatePool,
+  job: <T>(promise: Promise<T>) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Generator<Promise<Queued>, void, undefined> {
+  const pieces = segment.pieces ?? [];
+  const length = segment.inflatedLength;
+  let crc = 0;
+  /** Bytes of the stream read so far, from `bufferStart`. */
+  let buffer = new Uint8Array(0);
+  let bufferStart = 0;
+  let read = 0;
+  const readTo = async (end: number): Promise<void> => {
+    if (end <= read) return;
+    const more = await reader.read(end - read);
+    if (more.length !== end - read) throw shortExpansion();
+    crc = crc32(more, crc);
+    const next = new Uint8Array(read - bufferStart + more.length);
+    next.set(buffer.subarray(0, read - bufferStart));
+    next.set(more, read - bufferStart);
+    buffer = next;
+    read = end;
+  };
+  const joiner: BitJoiner = createBitJoiner();
+  let produced = 0;
+  const starts = [{ input: 0, bit: 0 }, ...pieces];
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k] as { input: number; bit: number };
+    const next = starts[k + 1];
+    const final = next === undefined;
+    yield (async (): Promise<Queued> => {
+      const inputEnd = final ? length : Math.min(length, next.input + LOOKAHEAD);
+      await readTo(inputEnd);
+      const historyStart = Math.max(0, start.input - HISTORY);
+      const piece = {
+        history: buffer.slice(historyStart - bufferStart, start.input - bufferStart),
+        input: buffer.slice(start.input - bufferStart, inputEnd - bufferStart),
+        position: start.input,
+        final,
+      };
+      if (final && crc >>> 0 !== segment.crc32) throw crcMismatch();
+      // Later pieces need at most HISTORY bytes before their start.
+      if (next !== undefined) {
+        const keepFrom = Math.max(bufferStart, next.input - HISTORY);
+        buffer = buffer.slice(keepFrom - bufferStart);
+        bufferStart = keepFrom;
+      }
+      const bits = final ? undefined : next.bit - start.bit;
+      let done = false;
+      const held = piece.history.length + piece.input.length;
+      // The piece's arrays are fresh copies made for this job: moved, not copied.
+      const result = job(
+        pool.run(
+          { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
+          signal,
+          { transfer: true },
+        ),
+      );
+      result.then(
+        () => {
+          done = true;
+        },
+        () => {
+          done = true;
+        },
+      );
+      return {
+        held,
+        ready: () => done,
+        async *emit() {
+          const out = await result;
+          if (pieces.length === 0) {
+            if (out.length !== segment.compressedLength) throw streamMismatch(engine, params);
+            yield out;
+            return;
+          }
+          let bytes = joiner.append(out, bits ?? out.length * 8);
+          if (final) {
+            const tail = joiner.finish();
+            const joined = new Uint8Array(bytes.length + tail.length);
+            joined.set(bytes);
+            joined.set(tail, bytes.length);
+            const left = segment.compressedLength - produced;
+            if (joined.length < left || joined.subarray(left).some((b) => b !== 0)) {
+              throw streamMismatch(engine, params);
+            }
+            bytes = joined.subarray(0, left);
+          }
+          produced += bytes.length;
+          if (produced > segment.compressedLength) throw streamMismatch(engine, params);
+          if (bytes.length > 0) yield bytes;
+        },
+      };
+    })();
   }
 }
 
@@ -74,23 +303,14 @@ function shortExpansion(): IntegrityError {
   });
 }
 
+/** A stream with no pieces, deflated on this thread as its bytes arrive. */
 async function* redeflate(
   reader: ByteReader,
   segment: DeflateSegment,
+  params: DeflateParams,
   engine: string,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const params = segment.params;
-  if (params === undefined) throw new IntegrityError("archive delta: a stream has no settings");
-  if (segment.inflatedLength <= IN_MEMORY) {
-    const input = await reader.read(segment.inflatedLength);
-    if (input.length !== segment.inflatedLength) throw shortExpansion();
-    if (crc32(input) >>> 0 !== segment.crc32) throw crcMismatch();
-    const output = deflateWhole(params, input);
-    if (output.length !== segment.compressedLength) throw streamMismatch(engine, params);
-    yield output;
-    return;
-  }
   let inflatedLength = 0;
   let inflatedCrc = 0;
   async function* input(): AsyncGenerator<Uint8Array, void, undefined> {

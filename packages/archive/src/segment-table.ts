@@ -25,15 +25,12 @@ const RAW = 0;
 const DEFLATE = 1;
 const REFERENCE_STREAM = 2;
 
-function streamKey(s: DeflateSegment): string {
-  return `${s.compressedLength}:${s.inflatedLength}:${s.crc32}`;
-}
-
 /** Engine codes of the settings records. */
 const ENGINE_CODES: Record<DeflateEngine, number> = { "node-zlib": 0, zlib: 1, gnu: 2 };
 const ENGINE_BY_CODE: readonly DeflateEngine[] = ["node-zlib", "zlib", "gnu"];
 
-function writeParams(w: ByteWriter, p: DeflateParams): void {
+/** Write deflate settings: engine, level, memLevel, windowBits, strategy (a byte each). */
+export function writeParams(w: ByteWriter, p: DeflateParams): void {
   w.u8(ENGINE_CODES[p.engine]);
   w.u8(p.level);
   w.u8(p.memLevel);
@@ -41,7 +38,8 @@ function writeParams(w: ByteWriter, p: DeflateParams): void {
   w.u8(p.strategy);
 }
 
-function readParams(r: ByteParser): DeflateParams {
+/** Read what {@link writeParams} wrote; unknown engines are `UnsupportedError`. */
+export function readParams(r: ByteParser): DeflateParams {
   const code = r.u8();
   const engine = ENGINE_BY_CODE[code];
   if (engine === undefined) {
@@ -60,52 +58,11 @@ function readParams(r: ByteParser): DeflateParams {
   return params;
 }
 
-const zigzag = (n: number): number => (n >= 0 ? 2 * n : -2 * n - 1);
-const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+/** Signed numbers as varints: 0, -1, 1, -2, … as 0, 1, 2, 3, … */
+export const zigzag = (n: number): number => (n >= 0 ? 2 * n : -2 * n - 1);
+export const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
 
-/**
- * Write the target's segments: raw runs, and deflate streams either by reference to an equal
- * stream of the reference (same lengths and CRC-32) or explicitly.
- */
-export function writeSegmentTable(
-  w: ByteWriter,
-  segments: readonly Segment[],
-  referenceStreams: readonly DeflateSegment[],
-): void {
-  const byKey = new Map<string, number[]>();
-  referenceStreams.forEach((s, i) => {
-    const list = byKey.get(streamKey(s));
-    if (list === undefined) byKey.set(streamKey(s), [i]);
-    else list.push(i);
-  });
-  let last = -1;
-  w.varint(segments.length);
-  for (const segment of segments) {
-    if (segment.kind === "raw") {
-      w.u8(RAW);
-      w.varint(segment.length);
-      continue;
-    }
-    const params = segment.params;
-    if (params === undefined) throw new RangeError("a target deflate segment needs settings");
-    const matches = byKey.get(streamKey(segment));
-    if (matches !== undefined) {
-      const index = matches.find((i) => i > last) ?? (matches[0] as number);
-      w.u8(REFERENCE_STREAM);
-      w.varint(zigzag(index - (last + 1)));
-      writeParams(w, params);
-      last = index;
-      continue;
-    }
-    w.u8(DEFLATE);
-    w.varint(segment.compressedLength);
-    w.varint(segment.inflatedLength);
-    w.u32(segment.crc32);
-    writeParams(w, params);
-  }
-}
-
-/** Read what {@link writeSegmentTable} wrote; throws `RangeError` on malformed input. */
+/** Read a version 1 segment table; throws `RangeError` on malformed input. */
 export function readSegmentTable(r: ByteParser): SegmentRecord[] {
   const count = r.varint();
   if (count > r.remaining || count > MAX_SEGMENTS) {

@@ -126,7 +126,8 @@ export type {
   TempScan,
   UploadScan,
 } from "./maintenance/types.js";
-export { hashStream, sliceStream, spool, verifiedStream } from "./service/streams.js";
+export { hashStream, sliceStream, spool, teeStream, verifiedStream } from "./service/streams.js";
+export type { TeeBranch } from "./service/streams.js";
 export type {
   CopyOptions,
   DeleteManyResult,
@@ -150,5 +151,6 @@ export type {
 } from "./service/types.js";
 export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
 export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";
 export { clampReadRange } from "./util/read-range.js";
 export type { ReadRange } from "./util/read-range.js";

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createClient } from "../dist/index.js";
+import { printChildResult } from "../../../tooling/bench/bench-util.mjs";
 
 const [mode, endpoint, bucket, dir, ...files] = process.argv.slice(2);
 const credentials = { accessKeyId: "bench", secretAccessKey: "bench" };
@@ -67,11 +68,4 @@ if (mode === "sdk-upload" || mode === "sdk-download") {
   s3.destroy();
 }
 
-process.stdout.write(
-  `${JSON.stringify({
-    ms: performance.now() - started,
-    maxRssKb: process.resourceUsage().maxRSS,
-    bytes,
-    storedBytes,
-  })}\n`,
-);
+printChildResult(started, bytes, storedBytes);

@@ -3,13 +3,12 @@
 //   node packages/sdk/bench/run.mjs       (after a build; `pnpm bench sdk` does both)
 // Environment: DG_BENCH_SDK_MB (default 100) and DG_BENCH_SDK_VERSIONS (default 10) size the
 // corpus; DG_BENCH_DATA moves the corpus cache (default .bench-data/ at the repository root).
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMoto } from "@dg/testkit";
+import { runJsonChild, sha256OfFile } from "../../../tooling/bench/bench-util.mjs";
 import { ensureReleases } from "./releases.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,27 +21,7 @@ function log(line) {
   process.stderr.write(`${line}\n`);
 }
 
-function runChild(args) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(here, "child.mjs"), ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`bench child ${args[0]} failed (${code})`));
-      else resolvePromise(JSON.parse(stdout.trim().split("\n").at(-1)));
-    });
-  });
-}
-
-async function sha256(path) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest("hex");
-}
+const runChild = (args) => runJsonChild(join(here, "child.mjs"), args);
 
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
 
@@ -66,7 +45,7 @@ try {
     log(`${label}: downloading…`);
     const down = await runChild([download, moto.endpoint, bucket, outDir, ...files]);
     for (const file of files) {
-      if ((await sha256(file)) !== (await sha256(join(outDir, basename(file))))) {
+      if ((await sha256OfFile(file)) !== (await sha256OfFile(join(outDir, basename(file))))) {
         throw new Error(`${label}: ${basename(file)} came back different`);
       }
     }

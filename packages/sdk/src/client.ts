@@ -1,4 +1,4 @@
-import type { DeltaCodec, ReferenceCache } from "@dg/core";
+import type { DeltaCodec, Logger, ReferenceCache } from "@dg/core";
 import { createBucketMaintenance, createDeltaService } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
 import { createFsReferenceCache, createMemoryReferenceCache } from "@dg/cache";
@@ -37,7 +37,7 @@ import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./taggi
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
 import { SDK_VERSION } from "./version.js";
 
-function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
+function codecFor(options: ClientOptions, config: ResolvedConfig, logger: Logger): DeltaCodec {
   if (options.codec) return options.codec;
   // The codecs load on the first encode or decode: listings, stats and deletes never need them.
   const load = once(async () => {
@@ -48,7 +48,11 @@ function codecFor(options: ClientOptions, config: ResolvedConfig): DeltaCodec {
     const vcdiff = createXdeltaCodec({ engine: config.deltaEngine });
     // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
     // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
-    const archive = createArchiveCodec({ inner: vcdiff });
+    // Which deltas each archive encode made, and why (see @dg/archive's ArchiveEncodeReport).
+    const archive = createArchiveCodec({
+      inner: vcdiff,
+      onEncodeReport: (report) => logger.log("debug", "archive-aware encode", { ...report }),
+    });
     if (!config.compat) return archive;
     return { name: vcdiff.name, encode: vcdiff.encode, decode: archive.decode };
   });
@@ -86,7 +90,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
   const config = resolveConfig(env, options);
   const logger = options.logger ?? createStderrLogger(config.logLevel);
   const resolved = resolveStore(options, config);
-  const codec = codecFor(options, config);
+  const codec = codecFor(options, config, logger);
   const scratch = options.scratch ?? createFsScratchSpace();
   const hasher = options.hasher ?? createSha256Hasher();
   const cache = options.cache ?? buildCache(config.cache);

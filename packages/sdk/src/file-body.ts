@@ -1,11 +1,12 @@
 import { stat } from "node:fs/promises";
 import type { ReplayableBody } from "@dg/core";
 import { InvalidArgumentError } from "@dg/core";
-import { mapFsError, streamFile } from "@dg/node";
+import { mapFsError, openFileSource, streamFile } from "@dg/node";
 
 /**
  * A local file as a replayable body: each `open` streams it from disk again (DeltaService
- * reads it twice: to hash it, then to encode or upload it), never loading it whole.
+ * reads it twice: to hash it, then to encode or upload it), never loading it whole; codecs
+ * that read by position open it in place.
  */
 export async function fileBody(path: string): Promise<ReplayableBody> {
   let size: number;
@@ -23,5 +24,7 @@ export async function fileBody(path: string): Promise<ReplayableBody> {
   return {
     size,
     open: (options) => streamFile(path, options?.signal ? { signal: options.signal } : {}),
+    // For codecs that read the file by position (archive-aware deltas): in place, no copy.
+    openRandomAccess: () => openFileSource(path),
   };
 }

@@ -3,11 +3,14 @@ import type {
   DeltaCodec,
   DeltaDecodeOptions,
   DeltaEncodeOptions,
+  DeltaTarget,
   ObjectStore,
   RandomAccessSource,
+  ScratchBlob,
+  ScratchSpace,
   StoreCapabilities,
 } from "@dg/core";
-import { InternalError } from "@dg/core";
+import { InternalError, spool } from "@dg/core";
 
 /**
  * A loader that runs once: every caller gets the same promise. The heavy modules of the client
@@ -118,10 +121,22 @@ export function lazyDeltaCodec(name: string, load: () => Promise<DeltaCodec>): D
     name,
     async *encode(
       source: RandomAccessSource,
-      target: ByteStream,
+      target: DeltaTarget,
       options?: DeltaEncodeOptions,
     ): ByteStream {
       yield* (await load()).encode(source, target, options);
+    },
+    async encodeToScratch(
+      source: RandomAccessSource,
+      target: DeltaTarget,
+      scratch: ScratchSpace,
+      options?: DeltaEncodeOptions,
+    ): Promise<ScratchBlob> {
+      const codec = await load();
+      if (codec.encodeToScratch !== undefined) {
+        return codec.encodeToScratch(source, target, scratch, options);
+      }
+      return spool(scratch, codec.encode(source, target, options), options);
     },
     async *decode(
       source: RandomAccessSource,

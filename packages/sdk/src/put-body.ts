@@ -32,7 +32,11 @@ export async function prepareBody(
   if (isAsyncIterable(input)) {
     const blob = await spool(scratch, toBytes(input), signal ? { signal } : {});
     return {
-      body: { size: blob.size, open: (options) => blob.open(options) },
+      body: {
+        size: blob.size,
+        open: (options) => blob.open(options),
+        openRandomAccess: () => blob.openRandomAccess(),
+      },
       dispose: () => blob.dispose(),
     };
   }

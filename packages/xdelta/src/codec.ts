@@ -1,9 +1,10 @@
-import { InvalidArgumentError } from "@dg/core";
+import { InvalidArgumentError, targetStream } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
   DeltaDecodeOptions,
   DeltaEncodeOptions,
+  DeltaTarget,
   RandomAccessSource,
 } from "@dg/core";
 import type { DecodeVcdiffOptions } from "./decode/index.js";
@@ -44,8 +45,8 @@ export interface XdeltaCodecOptions {
 export function createBuiltinCodec(options: BuiltinCodecOptions = {}): DeltaCodec {
   return {
     name: "builtin",
-    encode(source: RandomAccessSource, target: ByteStream, opts?: DeltaEncodeOptions) {
-      return encodeVcdiff(source, target, {
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return encodeVcdiff(source, targetStream(target, opts), {
         ...options.encoder,
         ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
         ...(opts?.targetSize === undefined ? {} : { targetSize: opts.targetSize }),

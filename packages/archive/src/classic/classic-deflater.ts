@@ -21,6 +21,12 @@ export interface ClassicDeflateOptions {
   readonly windowBits?: number;
   /** zlib only: 0 default, 1 filtered, 2 Huffman only, 3 RLE, 4 fixed. */
   readonly strategy?: number;
+  /**
+   * Continue a stream instead of starting one: the bytes before the input (up to a window's
+   * worth) and the stream offset where the input starts. The output then starts with a new
+   * block, as the stream's own output did at that offset when it is a clean block boundary.
+   */
+  readonly history?: { readonly bytes: Uint8Array; readonly position: number };
 }
 
 /** A raw deflate compressor fed in pieces; output comes back as it is produced. */
@@ -63,17 +69,20 @@ export function createClassicDeflater(options: ClassicDeflateOptions): ClassicDe
     level,
   });
   const input = createInputQueue();
-  const run = gzip
+  const lz77 = gzip
     ? createGzipLz77(window, input, blocks, config.lazy)
     : createZlibLz77(window, input, blocks, { level, strategy, lazy: config.lazy });
+  if (options.history !== undefined && options.history.bytes.length > 0) {
+    lz77.prime(options.history.bytes, options.history.position);
+  }
   return {
     write(chunk: Uint8Array): Uint8Array | undefined {
       input.push(chunk);
-      run(false);
+      lz77.run(false);
       return blocks.take();
     },
     finish(): Uint8Array | undefined {
-      run(true);
+      lz77.run(true);
       return blocks.take();
     },
   };

@@ -3,6 +3,7 @@ import type { InputQueue } from "./input-queue.js";
 import { MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
 import type { Window } from "./window.js";
 import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+import type { Lz77 } from "./zlib-lz77.js";
 
 /**
  * GNU gzip's deflate (deflate.c of gzip 1.x, whose lineage Info-ZIP's zip shares): the same
@@ -17,7 +18,7 @@ export function createGzipLz77(
   input: InputQueue,
   blocks: BlockWriter,
   lazy: boolean,
-): (finish: boolean) => void {
+): Lz77 {
   let started = false;
   let initialRead = false;
   let eof = false;
@@ -170,10 +171,51 @@ export function createGzipLz77(
     return false;
   }
 
-  return (finish: boolean): void => {
-    if (done) return;
-    if (!started && !start(finish)) return;
-    if (!ensureLookahead(finish)) return;
-    if (!(lazy ? slow(finish) : fast(finish))) done = true;
+  /** Where and with what history to continue a stream, until the first read. */
+  let continued: { readonly history: Uint8Array; readonly position: number } | undefined;
+
+  /**
+   * Continue a stream at `position` as gzip would have reached it: its window, filled by
+   * whole reads from the start, slides by wSize each time fewer than MIN_LOOKAHEAD bytes
+   * are left ahead, so it starts at the multiple of wSize that the slides so far give; every
+   * string of the last wSize bytes is in the hash chains (the lazy levels insert them all).
+   * Bytes of the window older than `history` are never matched and stay zero.
+   */
+  function startContinued(
+    from: { readonly history: Uint8Array; readonly position: number },
+    finish: boolean,
+  ): boolean {
+    const { history, position } = from;
+    const beyond = position - (w.windowSize - MIN_LOOKAHEAD);
+    const base = beyond <= 0 ? 0 : wSize * Math.ceil(beyond / wSize);
+    const at = position - base;
+    if (!readable(w.windowSize - at, finish)) return false;
+    const kept = Math.min(history.length, wSize, at);
+    w.window.set(history.subarray(history.length - kept), at - kept);
+    w.strStart = at;
+    w.blockStart = at;
+    w.lookahead = input.readInto(w.window, at, w.windowSize - at);
+    initialRead = true;
+    if (w.lookahead === 0) eof = true;
+    const first = at - kept;
+    w.insH = 0;
+    for (let j = 0; j < MIN_MATCH - 1; j++) {
+      w.insH = updateHash(w, w.insH, w.window[first + j] as number);
+    }
+    for (let str = first; str < at; str++) insertString(w, str);
+    started = true;
+    return true;
+  }
+
+  return {
+    run(finish: boolean): void {
+      if (done) return;
+      if (!started && !(continued ? startContinued(continued, finish) : start(finish))) return;
+      if (!ensureLookahead(finish)) return;
+      if (!(lazy ? slow(finish) : fast(finish))) done = true;
+    },
+    prime(history: Uint8Array, position: number): void {
+      continued = { history, position };
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface Window {
   prevLength: number;
   prevMatch: number;
   matchAvailable: boolean;
+  /** zlib: strings before strStart still to insert once input arrives (`insert`). */
+  insert: number;
   /** zlib: bytes zeroed beyond the data so far (`high_water`). */
   highWater: number;
   readonly goodMatch: number;
@@ -60,6 +62,7 @@ export function createWindow(o: WindowOptions): Window {
     prevLength: MIN_MATCH - 1,
     prevMatch: 0,
     matchAvailable: false,
+    insert: 0,
     highWater: 0,
     goodMatch: o.goodMatch,
     maxLazy: o.maxLazy,

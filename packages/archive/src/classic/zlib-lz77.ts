@@ -4,6 +4,17 @@ import { MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
 import type { Window } from "./window.js";
 import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
 
+/** The match finder and block loop of one flavour. */
+export interface Lz77 {
+  /** Consume the input there is (`finish`: all of it, and end the stream). */
+  run(finish: boolean): void;
+  /**
+   * Start as if `history` (the bytes before the first input, at stream offset `position`)
+   * had been compressed already. Only before the first `run`.
+   */
+  prime(history: Uint8Array, position: number): void;
+}
+
 /** zlib's strategies: 0 default, 1 filtered, 2 Huffman only, 3 RLE, 4 fixed. */
 export interface ZlibLz77Options {
   readonly level: number;
@@ -24,7 +35,7 @@ export function createZlibLz77(
   input: InputQueue,
   blocks: BlockWriter,
   options: ZlibLz77Options,
-): (finish: boolean) => void {
+): Lz77 {
   function fillWindow(): void {
     const wSize = w.wSize;
     do {
@@ -40,10 +51,19 @@ export function createZlibLz77(
       if (input.length === 0) break;
       const n = input.readInto(w.window, w.strStart + w.lookahead, more);
       w.lookahead += n;
-      if (w.lookahead >= MIN_MATCH) {
-        const str = w.strStart;
+      if (w.lookahead + w.insert >= MIN_MATCH) {
+        let str = w.strStart - w.insert;
         w.insH = w.window[str] as number;
         w.insH = updateHash(w, w.insH, w.window[str + 1] as number);
+        // Strings a dictionary left uninserted (zlib's `insert`).
+        while (w.insert > 0) {
+          w.insH = updateHash(w, w.insH, w.window[str + MIN_MATCH - 1] as number);
+          w.prev[str & w.wMask] = w.head[w.insH] as number;
+          w.head[w.insH] = str;
+          str++;
+          w.insert--;
+          if (w.lookahead + w.insert < MIN_MATCH) break;
+        }
       }
     } while (w.lookahead < MIN_LOOKAHEAD && input.length !== 0);
 
@@ -227,11 +247,44 @@ export function createZlibLz77(
     return false;
   }
 
+  /**
+   * zlib's deflateSetDictionary on a fresh raw stream: the tail of `history` (one window at
+   * most) enters the window and the hash chains, as if already compressed.
+   */
+  function prime(history: Uint8Array): void {
+    const dictionary = history.subarray(Math.max(0, history.length - w.wSize));
+    input.push(dictionary);
+    fillWindow();
+    while (w.lookahead >= MIN_MATCH) {
+      let str = w.strStart;
+      let n = w.lookahead - (MIN_MATCH - 1);
+      do {
+        w.insH = updateHash(w, w.insH, w.window[str + MIN_MATCH - 1] as number);
+        w.prev[str & w.wMask] = w.head[w.insH] as number;
+        w.head[w.insH] = str;
+        str++;
+      } while (--n !== 0);
+      w.strStart = str;
+      w.lookahead = MIN_MATCH - 1;
+      fillWindow();
+    }
+    w.strStart += w.lookahead;
+    w.blockStart = w.strStart;
+    w.insert = w.lookahead;
+    w.lookahead = 0;
+    w.matchLength = MIN_MATCH - 1;
+    w.prevLength = MIN_MATCH - 1;
+    w.matchAvailable = false;
+  }
+
   const step =
     options.strategy === 2 ? huff : options.strategy === 3 ? rle : options.lazy ? slow : fast;
   let done = false;
-  return (finish: boolean): void => {
-    if (done) return;
-    if (!step(finish)) done = true;
+  return {
+    run(finish: boolean): void {
+      if (done) return;
+      if (!step(finish)) done = true;
+    },
+    prime,
   };
 }

@@ -1,6 +1,7 @@
 import { IntegrityError } from "../errors.js";
 import type { ByteStream, OperationOptions, RandomAccessSource } from "../ports/common.js";
-import type { DeltaCodec } from "../ports/delta-codec.js";
+import type { DeltaCodec, DeltaTarget } from "../ports/delta-codec.js";
+import { targetStream } from "../util/delta-target.js";
 import { collectBytes } from "../util/bytes.js";
 
 const MAGIC = [0x64, 0x67, 0x70, 0x78]; // "dgpx"
@@ -20,8 +21,8 @@ const HEADER = 12; // magic + 8-byte little-endian prefix length
 export function createPrefixCodec(): DeltaCodec {
   return {
     name: "prefix",
-    async *encode(source: RandomAccessSource, target: ByteStream, _options?: OperationOptions) {
-      const bytes = await collectBytes(target);
+    async *encode(source: RandomAccessSource, target: DeltaTarget, options?: OperationOptions) {
+      const bytes = await collectBytes(targetStream(target, options));
       const limit = Math.min(bytes.length, source.size);
       const head = await source.read(0, limit);
       let shared = 0;

@@ -37,4 +37,9 @@ export interface ReplayableBody {
   /** Size in bytes, when known in advance. */
   readonly size?: number;
   open(options?: OperationOptions): ByteStream;
+  /**
+   * Optional: the bytes by position (a file on disk), so that a codec that needs them that
+   * way reads them in place instead of spooling a copy.
+   */
+  openRandomAccess?(options?: OperationOptions): Promise<RandomAccessSource>;
 }

@@ -34,7 +34,13 @@ export type {
   PresignPostOptions,
   StoreCapabilities,
 } from "./store-capabilities.js";
-export type { DeltaCodec, DeltaDecodeOptions, DeltaEncodeOptions } from "./delta-codec.js";
+export type {
+  DeltaCodec,
+  DeltaDecodeOptions,
+  DeltaEncodeOptions,
+  DeltaTarget,
+  ReplayableTarget,
+} from "./delta-codec.js";
 export type { ReferenceCache } from "./reference-cache.js";
 export type { ScratchBlob, ScratchSpace, ScratchWriter } from "./scratch.js";
 export type { Hash, Hasher } from "./hasher.js";

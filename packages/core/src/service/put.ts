@@ -17,12 +17,19 @@ import { headersEntry, optionalEntry, validateHeaders } from "../domain/object-h
 import { validateTags } from "../domain/tags.js";
 import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
 import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
-import type { ByteStream, RandomAccessSource, ReplayableBody } from "../ports/index.js";
+import type {
+  ByteStream,
+  DeltaTarget,
+  OperationOptions,
+  RandomAccessSource,
+  ReplayableBody,
+} from "../ports/index.js";
 import type { ScratchBlob } from "../ports/scratch.js";
+import { sourceStream } from "../util/delta-target.js";
 import { loadReference, type ServiceContext } from "./context.js";
 import { withReference } from "./reference-retry.js";
 import { confirmReference, removeUnusedReferences } from "./references.js";
-import { countingStream, hashStream, spool, verifiedStream } from "./streams.js";
+import { countingStream, hashStream, spool, teeStream, verifiedStream } from "./streams.js";
 import type { PutOptions, PutResult } from "./types.js";
 
 /**
@@ -75,18 +82,33 @@ export async function putObject(
   };
   const now = ctx.clock.now();
 
+  // Progress counts each byte of the file once, whatever reads it: the upload of a new
+  // reference, an encode that starts over (the cached reference was corrupt), a codec that
+  // reads part of the target twice, or a delta over --max-ratio stored whole after all.
+  let reported = 0;
+  const progressPass = (): ((n: number) => void) => {
+    let seen = 0;
+    return (n) => {
+      seen += n;
+      const upTo = Math.min(seen, size);
+      if (upTo <= reported) return;
+      options.onProgress?.({ type: "bytes", key, bytes: upTo - reported });
+      reported = upTo;
+    };
+  };
   const storeDirect = async (reason: NonNullable<PutResult["reason"]>): Promise<PutResult> => {
     const metadata = {
       ...userMetadata,
       ...directMetadata({ tool: ctx.tool, originalName: name, sha256, size, createdAt: now }),
     };
     let sent = 0;
+    const count = progressPass();
     const result = await ctx.store.putObject(
       bucket,
       key,
       countingStream(replay(), (n) => {
         sent += n;
-        options.onProgress?.({ type: "bytes", key, bytes: n });
+        count(n);
       }),
       { ...common, ...userFields, metadata, contentLength: size },
     );
@@ -127,17 +149,29 @@ export async function putObject(
     sha256,
     createdAt: now,
   });
+  let source: RandomAccessSource | undefined;
   if (!referenceInfo) {
-    try {
-      await ctx.store.putObject(bucket, referenceKey, replay(), {
-        ...common,
-        metadata: ownReferenceMetadata,
-        contentLength: size,
-        ifNoneMatch: true,
-      });
+    // One read of the file feeds both the new reference and its cached copy; the zero-diff
+    // delta is then encoded from the cache, so the file is read twice in all (hash, upload).
+    const [forStore, forCache] = teeStream(countingStream(replay(), progressPass()));
+    const [stored, cached] = await Promise.allSettled([
+      ctx.store
+        .putObject(bucket, referenceKey, forStore, {
+          ...common,
+          metadata: ownReferenceMetadata,
+          contentLength: size,
+          ifNoneMatch: true,
+        })
+        .finally(() => forStore.cancel()),
+      ctx.cache.put(sha256, forCache, opOptions).finally(() => forCache.cancel()),
+    ]);
+    if (stored.status === "fulfilled" && cached.status === "fulfilled") {
       createdReference = true;
-    } catch (error) {
-      if (!hasCode(error, "CONFLICT")) throw error;
+      source = cached.value;
+    } else {
+      if (cached.status === "fulfilled") await cached.value.close();
+      if (stored.status === "fulfilled") throw (cached as PromiseRejectedResult).reason;
+      if (!hasCode(stored.reason, "CONFLICT")) throw stored.reason;
       // Another client created the reference first: encode against theirs.
       ctx.logger.log("info", "reference created concurrently; using the existing one", {
         referenceKey,
@@ -154,13 +188,20 @@ export async function putObject(
     }
   }
 
-  let openReference: () => Promise<RandomAccessSource>;
   let referenceSha: string;
-  if (createdReference || !referenceInfo) {
+  let openReference: () => Promise<RandomAccessSource>;
+  const newReference = source !== undefined;
+  if (source !== undefined) {
     referenceSha = sha256;
-    openReference = () => ctx.cache.put(sha256, replay(), opOptions);
+    // The cached copy just written; should it fail its check, the file is cached again.
+    let written: RandomAccessSource | undefined = source;
+    openReference = async () => {
+      const first = written;
+      written = undefined;
+      return first ?? ctx.cache.put(sha256, replay(), opOptions);
+    };
   } else {
-    const stored = readField(referenceInfo.metadata, "fileSha256");
+    const stored = readField(referenceInfo?.metadata ?? {}, "fileSha256");
     if (!stored) {
       throw new IntegrityError(
         `Reference has no SHA-256 in its metadata: s3://${bucket}/${referenceKey}`,
@@ -175,24 +216,34 @@ export async function putObject(
   }
 
   let deltaFormat: string | undefined;
-  // An encode that starts over (the cached reference was corrupt) reports no byte twice.
-  let reported = 0;
-  const delta: ScratchBlob = await withReference(ctx, referenceSha, openReference, (source) => {
-    let seen = 0;
-    const target = countingStream(replay(), (n) => {
-      seen += n;
-      if (seen <= reported) return;
-      options.onProgress?.({ type: "bytes", key, bytes: seen - reported });
-      reported = seen;
-    });
-    const encoded = ctx.codec.encode(source, target, {
+  const openRandomAccess = body.openRandomAccess?.bind(body);
+  const targetFor = (reference: RandomAccessSource): DeltaTarget => {
+    // The zero-diff delta of a new reference: the file against itself, both from the cache.
+    if (newReference) return sourceAsTarget(reference, sha256);
+    const count = progressPass();
+    return openRandomAccess === undefined
+      ? countingStream(replay(), count)
+      : {
+          size,
+          sha256,
+          open: () => countingStream(replay(), count),
+          openRandomAccess: async (o?: OperationOptions) =>
+            countingSource(await openRandomAccess(o), count),
+        };
+  };
+  const delta: ScratchBlob = await withReference(ctx, referenceSha, openReference, (reference) => {
+    const target = targetFor(reference);
+    const encodeOptions = {
       targetSize: size,
-      onFormat: (format) => {
+      onFormat: (format: string) => {
         deltaFormat = format;
       },
       ...opOptions,
-    });
-    return spool(ctx.scratch, encoded, opOptions);
+    };
+    // A codec that holds its whole output anyway writes it to scratch itself (once).
+    return ctx.codec.encodeToScratch === undefined
+      ? spool(ctx.scratch, ctx.codec.encode(reference, target, encodeOptions), opOptions)
+      : ctx.codec.encodeToScratch(reference, target, ctx.scratch, encodeOptions);
   });
   try {
     if (!createdReference && exceedsMaxRatio(delta.size, size, maxRatio)) {
@@ -260,4 +311,40 @@ export async function putObject(
   } finally {
     await delta.dispose();
   }
+}
+
+/** A cached reference as the target of its own zero-diff delta (the caller closes it). */
+function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
+  return {
+    size: source.size,
+    sha256,
+    open: (options) => sourceStream(source, options),
+    openRandomAccess: async () => ({
+      size: source.size,
+      read: (position, length) => source.read(position, length),
+      close: async () => undefined,
+    }),
+  };
+}
+
+/** Report bytes read from a target source as progress, up to its size. */
+function countingSource(
+  source: RandomAccessSource,
+  onBytes: (n: number) => void,
+): RandomAccessSource {
+  let reported = 0;
+  return {
+    size: source.size,
+    ...(source.path === undefined ? {} : { path: source.path }),
+    async read(position, length) {
+      const bytes = await source.read(position, length);
+      const n = Math.min(bytes.length, source.size - reported);
+      if (n > 0) {
+        reported += n;
+        onBytes(n);
+      }
+      return bytes;
+    },
+    close: () => source.close(),
+  };
 }

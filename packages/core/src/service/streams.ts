@@ -96,3 +96,102 @@ export async function spool(
     throw error;
   }
 }
+
+/** One of the two streams of {@link teeStream}. */
+export interface TeeBranch extends AsyncIterable<Uint8Array> {
+  /**
+   * Stop taking chunks: the other branch goes on alone. Call it once the branch's consumer
+   * is done, whatever its outcome (a consumer that failed before reading never ends it).
+   */
+  cancel(): void;
+}
+
+/**
+ * Read `stream` once for two consumers: each branch yields every chunk (the same arrays;
+ * consumers must not change them). A branch gets at most `maxAhead` chunks ahead of the
+ * other, so memory stays bounded; an error of `stream` reaches both.
+ *
+ * @example
+ * ```ts
+ * const [forStore, forCache] = teeStream(body);
+ * const stored = store.putObject(bucket, key, forStore, opts).finally(() => forStore.cancel());
+ * const cached = cache.put(sha256, forCache).finally(() => forCache.cancel());
+ * await Promise.all([stored, cached]);
+ * ```
+ */
+export function teeStream(stream: ByteStream, maxAhead = 8): [TeeBranch, TeeBranch] {
+  const source = stream[Symbol.asyncIterator]();
+  const queues: Uint8Array[][] = [[], []];
+  const active = [true, true];
+  let ended = false;
+  let failure: { readonly error: unknown } | undefined;
+  let pulling: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let space: Promise<void> | undefined;
+
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    space = undefined;
+    resolve?.();
+  };
+  const waitForSpace = (): Promise<void> => {
+    space ??= new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    return space;
+  };
+  const pull = (): Promise<void> => {
+    pulling ??= (async () => {
+      try {
+        const next = await source.next();
+        if (next.done === true) ended = true;
+        else for (let i = 0; i < 2; i++) if (active[i]) queues[i]?.push(next.value);
+      } catch (error) {
+        failure = { error };
+      } finally {
+        pulling = undefined;
+        notify();
+      }
+    })();
+    return pulling;
+  };
+  const cancel = (i: number): void => {
+    if (!active[i]) return;
+    active[i] = false;
+    (queues[i] as Uint8Array[]).length = 0;
+    notify();
+    if (!active[0] && !active[1] && !ended && failure === undefined) {
+      void source.return?.();
+    }
+  };
+
+  const branch = (i: number): TeeBranch => ({
+    cancel: () => cancel(i),
+    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+      return {
+        async next(): Promise<IteratorResult<Uint8Array>> {
+          for (;;) {
+            if (!active[i]) return { done: true, value: undefined };
+            const queue = queues[i] as Uint8Array[];
+            const chunk = queue.shift();
+            if (chunk !== undefined) {
+              notify();
+              return { done: false, value: chunk };
+            }
+            if (failure !== undefined) throw failure.error;
+            if (ended) return { done: true, value: undefined };
+            const other = queues[1 - i] as Uint8Array[];
+            if (active[1 - i] && other.length >= maxAhead) await waitForSpace();
+            else await pull();
+          }
+        },
+        async return(): Promise<IteratorResult<Uint8Array>> {
+          cancel(i);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  });
+  return [branch(0), branch(1)];
+}

@@ -1,8 +1,15 @@
-import { IntegrityError, InternalError, InvalidArgumentError, UnavailableError } from "@dg/core";
+import {
+  IntegrityError,
+  InternalError,
+  InvalidArgumentError,
+  targetStream,
+  UnavailableError,
+} from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
   DeltaEncodeOptions,
+  DeltaTarget,
   OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
@@ -91,8 +98,8 @@ export function createNativeXdeltaCodec(options: NativeXdeltaCodecOptions = {}):
 
   return {
     name: "xdelta3",
-    encode(source: RandomAccessSource, target: ByteStream, opts?: DeltaEncodeOptions) {
-      return run("-e", source, target, opts?.signal);
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return run("-e", source, targetStream(target, opts), opts?.signal);
     },
     decode(source: RandomAccessSource, delta: ByteStream, opts?: OperationOptions) {
       return run("-d", source, delta, opts?.signal);

@@ -1,0 +1,70 @@
+import { CancelledError, InternalError } from "@dg/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { firstRelease } from "../test/corpus.js";
+import { writeTar } from "../test/tar-writer.js";
+import type { DeflateJob } from "./deflate-jobs.js";
+import { runDeflateJob } from "./deflate-jobs.js";
+import type { DeflatePool } from "./deflate-pool.js";
+import { createDeflatePool } from "./deflate-pool.js";
+
+const data = writeTar(firstRelease(71, { files: 30, meanSize: 5000 }));
+const params = { engine: "zlib", level: 6, memLevel: 8, windowBits: 15, strategy: 0 } as const;
+const job = (i: number): Extract<DeflateJob, { kind: "deflate" }> => ({
+  kind: "deflate",
+  params,
+  piece: { history: new Uint8Array(0), input: data.slice(i * 1000), position: 0, final: true },
+});
+const failing = new URL("../test/workers/failing-worker.mjs", import.meta.url);
+
+let pool: DeflatePool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe("createDeflatePool", () => {
+  it("runs jobs on worker threads with the results of running them inline", async () => {
+    pool = createDeflatePool({ size: 2 });
+    const jobs = Array.from({ length: 6 }, (_, i) => job(i));
+    const results = await Promise.all(jobs.map((j) => (pool as DeflatePool).run(j)));
+    for (let i = 0; i < jobs.length; i++) {
+      expect(
+        Buffer.from(results[i] as Uint8Array).equals(runDeflateJob(job(i)) as Uint8Array),
+      ).toBe(true);
+    }
+  });
+
+  it("runs jobs inline with size 0", async () => {
+    pool = createDeflatePool({ size: 0 });
+    const result = await pool.run(job(3));
+    expect(Buffer.from(result).equals(runDeflateJob(job(3)) as Uint8Array)).toBe(true);
+  });
+
+  for (const mode of ["answer", "throw", "exit"]) {
+    it(`a worker that fails (${mode}) rejects its job with InternalError`, async () => {
+      pool = createDeflatePool({ size: 2, script: failing, workerData: { mode } });
+      const results = await Promise.allSettled([pool.run(job(0)), pool.run(job(1))]);
+      for (const result of results) {
+        expect(result.status).toBe("rejected");
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(InternalError);
+      }
+    });
+  }
+
+  it("an abort cancels queued and running jobs, stopping the busy worker", async () => {
+    pool = createDeflatePool({ size: 1, script: failing, workerData: { mode: "hang" } });
+    const controller = new AbortController();
+    const running = pool.run(job(0), controller.signal);
+    const queued = pool.run(job(1), controller.signal);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    await expect(queued).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it("closing rejects what is left", async () => {
+    pool = createDeflatePool({ size: 1, script: failing, workerData: { mode: "hang" } });
+    const pending = pool.run(job(0)).catch((error: unknown) => error);
+    await pool.close();
+    expect(await pending).toBeInstanceOf(InternalError);
+  });
+});
