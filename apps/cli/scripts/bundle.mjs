@@ -108,3 +108,24 @@ const locales = await besideChunks(YARGS_SHIM, (input, folder) =>
   cp(join(dirname(input), "../../locales"), join(folder, "yargs-locales"), { recursive: true }),
 );
 if (locales === 0) throw new Error("bundle: no chunk holds yargs");
+// The archive codec starts its deflate workers from `./deflate-worker.js` beside the module
+// that holds its pool: bundle that script on its own and put it beside that chunk.
+const workers = await besideChunks(
+  /archive[\\/](src|dist)[\\/]deflate-pool\.(ts|js)$/,
+  (_input, folder) =>
+    build({
+      absWorkingDir: root,
+      entryPoints: [join(root, "../../packages/archive/src/deflate-worker.ts")],
+      outfile: join(folder, "deflate-worker.js"),
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      mainFields: ["module", "main"],
+      banner: {
+        js: 'import { createRequire as __dgCreateRequire } from "node:module";\nconst require = __dgCreateRequire(import.meta.url);',
+      },
+      logLevel: "warning",
+    }),
+);
+if (workers === 0) throw new Error("bundle: no chunk holds the archive codec's deflate pool");

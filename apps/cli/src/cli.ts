@@ -1,3 +1,4 @@
+import { isDgError } from "@dg/sdk/common";
 import yargs, { type Argv } from "yargs";
 import { type ClientFactory, createContext, type GlobalOptions } from "./context.js";
 import type { CliCommand, CommandResult, GlobalArgs } from "./commands/define.js";
@@ -40,7 +41,29 @@ function withGlobalOptions(parser: Argv): Argv<GlobalArgs> {
       describe:
         "Write only deltas the Python DeltaGlider can read (plain VCDIFF, no archive-aware deltas); also DG_COMPAT=python",
       global: true,
+    })
+    .option("cli-connect-timeout", {
+      type: "number",
+      describe:
+        "Seconds to wait for a connection to the S3 endpoint before retrying, then failing (default 60; 0 waits forever); also DG_CONNECT_TIMEOUT",
+      global: true,
+    })
+    .option("cli-read-timeout", {
+      type: "number",
+      describe:
+        "Seconds the S3 endpoint may stay silent while it owes an answer or data, before the request is retried, then fails (default 60; 0 waits forever); also DG_READ_TIMEOUT",
+      global: true,
     }) as Argv<GlobalArgs>;
+}
+
+function timeoutFlag(flag: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new UsageError(`--${flag} must be a number of seconds, 0 or more, not ${value}`, {
+      hint: `Pass e.g. --${flag} 30; 0 waits forever.`,
+    });
+  }
+  return value;
 }
 
 const ENDPOINT_SCHEMES = /^(https?|file):\/\//i;
@@ -57,6 +80,18 @@ function globalsFrom(args: GlobalArgs, io: CliIo): GlobalOptions {
     ...(args.region ? { region: args.region } : {}),
     debug: args.debug === true || io.env.DG_LOG_LEVEL?.toLowerCase() === "debug",
     ...(args.compat ? { compat: true } : {}),
+    ...timeoutsFrom(args),
+  };
+}
+
+function timeoutsFrom(
+  args: GlobalArgs,
+): Pick<GlobalOptions, "connectTimeoutSeconds" | "readTimeoutSeconds"> {
+  const connect = timeoutFlag("cli-connect-timeout", args.cliConnectTimeout);
+  const read = timeoutFlag("cli-read-timeout", args.cliReadTimeout);
+  return {
+    ...(connect === undefined ? {} : { connectTimeoutSeconds: connect }),
+    ...(read === undefined ? {} : { readTimeoutSeconds: read }),
   };
 }
 
@@ -135,7 +170,17 @@ export async function runCli(
     .version("version", "Show the version", `deltaglider ${CLI_VERSION}`)
     .help("help", "Show help")
     .group(
-      ["endpoint-url", "profile", "region", "compat", "debug", "version", "help"],
+      [
+        "endpoint-url",
+        "profile",
+        "region",
+        "compat",
+        "cli-connect-timeout",
+        "cli-read-timeout",
+        "debug",
+        "version",
+        "help",
+      ],
       "Global options:",
     )
     .demandCommand(1, "Name a command")
@@ -179,16 +224,24 @@ export async function runCli(
     });
     if (printed) io.stdout.write(`${printed}\n`);
   } catch (error) {
-    if (io.signal.aborted || isCancellation(error)) {
-      out.error("deltaglider: interrupted");
-      return EXIT.interrupted;
-    }
+    if (io.signal.aborted || isCancellation(error)) return stopped(io.signal, out, debug);
     for (const line of formatError(error, { debug })) out.error(line);
     return exitCodeFor(error);
   }
-  if (io.signal.aborted) {
-    out.error("deltaglider: interrupted");
-    return EXIT.interrupted;
-  }
+  if (io.signal.aborted) return stopped(io.signal, out, debug);
   return result ?? EXIT.ok;
+}
+
+/**
+ * How a command that was stopped ends: Ctrl-C is "interrupted" (130); a stop for a reason of
+ * its own (standard output could not be written) prints that reason and its exit code.
+ */
+function stopped(signal: AbortSignal, out: ReturnType<typeof createOutput>, debug: boolean) {
+  const reason: unknown = signal.reason;
+  if (isDgError(reason) && reason.code !== "CANCELLED") {
+    for (const line of formatError(reason, { debug })) out.error(line);
+    return exitCodeFor(reason);
+  }
+  out.error("deltaglider: interrupted");
+  return EXIT.interrupted;
 }

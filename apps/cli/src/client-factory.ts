@@ -23,6 +23,12 @@ export const createSdkClient: ClientFactory = (globals, io) => {
     ...(globals.region ? { region: globals.region } : {}),
     ...(globals.compat ? { compat: true } : {}),
     ...(globals.profile ? { profile: globals.profile } : {}),
+    ...(globals.connectTimeoutSeconds === undefined
+      ? {}
+      : { connectTimeoutMs: Math.round(globals.connectTimeoutSeconds * 1000) }),
+    ...(globals.readTimeoutSeconds === undefined
+      ? {}
+      : { readTimeoutMs: Math.round(globals.readTimeoutSeconds * 1000) }),
     // An unset or invalid DG_LOG_LEVEL is left to the SDK (default, or its error).
     ...(level ? { logger: createCliLogger(io.stderr, level, createRedactor(io.env)) } : {}),
     env: io.env,

@@ -12,6 +12,9 @@ export interface GlobalOptions {
   readonly debug: boolean;
   /** Write only what the Python tool reads (plain VCDIFF). */
   readonly compat?: boolean;
+  /** `--cli-connect-timeout` / `--cli-read-timeout`, in seconds (0: no limit). */
+  readonly connectTimeoutSeconds?: number;
+  readonly readTimeoutSeconds?: number;
 }
 
 /** Builds the SDK client from the global options (tests inject their own). */

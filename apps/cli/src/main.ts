@@ -1,7 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
+// The flag: under Node 20, V8's background compile jobs can deadlock with the exit drain and
+// leave the process hanging at exit (see packages/xdelta/src/cli/node-flags.ts). The installed
+// bin gets it from this line; `node dist/main.js` runs without it.
 import "./process-setup.js";
 import { CancelledError } from "@dg/sdk/common";
 import { runCli } from "./cli.js";
+import { exitCodeFor, formatError } from "./lib/errors.js";
+import { isClosedPipe, stdoutWriteError } from "./lib/stdio.js";
 import type { ClientFactory } from "./context.js";
 import { commands } from "./commands/index.js";
 
@@ -14,10 +19,22 @@ process.on("SIGINT", () => {
   if (interrupts > 1) process.exit(130);
   controller.abort(new CancelledError("Interrupted"));
 });
-// `deltaglider ls | head` closes stdout early: stop quietly.
+// `deltaglider ls | head` closes stdout early: stop quietly. Any other failure to write it
+// (`> /dev/full`, a full disk, a read-only file) stops the command, which then ends with one
+// line saying so (exit 1); after the command ended, that line is printed here.
+let finished = false;
+let outputFailed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  if (isClosedPipe(error)) process.exit(0);
+  if (outputFailed) return;
+  outputFailed = true;
+  const failure = stdoutWriteError(error);
+  if (!finished) {
+    controller.abort(failure);
+    return;
+  }
+  for (const line of formatError(failure, { debug: false })) process.stderr.write(`${line}\n`);
+  process.exitCode = exitCodeFor(failure);
 });
 
 const code = await runCli(
@@ -42,6 +59,7 @@ const code = await runCli(
     },
   },
 );
+finished = true;
 process.exitCode = code;
 if (controller.signal.aborted) {
   // Whatever an interrupted transfer left running (sockets draining) must not keep us alive.

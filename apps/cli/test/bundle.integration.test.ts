@@ -29,7 +29,12 @@ describe("the bundled CLI (dist/main.js and dist/chunks/)", () => {
       await readFile(new URL("../package.json", import.meta.url), "utf8"),
     ) as { version: string; bin: Record<string, string> };
     expect(Object.values(manifest.bin)).toEqual(["./dist/main.js", "./dist/main.js"]);
-    expect((await readFile(CLI_MAIN, "utf8")).startsWith("#!/usr/bin/env node\n")).toBe(true);
+    // The flag keeps Node 20 from hanging at exit (packages/xdelta/src/cli/node-flags.ts).
+    expect(
+      (await readFile(CLI_MAIN, "utf8")).startsWith(
+        "#!/usr/bin/env -S node --no-concurrent-recompilation\n",
+      ),
+    ).toBe(true);
     const result = await ws.run(["--version"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`deltaglider ${manifest.version}\n`);

@@ -1,14 +1,14 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   DeltaTarget,
-  OperationOptions,
   RandomAccessSource,
   ScratchBlob,
   ScratchSpace,
 } from "@dg/core";
-import { InvalidArgumentError, isReplayableTarget, spool } from "@dg/core";
+import { hasCode, IntegrityError, InvalidArgumentError, isReplayableTarget, spool } from "@dg/core";
 import type { TempDir } from "@dg/node";
 import { createFsScratchSpace, createTempDir, openFileSource, streamFile } from "@dg/node";
 import { createByteReader, peekStream } from "./byte-reader.js";
@@ -189,7 +189,7 @@ export function createArchiveCodecWithPool(
   async function* decode(
     source: RandomAccessSource,
     delta: ByteStream,
-    decodeOptions: OperationOptions = {},
+    decodeOptions: DeltaDecodeOptions = {},
   ): AsyncGenerator<Uint8Array, void, undefined> {
     const peeked = await peekStream(delta, ARCHIVE_DELTA_MAGIC.length);
     if (!isArchiveDelta(peeked.head)) {
@@ -210,6 +210,8 @@ export function createArchiveCodecWithPool(
         maxExpandedSize,
         signal: decodeOptions.signal,
       });
+    } catch (error) {
+      throw withDamagedHint(error);
     } finally {
       await reader.close();
       await work.dispose();
@@ -217,4 +219,13 @@ export function createArchiveCodecWithPool(
   }
 
   return { name: `archive+${inner.name}`, encode, encodeToScratch, decode };
+}
+
+/** An archive delta's own integrity errors say what to do, as the VCDIFF decoder's do. */
+function withDamagedHint(error: unknown): unknown {
+  if (!hasCode(error, "INTEGRITY") || error.hint !== undefined) return error;
+  return new IntegrityError(error.message, {
+    cause: error,
+    hint: "The delta is damaged or was not made against this reference; download it again, or store the file again.",
+  });
 }

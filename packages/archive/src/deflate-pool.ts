@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CancelledError, InternalError, InvalidArgumentError, throwIfAborted } from "@dg/core";
@@ -208,7 +209,12 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
           reject,
           release: () => signal?.removeEventListener("abort", onAbort),
         };
-        signal?.addEventListener("abort", onAbort, { once: true });
+        if (signal !== undefined) {
+          // Every queued job listens until it settles (and then stops): a long archive queues
+          // more than Node's default of 10 on one signal, which is not a leak.
+          setMaxListeners(0, signal);
+          signal.addEventListener("abort", onAbort, { once: true });
+        }
         queue.push(task);
         pump();
       });

@@ -63,7 +63,7 @@ export function createEntrySource(options: EntrySourceOptions): RandomAccessSour
     }
     throw new IntegrityError(
       `Cached reference ${header.sha256} failed its integrity check at chunk ${index}; the entry was removed`,
-      { cause, hint: "It will be downloaded again on next use." },
+      { cause, hint: "deltaglider fetches the reference again (once per operation)." },
     );
   };
 

@@ -1,5 +1,6 @@
-import { execFile } from "node:child_process";
-import { readdir, writeFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -12,6 +13,7 @@ import {
   streamOf,
   tempFolder,
 } from "../test/helpers.js";
+import { LEFTOVER_MIN_AGE_MS } from "@dg/node";
 import { createFsReferenceCache } from "./fs-cache.js";
 
 const run = promisify(execFile);
@@ -80,5 +82,41 @@ describe("two processes sharing a cache folder", () => {
     const cacheDir = join(folder.path, "cache");
     await child(["put", cacheDir, sha256Hex(data.subarray(0, 1000)), file], undefined);
     expect(await readdir(join(cacheDir, "references"))).toEqual([]);
+  });
+
+  it("deletes, at the next run's first use, what a process killed mid-put left: its temp file and its entries under its random key", async () => {
+    const small = data.subarray(0, 1000);
+    const file = join(folder.path, "input.bin");
+    await writeFile(file, small);
+    const cacheDir = join(folder.path, "cache");
+    const references = join(cacheDir, "references");
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.DG_CACHE_ENCRYPTION_KEY;
+    const holder = spawn(
+      process.execPath,
+      [CHILD, DIST, "hold", cacheDir, sha256Hex(small), file],
+      {
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    await once(holder.stdout, "data");
+    const exited = once(holder, "exit");
+    holder.kill("SIGKILL");
+    await exited;
+    const left = await readdir(references);
+    // One entry under the dead process's random key, one temp file of the put it never ended.
+    expect(left.filter((name) => name.endsWith(".dgc"))).toHaveLength(1);
+    expect(left.filter((name) => name.startsWith(".tmp-"))).toHaveLength(1);
+    // A shared-key entry of another process, as old: it stays.
+    await child(["put", cacheDir, sha256Hex(small), file], KEY);
+    const old = new Date(Date.now() - 2 * LEFTOVER_MIN_AGE_MS);
+    for (const name of await readdir(references)) await utimes(join(references, name), old, old);
+    const shared = (await readdir(references)).filter((name) => !left.includes(name));
+    expect(shared).toHaveLength(1);
+
+    const cache = createFsReferenceCache({ directory: cacheDir });
+    expect(await cache.get(sha256Hex(small))).toBeUndefined();
+    expect(await readdir(references)).toEqual(shared);
   });
 });

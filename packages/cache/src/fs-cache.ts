@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, stat } from "node:fs/promises";
+import { open, rename, stat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { ByteStream, OperationOptions, RandomAccessSource, ReferenceCache } from "@dg/core";
 import { IntegrityError, throwIfAborted } from "@dg/core";
-import { errnoCode, forgetAtExit, mapFsError, readFully, removeAtExit } from "@dg/node";
+import {
+  errnoCode,
+  forgetAtExit,
+  makeFolder,
+  mapFsError,
+  ownerMark,
+  readFully,
+  removeAtExit,
+  sweepLeftovers,
+} from "@dg/node";
 import {
   cacheKeyFrom,
   checkSizeOption,
@@ -22,7 +31,12 @@ import {
 import type { EntryHeader } from "./entry-format.js";
 import { createEntrySource } from "./entry-source.js";
 import { writeEncryptedEntry } from "./entry-writer.js";
-import { evictLeastRecentlyUsed, removeQuietly, TEMP_PREFIX } from "./lru-eviction.js";
+import {
+  cacheFileOwner,
+  evictLeastRecentlyUsed,
+  removeQuietly,
+  TEMP_PREFIX,
+} from "./lru-eviction.js";
 import { assertSha256Hex } from "./sha256-name.js";
 
 /**
@@ -88,7 +102,16 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const folderHint = "Set DG_CACHE_DIR to a folder you can write to.";
 
-  const entryPath = (sha256: string): string => join(folder, `${sha256}.${key.keyTag}.dgc`);
+  // Entries under this process's random key are named with its owner mark: once it is gone,
+  // nobody can decrypt them, and a later run deletes them (`cacheFileOwner`).
+  const entryPath = (sha256: string): string =>
+    join(folder, `${sha256}.${key.keyTag}${key.ephemeral ? `.${ownerMark()}` : ""}.dgc`);
+  // The first get or put sweeps what killed processes left in the folder.
+  let swept: Promise<unknown> | undefined;
+  const sweep = (): Promise<unknown> => {
+    if (swept === undefined) swept = sweepLeftovers(folder, cacheFileOwner);
+    return swept;
+  };
 
   let eviction: Promise<void> | undefined;
   let evictAgain = false;
@@ -129,6 +152,7 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
     async get(sha256: string, opts?: OperationOptions): Promise<RandomAccessSource | undefined> {
       assertSha256Hex(sha256);
       throwIfAborted(opts?.signal);
+      await sweep();
       const path = entryPath(sha256);
       let handle: FileHandle;
       try {
@@ -174,18 +198,15 @@ export function createFsReferenceCache(options: FsReferenceCacheOptions = {}): F
     ): Promise<RandomAccessSource> {
       assertSha256Hex(sha256);
       throwIfAborted(opts?.signal);
-      try {
-        await mkdir(folder, { recursive: true, mode: 0o700 });
-      } catch (error) {
-        throw mapFsError(error, {
-          action: "create the cache folder",
-          path: folder,
-          hint: folderHint,
-        });
-      }
+      await sweep();
+      await makeFolder(folder, {
+        mode: 0o700,
+        action: "create the cache folder",
+        hint: folderHint,
+      });
       const tempPath = join(
         folder,
-        `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString("hex")}`,
+        `${TEMP_PREFIX}${ownerMark()}-${randomBytes(8).toString("hex")}`,
       );
       let handle: FileHandle;
       try {

@@ -1,11 +1,25 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { errnoCode } from "@dg/node";
+import { errnoCode, OWNER_MARK_PATTERN } from "@dg/node";
 
-/** Entry files: `<sha256>.<key tag>.dgc`. */
-export const ENTRY_FILE = /^[0-9a-f]{64}\.[0-9a-f]{16}\.dgc$/;
-/** Files being written: `.tmp-<pid>-<random>`. */
+/**
+ * Entry files: `<sha256>.<key tag>.dgc`, and `<sha256>.<key tag>.<owner mark>.dgc` under a
+ * process's random key (no other process can read them: they are removed once it is gone).
+ */
+export const ENTRY_FILE = new RegExp(
+  `^[0-9a-f]{64}\\.[0-9a-f]{16}(?:\\.(${OWNER_MARK_PATTERN}))?\\.dgc$`,
+);
+/** Files being written: `.tmp-<owner mark>-<random>`. */
 export const TEMP_PREFIX = ".tmp-";
+const TEMP_FILE = new RegExp(`^\\.tmp-(${OWNER_MARK_PATTERN})-[0-9a-f]{16}$`);
+
+/**
+ * The owner mark in the name of a cache file only one process can use (a temp file, an entry
+ * under its random key), for `sweepLeftovers`.
+ */
+export function cacheFileOwner(name: string): string | undefined {
+  return (TEMP_FILE.exec(name) ?? ENTRY_FILE.exec(name))?.[1];
+}
 /** A temp file nobody has written to for this long was left by a crashed writer. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 

@@ -2,6 +2,8 @@
 // Usage: node child-cache.mjs <dist index URL> <command> <cache dir> <sha256> [file]
 //   get   → prints {"hit":bool,"sha256":…,"size":…}
 //   put   → stores <file> under <sha256> (key from DG_CACHE_ENCRYPTION_KEY, or the process key)
+//   hold  → stores <file> under <sha256>, starts storing a body that never ends, prints
+//           {"holding":pid} and waits to be killed (what a process killed mid-put leaves)
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 
@@ -30,6 +32,14 @@ if (command === "get") {
   const source = await store.put(sha, createReadStream(file));
   await source.close();
   process.stdout.write(JSON.stringify({ stored: true }));
+} else if (command === "hold") {
+  await (await store.put(sha, createReadStream(file))).close();
+  async function* stalled() {
+    yield new Uint8Array(200_000);
+    process.stdout.write(`${JSON.stringify({ holding: process.pid })}\n`);
+    await new Promise(() => setInterval(() => undefined, 1 << 30));
+  }
+  await store.put("0".repeat(64), stalled());
 } else {
   throw new Error(`unknown command ${command}`);
 }

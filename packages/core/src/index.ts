@@ -82,6 +82,8 @@ export {
   TEMP_PREFIX,
   tempKeyFor,
   throwIfAborted,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
   toolName,
   UnavailableError,
   UnsupportedError,
@@ -121,7 +123,7 @@ export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
-export { SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
+export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
 export type {
   BucketMaintenance,
   BucketMaintenanceOptions,
@@ -146,6 +148,7 @@ export type {
   StorageFigures,
   TempFile,
   TempScan,
+  UploadScan,
 } from "./maintenance/types.js";
 export { hashStream, sliceStream, spool, teeStream, verifiedStream } from "./service/streams.js";
 export type { TeeBranch } from "./service/streams.js";

@@ -1,6 +1,7 @@
-import { open } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
+import { PermissionDeniedError } from "@dg/core";
 import type { FileHandle } from "node:fs/promises";
-import { mapFsError } from "./fs-errors.js";
+import { errnoCode, mapFsError } from "./fs-errors.js";
 import type { FsErrorContext } from "./fs-errors.js";
 
 /** Options of {@link openFile}. */
@@ -26,6 +27,53 @@ export async function openFile(path: string, options: OpenFileOptions = {}): Pro
     return await open(path, options.flags ?? "r", options.mode);
   } catch (error) {
     throw mapFsError(error, { action: options.action ?? "open", path });
+  }
+}
+
+/** Options of {@link makeFolder}. */
+export interface MakeFolderOptions {
+  /** The mode of the folders it creates. Default 0o777 (less the umask). */
+  readonly mode?: number;
+  /** For the error message: what the folder is. Default `"create the folder"`. */
+  readonly action?: string;
+  /** Replaces the default hint of an error. */
+  readonly hint?: string;
+}
+
+/**
+ * `fs.mkdir(path, { recursive: true })` whose failure is a `DgError`. Node's recursive mkdir
+ * reports a parent it may not write (read-only, or not the user's) as `ENOENT`, "No such
+ * file": that case is called what it is, permission denied.
+ *
+ * @example
+ * ```ts
+ * await makeFolder(cacheFolder, { mode: 0o700, action: "create the cache folder" });
+ * ```
+ */
+export async function makeFolder(path: string, options: MakeFolderOptions = {}): Promise<void> {
+  const action = options.action ?? "create the folder";
+  try {
+    await mkdir(path, {
+      recursive: true,
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+    });
+  } catch (error) {
+    // The recursive mkdir creates missing parents itself, so ENOENT is a parent it could not
+    // create: Node stats the path after the real error (EACCES, EROFS) and reports the stat's.
+    if (errnoCode(error) === "ENOENT") {
+      throw new PermissionDeniedError(
+        `Could not ${action} ${path}: Permission denied (a folder above it cannot be written; read-only file system?)`,
+        {
+          cause: error,
+          hint: options.hint ?? "Choose a folder on a file system you can write to.",
+        },
+      );
+    }
+    throw mapFsError(error, {
+      action,
+      path,
+      ...(options.hint === undefined ? {} : { hint: options.hint }),
+    });
   }
 }
 

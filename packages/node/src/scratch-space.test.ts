@@ -32,7 +32,7 @@ describe("createFsScratchSpace", () => {
     expect(blob.size).toBe(data.length);
 
     const [name] = await readdir(folder.path);
-    expect(name).toMatch(new RegExp(`^deltaglider-${process.pid}-[0-9a-f]{16}\\.tmp$`));
+    expect(name).toMatch(new RegExp(`^deltaglider-${process.pid}-[0-9a-f]{8}-[0-9a-f]{16}\\.tmp$`));
     expect((await stat(join(folder.path, name ?? ""))).mode & 0o777).toBe(0o600);
 
     expect(sameBytes(await concat(blob.open()), data)).toBe(true);

@@ -21,7 +21,7 @@ export interface FsScratchSpaceOptions {
 }
 
 /**
- * Scratch space in temp files: `deltaglider-<pid>-<random>.tmp`, created with mode 0600,
+ * Scratch space in temp files: `deltaglider-<pid>-<host token>-<random>.tmp`, created with mode 0600,
  * deleted by `dispose` and, for any left over, when the process exits normally. The bytes are
  * stored as they are (they are the user's own, in transit).
  *

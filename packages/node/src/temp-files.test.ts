@@ -15,7 +15,7 @@ afterEach(async () => {
 describe("tempName and tempNameOwner", () => {
   it("name this process as the owner, and read it back", () => {
     const name = tempName(".tmp");
-    expect(name).toMatch(new RegExp(`^deltaglider-${process.pid}-[0-9a-f]{16}\\.tmp$`));
+    expect(name).toMatch(new RegExp(`^deltaglider-${process.pid}-[0-9a-f]{8}-[0-9a-f]{16}\\.tmp$`));
     expect(tempNameOwner(name)).toBe(process.pid);
     expect(tempNameOwner(tempName())).toBe(process.pid);
     expect(tempName()).not.toBe(tempName());
@@ -25,7 +25,8 @@ describe("tempName and tempNameOwner", () => {
     for (const name of [
       "notes.txt",
       "deltaglider-12-abc.tmp",
-      "deltaglider-0-0123456789abcdef.tmp",
+      "deltaglider-0-1a2b3c4d-0123456789abcdef.tmp",
+      "deltaglider-12-0123456789abcdef.tmp",
       "deltaglider-x-0123456789abcdef",
       ".tmp-12-0123456789abcdef",
     ]) {

@@ -6,26 +6,27 @@ import { join } from "node:path";
 import { forgetAtExit, removeAtExit } from "./exit-cleanup.js";
 import { openFile } from "./file-io.js";
 import { errnoCode, mapFsError } from "./fs-errors.js";
+import { ownerMark, sweepLeftovers } from "./leftovers.js";
 
 // The one owner of deltaglider's temporary files and folders: every one is created here, under
-// a name from `tempName`, and registered for removal at exit. A start-up sweep of what crashed
-// processes left (issue 16: remove the entries whose `tempNameOwner` is a process that no
-// longer exists and that are old enough) belongs in this file, and needs nothing else changed.
+// a name from `tempName`, and registered for removal at exit. The first one a process makes in
+// a folder sweeps that folder of what killed processes left (see `sweepTempFolder`).
 
-const TEMP_NAME = /^deltaglider-([1-9][0-9]*)-[0-9a-f]{16}(?:\.[a-z0-9-]+)?$/;
+const TEMP_NAME = /^deltaglider-(([1-9][0-9]*)-[0-9a-f]{8})-[0-9a-f]{16}(?:\.[a-z0-9-]+)?$/;
 
 /**
- * A fresh name for a temporary file or folder: `deltaglider-<pid>-<16 hex digits><suffix>`.
- * The process id says which process owns it, so a later run can tell the leftovers of a
- * process that died (SIGKILL, power loss) from the files of one still running.
+ * A fresh name for a temporary file or folder:
+ * `deltaglider-<pid>-<host token>-<16 hex digits><suffix>`. The owner mark (`ownerMark`) says
+ * which process owns it, so a later run can tell the leftovers of a process that died
+ * (SIGKILL, power loss) from the files of one still running.
  *
  * @example
  * ```ts
- * tempName(".tmp"); // "deltaglider-4242-9f86d081884c7d65.tmp"
+ * tempName(".tmp"); // "deltaglider-4242-1a2b3c4d-9f86d081884c7d65.tmp"
  * ```
  */
 export function tempName(suffix = ""): string {
-  return `deltaglider-${process.pid}-${randomBytes(8).toString("hex")}${suffix}`;
+  return `deltaglider-${ownerMark()}-${randomBytes(8).toString("hex")}${suffix}`;
 }
 
 /**
@@ -33,13 +34,36 @@ export function tempName(suffix = ""): string {
  *
  * @example
  * ```ts
- * tempNameOwner("deltaglider-4242-9f86d081884c7d65.tmp"); // 4242
+ * tempNameOwner("deltaglider-4242-1a2b3c4d-9f86d081884c7d65.tmp"); // 4242
  * tempNameOwner("notes.txt"); // undefined
  * ```
  */
 export function tempNameOwner(name: string): number | undefined {
   const match = TEMP_NAME.exec(name);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
+  return match?.[2] === undefined ? undefined : Number(match[2]);
+}
+
+const swept = new Map<string, Promise<string[]>>();
+
+/**
+ * Remove from `directory` (default `os.tmpdir()`) the temporary files and folders of
+ * processes that no longer exist and that are older than `LEFTOVER_MIN_AGE_MS` (see
+ * `sweepLeftovers`); never those of a live process. Runs once per folder and process, and
+ * `createTempFile`, `createTempDir` and the scratch space call it before the first file they
+ * make there; resolves to the paths removed (by the first call).
+ *
+ * @example
+ * ```ts
+ * await sweepTempFolder(); // what killed runs left in $TMPDIR
+ * ```
+ */
+export function sweepTempFolder(directory: string = tmpdir()): Promise<string[]> {
+  let sweep = swept.get(directory);
+  if (sweep === undefined) {
+    sweep = sweepLeftovers(directory, (name) => TEMP_NAME.exec(name)?.[1]);
+    swept.set(directory, sweep);
+  }
+  return sweep;
 }
 
 /** Where a temporary file or folder goes, and how its name ends. */
@@ -77,7 +101,9 @@ export interface TempFile {
  * ```
  */
 export async function createTempFile(options: TempOptions = {}): Promise<TempFile> {
-  const path = join(options.directory ?? tmpdir(), tempName(options.suffix));
+  const directory = options.directory ?? tmpdir();
+  await sweepTempFolder(directory);
+  const path = join(directory, tempName(options.suffix));
   const handle = await openFile(path, {
     flags: "wx+",
     mode: 0o600,
@@ -111,7 +137,9 @@ export interface TempDir {
  * ```
  */
 export async function createTempDir(options: TempOptions = {}): Promise<TempDir> {
-  const path = join(options.directory ?? tmpdir(), tempName(options.suffix));
+  const directory = options.directory ?? tmpdir();
+  await sweepTempFolder(directory);
+  const path = join(directory, tempName(options.suffix));
   try {
     await mkdir(path, { mode: 0o700 });
   } catch (error) {

@@ -8,7 +8,12 @@ export type { S3Headers } from "./object-fields.js";
 export { fromS3Headers, toS3Headers } from "./object-fields.js";
 export { partSizer } from "./part-size.js";
 export { createS3Capabilities } from "./s3-capabilities.js";
-export type { S3ConnectionOptions, S3Credentials } from "./s3-client.js";
-export { createS3Client } from "./s3-client.js";
+export type { S3ConnectionOptions, S3Credentials, S3Timeouts } from "./s3-client.js";
+export {
+  createS3Client,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+  s3RequestHandlerOptions,
+} from "./s3-client.js";
 export type { S3ObjectStoreOptions } from "./s3-object-store.js";
 export { createS3ObjectStore } from "./s3-object-store.js";

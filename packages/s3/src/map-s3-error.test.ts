@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapS3Error } from "./map-s3-error.js";
+import { tagRequestEndpoint } from "./request-endpoint.js";
 
 function sdkError(name: string, status?: number, extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(`${name} happened`), {
@@ -44,6 +45,29 @@ describe("mapS3Error", () => {
     const mapped = mapS3Error(error, context);
     expect(mapped.code).toBe(code);
     expect(mapped.cause).toBe(error);
+  });
+
+  it("names the endpoint and the timeout that ran out", () => {
+    const connect = tagRequestEndpoint(
+      Object.assign(
+        new Error(
+          "@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 5000 ms.",
+        ),
+        { name: "TimeoutError" },
+      ),
+      "https://s3.example.net:9000",
+    );
+    const refused = tagRequestEndpoint(
+      sdkError("Error", undefined, { code: "ECONNREFUSED" }),
+      "http://127.0.0.1:1",
+    );
+    expect(mapS3Error(connect, context).message).toBe(
+      "Could not connect to https://s3.example.net:9000 within 5 s (GetObject s3://bkt/k)",
+    );
+    expect(mapS3Error(connect, context).hint).toContain("--cli-connect-timeout");
+    expect(mapS3Error(refused, context).message).toBe(
+      "Network error (ECONNREFUSED) reaching http://127.0.0.1:1 on GetObject s3://bkt/k",
+    );
   });
 
   it("marks throttling and network errors retryable", () => {

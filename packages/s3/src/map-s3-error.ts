@@ -1,3 +1,4 @@
+import { requestEndpoint } from "./request-endpoint.js";
 import {
   CancelledError,
   ConflictError,
@@ -54,7 +55,6 @@ const THROTTLING = new Set([
   "InternalError",
   "RequestTimeout",
   "RequestTimeTooSkewed",
-  "TimeoutError",
   "RequestTimeoutException",
 ]);
 
@@ -184,21 +184,24 @@ export function mapS3Error(error: unknown, context: S3ErrorContext): DgError {
     case "InvalidRequest":
       return new InvalidArgumentError(`${name} on ${what}: ${text}`, options);
   }
+  const endpoint = requestEndpoint(error) ?? "the endpoint";
+  if (name === "TimeoutError" || netCode === "ETIMEDOUT") {
+    return timeoutError(text, endpoint, what, options);
+  }
   if (THROTTLING.has(name) || status === 503 || status === 429) {
     return new UnavailableError(`S3 is throttling or unavailable (${name || status}) on ${what}`, {
       ...options,
       hint: "Try again later, or lower the parallelism.",
     });
   }
-  if (
-    (netCode && NETWORK_CODES.has(netCode)) ||
-    NETWORK_CODES.has(name) ||
-    name === "TimeoutError"
-  ) {
-    return new UnavailableError(`Network error (${netCode ?? name}) on ${what}`, {
-      ...options,
-      hint: "Check the endpoint URL and the network; the call can be retried.",
-    });
+  if ((netCode && NETWORK_CODES.has(netCode)) || NETWORK_CODES.has(name)) {
+    return new UnavailableError(
+      `Network error (${netCode ?? name}) reaching ${endpoint} on ${what}`,
+      {
+        ...options,
+        hint: "Check the endpoint URL (--endpoint-url) and the network; the call can be retried.",
+      },
+    );
   }
   if (status === 404) {
     return new NotFoundError(`Not found:${target(context) || ` ${what}`}`, options);
@@ -214,4 +217,28 @@ export function mapS3Error(error: unknown, context: S3ErrorContext): DgError {
     return new UnavailableError(`S3 server error ${status} (${name}) on ${what}`, options);
   }
   return new InternalError(`S3 ${what} failed: ${name ? `${name}: ` : ""}${text}`, options);
+}
+
+/**
+ * A connect or read timeout (the AWS SDK's `TimeoutError`, after its retries), naming the
+ * endpoint that did not answer and for how long.
+ */
+function timeoutError(
+  text: string,
+  endpoint: string,
+  what: string,
+  options: { readonly cause: unknown },
+): UnavailableError {
+  const ms = /(\d+) ?ms/.exec(text)?.[1];
+  const after = ms === undefined ? "" : ` within ${Number(ms) / 1000} s`;
+  if (/establish a connection|connect/i.test(text)) {
+    return new UnavailableError(`Could not connect to ${endpoint}${after} (${what})`, {
+      ...options,
+      hint: "Check the endpoint URL (--endpoint-url) and the network; a slow network needs a longer --cli-connect-timeout (DG_CONNECT_TIMEOUT, seconds).",
+    });
+  }
+  return new UnavailableError(`No answer from ${endpoint}${after} (${what})`, {
+    ...options,
+    hint: "The endpoint accepted the connection but sent nothing. Check that it is an S3 server and that it is up; a slow one needs a longer --cli-read-timeout (DG_READ_TIMEOUT, seconds; 0 waits forever).",
+  });
 }

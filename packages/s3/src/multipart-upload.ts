@@ -3,10 +3,12 @@ import {
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { CancelledError, InvalidArgumentError } from "@dg/core";
+import { CancelledError, InvalidArgumentError, uploadMarkerKeyFor } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
 import type { S3Headers } from "./object-fields.js";
 import { MAX_PARTS } from "./part-size.js";
@@ -80,6 +82,7 @@ export async function uploadMultipart(
   if (input.signal?.aborted) inner.abort();
   const send = { abortSignal: inner.signal };
   let uploadId: string | undefined;
+  let marked: string | undefined;
   try {
     const created = await client.send(
       new CreateMultipartUploadCommand({
@@ -95,6 +98,7 @@ export async function uploadMultipart(
     uploadId = created.UploadId;
     if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
     const id = uploadId;
+    marked = await mark(client, input.bucket, id, input.key);
 
     const parts = cutParts(input);
     const done: CompletedPart[] = [];
@@ -156,6 +160,7 @@ export async function uploadMultipart(
       send,
     );
     uploadId = undefined;
+    await unmark(client, input.bucket, marked);
     return completed.ETag === undefined ? {} : { etag: completed.ETag };
   } catch (error) {
     const mapped = input.signal?.aborted
@@ -173,6 +178,7 @@ export async function uploadMultipart(
             UploadId: uploadId,
           }),
         );
+        await unmark(client, input.bucket, marked);
       } catch (abortError) {
         throw mapS3Error(abortError, {
           operation: "AbortMultipartUpload (after a failed upload)",
@@ -184,4 +190,45 @@ export async function uploadMultipart(
   } finally {
     input.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Mark an upload as deltaglider's: an empty object `.deltaglider/uploads/<upload id>`. S3 lists
+ * an unfinished upload with its key, id, time and owner only (the metadata given to
+ * CreateMultipartUpload is not shown), so `purge` finds its own uploads by these marks and
+ * aborts those a killed process left. Best effort: an upload whose mark cannot be written
+ * goes on, unmarked (then `purge` leaves it alone). Resolves to the mark's key, if written.
+ */
+async function mark(
+  client: S3Client,
+  bucket: string,
+  uploadId: string,
+  key: string,
+): Promise<string | undefined> {
+  const markKey = uploadMarkerKeyFor(uploadId);
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: markKey,
+        Body: new Uint8Array(0),
+        Metadata: { "dg-upload-key": encodeURIComponent(key) },
+      }),
+    );
+    return markKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Delete an upload's mark once the upload completed or was aborted; best effort (purge ends it). */
+async function unmark(
+  client: S3Client,
+  bucket: string,
+  markKey: string | undefined,
+): Promise<void> {
+  if (markKey === undefined) return;
+  await client
+    .send(new DeleteObjectCommand({ Bucket: bucket, Key: markKey }))
+    .catch(() => undefined);
 }

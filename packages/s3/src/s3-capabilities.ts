@@ -1,6 +1,8 @@
 import {
+  AbortMultipartUploadCommand,
   GetBucketAclCommand,
   GetObjectCommand,
+  ListMultipartUploadsCommand,
   PutBucketAclCommand,
   type Grant as S3Grant,
   type S3Client,
@@ -14,9 +16,10 @@ import type {
   BucketAclChange,
   OperationOptions,
   PostPolicyCondition,
+  PendingUpload,
   StoreCapabilities,
 } from "@dg/core";
-import { optionalEntry } from "@dg/core";
+import { hasCode, optionalEntry } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
 
 function sendOptions(options: OperationOptions | undefined): { abortSignal?: AbortSignal } {
@@ -25,7 +28,8 @@ function sendOptions(options: OperationOptions | undefined): { abortSignal?: Abo
 
 /**
  * What an S3 store supports beyond the object store port: bucket ACLs (GetBucketAcl,
- * PutBucketAcl), presigned GET URLs and presigned POST forms (browser uploads), on the given
+ * PutBucketAcl), presigned GET URLs and presigned POST forms (browser uploads), and
+ * unfinished multipart uploads (ListMultipartUploads, AbortMultipartUpload), on the given
  * client. `createS3ObjectStore` declares
  * them; a program that injects a store of its own next to an `S3Client` can attach them.
  *
@@ -63,6 +67,52 @@ export function createS3Capabilities(client: S3Client): StoreCapabilities {
           );
         } catch (error) {
           throw mapS3Error(error, { operation: "PutBucketAcl", bucket });
+        }
+      },
+    },
+    multipartUploads: {
+      async listMultipartUploads(bucket, options) {
+        const found: PendingUpload[] = [];
+        let keyMarker: string | undefined;
+        let uploadIdMarker: string | undefined;
+        try {
+          for (;;) {
+            const page = await client.send(
+              new ListMultipartUploadsCommand({
+                Bucket: bucket,
+                ...optionalEntry("KeyMarker", keyMarker),
+                ...optionalEntry("UploadIdMarker", uploadIdMarker),
+              }),
+              sendOptions(options),
+            );
+            for (const upload of page.Uploads ?? []) {
+              if (upload.Key === undefined || upload.UploadId === undefined) continue;
+              found.push({
+                key: upload.Key,
+                uploadId: upload.UploadId,
+                initiated: upload.Initiated ?? new Date(0),
+              });
+            }
+            if (page.IsTruncated !== true) break;
+            keyMarker = page.NextKeyMarker;
+            uploadIdMarker = page.NextUploadIdMarker;
+            if (keyMarker === undefined && uploadIdMarker === undefined) break;
+          }
+        } catch (error) {
+          throw mapS3Error(error, { operation: "ListMultipartUploads", bucket });
+        }
+        return found.sort((a, b) => a.initiated.getTime() - b.initiated.getTime());
+      },
+      async abortMultipartUpload(bucket, key, uploadId, options) {
+        try {
+          await client.send(
+            new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+            sendOptions(options),
+          );
+        } catch (error) {
+          const mapped = mapS3Error(error, { operation: "AbortMultipartUpload", bucket, key });
+          // NoSuchUpload: completed or aborted meanwhile.
+          if (!hasCode(mapped, "NOT_FOUND")) throw mapped;
         }
       },
     },

@@ -14,8 +14,44 @@ export interface S3Credentials {
   readonly expiration?: Date;
 }
 
+/** The AWS CLI's defaults: 60 s to connect, 60 s of silence while waiting for data. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
+export const DEFAULT_READ_TIMEOUT_MS = 60_000;
+
+/** How long to wait for an S3 endpoint, as the AWS CLI's `--cli-*-timeout` flags have it. */
+export interface S3Timeouts {
+  /** Longest wait for a TCP (and TLS) connection, in ms; 0: no limit. Default 60 s. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Longest silence while the endpoint owes data, in ms: no byte of the response (or of a
+   * body being downloaded) and no progress of an upload. 0: no limit. Default 60 s. Time the
+   * caller takes to consume a body does not count.
+   */
+  readonly readTimeoutMs?: number;
+}
+
+/**
+ * The request-handler options of the AWS SDK for {@link S3Timeouts}: `connectionTimeout` and
+ * the socket's inactivity `socketTimeout` (the SDK's `requestTimeout` would also bound a slow
+ * but steady upload, which the AWS CLI's read timeout does not).
+ *
+ * @example
+ * ```ts
+ * new S3Client({ requestHandler: s3RequestHandlerOptions({ readTimeoutMs: 5_000 }) });
+ * ```
+ */
+export function s3RequestHandlerOptions(timeouts: S3Timeouts = {}): {
+  readonly connectionTimeout: number;
+  readonly socketTimeout: number;
+} {
+  return {
+    connectionTimeout: timeouts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    socketTimeout: timeouts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+  };
+}
+
 /** How to reach an S3 endpoint when no `S3Client` is given. */
-export interface S3ConnectionOptions {
+export interface S3ConnectionOptions extends S3Timeouts {
   /** e.g. `http://127.0.0.1:9000`; omitted: AWS, from the region. */
   readonly endpoint?: string;
   /**
@@ -38,7 +74,11 @@ export interface S3ConnectionOptions {
    * `WHEN_REQUIRED`: only where the API requires one, for stores that reject CRC headers.
    */
   readonly checksumMode?: "default" | "WHEN_SUPPORTED" | "WHEN_REQUIRED";
-  /** Attempts per request, including the first (SDK default 3). */
+  /**
+   * Attempts per request, including the first (SDK default 3). Failed attempts that may
+   * succeed later (timeouts, resets, throttling, 5xx) are retried with capped exponential
+   * backoff, so one call waits at most about attempts × (connect + read timeout) + backoff.
+   */
   readonly maxAttempts?: number;
   /** A retry strategy (e.g. `ConfiguredRetryStrategy` with a short backoff in tests). */
   readonly retryStrategy?: S3ClientConfig["retryStrategy"];
@@ -57,7 +97,7 @@ const CUSTOM_ENDPOINT_REGION = "us-east-1";
  * ```
  */
 export function createS3Client(options: S3ConnectionOptions = {}): S3Client {
-  const config: S3ClientConfig = {};
+  const config: S3ClientConfig = { requestHandler: s3RequestHandlerOptions(options) };
   if (options.endpoint !== undefined) {
     config.endpoint = options.endpoint;
     config.forcePathStyle = options.forcePathStyle ?? true;

@@ -24,19 +24,25 @@ import type {
   OperationOptions,
 } from "@dg/core";
 import { ConflictError, hasCode, NotFoundError, optionalEntry, throwIfAborted } from "@dg/core";
-import { checkedBody } from "./checked-body.js";
+import { checkedBody, stopSocketTimer } from "./checked-body.js";
 import { createConditionalWriteProbe } from "./conditional-write-probe.js";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
 import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
 import { copyMultipart } from "./multipart-copy.js";
 import { fromS3Headers, fromTagSet, taggingEntry, toS3Headers, toTagSet } from "./object-fields.js";
 import { MAX_PART_SIZE } from "./part-size.js";
+import { requestEndpoint, withRequestEndpoint } from "./request-endpoint.js";
 import { createS3Capabilities } from "./s3-capabilities.js";
-import { createS3Client, type S3ConnectionOptions } from "./s3-client.js";
+import { createS3Client, DEFAULT_READ_TIMEOUT_MS, type S3ConnectionOptions } from "./s3-client.js";
 import { putS3Object } from "./s3-put-object.js";
 
 export interface S3ObjectStoreOptions extends S3ConnectionOptions {
-  /** A ready client (its own endpoint, credentials, retries); the connection options are then ignored. */
+  /**
+   * A ready client (its own endpoint, credentials, retries, timeouts); the connection options
+   * are then ignored, except `readTimeoutMs`, which also bounds each wait of a download body
+   * (give the client's). The store adds one middleware to it, which records on outputs and
+   * errors the endpoint each request went to, for error messages.
+   */
   readonly client?: S3Client;
   /** Bodies larger than this go up as multipart uploads; default 8 MiB. */
   readonly multipartThreshold?: number;
@@ -73,7 +79,8 @@ const MiB = 1024 * 1024;
  * ```
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectStore {
-  const client = options.client ?? createS3Client(options);
+  const client = withRequestEndpoint(options.client ?? createS3Client(options));
+  const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const queueSize = options.queueSize ?? 4;
   const putSettings = {
     threshold: options.multipartThreshold ?? 8 * MiB,
@@ -147,6 +154,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
           ...optionalEntry("tagCount", response.TagCount || undefined),
         };
         const body = (response.Body ?? emptyBody()) as AsyncIterable<Uint8Array>;
+        stopSocketTimer(body);
         const start = opts.range?.start ?? 0;
         const length = response.ContentLength;
         const etag = response.ETag;
@@ -163,6 +171,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
                   }),
                   sendOptions(opts.signal),
                 );
+                stopSocketTimer(rest.Body);
                 return {
                   body: (rest.Body ?? emptyBody()) as AsyncIterable<Uint8Array>,
                   contentLength: rest.ContentLength,
@@ -174,11 +183,12 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
           body: checkedBody(
             body,
             length,
-            { bucket, key },
+            { bucket, key, ...optionalEntry("endpoint", requestEndpoint(response)) },
             {
               ...(opts.signal ? { signal: opts.signal } : {}),
               ...(resume ? { resume } : {}),
               maxResumes: bodyResumes,
+              readTimeoutMs,
             },
           ),
         };

@@ -16,6 +16,7 @@ import type {
   DeleteObjectTaggingInput,
   DeleteObjectTaggingOutput,
   GetObjectInput,
+  GetObjectOptions,
   GetObjectOutput,
   GetObjectTaggingInput,
   GetObjectTaggingOutput,
@@ -71,6 +72,7 @@ import type {
   SimilarFileQuery,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
 
@@ -88,7 +90,7 @@ export interface DeltaGliderClient {
   readonly storeKind: "s3" | "dir" | "custom";
 
   putObject(input: PutObjectInput, options?: TransferOptions): Promise<PutObjectOutput>;
-  getObject(input: GetObjectInput, options?: RequestOptions): Promise<GetObjectOutput>;
+  getObject(input: GetObjectInput, options?: GetObjectOptions): Promise<GetObjectOutput>;
   headObject(input: HeadObjectInput, options?: RequestOptions): Promise<HeadObjectOutput>;
   listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
   deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
@@ -252,7 +254,7 @@ export interface DeltaGliderClient {
     options?: FindSimilarFilesOptions,
   ): Promise<readonly SimilarFile[]>;
   /** Rebuild an object and check its SHA-256; nothing is written. */
-  verifyObject(location: S3Location, options?: RequestOptions): Promise<VerifyResult>;
+  verifyObject(location: S3Location, options?: VerifyOptions): Promise<VerifyResult>;
   /** Storage figures per deltaspace and in total. */
   getBucketStats(bucket: string, options?: BucketStatsOptions): Promise<BucketStats>;
   /**

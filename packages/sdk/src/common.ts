@@ -32,6 +32,7 @@ export {
   parseS3Uri,
   SET_ASIDE_PREFIX,
   TEMP_PREFIX,
+  UPLOAD_MARKER_PREFIX,
   throwIfAborted,
   UnavailableError,
   UnsupportedError,

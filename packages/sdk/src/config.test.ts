@@ -169,6 +169,33 @@ describe("resolveConfig", () => {
       ).toBe(true);
     }
   });
+
+  it("resolves the connect and read timeouts as the AWS CLI has them: 60 s, seconds in DG_*", () => {
+    expect(resolveConfig({})).toMatchObject({
+      connectTimeoutMs: 60_000,
+      readTimeoutMs: 60_000,
+    });
+    expect(resolveConfig({ DG_CONNECT_TIMEOUT: "5", DG_READ_TIMEOUT: "0.5" })).toMatchObject({
+      connectTimeoutMs: 5_000,
+      readTimeoutMs: 500,
+    });
+    expect(
+      resolveConfig({ DG_READ_TIMEOUT: "9" }, { connectTimeoutMs: 0, readTimeoutMs: 250 }),
+    ).toMatchObject({ connectTimeoutMs: 0, readTimeoutMs: 250 });
+    for (const [options, env] of [
+      [{}, { DG_READ_TIMEOUT: "soon" }],
+      [{}, { DG_CONNECT_TIMEOUT: "-1" }],
+      [{ readTimeoutMs: -5 }, {}],
+      [{ connectTimeoutMs: 1.5 }, {}],
+    ] as const) {
+      expect(
+        hasCode(
+          thrown(() => resolveConfig(env, options)),
+          "INVALID_ARGUMENT",
+        ),
+      ).toBe(true);
+    }
+  });
 });
 
 describe("resolveConfig: concurrency", () => {

@@ -55,6 +55,9 @@ export interface ResolvedConfig {
   readonly forcePathStyle: boolean;
   readonly checksumMode: ChecksumMode | undefined;
   readonly maxAttempts: number | undefined;
+  /** Connect and read timeouts of S3 requests, in ms (0: none). */
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
   /** The cache to build (with an injected `options.cache` the environment is not read for it). */
   readonly cache: CacheConfig;
   readonly maxRatio: number;
@@ -117,6 +120,14 @@ export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedCo
       location.endpoint !== undefined,
     checksumMode: options.checksumMode ?? checksumModeFromEnv(env),
     maxAttempts: options.maxAttempts ?? positiveIntegerFromEnv(env, "AWS_MAX_ATTEMPTS"),
+    connectTimeoutMs: checkTimeout(
+      "connectTimeoutMs",
+      options.connectTimeoutMs ?? secondsFromEnv(env, "DG_CONNECT_TIMEOUT") ?? 60_000,
+    ),
+    readTimeoutMs: checkTimeout(
+      "readTimeoutMs",
+      options.readTimeoutMs ?? secondsFromEnv(env, "DG_READ_TIMEOUT") ?? 60_000,
+    ),
     cache: cacheConfigFrom(options.cache ? {} : env, options.cacheBackend),
     maxRatio: validateMaxRatio(options.maxRatio ?? maxRatioFromEnv(env) ?? DEFAULT_MAX_RATIO),
     newReferenceRatio: validateNewReferenceRatio(
@@ -193,6 +204,30 @@ function positiveIntegerFromEnv(env: Env, name: string): number | undefined {
     );
   }
   return Number(value);
+}
+
+/** A timeout variable in seconds (fractions allowed; 0: no limit), as milliseconds. */
+function secondsFromEnv(env: Env, name: string): number | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (!/^\d*\.?\d+$/.test(value)) {
+    throw new InvalidArgumentError(
+      `${name} must be a number of seconds, got ${JSON.stringify(value)}`,
+      {
+        hint: `For example ${name}=60; 0 waits forever.`,
+      },
+    );
+  }
+  return Math.round(Number(value) * 1000);
+}
+
+function checkTimeout(name: string, ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new InvalidArgumentError(`Invalid ${name}: ${ms}`, {
+      hint: "Give a whole number of milliseconds, 0 or more (0: no limit).",
+    });
+  }
+  return ms;
 }
 
 function checkConcurrency(value: number): number {

@@ -9,6 +9,7 @@ import type {
   ScratchSpace,
 } from "@dg/core";
 import type { ResolvedConfig } from "./config.js";
+import type { RecoveryOptions } from "./object-types.js";
 
 /** Everything the client's operations share. */
 export interface ClientContext {
@@ -24,6 +25,23 @@ export interface ClientContext {
   readonly hasher: Hasher;
   readonly logger: Logger;
   readonly deltaExtensions: readonly string[] | undefined;
+}
+
+/**
+ * The core's recovery options for a call that asked for them: nothing when
+ * `recoverExternalCompression` is not set, so the default stays byte-identical or an error.
+ */
+export function recoveryOption(options: RecoveryOptions): {
+  recoverExternalCompression?: true;
+  onNotByteIdentical?: (message: string) => void;
+} {
+  if (options.recoverExternalCompression !== true) return {};
+  return {
+    recoverExternalCompression: true,
+    ...(options.onNotByteIdentical === undefined
+      ? {}
+      : { onNotByteIdentical: options.onNotByteIdentical }),
+  };
 }
 
 /** `{ signal }` when there is one, for the core's option objects. */

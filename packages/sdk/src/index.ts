@@ -41,6 +41,8 @@ export type {
   PutObjectOutput,
   PutObjectTaggingInput,
   PutObjectTaggingOutput,
+  RecoveryOptions,
+  GetObjectOptions,
   RequestOptions,
   StorageType,
   StoredKind,
@@ -77,6 +79,7 @@ export type {
   SimilarFileQuery,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
 export type {
@@ -121,8 +124,10 @@ export type {
   StatsMode,
   StatsPhase,
   StorageFigures,
+  PendingUpload,
   TempFile,
   TempScan,
+  UploadScan,
 } from "@dg/core";
 export {
   asFolderPrefix,

@@ -1,10 +1,10 @@
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   DeltaTarget,
   ObjectStore,
-  OperationOptions,
   RandomAccessSource,
   ScratchBlob,
   ScratchSpace,
@@ -95,6 +95,16 @@ export function lazyCapabilities(
           },
         }
       : {}),
+    ...(names.includes("multipartUploads")
+      ? {
+          multipartUploads: {
+            listMultipartUploads: async (...args) =>
+              (await get("multipartUploads")).listMultipartUploads(...args),
+            abortMultipartUpload: async (...args) =>
+              (await get("multipartUploads")).abortMultipartUpload(...args),
+          },
+        }
+      : {}),
   };
 }
 
@@ -131,7 +141,7 @@ export function lazyDeltaCodec(name: string, load: () => Promise<DeltaCodec>): D
     async *decode(
       source: RandomAccessSource,
       delta: ByteStream,
-      options?: OperationOptions,
+      options?: DeltaDecodeOptions,
     ): ByteStream {
       yield* (await load()).decode(source, delta, options);
     },

@@ -7,6 +7,27 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Rescue of deltas made over decompressed content: the Python DeltaGlider stores `.tgz` files
+ * with deltas that xdelta3 made over their decompressed content, which cannot rebuild the
+ * original bytes.
+ */
+export interface RecoveryOptions {
+  /**
+   * Rebuild such a file by decoding its decompressed content and compressing it again: the
+   * result has the same decompressed content but is NOT byte-identical to the original, so
+   * its SHA-256 cannot be checked (the delta's window checksums of the decompressed content
+   * are). Only for the built-in delta engine. Default false: such files fail with
+   * `UnsupportedError`.
+   */
+  readonly recoverExternalCompression?: boolean;
+  /** Told when the result is content-equal but not byte-identical. */
+  readonly onNotByteIdentical?: (message: string) => void;
+}
+
+/** Options of `getObject`. */
+export interface GetObjectOptions extends RequestOptions, RecoveryOptions {}
+
 /** Options of uploads: cancellation plus progress on the original bytes. */
 export interface TransferOptions extends RequestOptions {
   readonly onProgress?: ProgressListener;

@@ -10,7 +10,7 @@ import {
 } from "@dg/core";
 // The field mapping only: importing "@dg/s3" itself would load the AWS SDK for file:// clients.
 import { fromS3Headers, toS3Headers } from "@dg/s3/fields";
-import { type ClientContext, signalOption } from "./context.js";
+import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import type {
   CopyObjectInput,
   CopyObjectOutput,
@@ -20,6 +20,7 @@ import type {
   DeleteObjectsOutput,
   DeltaGliderInfo,
   GetObjectInput,
+  GetObjectOptions,
   GetObjectOutput,
   HeadObjectInput,
   HeadObjectOutput,
@@ -131,9 +132,9 @@ export async function headObject(
 export async function getObject(
   ctx: ClientContext,
   input: GetObjectInput,
-  options: RequestOptions = {},
+  options: GetObjectOptions = {},
 ): Promise<GetObjectOutput> {
-  const opOptions = signalOption(options.signal);
+  const opOptions = { ...signalOption(options.signal), ...recoveryOption(options) };
   if (input.Range === undefined) {
     const { info, body } = await ctx.service.get(input.Bucket, input.Key, opOptions);
     return { ...headOutputOf(info), Body: toStreamingBody(body) };

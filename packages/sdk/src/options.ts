@@ -57,8 +57,22 @@ export interface ClientOptions {
   readonly forcePathStyle?: boolean;
   /** Request checksums; `WHEN_REQUIRED` for stores that reject the SDK's CRC headers (`DG_CHECKSUM_MODE`). */
   readonly checksumMode?: ChecksumMode;
-  /** Attempts per S3 request, retries included (`AWS_MAX_ATTEMPTS`). */
+  /**
+   * Attempts per S3 request, retries included (`AWS_MAX_ATTEMPTS`; default 3). Timeouts,
+   * resets, throttling and 5xx answers are retried with capped exponential backoff.
+   */
   readonly maxAttempts?: number;
+  /**
+   * Longest wait for a connection to the S3 endpoint, in ms; 0: no limit
+   * (`DG_CONNECT_TIMEOUT`, in seconds; default 60 s, as the AWS CLI).
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Longest silence of the S3 endpoint while it owes data (an answer, the next piece of a
+   * download, progress of an upload), in ms; 0: no limit (`DG_READ_TIMEOUT`, in seconds;
+   * default 60 s, as the AWS CLI). Each attempt of a request has its own.
+   */
+  readonly readTimeoutMs?: number;
   /**
    * Reference cache backend when no `cache` is given (`DG_CACHE_BACKEND`; default filesystem;
    * `DG_CACHE_DIR`, `DG_CACHE_MAX_SIZE_MB`, `DG_CACHE_MEMORY_SIZE_MB` and

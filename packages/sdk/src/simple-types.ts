@@ -1,5 +1,11 @@
 import type { Metadata, ObjectHeaders, ObjectTags, ProgressListener, S3Uri } from "@dg/core";
-import type { DirectReason, RequestOptions, StorageType, StoredKind } from "./object-types.js";
+import type {
+  DirectReason,
+  RecoveryOptions,
+  RequestOptions,
+  StorageType,
+  StoredKind,
+} from "./object-types.js";
 
 /**
  * Where an object is: an `s3://bucket/key` URI, or one already parsed into bucket and key (as
@@ -42,7 +48,7 @@ export interface UploadResult {
   readonly directReason?: DirectReason;
 }
 
-export interface DownloadFileOptions extends RequestOptions {
+export interface DownloadFileOptions extends RequestOptions, RecoveryOptions {
   readonly onProgress?: ProgressListener;
   /**
    * Write exactly `path`: never `path/<object name>` when `path` is (or ends like) a folder,
@@ -62,6 +68,17 @@ export interface DownloadResult {
   readonly sha256: string;
   /** Whether the bytes were checked against a stored SHA-256 (false for foreign objects). */
   readonly verified: boolean;
+  /**
+   * False for a file rebuilt with `recoverExternalCompression`: content-equal to the original
+   * (same decompressed content), not byte-identical.
+   */
+  readonly byteIdentical: boolean;
+}
+
+/** Options of `verifyObject`. */
+export interface VerifyOptions extends RequestOptions {
+  /** Rebuild deltas made over decompressed content too (see {@link RecoveryOptions}). */
+  readonly recoverExternalCompression?: boolean;
 }
 
 export interface VerifyResult {
@@ -70,8 +87,12 @@ export interface VerifyResult {
   readonly storedKey: string;
   readonly storageType: StoredKind;
   readonly size: number;
-  /** `ok`: rebuilt and matched; `mismatch`: damaged; `unverifiable`: no SHA-256 recorded. */
-  readonly status: "ok" | "mismatch" | "unverifiable";
+  /**
+   * `ok`: rebuilt and matched; `mismatch`: damaged; `unverifiable`: no SHA-256 recorded;
+   * `content-equal`: rebuilt with `recoverExternalCompression`, the decompressed content
+   * checked, the bytes not byte-identical (so the SHA-256 cannot match).
+   */
+  readonly status: "ok" | "mismatch" | "unverifiable" | "content-equal";
   readonly expectedSha256?: string;
   /** SHA-256 of what was read (absent when reading failed before the end). */
   readonly actualSha256?: string;

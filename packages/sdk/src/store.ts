@@ -46,14 +46,17 @@ export function resolveStore(options: ClientOptions, config: ResolvedConfig): Re
   });
   const store = once(async () => {
     const [{ createS3ObjectStore }, client] = await Promise.all([import("@dg/s3"), s3()]);
-    return createS3ObjectStore({ client });
+    return createS3ObjectStore({ client, readTimeoutMs: config.readTimeoutMs });
   });
   return {
     // What `createS3ObjectStore` names a store on a given client, and what it supports.
     store: lazyObjectStore(
       "s3 (client)",
       store,
-      lazyCapabilities(["acl", "presign"], async () => (await store()).capabilities),
+      lazyCapabilities(
+        ["acl", "presign", "multipartUploads"],
+        async () => (await store()).capabilities,
+      ),
     ),
     kind: "s3",
     destroy() {
@@ -74,11 +77,13 @@ function connectionOf(config: ResolvedConfig) {
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     ...(config.maxAttempts === undefined ? {} : { maxAttempts: config.maxAttempts }),
     ...(config.checksumMode === undefined ? {} : { checksumMode: config.checksumMode }),
+    connectTimeoutMs: config.connectTimeoutMs,
+    readTimeoutMs: config.readTimeoutMs,
   };
 }
 
 /**
- * An injected store that declares no capabilities gets S3's (ACLs, presigned URLs) when an
+ * An injected store that declares no capabilities gets S3's (ACLs, presigned URLs, multipart uploads) when an
  * `S3Client` is injected beside it.
  */
 function withS3Capabilities(store: ObjectStore, client: S3Client | undefined): ObjectStore {
@@ -86,7 +91,7 @@ function withS3Capabilities(store: ObjectStore, client: S3Client | undefined): O
   return lazyObjectStore(
     store.description,
     async () => store,
-    lazyCapabilities(["acl", "presign"], async () =>
+    lazyCapabilities(["acl", "presign", "multipartUploads"], async () =>
       (await import("@dg/s3")).createS3Capabilities(client),
     ),
   );

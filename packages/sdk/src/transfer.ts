@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type Stats } from "node:fs";
-import { lstat, mkdir, rename, stat, unlink } from "node:fs/promises";
+import { lstat, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,20 +14,36 @@ import {
   optionalEntry,
   uploadKeyFor,
 } from "@dg/core";
-import { errnoCode, mapFsError } from "@dg/node";
-import { type ClientContext, signalOption } from "./context.js";
+import {
+  errnoCode,
+  makeFolder,
+  mapFsError,
+  OWNER_MARK_PATTERN,
+  ownerMark,
+  sweepLeftovers,
+} from "@dg/node";
+import { type ClientContext, recoveryOption, signalOption } from "./context.js";
 import { fileBody } from "./file-body.js";
 import { locationOf } from "./location.js";
 import { deltaGliderInfoOf } from "./objects.js";
-import type { RequestOptions } from "./object-types.js";
 import type {
   DownloadFileOptions,
   DownloadResult,
   S3Location,
   UploadFileOptions,
   UploadResult,
+  VerifyOptions,
   VerifyResult,
 } from "./simple-types.js";
+
+/**
+ * A download in progress: `.<file name>.<owner mark>-<12 hex>.dg-download` beside its target.
+ * The next download to the same target deletes those of processes killed mid-download.
+ */
+const PARTIAL_DOWNLOAD = new RegExp(
+  `^\\.(.+)\\.(${OWNER_MARK_PATTERN})-[0-9a-f]{12}\\.dg-download$`,
+  "s",
+);
 
 export async function uploadFile(
   ctx: ClientContext,
@@ -145,16 +161,31 @@ export async function downloadFile(
   const directory = dirname(target);
   // Folders are created only once the object is known to exist: a failed look-up leaves the
   // local tree as it was.
-  const { info, body } = await ctx.service.get(bucket, key, signalOption(options.signal));
+  let byteIdentical = true;
+  const { info, body } = await ctx.service.get(bucket, key, {
+    ...signalOption(options.signal),
+    ...recoveryOption({
+      ...options,
+      onNotByteIdentical: (message: string) => {
+        byteIdentical = false;
+        options.onNotByteIdentical?.(message);
+      },
+    }),
+  });
   try {
-    await mkdir(directory, { recursive: true });
+    await makeFolder(directory);
   } catch (error) {
     await body[Symbol.asyncIterator]().return?.();
-    throw mapFsError(error, { action: "create the folder", path: directory });
+    throw error;
   }
+  const name = basename(target);
+  await sweepLeftovers(directory, (entry) => {
+    const match = PARTIAL_DOWNLOAD.exec(entry);
+    return match?.[1] === name ? match[2] : undefined;
+  });
   const temporary = join(
     directory,
-    `.${basename(target)}.${randomBytes(6).toString("hex")}.dg-download`,
+    `.${name}.${ownerMark()}-${randomBytes(6).toString("hex")}.dg-download`,
   );
   const hash = ctx.hasher.sha256();
   let written = 0;
@@ -192,14 +223,15 @@ export async function downloadFile(
     size: written,
     storageType: info.kind,
     sha256: hash.digestHex(),
-    verified: info.sha256 !== undefined,
+    verified: info.sha256 !== undefined && byteIdentical,
+    byteIdentical,
   };
 }
 
 export async function verifyObject(
   ctx: ClientContext,
   location: S3Location,
-  options: RequestOptions = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const { bucket, key } = objectKeyOf(location);
   const opOptions = signalOption(options.signal);
@@ -213,8 +245,17 @@ export async function verifyObject(
   };
   if (info.sha256 === undefined) return { ...base, status: "unverifiable" };
   const hash = ctx.hasher.sha256();
+  let contentEqual = false;
   try {
-    const { body } = await ctx.service.get(bucket, key, opOptions);
+    const { body } = await ctx.service.get(bucket, key, {
+      ...opOptions,
+      ...recoveryOption({
+        ...options,
+        onNotByteIdentical: () => {
+          contentEqual = true;
+        },
+      }),
+    });
     for await (const chunk of body) hash.update(chunk);
   } catch (error) {
     if (!hasCode(error, "INTEGRITY")) throw error;
@@ -225,5 +266,10 @@ export async function verifyObject(
       message: error.message,
     };
   }
-  return { ...base, status: "ok", expectedSha256: info.sha256, actualSha256: hash.digestHex() };
+  return {
+    ...base,
+    status: contentEqual ? "content-equal" : "ok",
+    expectedSha256: info.sha256,
+    actualSha256: hash.digestHex(),
+  };
 }

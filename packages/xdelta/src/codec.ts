@@ -2,9 +2,9 @@ import { InvalidArgumentError, targetStream } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   DeltaTarget,
-  OperationOptions,
   RandomAccessSource,
 } from "@dg/core";
 import type { DecodeVcdiffOptions } from "./decode/index.js";
@@ -52,10 +52,23 @@ export function createBuiltinCodec(options: BuiltinCodecOptions = {}): DeltaCode
         ...(opts?.targetSize === undefined ? {} : { targetSize: opts.targetSize }),
       });
     },
-    decode(source: RandomAccessSource, delta: ByteStream, opts?: OperationOptions) {
+    decode(source: RandomAccessSource, delta: ByteStream, opts?: DeltaDecodeOptions) {
+      const onNotByteIdentical = opts?.onNotByteIdentical;
+      const onWarning = options.decoder?.onWarning;
       return decodeVcdiff(source, delta, {
         ...options.decoder,
         ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
+        ...(opts?.recoverExternalCompression === undefined
+          ? {}
+          : { recoverExternalCompression: opts.recoverExternalCompression }),
+        ...(onNotByteIdentical === undefined
+          ? {}
+          : {
+              onWarning: (warning) => {
+                onWarning?.(warning);
+                if (warning.code === "external-recompression") onNotByteIdentical(warning.message);
+              },
+            }),
       });
     },
   };

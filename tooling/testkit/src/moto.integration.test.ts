@@ -2,15 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, resetMoto, startMoto } from "./moto.js";
 
 describe("startMoto / resetMoto", () => {
-  let moto: MotoServer;
+  let moto: MotoServer | undefined;
+  // As long as startMoto itself waits: importing moto took over 20 s on a loaded machine.
   beforeAll(async () => {
     moto = await startMoto();
-  });
+  }, 100_000);
   afterAll(async () => {
-    await moto.stop();
+    await moto?.stop();
   });
 
   it("serves S3 on a loopback port and resets its state", async () => {
+    if (moto === undefined) throw new Error("moto did not start");
     expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const created = await fetch(`${moto.endpoint}/harness-bucket`, { method: "PUT" });
     expect(created.status).toBe(200);

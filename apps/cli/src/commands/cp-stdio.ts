@@ -3,6 +3,7 @@ import type { CliContext } from "../context.js";
 import { EXIT, isCancellation, stackLines, UsageError } from "../lib/errors.js";
 import { byteSinkOf } from "../lib/io.js";
 import { streamUploadJob } from "../lib/jobs.js";
+import { NOT_BYTE_IDENTICAL_NOTE } from "../lib/jobs.js";
 import { s3Text } from "../lib/listing.js";
 import { parseLocation } from "../lib/locations.js";
 import type { ObjectFields } from "../lib/object-fields.js";
@@ -165,9 +166,20 @@ async function downloadStdout(
   if (sink === undefined) throw new InternalError("Standard output cannot take bytes here");
   let written = 0;
   try {
-    const object = await ctx
-      .client()
-      .getObject({ Bucket: source.bucket, Key: source.key }, { signal: ctx.signal });
+    const object = await ctx.client().getObject(
+      { Bucket: source.bucket, Key: source.key },
+      {
+        signal: ctx.signal,
+        ...(settings.recoverExternalCompression
+          ? {
+              recoverExternalCompression: true,
+              // Standard output carries the bytes: the note goes to stderr, before them.
+              onNotByteIdentical: () =>
+                ctx.out.warn(`${shown}: ${NOT_BYTE_IDENTICAL_NOTE.slice(1, -1)}`),
+            }
+          : {}),
+      },
+    );
     await writeToSink(object.Body, sink, {
       signal: ctx.signal,
       onBytes: (bytes) => {

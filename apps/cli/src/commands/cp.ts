@@ -26,6 +26,7 @@ import {
   transferSettings,
   withFilterOptions,
   withObjectFieldOptions,
+  withRecoveryOption,
   withTransferOptions,
 } from "./options.js";
 
@@ -35,30 +36,32 @@ export const cpCommand = defineCommand({
   describe: "Copy a file or folder to, from or between S3 locations",
   builder: (yargs) =>
     withObjectFieldOptions(
-      withTransferOptions(
-        withFilterOptions(
-          yargs
-            .positional("source", {
-              type: "string",
-              demandOption: true,
-              describe: "Local path, s3://bucket/key, or - to upload standard input",
-            })
-            .positional("destination", {
-              type: "string",
-              demandOption: true,
-              describe:
-                "Local path, s3://bucket/key, or - to write the object to standard output; a destination ending in / (or an existing folder) keeps the source's name",
-            })
-            .option("recursive", {
-              alias: "r",
-              type: "boolean",
-              describe: "Copy every file under the source folder or prefix",
-            })
-            .option("expected-size", {
-              type: "number",
-              describe:
-                "With - as the source: the length of standard input in bytes; a stream of another length fails and nothing is stored",
-            }),
+      withRecoveryOption(
+        withTransferOptions(
+          withFilterOptions(
+            yargs
+              .positional("source", {
+                type: "string",
+                demandOption: true,
+                describe: "Local path, s3://bucket/key, or - to upload standard input",
+              })
+              .positional("destination", {
+                type: "string",
+                demandOption: true,
+                describe:
+                  "Local path, s3://bucket/key, or - to write the object to standard output; a destination ending in / (or an existing folder) keeps the source's name",
+              })
+              .option("recursive", {
+                alias: "r",
+                type: "boolean",
+                describe: "Copy every file under the source folder or prefix",
+              })
+              .option("expected-size", {
+                type: "number",
+                describe:
+                  "With - as the source: the length of standard input in bytes; a stream of another length fails and nothing is stored",
+              }),
+          ),
         ),
       ),
     ).example([
@@ -138,8 +141,8 @@ async function planCopy(
   }
   if (source.kind === "s3" && destination.kind === "local") {
     return recursive
-      ? planDownloads(ctx, source.uri, destination.path, filter)
-      : [await planDownload(ctx, source.uri, destination.path)];
+      ? planDownloads(ctx, source.uri, destination.path, filter, settings)
+      : [await planDownload(ctx, source.uri, destination.path, settings)];
   }
   if (source.kind === "s3" && destination.kind === "s3") {
     const warning = ignoredCopyFieldsWarning(fields);
@@ -223,7 +226,12 @@ async function planUploads(
   return jobs;
 }
 
-async function planDownload(ctx: CliContext, source: S3Uri, path: string): Promise<TransferJob> {
+async function planDownload(
+  ctx: CliContext,
+  source: S3Uri,
+  path: string,
+  settings: TransferSettings,
+): Promise<TransferJob> {
   if (source.key === "" || source.key.endsWith("/")) {
     throw new UsageError(`${s3Text(source.bucket, source.key)} names a folder, not an object`, {
       hint: "Add --recursive (-r) to download everything under a prefix.",
@@ -246,7 +254,10 @@ async function planDownload(ctx: CliContext, source: S3Uri, path: string): Promi
     source.bucket,
     source.key,
     { path: target, display: displayPath(target, ctx.io.cwd) },
-    size === undefined ? {} : { size },
+    {
+      ...(size === undefined ? {} : { size }),
+      recoverExternalCompression: settings.recoverExternalCompression,
+    },
   );
 }
 
@@ -255,6 +266,7 @@ async function planDownloads(
   source: S3Uri,
   path: string,
   filter: PathFilter,
+  settings: TransferSettings,
 ): Promise<TransferJob[]> {
   const prefix = asFolderPrefix(source.key);
   const root = ctx.resolvePath(path);
@@ -276,7 +288,10 @@ async function planDownloads(
     const { key, size } = item.value;
     jobs.push(
       item.error === undefined
-        ? await safeDownloadJob(ctx, source.bucket, key, root, item.path, size)
+        ? await safeDownloadJob(ctx, source.bucket, key, root, item.path, {
+            size,
+            recoverExternalCompression: settings.recoverExternalCompression,
+          })
         : refusedDownloadJob(ctx, source.bucket, key, root, item.error),
     );
   }
@@ -293,9 +308,13 @@ export async function safeDownloadJob(
   key: string,
   root: string,
   relative: string,
-  size: number | undefined,
-  mtime?: Date,
+  options: {
+    readonly size: number | undefined;
+    readonly mtime?: Date;
+    readonly recoverExternalCompression: boolean;
+  },
 ): Promise<TransferJob> {
+  const { size, mtime } = options;
   try {
     const target = await resolveInside(root, relative);
     return downloadJob(
@@ -303,7 +322,12 @@ export async function safeDownloadJob(
       bucket,
       key,
       { path: target, display: displayPath(target, ctx.io.cwd) },
-      { exactPath: true, ...(size === undefined ? {} : { size }), ...(mtime ? { mtime } : {}) },
+      {
+        exactPath: true,
+        ...(size === undefined ? {} : { size }),
+        ...(mtime ? { mtime } : {}),
+        recoverExternalCompression: options.recoverExternalCompression,
+      },
     );
   } catch (error) {
     return refusedDownloadJob(ctx, bucket, key, root, error);

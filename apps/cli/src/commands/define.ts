@@ -9,6 +9,8 @@ export interface GlobalArgs {
   readonly region?: string;
   readonly debug?: boolean;
   readonly compat?: boolean;
+  readonly cliConnectTimeout?: number;
+  readonly cliReadTimeout?: number;
 }
 
 /** A command's result: its exit code, or nothing for success. */

@@ -98,6 +98,18 @@ export function withObjectFieldOptions<T>(yargs: Argv<T>) {
     });
 }
 
+/** What `--recover-external-compression` says, in the help of every command that has it. */
+export const RECOVERY_FLAG_HELP =
+  "Rebuild .tgz (and other gzip or xz) files that the Python DeltaGlider stored with deltas xdelta3 made over their decompressed content, which cannot give back the original bytes: the file is rebuilt from its decompressed content and compressed again, so it is CONTENT-EQUAL (same content once decompressed), NOT BYTE-IDENTICAL, and its SHA-256 cannot be checked (the delta's checksums of the decompressed content are)";
+
+/** `--recover-external-compression` (cp, sync, verify). */
+export function withRecoveryOption<T>(yargs: Argv<T>) {
+  return yargs.option("recover-external-compression", {
+    type: "boolean",
+    describe: RECOVERY_FLAG_HELP,
+  });
+}
+
 /** Options shared by commands that move files, after parsing. */
 export interface TransferFlags {
   readonly dryrun?: boolean | undefined;
@@ -107,6 +119,7 @@ export interface TransferFlags {
   readonly maxRatio?: number | undefined;
   readonly newReferenceRatio?: number | undefined;
   readonly concurrency?: number | undefined;
+  readonly recoverExternalCompression?: boolean | undefined;
 }
 
 /** Check and default the transfer flags. */
@@ -136,6 +149,7 @@ export function transferSettings(flags: TransferFlags) {
     delta: flags.noDelta !== true,
     ...(flags.maxRatio === undefined ? {} : { maxRatio: flags.maxRatio }),
     ...(newReferenceRatio === undefined ? {} : { newReferenceRatio }),
+    recoverExternalCompression: flags.recoverExternalCompression === true,
   };
 }
 

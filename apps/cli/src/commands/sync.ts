@@ -28,6 +28,7 @@ import {
   transferSettings,
   withFilterOptions,
   withObjectFieldOptions,
+  withRecoveryOption,
   withTransferOptions,
 } from "./options.js";
 
@@ -65,28 +66,30 @@ export const syncCommand = defineCommand({
     "Copy new and changed files from a folder or prefix to another (either way, or S3 to S3)",
   builder: (yargs) =>
     withObjectFieldOptions(
-      withTransferOptions(
-        withFilterOptions(
-          yargs
-            .positional("source", {
-              type: "string",
-              demandOption: true,
-              describe: "Local folder or s3://bucket/prefix/",
-            })
-            .positional("destination", {
-              type: "string",
-              demandOption: true,
-              describe: "Local folder or s3://bucket/prefix/",
-            })
-            .option("delete", {
-              type: "boolean",
-              describe:
-                "Also delete files in the destination that the source does not have (excluded files are kept)",
-            })
-            .option("size-only", {
-              type: "boolean",
-              describe: "Compare sizes only, not modification times",
-            }),
+      withRecoveryOption(
+        withTransferOptions(
+          withFilterOptions(
+            yargs
+              .positional("source", {
+                type: "string",
+                demandOption: true,
+                describe: "Local folder or s3://bucket/prefix/",
+              })
+              .positional("destination", {
+                type: "string",
+                demandOption: true,
+                describe: "Local folder or s3://bucket/prefix/",
+              })
+              .option("delete", {
+                type: "boolean",
+                describe:
+                  "Also delete files in the destination that the source does not have (excluded files are kept)",
+              })
+              .option("size-only", {
+                type: "boolean",
+                describe: "Compare sizes only, not modification times",
+              }),
+          ),
         ),
       ),
     ).example([
@@ -256,15 +259,11 @@ async function planDownSync(
     }
     if (!needsTransfer(entry, local.get(item.path), options.sizeOnly)) continue;
     jobs.push(
-      await safeDownloadJob(
-        ctx,
-        source.bucket,
-        entry.key,
-        root,
-        item.path,
-        entry.size,
-        entry.mtime,
-      ),
+      await safeDownloadJob(ctx, source.bucket, entry.key, root, item.path, {
+        size: entry.size,
+        mtime: entry.mtime,
+        recoverExternalCompression: options.settings.recoverExternalCompression,
+      }),
     );
   }
   const extra = [...local]

@@ -7,7 +7,7 @@ import { listAllObjects, s3Text } from "../lib/listing.js";
 import { asFolderPrefix, parseS3Arg } from "../lib/locations.js";
 import { runPool } from "../lib/pool.js";
 import { defineCommand } from "./define.js";
-import { filterFrom, withFilterOptions } from "./options.js";
+import { filterFrom, withFilterOptions, withRecoveryOption } from "./options.js";
 
 /** One line per checked object. */
 export function verifyLine(result: VerifyResult): string {
@@ -19,6 +19,8 @@ export function verifyLine(result: VerifyResult): string {
       return `unverifiable: ${where} (no SHA-256 recorded: not stored by deltaglider)`;
     case "mismatch":
       return `verify failed: ${where}: ${result.message ?? "SHA-256 mismatch"}`;
+    case "content-equal":
+      return `content-equal: ${where} (rebuilt with --recover-external-compression: its decompressed content checks out; NOT byte-identical, so the SHA-256 cannot be checked)`;
   }
 }
 
@@ -27,21 +29,22 @@ export const verifyCommand = defineCommand({
   command: "verify <path>",
   describe: "Rebuild an object (or every object under a prefix) and check its SHA-256",
   builder: (yargs) =>
-    withFilterOptions(
-      yargs
-        .positional("path", { type: "string", demandOption: true, describe: "s3://bucket/key" })
-        .option("recursive", {
-          alias: "r",
-          type: "boolean",
-          describe: "Check every object under the prefix",
-        })
-        .option("json", { type: "boolean", describe: "Print the results as JSON" })
-        .option("quiet", { alias: "q", type: "boolean", describe: "Print only failures" })
-        .option("concurrency", {
-          type: "number",
-          describe:
-            "Objects checked in parallel (default 4; also DG_FILE_CONCURRENCY, or DG_CONCURRENCY)",
-        }),
+    withRecoveryOption(
+      withFilterOptions(
+        yargs
+          .positional("path", { type: "string", demandOption: true, describe: "s3://bucket/key" })
+          .option("recursive", {
+            alias: "r",
+            type: "boolean",
+            describe: "Check every object under the prefix",
+          })
+          .option("json", { type: "boolean", describe: "Print the results as JSON" })
+          .option("quiet", { alias: "q", type: "boolean", describe: "Print only failures" })
+          .option("concurrency", {
+            type: "number",
+            describe: "Objects checked in parallel (default 4)",
+          }),
+      ),
     ).example([
       ["$0 verify s3://releases/app/app-1.2.zip", "Check one object"],
       ["$0 verify -r s3://releases/app/", "Check a whole folder"],
@@ -78,7 +81,13 @@ export const verifyCommand = defineCommand({
       keys,
       concurrency,
       async (key) => {
-        const result = await verifyOne(ctx, uri.bucket, key, !args.recursive);
+        const result = await verifyOne(
+          ctx,
+          uri.bucket,
+          key,
+          !args.recursive,
+          args.recoverExternalCompression === true,
+        );
         results.push(result);
         if (result.status === "mismatch") failed += 1;
         if (args.json) return;
@@ -100,9 +109,16 @@ async function verifyOne(
   bucket: string,
   key: string,
   single: boolean,
+  recoverExternalCompression: boolean,
 ): Promise<VerifyResult> {
   try {
-    return await ctx.client().verifyObject({ bucket, key }, { signal: ctx.signal });
+    return await ctx.client().verifyObject(
+      { bucket, key },
+      {
+        signal: ctx.signal,
+        ...(recoverExternalCompression ? { recoverExternalCompression: true } : {}),
+      },
+    );
   } catch (error) {
     // A single missing object is an error of the command; under a prefix it is one failure.
     if (single || ctx.signal.aborted || hasCode(error, "CANCELLED")) throw error;

@@ -42,7 +42,15 @@ function camelCase(option: string): string {
   return option.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-const SDK_VARIABLES: ReadonlySet<string> = new Set(["compat"]);
+/**
+ * Options whose variables the SDK reads itself, with their own values or names: DG_COMPAT=python,
+ * DG_CONNECT_TIMEOUT and DG_READ_TIMEOUT (for --cli-connect-timeout and --cli-read-timeout).
+ */
+const SDK_VARIABLES: ReadonlySet<string> = new Set([
+  "compat",
+  "cli-connect-timeout",
+  "cli-read-timeout",
+]);
 
 const TRUE = new Set(["1", "true", "yes", "on"]);
 const FALSE = new Set(["0", "false", "no", "off", ""]);
@@ -88,7 +96,6 @@ export function applyEnvOptions(
   for (const option of Object.keys(table.key)) {
     // Short aliases (`-r`) and yargs' own flags have no variable.
     if (option.length < 2 || option === "help" || option === "version") continue;
-    // The SDK reads these variables itself, with their own values (DG_COMPAT=python).
     if (SDK_VARIABLES.has(option)) continue;
     const camel = camelCase(option);
     const unset =

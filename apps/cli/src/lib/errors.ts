@@ -37,6 +37,29 @@ export function isUserFixable(error: unknown): boolean {
   return isDgError(error) && error.userFixable;
 }
 
+/**
+ * Options of the SDK that hints of the packages underneath name, and the flags that set them
+ * on the command line: a CLI hint names flags, never SDK options.
+ */
+const SDK_TO_CLI: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\brecoverExternalCompression(: true)?/g, "--recover-external-compression"],
+];
+
+/**
+ * The error's hint as the command line says it (SDK option names become CLI flags), or
+ * `undefined` when it has none.
+ *
+ * @example
+ * ```ts
+ * hintOf(error); // "Pass --recover-external-compression to rebuild an equivalent …"
+ * ```
+ */
+export function hintOf(error: unknown): string | undefined {
+  const hint = error instanceof UsageError || isDgError(error) ? error.hint : undefined;
+  if (!hint) return undefined;
+  return SDK_TO_CLI.reduce((text, [term, flag]) => text.replace(term, flag), hint);
+}
+
 const BUG_HINT =
   "This looks like a bug in deltaglider. Rerun with --debug to see the stack trace, and report it.";
 
@@ -53,7 +76,7 @@ const BUG_HINT =
 export function formatError(error: unknown, options: { readonly debug: boolean }): string[] {
   const message = error instanceof Error ? error.message : String(error);
   const lines = [`deltaglider: error: ${oneLine(message)}`];
-  const hint = error instanceof UsageError || isDgError(error) ? error.hint : undefined;
+  const hint = hintOf(error);
   if (hint) lines.push(`  hint: ${oneLine(hint)}`);
   if (!isUserFixable(error) && !options.debug) lines.push(`  hint: ${BUG_HINT}`);
   if (options.debug) lines.push(...stackLines(error));

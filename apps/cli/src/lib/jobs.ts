@@ -55,6 +55,10 @@ export function uploadJob(
   };
 }
 
+/** The note of a file rebuilt with --recover-external-compression, on its transfer line. */
+export const NOT_BYTE_IDENTICAL_NOTE =
+  "(content-equal, NOT byte-identical: rebuilt from the decompressed content with --recover-external-compression)";
+
 /**
  * Download `s3://bucket/key` to `path` (atomic and verified by the SDK, which creates the folder
  * once the object is known to exist),
@@ -67,7 +71,12 @@ export function downloadJob(
   bucket: string,
   key: string,
   file: { readonly path: string; readonly display: string },
-  options: { readonly size?: number; readonly mtime?: Date; readonly exactPath?: boolean } = {},
+  options: {
+    readonly size?: number;
+    readonly mtime?: Date;
+    readonly exactPath?: boolean;
+    readonly recoverExternalCompression?: boolean;
+  } = {},
 ): TransferJob {
   return {
     verb: "download",
@@ -75,13 +84,16 @@ export function downloadJob(
     destination: file.display,
     ...(options.size === undefined ? {} : { bytes: options.size }),
     async run({ signal, onProgress }) {
-      await client.downloadFile({ bucket, key }, file.path, {
+      const result = await client.downloadFile({ bucket, key }, file.path, {
         signal,
         onProgress,
         ...(options.exactPath === true ? { exactPath: true } : {}),
+        ...(options.recoverExternalCompression === true
+          ? { recoverExternalCompression: true }
+          : {}),
       });
       if (options.mtime) await utimes(file.path, options.mtime, options.mtime);
-      return undefined;
+      return result.byteIdentical ? undefined : { note: NOT_BYTE_IDENTICAL_NOTE };
     },
   };
 }

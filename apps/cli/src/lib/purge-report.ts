@@ -1,4 +1,4 @@
-import type { SetAsideScan, TempScan } from "@dg/sdk";
+import type { PurgeResult, SetAsideScan, TempScan } from "@dg/sdk";
 import { TEMP_PREFIX } from "@dg/sdk/common";
 
 /** How many expired files a dry run lists, and how many errors a real run prints. */
@@ -148,6 +148,65 @@ export function purgeText(outcome: PurgeOutcome): string[] {
     if (outcome.errors.length > LISTED_ERRORS) {
       lines.push(`  ... and ${outcome.errors.length - LISTED_ERRORS} more`);
     }
+  }
+  return lines;
+}
+
+/**
+ * The `multipart_uploads` field of `purge --json`: the uploads aborted (or, in a dry run, that
+ * would be), the marked ones too young, and how many other tools' uploads were left alone.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ ...purgeJson(outcome), ...uploadsJson(result) }, null, 2);
+ * ```
+ */
+export function uploadsJson(result: PurgeResult) {
+  const { uploads } = result;
+  return {
+    multipart_uploads: {
+      supported: uploads.supported,
+      ...(result.dryRun
+        ? { would_abort: uploads.stale.map((upload) => upload.key) }
+        : { aborted: result.uploadsAborted }),
+      too_recent: uploads.recent,
+      other_tools: uploads.foreign,
+    },
+  };
+}
+
+/**
+ * The lines about multipart uploads, printed only when there are any (a store without them, or
+ * a bucket with none, adds nothing to the Python tool's report).
+ *
+ * @example
+ * ```ts
+ * for (const line of uploadsText(result, "24h")) ctx.out.line(line);
+ * ```
+ */
+export function uploadsText(result: PurgeResult, olderThan: string): string[] {
+  const { uploads } = result;
+  const lines: string[] = [];
+  if (result.dryRun) {
+    if (uploads.stale.length > 0) {
+      lines.push(
+        `Unfinished uploads that would be aborted (older than ${olderThan}): ${uploads.stale.length}`,
+      );
+      for (const upload of uploads.stale) {
+        lines.push(`  ${upload.key} (started ${upload.initiated.toISOString()})`);
+      }
+    }
+  } else if (result.uploadsAborted.length > 0 || uploads.stale.length > 0) {
+    lines.push(
+      `Unfinished uploads aborted (older than ${olderThan}): ${result.uploadsAborted.length}`,
+    );
+    for (const key of result.uploadsAborted) lines.push(`  ${key}`);
+  }
+  if (uploads.recent > 0) {
+    lines.push(`Unfinished uploads kept (started less than ${olderThan} ago): ${uploads.recent}`);
+  }
+  if (uploads.foreign > 0) {
+    lines.push(`Unfinished uploads of other tools, left alone: ${uploads.foreign}`);
   }
   return lines;
 }

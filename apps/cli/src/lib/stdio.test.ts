@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { CancelledError, IntegrityError } from "@dg/core";
 import { seededBytes } from "@dg/testkit";
 import { describe, expect, it } from "vitest";
-import { isClosedPipe, stdinChunks, writeToSink } from "./stdio.js";
+import { isClosedPipe, stdinChunks, stdoutWriteError, writeToSink } from "./stdio.js";
 
 const never = new AbortController().signal;
 
@@ -175,4 +175,28 @@ describe("writeToSink", () => {
       CancelledError,
     );
   });
+});
+
+describe("stdoutWriteError", () => {
+  const errno = (code: string) => Object.assign(new Error(`${code}: write`), { code });
+
+  it.each([
+    ["ENOSPC", "UNAVAILABLE", "no space left on the device", "Free some space"],
+    ["EDQUOT", "UNAVAILABLE", "no space left on the device", "Free some space"],
+    ["EACCES", "PERMISSION_DENIED", "permission denied", "you may write to"],
+    ["EPERM", "PERMISSION_DENIED", "permission denied", "you may write to"],
+    ["EROFS", "PERMISSION_DENIED", "read-only file system", "you may write to"],
+    ["EIO", "UNAVAILABLE", "(EIO)", "you may write to"],
+  ])(
+    "says in one line what %s means for standard output, with a hint",
+    (code, dgCode, text, hint) => {
+      const error = stdoutWriteError(errno(code));
+      expect(error.code).toBe(dgCode);
+      expect(error.message).toMatch(/^Cannot write to standard output/);
+      expect(error.message).toContain(text);
+      expect(error.message).not.toContain("\n");
+      expect(error.hint).toContain(hint);
+      expect(error.retryable).toBe(false);
+    },
+  );
 });

@@ -1,8 +1,11 @@
 import {
   CancelledError,
+  type DgError,
   IntegrityError,
   InvalidArgumentError,
+  PermissionDeniedError,
   throwIfAborted,
+  UnavailableError,
 } from "@dg/sdk/common";
 import type { ByteSink } from "./io.js";
 
@@ -163,4 +166,46 @@ export async function writeToSink(
 export function isClosedPipe(error: unknown): boolean {
   const code = (error as { readonly code?: unknown } | null)?.code;
   return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
+}
+
+const ELSEWHERE = "Send the output to a file or program you may write to.";
+
+/**
+ * The one-line error for a failed write to standard output (a full disk behind `> file`,
+ * `> /dev/full`, a read-only or forbidden file), with a hint; a closed pipe is not one of
+ * these (see {@link isClosedPipe}).
+ *
+ * @example
+ * ```ts
+ * process.stdout.on("error", (e) => controller.abort(stdoutWriteError(e)));
+ * ```
+ */
+export function stdoutWriteError(error: unknown): DgError {
+  const code = (error as { readonly code?: unknown } | null)?.code;
+  const options = { cause: error };
+  switch (code) {
+    case "ENOSPC":
+    case "EDQUOT":
+      return new UnavailableError("Cannot write to standard output: no space left on the device", {
+        ...options,
+        retryable: false,
+        hint: "Free some space on that disk, or send the output to another file or program.",
+      });
+    case "EACCES":
+    case "EPERM":
+      return new PermissionDeniedError("Cannot write to standard output: permission denied", {
+        ...options,
+        hint: ELSEWHERE,
+      });
+    case "EROFS":
+      return new PermissionDeniedError(
+        "Cannot write to standard output: it is on a read-only file system",
+        { ...options, hint: ELSEWHERE },
+      );
+    default:
+      return new UnavailableError(
+        `Cannot write to standard output${typeof code === "string" ? ` (${code})` : ""}`,
+        { ...options, retryable: false, hint: ELSEWHERE },
+      );
+  }
 }

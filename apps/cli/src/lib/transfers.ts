@@ -1,7 +1,7 @@
-import { isDgError, type ProgressListener } from "@dg/sdk/common";
+import type { ProgressListener } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import type { TransferReporter } from "../ui/reporter.js";
-import { isCancellation, stackLines } from "./errors.js";
+import { hintOf, isCancellation, stackLines } from "./errors.js";
 import { runPool } from "./pool.js";
 import type { TransferGate } from "./transfer-gate.js";
 import { failureLine, type TransferVerb, transferLine } from "./transfer-lines.js";
@@ -141,7 +141,8 @@ export async function runTransfers(
 function failureLines(ctx: CliContext, job: TransferJob, error: unknown): string[] {
   const message = error instanceof Error ? error.message : String(error);
   const lines = [failureLine(job.verb, job.source, job.destination, message)];
-  if (isDgError(error) && error.hint) lines.push(`  hint: ${error.hint}`);
+  const hint = hintOf(error);
+  if (hint) lines.push(`  hint: ${hint}`);
   if (ctx.globals.debug) lines.push(...stackLines(error));
   return lines;
 }

@@ -82,6 +82,8 @@ export {
   statsCacheKeyFor,
   TEMP_PREFIX,
   tempKeyFor,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
 } from "./internal-folder.js";
 export { parseExpiry } from "./expiry.js";
 export { expiresAtText, readRehydratedCopy, rehydratedMetadata } from "./rehydrated.js";

@@ -12,6 +12,9 @@
  *                                              prefix's SHA-256)
  * .deltaglider/probe/if-none-match-<uuid>      the S3 store's conditional-write probe (deleted
  *                                              right after)
+ * .deltaglider/uploads/<upload id>             the S3 store's mark on a multipart upload it
+ *                                              started (deleted when it completes or aborts);
+ *                                              purge aborts marked uploads past --older-than
  * ```
  */
 export const INTERNAL_PREFIX = ".deltaglider/";
@@ -39,6 +42,25 @@ export const SET_ASIDE_PREFIX = `${INTERNAL_PREFIX}trash/`;
 
 /** Where cached stats documents live, one per mode and prefix. */
 export const STATS_CACHE_PREFIX = `${INTERNAL_PREFIX}cli-stats/v1/`;
+
+/**
+ * Where an object store marks the multipart uploads it starts, one empty object per upload
+ * named by its upload id: S3 shows no metadata of an unfinished upload (ListMultipartUploads
+ * gives key, id, time and owner only), so the mark is what tells deltaglider's uploads apart.
+ */
+export const UPLOAD_MARKER_PREFIX = `${INTERNAL_PREFIX}uploads/`;
+
+/**
+ * The key of the mark of a multipart upload.
+ *
+ * @example
+ * ```ts
+ * uploadMarkerKeyFor("2~abc"); // ".deltaglider/uploads/2~abc"
+ * ```
+ */
+export function uploadMarkerKeyFor(uploadId: string): string {
+  return `${UPLOAD_MARKER_PREFIX}${uploadId}`;
+}
 
 /** The prefix of the keys an object store writes to probe create-only writes. */
 export const PROBE_PREFIX = `${INTERNAL_PREFIX}probe/if-none-match-`;

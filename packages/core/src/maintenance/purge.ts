@@ -4,7 +4,13 @@ import {
   isReferenceKey,
   referenceKeyFor,
 } from "../domain/deltaspace.js";
-import { INTERNAL_PREFIX, SET_ASIDE_PREFIX, TEMP_PREFIX } from "../domain/internal-folder.js";
+import {
+  INTERNAL_PREFIX,
+  SET_ASIDE_PREFIX,
+  TEMP_PREFIX,
+  UPLOAD_MARKER_PREFIX,
+  uploadMarkerKeyFor,
+} from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
 import { expiresAtText } from "../domain/rehydrated.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
@@ -19,6 +25,7 @@ import type {
   SetAsideScan,
   TempFile,
   TempScan,
+  UploadScan,
 } from "./types.js";
 
 /**
@@ -26,6 +33,9 @@ import type {
  * (it holds one for the seconds between its copy and its clean-up): it is never removed.
  */
 export const SET_ASIDE_GRACE_MS = 60 * 60 * 1000;
+
+/** How old an unfinished multipart upload of ours must be before purge aborts it: 24 hours. */
+export const DEFAULT_UPLOAD_AGE_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_CONCURRENCY = 16;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -208,8 +218,83 @@ export async function stillExpired(
 }
 
 /**
+ * Find deltaglider's unfinished multipart uploads: those with a mark under
+ * `.deltaglider/uploads/` (S3 keeps no metadata of an unfinished upload that a listing shows),
+ * split by age. Marks whose upload is gone (completed or aborted, the mark's delete failed) and
+ * that are older than the threshold are returned too, to be deleted.
+ *
+ * @example
+ * ```ts
+ * const { scan } = await scanUploads(store, "b", new Date(), 24 * 3600_000, signal);
+ * ```
+ */
+export async function scanUploads(
+  store: ObjectStore,
+  bucket: string,
+  now: Date,
+  olderThanMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ scan: UploadScan; orphanMarks: string[] }> {
+  const uploads = store.capabilities?.multipartUploads;
+  if (uploads === undefined) {
+    return { scan: { supported: false, stale: [], recent: 0, foreign: 0 }, orphanMarks: [] };
+  }
+  const pending = await uploads.listMultipartUploads(bucket, signalOption(signal));
+  const marks = await listAll(store, bucket, UPLOAD_MARKER_PREFIX, signal);
+  const marked = new Set(marks.map((mark) => mark.key));
+  const cutoff = now.getTime() - olderThanMs;
+  const stale = [];
+  let recent = 0;
+  let foreign = 0;
+  for (const upload of pending) {
+    if (!marked.has(uploadMarkerKeyFor(upload.uploadId))) foreign += 1;
+    else if (upload.initiated.getTime() <= cutoff) stale.push(upload);
+    else recent += 1;
+  }
+  const live = new Set(pending.map((upload) => uploadMarkerKeyFor(upload.uploadId)));
+  const orphanMarks = marks
+    .filter((mark) => !live.has(mark.key) && mark.lastModified.getTime() <= cutoff)
+    .map((mark) => mark.key);
+  return { scan: { supported: true, stale, recent, foreign }, orphanMarks };
+}
+
+/** Abort the stale uploads (each, then its mark) and delete the orphan marks. */
+async function abortUploads(
+  store: ObjectStore,
+  bucket: string,
+  stale: UploadScan["stale"],
+  orphanMarks: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<{ aborted: string[]; errors: PurgeError[] }> {
+  const aborted: string[] = [];
+  const errors: PurgeError[] = [];
+  const marks = [...orphanMarks];
+  for (const upload of stale) {
+    try {
+      await store.capabilities?.multipartUploads?.abortMultipartUpload(
+        bucket,
+        upload.key,
+        upload.uploadId,
+        signalOption(signal),
+      );
+      aborted.push(upload.key);
+      marks.push(uploadMarkerKeyFor(upload.uploadId));
+    } catch (error) {
+      errors.push({
+        key: upload.key,
+        message: `abort of multipart upload ${upload.uploadId}: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  const deleted = await deleteStoredKeys(store, bucket, marks, signal);
+  return { aborted, errors: [...errors, ...deleted.errors] };
+}
+
+/**
  * Purge a bucket's `.deltaglider/` folder: the expired temporary files, then the set-aside
- * references nothing needs (each checked again right before it goes). A dry run only scans.
+ * references nothing needs (each checked again right before it goes), then deltaglider's
+ * unfinished multipart uploads started more than `olderThanMs` ago (default 24 hours; what a
+ * killed upload leaves, billed until aborted). A dry run only scans.
  */
 export async function purgeTempFiles(
   ctx: MaintenanceContext,
@@ -227,6 +312,13 @@ export async function purgeTempFiles(
     signal,
     ctx.metadataConcurrency,
   );
+  const uploads = await scanUploads(
+    store,
+    bucket,
+    now,
+    options.olderThanMs ?? DEFAULT_UPLOAD_AGE_MS,
+    signal,
+  );
   if (options.dryRun) {
     return {
       bucket,
@@ -236,6 +328,8 @@ export async function purgeTempFiles(
       deleted: [],
       freedBytes: 0,
       setAsideDeleted: [],
+      uploads: uploads.scan,
+      uploadsAborted: [],
       errors: [],
     };
   }
@@ -258,6 +352,7 @@ export async function purgeTempFiles(
     else kept.push({ key: reference.key, reason: "set aside again during the purge" });
   }
   const references = await deleteStoredKeys(store, bucket, unchanged, signal);
+  const aborts = await abortUploads(store, bucket, uploads.scan.stale, uploads.orphanMarks, signal);
   return {
     bucket,
     dryRun: false,
@@ -266,6 +361,8 @@ export async function purgeTempFiles(
     deleted: temp.deleted,
     freedBytes,
     setAsideDeleted: references.deleted,
-    errors: [...temp.errors, ...references.errors],
+    uploads: uploads.scan,
+    uploadsAborted: aborts.aborted,
+    errors: [...temp.errors, ...references.errors, ...aborts.errors],
   };
 }

@@ -3,6 +3,7 @@ import type { OperationOptions } from "../ports/common.js";
 import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
+import type { PendingUpload } from "../ports/store-capabilities.js";
 import type { DeltaService } from "../service/delta-service.js";
 
 export interface BucketMaintenanceOptions {
@@ -210,6 +211,23 @@ export interface PurgeError {
 export interface PurgeOptions extends OperationOptions {
   /** Report what would be deleted and delete nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Abort deltaglider's unfinished multipart uploads started longer ago than this (ms).
+   * Default 24 hours (`DEFAULT_UPLOAD_AGE_MS`).
+   */
+  readonly olderThanMs?: number;
+}
+
+/** What a scan of the bucket's unfinished multipart uploads found. */
+export interface UploadScan {
+  /** False when the store has no multipart uploads (the `file://` store): nothing was looked at. */
+  readonly supported: boolean;
+  /** Uploads deltaglider started (marked) and that are older than the threshold. */
+  readonly stale: readonly PendingUpload[];
+  /** Marked uploads younger than the threshold: maybe still running, left alone. */
+  readonly recent: number;
+  /** Unmarked uploads (another tool's, or ours from before marking), never touched. */
+  readonly foreign: number;
 }
 
 /** What a purge found and did. */
@@ -229,6 +247,10 @@ export interface PurgeResult {
   readonly freedBytes: number;
   /** Set-aside references deleted (none in a dry run). */
   readonly setAsideDeleted: readonly string[];
+  /** deltaglider's unfinished multipart uploads, found and (unless a dry run) aborted. */
+  readonly uploads: UploadScan;
+  /** The keys of the uploads aborted (none in a dry run). */
+  readonly uploadsAborted: readonly string[];
   readonly errors: readonly PurgeError[];
 }
 

@@ -12,6 +12,20 @@ export interface DeltaEncodeOptions extends OperationOptions {
   readonly onFormat?: (format: string) => void;
 }
 
+/** Options of {@link DeltaCodec.decode}. */
+export interface DeltaDecodeOptions extends OperationOptions {
+  /**
+   * Rebuild deltas that the encoder made over content it decompressed itself (xdelta3's
+   * external recompression, which the Python DeltaGlider gets for `.tgz` files): decode the
+   * decompressed content and compress it again. The result has the same decompressed content
+   * but is not byte-identical to the original. Default false: such deltas fail with
+   * `UnsupportedError`.
+   */
+  readonly recoverExternalCompression?: boolean;
+  /** Told (before the output ends) when the output is content-equal but not byte-identical. */
+  readonly onNotByteIdentical?: (message: string) => void;
+}
+
 /**
  * A target the codec may read more than once, as a stream or by position: a file already on
  * disk, a cached reference. A codec that needs the target by position (the archive codec)
@@ -56,5 +70,5 @@ export interface DeltaCodec {
     scratch: ScratchSpace,
     options?: DeltaEncodeOptions,
   ): Promise<ScratchBlob>;
-  decode(source: RandomAccessSource, delta: ByteStream, options?: OperationOptions): ByteStream;
+  decode(source: RandomAccessSource, delta: ByteStream, options?: DeltaDecodeOptions): ByteStream;
 }

@@ -25,6 +25,8 @@ export type {
   BucketAclCapability,
   BucketAclChange,
   CannedBucketAcl,
+  MultipartUploadsCapability,
+  PendingUpload,
   PresignCapability,
   PostPolicyCondition,
   PresignedPost,
@@ -34,6 +36,7 @@ export type {
 } from "./store-capabilities.js";
 export type {
   DeltaCodec,
+  DeltaDecodeOptions,
   DeltaEncodeOptions,
   DeltaTarget,
   ReplayableTarget,

@@ -96,6 +96,29 @@ export interface PresignCapability {
   presignPost(bucket: string, key: string, options: PresignPostOptions): Promise<PresignedPost>;
 }
 
+/** A multipart upload that was started and neither completed nor aborted. */
+export interface PendingUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated: Date;
+}
+
+/** Unfinished multipart uploads, for a store that has them (S3). */
+export interface MultipartUploadsCapability {
+  /** Every unfinished upload in the bucket (all pages), oldest first. */
+  listMultipartUploads(
+    bucket: string,
+    options?: OperationOptions,
+  ): Promise<readonly PendingUpload[]>;
+  /** Abort one; an upload already gone is not an error. */
+  abortMultipartUpload(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    options?: OperationOptions,
+  ): Promise<void>;
+}
+
 /**
  * What a store can do beyond the object store port, declared by the store (as unstorage
  * drivers do with their flags): a capability that is absent is not supported, and callers say
@@ -104,4 +127,5 @@ export interface PresignCapability {
 export interface StoreCapabilities {
   readonly acl?: BucketAclCapability;
   readonly presign?: PresignCapability;
+  readonly multipartUploads?: MultipartUploadsCapability;
 }

@@ -35,6 +35,7 @@ import type {
 import type { ScratchBlob } from "../ports/scratch.js";
 import { sourceStream } from "../util/delta-target.js";
 import { loadReference, type ServiceContext } from "./context.js";
+import { withReference } from "./reference-retry.js";
 import {
   confirmReference,
   type FolderReference,
@@ -109,18 +110,34 @@ export async function putObject(
   };
   const now = ctx.clock.now();
 
+  // Progress counts each byte of the file once, whatever reads it: the upload of a new
+  // reference, an encode that starts over (the cached reference was corrupt), a codec that
+  // reads part of the target twice, a file that becomes an extra reference after its encode,
+  // or a delta over --max-ratio stored whole after all.
+  let reported = 0;
+  const progressPass = (): ((n: number) => void) => {
+    let seen = 0;
+    return (n) => {
+      seen += n;
+      const upTo = Math.min(seen, size);
+      if (upTo <= reported) return;
+      options.onProgress?.({ type: "bytes", key, bytes: upTo - reported });
+      reported = upTo;
+    };
+  };
   const storeDirect = async (reason: NonNullable<PutResult["reason"]>): Promise<PutResult> => {
     const metadata = {
       ...userMetadata,
       ...directMetadata({ tool: ctx.tool, originalName: name, sha256, size, createdAt: now }),
     };
     let sent = 0;
+    const count = progressPass();
     const result = await ctx.store.putObject(
       bucket,
       key,
       countingStream(replay(), (n) => {
         sent += n;
-        options.onProgress?.({ type: "bytes", key, bytes: n });
+        count(n);
       }),
       { ...common, ...userFields, metadata, contentLength: size },
     );
@@ -153,7 +170,6 @@ export async function putObject(
 
   const deltaspace = deltaspaceOf(key);
   const primaryKey = referenceKeyFor(deltaspace);
-  const countBytes = (n: number): void => options.onProgress?.({ type: "bytes", key, bytes: n });
   const fileSketch = sketcher?.digest() ?? [];
   const ownReferenceMetadata = referenceMetadata({
     tool: ctx.tool,
@@ -166,16 +182,10 @@ export async function putObject(
   /**
    * Create-only write of this file as the reference at `referenceKey`; one read of the file
    * feeds both the store and the local cache. The cached copy, or `undefined` when another
-   * client wrote that key first. `counted`: the file's bytes were reported as progress already
-   * (by an encode), so this read is not reported again.
+   * client wrote that key first.
    */
-  const createReference = async (
-    referenceKey: string,
-    counted = false,
-  ): Promise<RandomAccessSource | undefined> => {
-    const [forStore, forCache] = teeStream(
-      counted ? replay() : countingStream(replay(), countBytes),
-    );
+  const createReference = async (referenceKey: string): Promise<RandomAccessSource | undefined> => {
+    const [forStore, forCache] = teeStream(countingStream(replay(), progressPass()));
     const [stored, cached] = await Promise.allSettled([
       ctx.store
         .putObject(bucket, referenceKey, forStore, {
@@ -197,26 +207,58 @@ export async function putObject(
     return undefined;
   };
 
-  const encodeAgainst = (source: RandomAccessSource, target: DeltaTarget) =>
-    encodeDelta(ctx, source, target, size, opOptions);
-
-  /** The file as a delta target, read again from the body (by position where it can be). */
+  /**
+   * The file as a delta target, read again from the body (by position where it can be); a new
+   * one for each attempt of an encode.
+   */
   const bodyTarget = (): DeltaTarget => {
     const openRandomAccess = body.openRandomAccess?.bind(body);
+    const count = progressPass();
     return openRandomAccess === undefined
-      ? countingStream(replay(), countBytes)
+      ? countingStream(replay(), count)
       : {
           size,
           sha256,
-          open: () => countingStream(replay(), countBytes),
+          open: () => countingStream(replay(), count),
           openRandomAccess: async (o?: OperationOptions) =>
-            countingSource(await openRandomAccess(o), countBytes),
+            countingSource(await openRandomAccess(o), count),
         };
   };
 
-  /** The file's zero-diff delta against its own new reference (from the cache). */
-  const zeroDiff = (source: RandomAccessSource) =>
-    encodeAgainst(source, sourceAsTarget(source, sha256));
+  /** The file's delta against the folder reference `referenceKey` (fetched into the cache). */
+  const deltaAgainst = (referenceKey: string, referenceSha: string) =>
+    encodeDelta(
+      ctx,
+      referenceSha,
+      () => loadReference(ctx, bucket, referenceKey, referenceSha, opOptions),
+      bodyTarget,
+      size,
+      opOptions,
+    );
+
+  /**
+   * The file's zero-diff delta against its own new reference: the file against itself, both
+   * from the cache copy `written` just made (should it fail its check, the file is cached again),
+   * or from `referenceKey` when another client wrote it.
+   */
+  const zeroDiff = (written: RandomAccessSource | undefined, referenceKey: string) => {
+    let first = written;
+    return encodeDelta(
+      ctx,
+      sha256,
+      async () => {
+        const source = first;
+        first = undefined;
+        if (source !== undefined) return source;
+        return written === undefined
+          ? loadReference(ctx, bucket, referenceKey, sha256, opOptions)
+          : ctx.cache.put(sha256, replay(), opOptions);
+      },
+      (reference) => sourceAsTarget(reference, sha256),
+      size,
+      opOptions,
+    );
+  };
 
   let primaryInfo = await ctx.store.headObject(bucket, primaryKey, opOptions);
   let chosen: { key: string; sha256: string; metadata: Readonly<Record<string, string>> };
@@ -226,7 +268,7 @@ export async function putObject(
   if (createdSource !== undefined) {
     created = true;
     chosen = { key: primaryKey, sha256, metadata: ownReferenceMetadata };
-    encoded = await zeroDiff(createdSource);
+    encoded = await zeroDiff(createdSource, primaryKey);
   } else {
     // Another client created the reference first: encode against theirs.
     primaryInfo ??= await ctx.store.headObject(bucket, primaryKey, opOptions);
@@ -258,8 +300,7 @@ export async function putObject(
       sha256: bestInfo.sha256,
       metadata: bestInfo.metadata,
     };
-    const source = await loadReference(ctx, bucket, bestInfo.key, bestInfo.sha256, opOptions);
-    encoded = await encodeAgainst(source, bodyTarget());
+    encoded = await deltaAgainst(bestInfo.key, bestInfo.sha256);
     const inputs = {
       deltaSize: encoded.blob.size,
       fileSize: size,
@@ -291,11 +332,11 @@ export async function putObject(
         size,
       });
       await encoded.blob.dispose();
-      const extraSource = await createReference(extraKey, true);
+      const extraSource = await createReference(extraKey);
       if (extraSource !== undefined) {
         created = true;
         chosen = { key: extraKey, sha256, metadata: ownReferenceMetadata };
-        encoded = await zeroDiff(extraSource);
+        encoded = await zeroDiff(extraSource, extraKey);
       } else {
         // The same file was made a reference by another client at the same moment.
         const theirs = await ctx.store.headObject(bucket, extraKey, opOptions);
@@ -303,7 +344,7 @@ export async function putObject(
           return await storeDirect("reference-changed");
         }
         chosen = { key: extraKey, sha256, metadata: theirs?.metadata ?? {} };
-        encoded = await zeroDiff(await loadReference(ctx, bucket, extraKey, sha256, opOptions));
+        encoded = await zeroDiff(undefined, extraKey);
       }
     }
   }
@@ -403,18 +444,24 @@ export interface EncodedDelta {
 }
 
 /**
- * Encode `target` (of `size` bytes) against `source` into scratch, then close `source`; the
- * caller disposes the blob.
+ * Encode a target (of `size` bytes) against the reference `openReference` gives (whose file has
+ * SHA-256 `referenceSha`) into scratch, closing the reference after. When a read of the cached
+ * copy fails its integrity check, the entry is dropped and the encode starts over once against
+ * a fresh copy (`withReference`), so `targetFor` is called once per attempt. The caller disposes
+ * the blob.
  */
 export async function encodeDelta(
   ctx: ServiceContext,
-  source: RandomAccessSource,
-  target: DeltaTarget,
+  referenceSha: string,
+  openReference: () => Promise<RandomAccessSource>,
+  targetFor: (reference: RandomAccessSource) => DeltaTarget,
   size: number,
   opOptions: OperationOptions,
 ): Promise<EncodedDelta> {
   let format: string | undefined;
-  try {
+  const blob = await withReference(ctx, referenceSha, openReference, (reference) => {
+    format = undefined;
+    const target = targetFor(reference);
     const encodeOptions = {
       targetSize: size,
       onFormat: (f: string) => {
@@ -423,14 +470,11 @@ export async function encodeDelta(
       ...opOptions,
     };
     // A codec that holds its whole output anyway writes it to scratch itself (once).
-    const blob =
-      ctx.codec.encodeToScratch === undefined
-        ? await spool(ctx.scratch, ctx.codec.encode(source, target, encodeOptions), opOptions)
-        : await ctx.codec.encodeToScratch(source, target, ctx.scratch, encodeOptions);
-    return { blob, format };
-  } finally {
-    await source.close();
-  }
+    return ctx.codec.encodeToScratch === undefined
+      ? spool(ctx.scratch, ctx.codec.encode(reference, target, encodeOptions), opOptions)
+      : ctx.codec.encodeToScratch(reference, target, ctx.scratch, encodeOptions);
+  });
+  return { blob, format };
 }
 
 /** A cached reference as the target of its own zero-diff delta (the caller closes it). */

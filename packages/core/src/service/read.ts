@@ -7,9 +7,15 @@ import {
 } from "../domain/metadata.js";
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
-import { InvalidArgumentError, NotFoundError } from "../errors.js";
-import type { ByteStream, ObjectInfo, OperationOptions } from "../ports/index.js";
+import { hasCode, InvalidArgumentError, NotFoundError } from "../errors.js";
+import type {
+  ByteStream,
+  DeltaDecodeOptions,
+  ObjectInfo,
+  OperationOptions,
+} from "../ports/index.js";
 import { loadReference, type ServiceContext } from "./context.js";
+import { forgetCorruptReference, watchReference } from "./reference-retry.js";
 import { sliceStream, verifiedStream } from "./streams.js";
 import type { GetOptions, GetResult, LogicalObjectInfo } from "./types.js";
 
@@ -43,11 +49,32 @@ export async function resolve(
     stored = await ctx.store.headObject(bucket, deltaKeyFor(key), options);
   }
   if (!stored) {
+    // S3 answers a HEAD in a missing bucket with a bare 404: ask about the bucket before
+    // blaming the key.
+    if (!(await bucketSurelyExists(ctx, bucket, options))) {
+      throw new NotFoundError(`Bucket not found: ${bucket}`, {
+        hint: "Check the bucket name and the endpoint; `deltaglider ls` lists the buckets.",
+      });
+    }
     throw new NotFoundError(`Object not found: ${formatS3Uri(bucket, key)}`, {
       hint: "Check the key; `deltaglider ls` lists what the folder holds.",
     });
   }
   return { stored, info: describe(bucket, stored) };
+}
+
+/** False only when the store says the bucket does not exist (an error leaves it open). */
+async function bucketSurelyExists(
+  ctx: ServiceContext,
+  bucket: string,
+  options: OperationOptions | undefined,
+): Promise<boolean> {
+  try {
+    return await ctx.store.headBucket(bucket, options);
+  } catch (error) {
+    if (hasCode(error, "CANCELLED")) throw error;
+    return true;
+  }
 }
 
 function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
@@ -142,19 +169,60 @@ export async function getResolved(
   // call itself; the body opens its own handles only when it is read, so an unread body
   // holds nothing open.
   await (await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions)).close();
-  async function* rebuilt(): ByteStream {
-    const source = await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions);
-    try {
-      const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
-      yield* verifiedStream(
-        ctx.hasher,
-        ctx.codec.decode(source, delta, opOptions),
-        { sha256: meta.fileSha256, size: meta.fileSize, what },
-        opOptions,
+  // When a read of the cached reference fails its integrity check mid-decode, the entry is
+  // dropped, the reference fetched again, and the decode starts over once, skipping what was
+  // already handed on (the same bytes: only verified pieces of the reference were used).
+  let notByteIdentical = false;
+  const decodeOptions: DeltaDecodeOptions = {
+    ...opOptions,
+    ...(options.recoverExternalCompression === true
+      ? {
+          recoverExternalCompression: true,
+          onNotByteIdentical: (message: string) => {
+            if (notByteIdentical) return;
+            notByteIdentical = true;
+            options.onNotByteIdentical?.(message);
+          },
+        }
+      : {}),
+  };
+  async function* decoded(): ByteStream {
+    let handedOn = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      const watched = watchReference(
+        await loadReference(ctx, bucket, meta.refKey, meta.refSha256, opOptions),
       );
-    } finally {
-      await source.close();
+      try {
+        const delta = (await ctx.store.getObject(bucket, stored.key, opOptions)).body;
+        let skip = handedOn;
+        for await (const chunk of ctx.codec.decode(watched.source, delta, decodeOptions)) {
+          if (skip >= chunk.length) {
+            skip -= chunk.length;
+            continue;
+          }
+          const fresh = skip > 0 ? chunk.subarray(skip) : chunk;
+          skip = 0;
+          handedOn += fresh.length;
+          yield fresh;
+        }
+        return;
+      } catch (error) {
+        if (attempt > 1 || !watched.corrupt()) throw error;
+        await forgetCorruptReference(ctx, meta.refSha256);
+      } finally {
+        await watched.source.close();
+      }
     }
+  }
+  function rebuilt(): ByteStream {
+    return verifiedStream(
+      ctx.hasher,
+      decoded(),
+      // A content-equal rebuild cannot have the original's SHA-256 (the window checksums of
+      // the decompressed content were checked instead).
+      { sha256: meta.fileSha256, size: meta.fileSize, what, waived: () => notByteIdentical },
+      opOptions,
+    );
   }
   const body = options.range ? sliceStream(rebuilt(), options.range) : rebuilt();
   return { info, body };

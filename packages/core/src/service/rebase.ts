@@ -163,14 +163,14 @@ export async function rebaseDeltaspace(
         open: () => file.open(opOptions),
         openRandomAccess: () => file.openRandomAccess(),
       };
-      const source = await loadReference(
+      let encoded = await encodeDelta(
         ctx,
-        bucket,
-        best.reference.key,
         best.reference.sha256,
+        () => loadReference(ctx, bucket, best.reference.key, best.reference.sha256, opOptions),
+        () => target,
+        file.size,
         opOptions,
       );
-      let encoded = await encodeDelta(ctx, source, target, file.size, opOptions);
       let reference: WorkingReference = best.reference;
       let action: RebaseFile["action"] = "re-encoded";
       try {
@@ -185,11 +185,18 @@ export async function rebaseDeltaspace(
         if (decision === "new-reference") {
           await encoded.blob.dispose();
           reference = await addReference(delta, file, sketch);
-          const cached = await loadReference(ctx, bucket, reference.key, delta.sha256, opOptions);
+          // The copy addReference cached; a retry caches the file again (a dry run stores
+          // no reference to fetch).
+          const added = reference;
+          let attempts = 0;
           encoded = await encodeDelta(
             ctx,
-            cached,
-            sourceAsTarget(cached, delta.sha256),
+            delta.sha256,
+            () =>
+              attempts++ === 0
+                ? loadReference(ctx, bucket, added.key, delta.sha256, opOptions)
+                : ctx.cache.put(delta.sha256, file.open(opOptions), opOptions),
+            (cached) => sourceAsTarget(cached, delta.sha256),
             file.size,
             opOptions,
           );

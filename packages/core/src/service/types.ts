@@ -99,6 +99,14 @@ export interface LogicalObjectInfo {
 export interface GetOptions extends OperationOptions {
   /** A range of the original bytes. */
   readonly range?: ByteRange;
+  /**
+   * Rebuild a delta-stored file whose delta was made over decompressed content (see
+   * `DeltaDecodeOptions.recoverExternalCompression`) as a content-equal file. Its SHA-256
+   * cannot match the original's, so it is not checked; `onNotByteIdentical` is told.
+   */
+  readonly recoverExternalCompression?: boolean;
+  /** Told when the body is content-equal to the original but not byte-identical. */
+  readonly onNotByteIdentical?: (message: string) => void;
 }
 
 export interface GetResult {

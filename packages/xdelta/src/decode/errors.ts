@@ -38,15 +38,21 @@ export async function foreign<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 /**
- * Map anything thrown while decoding to the error family: `DgError`s and errors of the
- * stream, the source or a callback (see `foreign`) pass through, an abort becomes
+ * Map anything thrown while decoding to the error family: errors of the stream, the source or
+ * a callback (see `foreign`) and `DgError`s pass through (an `IntegrityError` of the decoder
+ * without a hint gets the damaged-delta message and hint), an abort becomes
  * `CancelledError`, and runtime errors of the decoder itself (a RangeError from a hostile
  * size) become `IntegrityError`, since valid input never causes them.
  */
 export function toDecodeError(error: unknown, signal?: AbortSignal): Error {
-  if (isDgError(error)) return error;
   if (typeof error === "object" && error !== null && foreignErrors.has(error)) {
     return error as Error;
+  }
+  // The decoder's own integrity errors without a hint (the VCDIFF integers') are damage too.
+  if (isDgError(error)) {
+    return error.code === "INTEGRITY" && error.hint === undefined
+      ? damaged(error.message, error)
+      : error;
   }
   if (signal?.aborted) return new CancelledError("Decoding cancelled", { cause: signal.reason });
   return damaged(error instanceof Error ? error.message : String(error), error);

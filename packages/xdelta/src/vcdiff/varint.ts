@@ -35,13 +35,13 @@ export function readVarint(
     const b = bytes[pos++]!;
     value = value * 128 + (b & 0x7f);
     if (b < 0x80) {
-      if (value > Number.MAX_SAFE_INTEGER) throw new IntegrityError("VCDIFF integer overflows");
+      if (value > Number.MAX_SAFE_INTEGER) throw new IntegrityError("an integer overflows");
       out.value = value;
       out.offset = pos;
       return value;
     }
   }
-  if (pos - offset >= MAX_VARINT_LENGTH) throw new IntegrityError("VCDIFF integer is too long");
+  if (pos - offset >= MAX_VARINT_LENGTH) throw new IntegrityError("an integer is too long");
   return VARINT_INCOMPLETE;
 }
 
