@@ -12,6 +12,7 @@ const BENCHMARKS = [
   { name: "sdk", script: "packages/sdk/bench/run.mjs" },
   { name: "archive", script: "packages/archive/bench/run.mjs" },
   { name: "cli", script: "apps/cli/bench/run.mjs" },
+  { name: "references", script: "packages/sdk/bench/references.mjs" },
   // Not a speed figure: the 10,000-case mutation fuzz of deltas (see packages/archive/fuzz/).
   { name: "fuzz", script: "packages/archive/bench/fuzz.mjs" },
 ];

@@ -139,12 +139,12 @@ describe("against moto", () => {
       ["compat", ["--compat", "--max-ratio", "1"]],
     ] as const) {
       for (const version of [1, 2]) {
-        const up = await ws.run([
-          "cp",
-          ...extra,
-          `arc/pkg-${version}.tgz`,
-          `s3://${bucket}/arc-${folder}/`,
-        ]);
+        // One reference per folder: the plain VCDIFF delta is far above the new-reference
+        // ratio, and pkg-2 would otherwise become a reference of its own (a zero-diff delta).
+        const up = await ws.run(
+          ["cp", ...extra, `arc/pkg-${version}.tgz`, `s3://${bucket}/arc-${folder}/`],
+          { env: { DG_MAX_REFERENCES: "1" } },
+        );
         expect(up.code, up.stderr).toBe(0);
       }
     }
@@ -153,6 +153,7 @@ describe("against moto", () => {
     const compat = await store.headObject(bucket, "arc-compat/pkg-2.tgz.delta");
     expect(ours?.metadata["dg-delta-format"]).toMatch(/^dg-archive\//);
     expect(compat?.metadata["dg-delta-format"]).toBeUndefined();
+    expect(compat?.metadata["dg-ref-key"]).toBe("arc-compat/reference.bin");
     expect(ours?.size ?? 0).toBeLessThan((compat?.size ?? 0) / 2);
     for (const folder of ["default", "compat"]) {
       const down = await ws.run([

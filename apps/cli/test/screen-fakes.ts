@@ -30,6 +30,10 @@ export function space(
     readonly original: number;
     readonly stored: number;
     readonly referenceAgeDays?: number;
+    /** References in the folder (default: 1 when it has a reference age, else 0). */
+    readonly references?: number;
+    /** Stored bytes of those references, part of `stored` (default 0). */
+    readonly referenceBytes?: number;
   },
 ): DeltaspaceStats {
   const saved = figures.original - figures.stored;
@@ -39,11 +43,11 @@ export function space(
     objectCount: figures.objects,
     deltaObjects: figures.objects,
     directObjects: 0,
-    referenceObjects: figures.referenceAgeDays === undefined ? 0 : 1,
+    referenceObjects: figures.references ?? (figures.referenceAgeDays === undefined ? 0 : 1),
     originalBytes: figures.original,
     storedBytes: figures.stored,
-    deltaBytes: figures.stored,
-    referenceBytes: 0,
+    deltaBytes: figures.stored - (figures.referenceBytes ?? 0),
+    referenceBytes: figures.referenceBytes ?? 0,
     directBytes: 0,
     savedBytes: saved,
     savingsPercent: figures.original === 0 ? 0 : (saved / figures.original) * 100,

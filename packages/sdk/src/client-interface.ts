@@ -31,6 +31,7 @@ import type {
   RequestOptions,
   TransferOptions,
 } from "./object-types.js";
+import type { RebaseOptions, RebaseResult } from "@dg/core";
 import type {
   BucketStats,
   BucketStatsOptions,
@@ -308,6 +309,21 @@ export interface DeltaGliderClient {
    * ```
    */
   emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
+  /**
+   * Re-encode a folder's deltas against the best set of references (`s3://bucket/folder/`):
+   * files the folder's references have drifted away from become references of their own
+   * (`<folder>/.dg-refs/<id>/reference.bin`, read by the Python tool too), the others are
+   * encoded against the closest one. A dry run unless `apply: true`; crash-safe (a delta is
+   * replaced only once its replacement verifies; references go only when nothing names them).
+   *
+   * @example
+   * ```ts
+   * const plan = await client.rebase("s3://releases/app/");
+   * console.log(plan.storedBytesBefore, "→", plan.storedBytesAfter);
+   * await client.rebase("s3://releases/app/", { apply: true });
+   * ```
+   */
+  rebase(folder: S3Location, options?: RebaseOptions): Promise<RebaseResult>;
   /**
    * Delete every object under a folder prefix, as `deltaglider rm -r` does (it calls this):
    * 1,000 keys a request, one request after the other, so each folder's `reference.bin` goes

@@ -32,6 +32,7 @@ import { clearCache, deleteObjectsRecursive, getCachedBucketStats } from "./main
 import { downloadFiles, uploadFiles } from "./batch.js";
 import { getObjectInfo } from "./object-info.js";
 import { findSimilarFiles } from "./similar.js";
+import { locationOf } from "./location.js";
 import { resolveStore } from "./store.js";
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from "./tagging.js";
 import { downloadFile, uploadFile, verifyObject } from "./transfer.js";
@@ -103,6 +104,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     logger,
     toolVersion: options.toolVersion ?? SDK_VERSION,
     maxRatio: config.maxRatio,
+    newReferenceRatio: config.newReferenceRatio,
+    maxReferences: config.maxReferences,
     metadataConcurrency: config.metadataConcurrency,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
@@ -168,6 +171,10 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     deleteObjectsRecursive: (uri, opts) => deleteObjectsRecursive(ctx, uri, opts),
     clearCache: () => clearCache(ctx),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
+    rebase: (folder, opts) => {
+      const { bucket, key } = locationOf(folder);
+      return service.rebase(bucket, key, opts);
+    },
     destroy() {
       resolved.destroy();
     },

@@ -129,8 +129,19 @@ describe("resolveConfig", () => {
       credentials: { accessKeyId: "id", secretAccessKey: "secret", sessionToken: "token" },
     });
     expect(resolveConfig({ DG_MAX_RATIO: "0.25" }, { maxRatio: 0.9 }).maxRatio).toBe(0.9);
+    expect(
+      resolveConfig({ DG_NEW_REFERENCE_RATIO: "0.3", DG_MAX_REFERENCES: "4" }, {}),
+    ).toMatchObject({ newReferenceRatio: 0.3, maxReferences: 4 });
+    expect(
+      resolveConfig(
+        { DG_NEW_REFERENCE_RATIO: "0.3" },
+        { newReferenceRatio: 0.1, maxReferences: 1 },
+      ),
+    ).toMatchObject({ newReferenceRatio: 0.1, maxReferences: 1 });
     expect(resolveConfig({}, {})).toMatchObject({
       maxRatio: 0.5,
+      newReferenceRatio: 0.2,
+      maxReferences: 16,
       deltaEngine: "builtin",
       metadataConcurrency: 16,
       logLevel: "warn",
@@ -140,6 +151,9 @@ describe("resolveConfig", () => {
     for (const env of [
       { DG_MAX_RATIO: "abc" },
       { DG_MAX_RATIO: "1.5" },
+      { DG_NEW_REFERENCE_RATIO: "2" },
+      { DG_NEW_REFERENCE_RATIO: "a fifth" },
+      { DG_MAX_REFERENCES: "0" },
       { DG_DELTA_ENGINE: "bsdiff" },
       { DG_METADATA_CONCURRENCY: "0" },
       { DG_LOG_LEVEL: "loud" },

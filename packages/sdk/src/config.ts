@@ -2,7 +2,15 @@ import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CacheKey, parseCacheKey } from "@dg/cache";
 import type { LogLevel } from "@dg/core";
-import { DEFAULT_MAX_RATIO, InvalidArgumentError, validateMaxRatio } from "@dg/core";
+import {
+  DEFAULT_MAX_RATIO,
+  DEFAULT_MAX_REFERENCES,
+  DEFAULT_NEW_REFERENCE_RATIO,
+  InvalidArgumentError,
+  validateMaxRatio,
+  validateMaxReferences,
+  validateNewReferenceRatio,
+} from "@dg/core";
 import type {
   CacheBackend,
   ChecksumMode,
@@ -53,6 +61,10 @@ export interface ResolvedConfig {
   /** The cache to build (with an injected `options.cache` the environment is not read for it). */
   readonly cache: CacheConfig;
   readonly maxRatio: number;
+  /** Above this share of a file, its delta makes it a new reference of its folder. */
+  readonly newReferenceRatio: number;
+  /** The most references a folder holds (its `reference.bin` included). */
+  readonly maxReferences: number;
   readonly deltaEngine: DeltaEngine;
   readonly compat: boolean;
   /** Parallel metadata requests (HEADs of listings, stats, purge, deletes). */
@@ -118,6 +130,20 @@ export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedCo
     ),
     cache: cacheConfigFrom(options.cache ? {} : env, options.cacheBackend),
     maxRatio: validateMaxRatio(options.maxRatio ?? maxRatioFromEnv(env) ?? DEFAULT_MAX_RATIO),
+    newReferenceRatio: validateNewReferenceRatio(
+      options.newReferenceRatio ??
+        ratioFromEnv(
+          env,
+          "DG_NEW_REFERENCE_RATIO",
+          "0.2 (a delta above a fifth of the file makes it a new reference)",
+        ) ??
+        DEFAULT_NEW_REFERENCE_RATIO,
+    ),
+    maxReferences: validateMaxReferences(
+      options.maxReferences ??
+        positiveIntegerFromEnv(env, "DG_MAX_REFERENCES") ??
+        DEFAULT_MAX_REFERENCES,
+    ),
     deltaEngine: options.deltaEngine ?? deltaEngineFromEnv(env),
     compat: options.compat ?? compatFromEnv(env),
     // DG_CONCURRENCY is the CLI's number of files in flight, not this.
@@ -214,12 +240,17 @@ function checkConcurrency(value: number): number {
 }
 
 function maxRatioFromEnv(env: Env): number | undefined {
-  const value = nonEmpty(env.DG_MAX_RATIO);
+  return ratioFromEnv(env, "DG_MAX_RATIO", "0.5 (a delta may be half the file)");
+}
+
+/** A ratio from the variable `name` (checked by the caller's validation for its range). */
+function ratioFromEnv(env: Env, name: string, example: string): number | undefined {
+  const value = nonEmpty(env[name]);
   if (value === undefined) return undefined;
   const ratio = Number(value);
   if (!/^\d*\.?\d+$/.test(value) || !Number.isFinite(ratio)) {
-    throw new InvalidArgumentError(`DG_MAX_RATIO must be a number, got ${JSON.stringify(value)}`, {
-      hint: "For example DG_MAX_RATIO=0.5 (a delta may be half the file).",
+    throw new InvalidArgumentError(`${name} must be a number, got ${JSON.stringify(value)}`, {
+      hint: `For example ${name}=${example}.`,
     });
   }
   return ratio;

@@ -137,7 +137,15 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
 
     const reference = await head("releases/demo/reference.bin");
     expect(Object.keys(reference).sort()).toEqual(
-      ["dg-created-at", "dg-file-sha256", "dg-note", "dg-source-name", "dg-tool"].sort(),
+      // dg-sketch: ours, to choose among several references; the Python tool ignores it.
+      [
+        "dg-created-at",
+        "dg-file-sha256",
+        "dg-note",
+        "dg-sketch",
+        "dg-source-name",
+        "dg-tool",
+      ].sort(),
     );
     expect(reference).toMatchObject({
       "dg-note": "reference",

@@ -54,7 +54,10 @@ export type DirectReason = NonNullable<PutResult["reason"]>;
 
 /** What deltaglider did with an upload. */
 export interface DeltaGliderInfo {
-  /** `reference`: first file of its deltaspace (stored whole, plus a tiny zero-diff delta). */
+  /**
+   * `reference`: the file became a reference of its deltaspace (the first file, or one the
+   * folder's references had drifted away from), stored whole plus a tiny zero-diff delta.
+   */
   readonly StorageType: StorageType;
   /** The key the bytes went to (`x.zip.delta`, or the key itself when stored directly). */
   readonly StoredKey: string;
@@ -67,7 +70,10 @@ export interface DeltaGliderInfo {
   readonly DeltaRatio: number;
   /** SHA-256 of the original bytes, 64 lowercase hex. */
   readonly Sha256: string;
-  /** For deltas and references: the deltaspace's `reference.bin` key. */
+  /**
+   * For deltas and references: the reference the delta decodes against, the deltaspace's
+   * `reference.bin` or one of its extra references (`<folder>/.dg-refs/<id>/reference.bin`).
+   */
   readonly ReferenceKey?: string;
   /** Why an eligible file was stored directly. */
   readonly DirectReason?: DirectReason;
@@ -111,6 +117,8 @@ export interface PutObjectInput extends ObjectHeaderFields {
   readonly UseDelta?: boolean;
   /** Override the client's max ratio for this upload. */
   readonly MaxRatio?: number;
+  /** Override the client's new-reference ratio for this upload. */
+  readonly NewReferenceRatio?: number;
 }
 
 export interface PutObjectOutput {
@@ -286,6 +294,7 @@ export interface CopyObjectInput extends ObjectHeaderFields {
   readonly Tagging?: string;
   readonly UseDelta?: boolean;
   readonly MaxRatio?: number;
+  readonly NewReferenceRatio?: number;
 }
 
 export interface CopyObjectOutput {

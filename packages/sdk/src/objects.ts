@@ -84,6 +84,9 @@ export async function putObject(
       ...optionalEntry("tags", tags),
       ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
       ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+      ...(input.NewReferenceRatio === undefined
+        ? {}
+        : { newReferenceRatio: input.NewReferenceRatio }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     return {
@@ -338,6 +341,9 @@ export async function copyObject(
     ...optionalEntry("tags", tags),
     ...(input.UseDelta === undefined ? {} : { delta: input.UseDelta }),
     ...(input.MaxRatio === undefined ? {} : { maxRatio: input.MaxRatio }),
+    ...(input.NewReferenceRatio === undefined
+      ? {}
+      : { newReferenceRatio: input.NewReferenceRatio }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return {

@@ -81,6 +81,17 @@ export interface ClientOptions {
   readonly cacheBackend?: CacheBackend;
   /** Largest delta kept, as a fraction of the file size, in (0, 1] (`DG_MAX_RATIO`; default 0.5). */
   readonly maxRatio?: number;
+  /**
+   * A file whose best delta is larger than this share of it becomes a new reference of its
+   * folder, in (0, 1] (`DG_NEW_REFERENCE_RATIO`; default 0.2). Extra references live under
+   * `<folder>/.dg-refs/<id>/reference.bin`, where the Python DeltaGlider reads them too.
+   */
+  readonly newReferenceRatio?: number;
+  /**
+   * The most references a folder holds, its `reference.bin` included (`DG_MAX_REFERENCES`;
+   * default 16; 1 keeps the single reference of the Python tool).
+   */
+  readonly maxReferences?: number;
   /** Delta engine when no `codec` is given (`DG_DELTA_ENGINE`; default builtin). */
   readonly deltaEngine?: DeltaEngine;
   /**

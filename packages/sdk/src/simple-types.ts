@@ -24,6 +24,8 @@ export interface UploadFileOptions extends RequestOptions {
   /** `false`: store directly whatever the name (`--no-delta`). */
   readonly delta?: boolean;
   readonly maxRatio?: number;
+  /** Above this share of the file, its delta makes it a new reference of its folder. */
+  readonly newReferenceRatio?: number;
   readonly onProgress?: ProgressListener;
 }
 

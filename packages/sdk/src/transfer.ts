@@ -62,6 +62,9 @@ export async function uploadFile(
     ...optionalEntry("tags", options.tags),
     ...(options.delta === undefined ? {} : { delta: options.delta }),
     ...(options.maxRatio === undefined ? {} : { maxRatio: options.maxRatio }),
+    ...(options.newReferenceRatio === undefined
+      ? {}
+      : { newReferenceRatio: options.newReferenceRatio }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   const info = deltaGliderInfoOf(result);

@@ -8,6 +8,7 @@ import { migrateCommand } from "./migrate.js";
 import { presignCommand } from "./presign.js";
 import { purgeCommand } from "./purge.js";
 import { rbCommand } from "./rb.js";
+import { rebaseCommand } from "./rebase.js";
 import { rmCommand } from "./rm.js";
 import { statsCommand } from "./stats.js";
 import { syncCommand } from "./sync.js";
@@ -25,6 +26,7 @@ export const commands: readonly CliCommand[] = [
   analyzeCommand,
   presignCommand,
   purgeCommand,
+  rebaseCommand,
   mbCommand,
   rbCommand,
   putBucketAclCommand,

@@ -41,6 +41,11 @@ export function withTransferOptions<T>(yargs: Argv<T>) {
       describe:
         "Largest delta kept, as a fraction of the file size in (0, 1]; a larger delta is discarded and the file stored whole (default 0.5)",
     })
+    .option("new-reference-ratio", {
+      type: "number",
+      describe:
+        "A file whose best delta is larger than this fraction of it, in (0, 1], becomes a new reference of its folder (kept under <folder>/.dg-refs/, readable by the Python DeltaGlider) so that later releases stay small deltas; files that resemble nothing still follow --max-ratio (default 0.2)",
+    })
     .option("concurrency", {
       type: "number",
       describe:
@@ -112,6 +117,7 @@ export interface TransferFlags {
   readonly noProgress?: boolean | undefined;
   readonly noDelta?: boolean | undefined;
   readonly maxRatio?: number | undefined;
+  readonly newReferenceRatio?: number | undefined;
   readonly concurrency?: number | undefined;
   readonly recoverExternalCompression?: boolean | undefined;
 }
@@ -129,6 +135,12 @@ export function transferSettings(flags: TransferFlags) {
       hint: "Pass e.g. --max-ratio 0.5 (or set DG_MAX_RATIO): deltas larger than half the file are not kept.",
     });
   }
+  const { newReferenceRatio } = flags;
+  if (newReferenceRatio !== undefined && !(newReferenceRatio > 0 && newReferenceRatio <= 1)) {
+    throw new UsageError(`--new-reference-ratio must be in (0, 1], not ${newReferenceRatio}`, {
+      hint: "Pass e.g. --new-reference-ratio 0.2 (or set DG_NEW_REFERENCE_RATIO): a delta above a fifth of the file makes the file a new reference.",
+    });
+  }
   return {
     concurrency,
     dryrun: flags.dryrun === true,
@@ -136,6 +148,7 @@ export function transferSettings(flags: TransferFlags) {
     progress: flags.noProgress !== true,
     delta: flags.noDelta !== true,
     ...(flags.maxRatio === undefined ? {} : { maxRatio: flags.maxRatio }),
+    ...(newReferenceRatio === undefined ? {} : { newReferenceRatio }),
     recoverExternalCompression: flags.recoverExternalCompression === true,
   };
 }

@@ -21,7 +21,7 @@ export function uploadJob(
   file: { readonly path: string; readonly display: string; readonly size?: number },
   bucket: string,
   key: string,
-  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  settings: Pick<TransferSettings, "delta" | "maxRatio" | "newReferenceRatio">,
   fields: ObjectFields = {},
 ): TransferJob {
   const target = s3Text(bucket, key);
@@ -39,6 +39,9 @@ export function uploadJob(
           onProgress,
           delta: settings.delta,
           ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
+          ...(settings.newReferenceRatio === undefined
+            ? {}
+            : { newReferenceRatio: settings.newReferenceRatio }),
           ...(fields.contentType === undefined ? {} : { contentType: fields.contentType }),
           ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
           ...(fields.headers === undefined ? {} : { headers: fields.headers }),
@@ -104,7 +107,7 @@ export function copyJob(
   client: DeltaGliderClient,
   source: { readonly bucket: string; readonly key: string; readonly size?: number },
   destination: { readonly bucket: string; readonly key: string },
-  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  settings: Pick<TransferSettings, "delta" | "maxRatio" | "newReferenceRatio">,
   fields: ObjectFields = {},
 ): TransferJob {
   return {
@@ -120,6 +123,9 @@ export function copyJob(
           CopySource: copySourceOf(source.bucket, source.key),
           UseDelta: settings.delta,
           ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+          ...(settings.newReferenceRatio === undefined
+            ? {}
+            : { NewReferenceRatio: settings.newReferenceRatio }),
           ...(copyDirectiveOf(fields) === "REPLACE"
             ? { MetadataDirective: "REPLACE" as const, ...s3FieldsOf(fields) }
             : {}),
@@ -175,7 +181,7 @@ export function streamUploadJob(
   body: () => AsyncIterable<Uint8Array>,
   bucket: string,
   key: string,
-  settings: Pick<TransferSettings, "delta" | "maxRatio">,
+  settings: Pick<TransferSettings, "delta" | "maxRatio" | "newReferenceRatio">,
   options: { readonly size?: number; readonly fields?: ObjectFields } = {},
 ): TransferJob {
   return {
@@ -191,6 +197,9 @@ export function streamUploadJob(
           Body: body(),
           UseDelta: settings.delta,
           ...(settings.maxRatio === undefined ? {} : { MaxRatio: settings.maxRatio }),
+          ...(settings.newReferenceRatio === undefined
+            ? {}
+            : { NewReferenceRatio: settings.newReferenceRatio }),
           ...s3FieldsOf(options.fields ?? {}),
         },
         { signal, onProgress },

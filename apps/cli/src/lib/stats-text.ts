@@ -14,6 +14,15 @@ export function savingsText(figures: StorageFigures): string {
   return `${oneDecimal(figures.savingsPercent)}%`;
 }
 
+/**
+ * The share of stored bytes that are references (a folder's `reference.bin` and its extra
+ * references), `-` when nothing is stored.
+ */
+export function referenceShareText(figures: StorageFigures): string {
+  if (figures.storedBytes === 0) return "-";
+  return `${oneDecimal((figures.referenceBytes / figures.storedBytes) * 100)}%`;
+}
+
 /** `s3://bucket/` or `s3://bucket/prefix`. */
 export function statsLocation(stats: BucketStats): string {
   return `s3://${stats.bucket}/${stats.prefix}`;
@@ -41,7 +50,7 @@ export function formatStatsText(stats: BucketStats, provenance: StatsProvenance)
     "=".repeat(60),
     `Objects:            ${thousands(stats.objectCount)} (${thousands(stats.deltaObjects)} delta, ${thousands(stats.directObjects)} direct), ${thousands(stats.referenceObjects)} reference${stats.referenceObjects === 1 ? "" : "s"}`,
     `Original size:      ${sizeWithBytes(stats.originalBytes)}`,
-    `Stored size:        ${sizeWithBytes(stats.storedBytes)}`,
+    `Stored size:        ${sizeWithBytes(stats.storedBytes)}, ${referenceShareText(stats)} in references`,
     `Space saved:        ${sizeWithBytes(stats.savedBytes)}`,
     `Savings:            ${savingsText(stats)}`,
   ];
@@ -57,12 +66,12 @@ export function formatStatsText(stats: BucketStats, provenance: StatsProvenance)
     );
     lines.push("");
     lines.push(
-      `${"Deltaspace".padEnd(width)}  ${"Objects".padStart(8)}  ${"Original".padStart(10)}  ${"Stored".padStart(10)}  ${"Saved".padStart(7)}`,
+      `${"Deltaspace".padEnd(width)}  ${"Objects".padStart(8)}  ${"Original".padStart(10)}  ${"Stored".padStart(10)}  ${"Saved".padStart(7)}  ${"Refs".padStart(4)}  ${"Ref share".padStart(9)}`,
     );
     for (const space of stats.deltaspaces) {
       const name = space.deltaspace === "" ? "(root)" : `${space.deltaspace}/`;
       lines.push(
-        `${name.padEnd(width)}  ${thousands(space.objectCount).padStart(8)}  ${humanSize(space.originalBytes).padStart(10)}  ${humanSize(space.storedBytes).padStart(10)}  ${savingsText(space).padStart(7)}`,
+        `${name.padEnd(width)}  ${thousands(space.objectCount).padStart(8)}  ${humanSize(space.originalBytes).padStart(10)}  ${humanSize(space.storedBytes).padStart(10)}  ${savingsText(space).padStart(7)}  ${thousands(space.referenceObjects).padStart(4)}  ${referenceShareText(space).padStart(9)}`,
       );
     }
   }

@@ -30,6 +30,63 @@ export function referenceKeyFor(deltaspace: string): string {
   return deltaspace === "" ? REFERENCE_NAME : `${deltaspace}/${REFERENCE_NAME}`;
 }
 
+/**
+ * The hidden sub-folder of a deltaspace that holds its extra references, each as
+ * `<deltaspace>/.dg-refs/<id>/reference.bin`. The Python tool reads a delta's reference from
+ * `<folder of its dg-ref-key>/reference.bin`, so it reads these unchanged.
+ */
+export const EXTRA_REFERENCES_FOLDER = ".dg-refs";
+
+/**
+ * The key of an extra reference of a deltaspace (`id`: 16 hex characters, the start of the
+ * reference's SHA-256, so that two clients creating the same reference write the same key).
+ *
+ * @example
+ * ```ts
+ * extraReferenceKeyFor("releases", "0123456789abcdef"); // "releases/.dg-refs/0123456789abcdef/reference.bin"
+ * ```
+ */
+export function extraReferenceKeyFor(deltaspace: string, id: string): string {
+  return `${extraReferencesPrefix(deltaspace)}${id}/${REFERENCE_NAME}`;
+}
+
+/** `<deltaspace>/.dg-refs/`: the prefix under which a deltaspace's extra references live. */
+export function extraReferencesPrefix(deltaspace: string): string {
+  return deltaspace === ""
+    ? `${EXTRA_REFERENCES_FOLDER}/`
+    : `${deltaspace}/${EXTRA_REFERENCES_FOLDER}/`;
+}
+
+const EXTRA_REFERENCE_PATTERN = /^(?:(.*)\/)?\.dg-refs\/[^/]+\/reference\.bin$/;
+
+/** Whether a stored key is an extra reference (`<deltaspace>/.dg-refs/<id>/reference.bin`). */
+export function isExtraReferenceKey(storedKey: string): boolean {
+  return EXTRA_REFERENCE_PATTERN.test(storedKey);
+}
+
+/**
+ * The deltaspace a stored key counts in: its folder, except for an extra reference, which
+ * belongs to the folder above its `.dg-refs/<id>/`.
+ *
+ * @example
+ * ```ts
+ * owningDeltaspaceOf("v/.dg-refs/0123456789abcdef/reference.bin"); // "v"
+ * owningDeltaspaceOf("v/app.zip.delta"); // "v"
+ * ```
+ */
+export function owningDeltaspaceOf(storedKey: string): string {
+  const match = EXTRA_REFERENCE_PATTERN.exec(storedKey);
+  return match ? (match[1] ?? "") : deltaspaceOf(storedKey);
+}
+
+/** Whether a listing's common prefix is a deltaspace's hidden `.dg-refs/` folder. */
+export function isExtraReferencesPrefix(commonPrefix: string): boolean {
+  return (
+    commonPrefix === `${EXTRA_REFERENCES_FOLDER}/` ||
+    commonPrefix.endsWith(`/${EXTRA_REFERENCES_FOLDER}/`)
+  );
+}
+
 /** The stored key of a delta-encoded logical key: `<key>.delta`. */
 export function deltaKeyFor(logicalKey: string): string {
   return `${logicalKey}${DELTA_SUFFIX}`;
@@ -52,12 +109,17 @@ export function isReferenceKey(storedKey: string): boolean {
 
 /** Stored keys hidden from listings: references and deltaglider's own `.deltaglider/` objects. */
 export function isInternalKey(storedKey: string): boolean {
-  return isReferenceKey(storedKey) || storedKey.startsWith(INTERNAL_PREFIX);
+  return (
+    isReferenceKey(storedKey) ||
+    storedKey.startsWith(INTERNAL_PREFIX) ||
+    isExtraReferenceKey(storedKey)
+  );
 }
 
 /**
  * Refuse logical keys deltaglider cannot store without ambiguity: an empty name, a name
- * `reference.bin`, a name ending in `.delta`, and keys under `.deltaglider/`.
+ * `reference.bin`, a name ending in `.delta`, keys under `.deltaglider/`, and keys in a
+ * `.dg-refs/` folder (where extra references live).
  */
 export function assertStorableKey(logicalKey: string): void {
   const name = baseName(logicalKey);
@@ -77,6 +139,12 @@ export function assertStorableKey(logicalKey: string): void {
       {
         hint: "deltaglider stores deltas under that suffix; rename the file.",
       },
+    );
+  }
+  if (logicalKey.split("/").slice(0, -1).includes(EXTRA_REFERENCES_FOLDER)) {
+    throw new InvalidArgumentError(
+      `The ${EXTRA_REFERENCES_FOLDER}/ folder is reserved: ${logicalKey}`,
+      { hint: "deltaglider keeps a folder's extra references there; choose another folder." },
     );
   }
   if (logicalKey.startsWith(INTERNAL_PREFIX)) {

@@ -38,12 +38,41 @@ export {
   deltaKeyFor,
   deltaspaceOf,
   directKeyFor,
+  EXTRA_REFERENCES_FOLDER,
+  extraReferenceKeyFor,
+  extraReferencesPrefix,
+  isExtraReferenceKey,
+  isExtraReferencesPrefix,
   isInternalKey,
   isReferenceKey,
   logicalKeyOf,
+  owningDeltaspaceOf,
   REFERENCE_NAME,
   referenceKeyFor,
 } from "./deltaspace.js";
+export {
+  chooseReference,
+  DEFAULT_MAX_REFERENCES,
+  DEFAULT_NEW_REFERENCE_RATIO,
+  decideStorage,
+  referencesToRetire,
+  validateMaxReferences,
+  validateNewReferenceRatio,
+} from "./reference-choice.js";
+export type {
+  ChosenReference,
+  ReferenceCandidate,
+  StorageDecision,
+  StorageInputs,
+} from "./reference-choice.js";
+export {
+  createSketcher,
+  encodeSketch,
+  estimateSimilarity,
+  parseSketch,
+  SKETCH_SIZE,
+} from "./sketch.js";
+export type { Sketch, Sketcher } from "./sketch.js";
 export {
   INTERNAL_PREFIX,
   PROBE_PREFIX,

@@ -16,6 +16,7 @@ export const METADATA_ALIASES = {
   compression: ["dg-compression", "dg_compression", "compression"],
   sourceName: ["dg-source-name", "dg_source_name", "source_name", "source-name"],
   deltaFormat: ["dg-delta-format"],
+  sketch: ["dg-sketch"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MetadataField = keyof typeof METADATA_ALIASES;
@@ -210,6 +211,8 @@ export function referenceMetadata(input: {
   readonly sourceName: string;
   readonly sha256: string;
   readonly createdAt: Date;
+  /** Its similarity sketch (`encodeSketch`), read when choosing among a folder's references. */
+  readonly sketch?: string;
 }): Record<string, string> {
   return {
     "dg-tool": input.tool,
@@ -217,6 +220,7 @@ export function referenceMetadata(input: {
     "dg-file-sha256": input.sha256,
     "dg-created-at": formatTimestamp(input.createdAt, true),
     "dg-note": "reference",
+    ...(input.sketch === undefined ? {} : { "dg-sketch": input.sketch }),
   };
 }
 

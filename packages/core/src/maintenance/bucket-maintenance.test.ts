@@ -195,3 +195,26 @@ describe("emptyBucket", () => {
     await expect(maintenance.emptyBucket("bkt")).rejects.toThrow(/Access denied/);
   });
 });
+
+describe("bucketStats with several references per folder", () => {
+  it("counts extra references in their folder (objects and bytes), and no delta as broken", async () => {
+    const { service, maintenance } = setup();
+    const v1 = seededBytes(40, 60_000);
+    const drifted = v1.slice();
+    drifted.set(seededBytes(41, 200), 100); // the prefix codec: a delta of nearly the whole file
+    await service.put("bkt", "rel/a-1.zip", bodyOf(v1));
+    const second = await service.put("bkt", "rel/a-2.zip", bodyOf(drifted));
+    expect(second.referenceKey).toMatch(/^rel\/\.dg-refs\//);
+    const stats = await maintenance.bucketStats("bkt", { mode: "detailed" });
+    expect(stats.deltaspaces.map((s) => s.deltaspace)).toEqual(["rel"]);
+    const [space] = stats.deltaspaces;
+    expect(space).toMatchObject({
+      referenceObjects: 2,
+      referenceBytes: v1.length + drifted.length,
+      deltaObjects: 2,
+      brokenDeltas: 0,
+      orphanedReference: false,
+    });
+    expect(stats.orphanedReferences).toEqual([]);
+  });
+});

@@ -133,8 +133,10 @@ export async function scanSetAsideReferences(
   await mapLimit(deltas, concurrency, async (key) => {
     const info = await store.headObject(bucket, key, signalOption(signal));
     const sha = info ? readField(info.metadata, "refSha256")?.toLowerCase() : undefined;
-    if (sha === undefined) return;
-    if (referenceSha.get(referenceKeyFor(deltaspaceOf(key))) !== sha) needed.add(sha);
+    if (sha === undefined || info === undefined) return;
+    // The reference the delta names (an extra one under `.dg-refs/`, or its folder's).
+    const referenceKey = readField(info.metadata, "refKey") ?? referenceKeyFor(deltaspaceOf(key));
+    if (referenceSha.get(referenceKey) !== sha) needed.add(sha);
   });
 
   const removable: SetAsideReference[] = [];

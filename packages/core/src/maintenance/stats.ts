@@ -1,7 +1,7 @@
 import {
   DELTA_SUFFIX,
-  deltaspaceOf,
   isReferenceKey,
+  owningDeltaspaceOf,
   referenceKeyFor,
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
@@ -29,8 +29,12 @@ interface DeltaEntry {
 interface Space {
   readonly deltas: DeltaEntry[];
   readonly direct: ListedObject[];
+  /** Its `reference.bin`. */
   reference?: ListedObject;
-  referenceSha256?: string;
+  /** Its extra references (under `.dg-refs/`). */
+  readonly extraReferences: ListedObject[];
+  /** SHA-256 of every reference (detailed mode). */
+  readonly referenceSha256s: Set<string>;
 }
 
 /**
@@ -52,10 +56,10 @@ export async function bucketStats(
   const opOptions = signalOption(options.signal);
   const spaces = new Map<string, Space>();
   const spaceOf = (key: string): Space => {
-    const name = deltaspaceOf(key);
+    const name = owningDeltaspaceOf(key);
     let space = spaces.get(name);
     if (!space) {
-      space = { deltas: [], direct: [] };
+      space = { deltas: [], direct: [], extraReferences: [], referenceSha256s: new Set() };
       spaces.set(name, space);
     }
     return space;
@@ -64,8 +68,10 @@ export async function bucketStats(
   const add = (object: ListedObject) => {
     if (object.key.startsWith(INTERNAL_PREFIX)) return;
     const space = spaceOf(object.key);
-    if (isReferenceKey(object.key)) space.reference = object;
-    else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
+    if (isReferenceKey(object.key)) {
+      if (object.key === referenceKeyFor(owningDeltaspaceOf(object.key))) space.reference = object;
+      else space.extraReferences.push(object);
+    } else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
     else space.direct.push(object);
   };
   if (options.listed) {
@@ -92,11 +98,15 @@ export async function bucketStats(
     if (refSha !== undefined) entry.refSha256 = refSha.toLowerCase();
   });
   if (mode === "detailed") {
-    const withReference = [...spaces.entries()].filter(([, s]) => s.reference !== undefined);
-    await mapLimit(withReference, ctx.metadataConcurrency, async ([name, space]) => {
-      const head = await ctx.store.headObject(bucket, referenceKeyFor(name), opOptions);
+    const references = [...spaces.values()].flatMap((space) =>
+      [space.reference, ...space.extraReferences]
+        .filter((r) => r !== undefined)
+        .map((r) => ({ space, key: r.key })),
+    );
+    await mapLimit(references, ctx.metadataConcurrency, async ({ space, key }) => {
+      const head = await ctx.store.headObject(bucket, key, opOptions);
       const sha = head ? readField(head.metadata, "fileSha256") : undefined;
-      if (sha !== undefined) space.referenceSha256 = sha.toLowerCase();
+      if (sha !== undefined) space.referenceSha256s.add(sha.toLowerCase());
     });
   }
 
@@ -145,12 +155,13 @@ function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats
   const brokenDeltas =
     mode === "detailed"
       ? space.deltas.filter(
-          (d) => space.referenceSha256 === undefined || d.refSha256 !== space.referenceSha256,
+          (d) => d.refSha256 === undefined || !space.referenceSha256s.has(d.refSha256),
         ).length
       : 0;
   const deltaBytes = sum(space.deltas.map((d) => d.object.size));
   const directBytes = sum(space.direct.map((o) => o.size));
-  const referenceBytes = space.reference?.size ?? 0;
+  const referenceBytes =
+    (space.reference?.size ?? 0) + sum(space.extraReferences.map((r) => r.size));
   const originalBytes = deltaOriginal + directBytes;
   const storedBytes = deltaBytes + directBytes + referenceBytes;
   return {
@@ -158,7 +169,7 @@ function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats
     objectCount: space.deltas.length + space.direct.length,
     deltaObjects: space.deltas.length,
     directObjects: space.direct.length,
-    referenceObjects: space.reference ? 1 : 0,
+    referenceObjects: (space.reference ? 1 : 0) + space.extraReferences.length,
     originalBytes,
     storedBytes,
     deltaBytes,
@@ -167,7 +178,9 @@ function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats
     ...savings(originalBytes, storedBytes),
     estimatedDeltas,
     brokenDeltas,
-    orphanedReference: space.reference !== undefined && space.deltas.length === 0,
+    orphanedReference:
+      (space.reference !== undefined || space.extraReferences.length > 0) &&
+      space.deltas.length === 0,
     ...(space.reference === undefined
       ? {}
       : { referenceModified: space.reference.lastModified.toISOString() }),

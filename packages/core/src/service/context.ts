@@ -1,4 +1,10 @@
 import { validateMaxRatio, DEFAULT_DELTA_EXTENSIONS, DEFAULT_MAX_RATIO } from "../domain/policy.js";
+import {
+  DEFAULT_MAX_REFERENCES,
+  DEFAULT_NEW_REFERENCE_RATIO,
+  validateMaxReferences,
+  validateNewReferenceRatio,
+} from "../domain/reference-choice.js";
 import { toolName } from "../domain/metadata.js";
 import { hasCode, IntegrityError, NotFoundError } from "../errors.js";
 import type { OperationOptions, RandomAccessSource } from "../ports/index.js";
@@ -21,6 +27,10 @@ export function contextFrom(options: DeltaServiceOptions): ServiceContext {
     maxRatio: validateMaxRatio(options.maxRatio ?? DEFAULT_MAX_RATIO),
     deltaExtensions: options.deltaExtensions ?? DEFAULT_DELTA_EXTENSIONS,
     metadataConcurrency: options.metadataConcurrency ?? 16,
+    newReferenceRatio: validateNewReferenceRatio(
+      options.newReferenceRatio ?? DEFAULT_NEW_REFERENCE_RATIO,
+    ),
+    maxReferences: validateMaxReferences(options.maxReferences ?? DEFAULT_MAX_REFERENCES),
     tool: toolName(options.toolVersion),
   };
 }

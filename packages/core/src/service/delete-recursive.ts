@@ -1,7 +1,9 @@
 import {
   DELTA_SUFFIX,
   deltaspaceOf,
+  isExtraReferenceKey,
   isReferenceKey,
+  owningDeltaspaceOf,
   referenceKeyFor,
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
@@ -78,6 +80,7 @@ async function removeOrphanedReferences(
   options: OperationOptions,
 ): Promise<{ readonly removed: readonly string[]; readonly failed: readonly KeyFailure[] }> {
   const withReference = new Set<string>();
+  const withExtraReferences = new Set<string>();
   const withDeltas = new Set<string>();
   let token: string | undefined;
   do {
@@ -88,15 +91,21 @@ async function removeOrphanedReferences(
     });
     for (const object of page.objects) {
       if (object.key.startsWith(INTERNAL_PREFIX)) continue;
-      if (isReferenceKey(object.key)) withReference.add(deltaspaceOf(object.key));
-      else if (object.key.endsWith(DELTA_SUFFIX)) withDeltas.add(deltaspaceOf(object.key));
+      if (isReferenceKey(object.key)) {
+        // An extra reference (`<folder>/.dg-refs/<id>/reference.bin`) belongs to its folder.
+        const owner = owningDeltaspaceOf(object.key);
+        withReference.add(owner);
+        if (isExtraReferenceKey(object.key)) withExtraReferences.add(owner);
+      } else if (object.key.endsWith(DELTA_SUFFIX)) withDeltas.add(deltaspaceOf(object.key));
     }
     token = page.nextContinuationToken;
   } while (token !== undefined);
   const removed: string[] = [];
   const failed: KeyFailure[] = [];
   for (const deltaspace of withReference) {
-    if (withDeltas.has(deltaspace)) continue;
+    // A folder with deltas left keeps its reference.bin; its extra references are checked
+    // one by one (the deltas kept out by a filter may need some).
+    if (withDeltas.has(deltaspace) && !withExtraReferences.has(deltaspace)) continue;
     try {
       removed.push(...(await removeUnusedReferences(ctx, bucket, [deltaspace], options)));
     } catch (error) {

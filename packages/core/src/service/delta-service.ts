@@ -1,7 +1,6 @@
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
-import { hasCode } from "../errors.js";
 import type { ObjectTags, OperationOptions, ReplayableBody } from "../ports/index.js";
-import { contextFrom, type ServiceContext } from "./context.js";
+import { contextFrom } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
 import { deleteRecursive } from "./delete-recursive.js";
 import { rehydrate } from "./rehydrate.js";
@@ -9,7 +8,7 @@ import { listAll, listObjects } from "./list.js";
 import { putObject } from "./put.js";
 import { getObject, getResolved, headObject, resolve } from "./read.js";
 import { spool } from "./streams.js";
-import { deleteTagging, getTagging, putTagging } from "./tagging.js";
+import { deleteTagging, getTagging, putTagging, sourceTags } from "./tagging.js";
 import type {
   CopyOptions,
   DeleteManyResult,
@@ -25,9 +24,12 @@ import type {
   LogicalObjectInfo,
   PutOptions,
   PutResult,
+  RebaseOptions,
+  RebaseResult,
   RehydrateOptions,
   RehydrateResult,
 } from "./types.js";
+import { rebaseDeltaspace } from "./rebase.js";
 
 /** The delta-storage operations, on logical keys. */
 export interface DeltaService {
@@ -83,6 +85,11 @@ export interface DeltaService {
   ): Promise<void>;
   /** Remove every tag of a logical object. */
   deleteTagging(bucket: string, key: string, options?: OperationOptions): Promise<void>;
+  /**
+   * Re-encode a folder's deltas against the best set of references (`prefix` ends with `/`;
+   * `""` is the bucket root). A dry run unless `options.apply`.
+   */
+  rebase(bucket: string, prefix: string, options?: RebaseOptions): Promise<RebaseResult>;
 }
 
 /**
@@ -133,31 +140,6 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     getTagging: (bucket, key, opts) => getTagging(ctx, bucket, key, opts),
     putTagging: (bucket, key, tags, opts) => putTagging(ctx, bucket, key, tags, opts),
     deleteTagging: (bucket, key, opts) => deleteTagging(ctx, bucket, key, opts),
+    rebase: (bucket, prefix, opts) => rebaseDeltaspace(ctx, bucket, prefix, opts),
   };
-}
-
-/**
- * The tags a copy keeps. Asked for only when the source reports some (S3 sends
- * `x-amz-tagging-count` only then), so copying an untagged object needs no
- * `s3:GetObjectTagging`. A store without tagging, or credentials that may not read tags, give
- * a copy without them (logged), as the object's bytes and metadata matter more.
- */
-async function sourceTags(
-  ctx: ServiceContext,
-  bucket: string,
-  info: LogicalObjectInfo,
-  options: OperationOptions,
-): Promise<ObjectTags | undefined> {
-  if ((info.tagCount ?? 0) === 0) return undefined;
-  try {
-    return await ctx.store.getObjectTagging(bucket, info.storedKey, options);
-  } catch (error) {
-    if (!hasCode(error, "UNSUPPORTED") && !hasCode(error, "PERMISSION_DENIED")) throw error;
-    ctx.logger.log("warn", "cannot read the source's tags; copying without them", {
-      bucket,
-      key: info.storedKey,
-      reason: error instanceof Error ? error.message : String(error),
-    });
-    return undefined;
-  }
 }

@@ -1,4 +1,10 @@
-import { DELTA_SUFFIX, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import {
+  DELTA_SUFFIX,
+  isExtraReferenceKey,
+  isExtraReferencesPrefix,
+  isReferenceKey,
+  logicalKeyOf,
+} from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
@@ -30,7 +36,7 @@ export async function listObjects(
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
   const described = await mapLimit(
-    page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX)),
+    page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
     ctx.metadataConcurrency,
     async (o): Promise<LogicalListedObject | undefined> => {
       const named = isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
@@ -58,7 +64,9 @@ export async function listObjects(
   );
   return {
     objects,
-    commonPrefixes: page.commonPrefixes.filter((p) => !p.startsWith(INTERNAL_PREFIX)),
+    commonPrefixes: page.commonPrefixes.filter(
+      (p) => !p.startsWith(INTERNAL_PREFIX) && !isExtraReferencesPrefix(p),
+    ),
     ...(page.nextContinuationToken === undefined
       ? {}
       : { nextContinuationToken: page.nextContinuationToken }),

@@ -3,6 +3,7 @@ import {
   baseName,
   deltaKeyFor,
   deltaspaceOf,
+  extraReferenceKeyFor,
   referenceKeyFor,
 } from "../domain/deltaspace.js";
 import {
@@ -15,8 +16,15 @@ import {
 } from "../domain/metadata.js";
 import { headersEntry, optionalEntry, validateHeaders } from "../domain/object-headers.js";
 import { validateTags } from "../domain/tags.js";
-import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
-import { hasCode, IntegrityError, UnavailableError } from "../errors.js";
+import { isDeltaEligible, validateMaxRatio } from "../domain/policy.js";
+import {
+  chooseReference,
+  decideStorage,
+  referencesToRetire,
+  validateNewReferenceRatio,
+} from "../domain/reference-choice.js";
+import { createSketcher, encodeSketch, type Sketcher } from "../domain/sketch.js";
+import { hasCode, IntegrityError, InternalError, UnavailableError } from "../errors.js";
 import type {
   ByteStream,
   DeltaTarget,
@@ -28,7 +36,15 @@ import type { ScratchBlob } from "../ports/scratch.js";
 import { sourceStream } from "../util/delta-target.js";
 import { loadReference, type ServiceContext } from "./context.js";
 import { withReference } from "./reference-retry.js";
-import { confirmReference, removeUnusedReferences } from "./references.js";
+import {
+  confirmReference,
+  type FolderReference,
+  folderReferenceOf,
+  folderReferences,
+  referenceUsage,
+  removeReference,
+  removeUnusedReferences,
+} from "./references.js";
 import { countingStream, hashStream, spool, teeStream, verifiedStream } from "./streams.js";
 import type { PutOptions, PutResult } from "./types.js";
 
@@ -57,7 +73,19 @@ export async function putObject(
     key,
     ...(body.size === undefined ? {} : { totalBytes: body.size }),
   });
-  const { sha256, size } = await hashStream(ctx.hasher, body.open(opOptions), opOptions);
+  // A delta-eligible file is sketched in the same pass, to choose among its folder's references.
+  const sketcher =
+    options.delta !== false && isDeltaEligible(name, ctx.deltaExtensions)
+      ? createSketcher()
+      : undefined;
+  const newReferenceRatio = validateNewReferenceRatio(
+    options.newReferenceRatio ?? ctx.newReferenceRatio,
+  );
+  const { sha256, size } = await hashStream(
+    ctx.hasher,
+    sketcher === undefined ? body.open(opOptions) : sketchedStream(body.open(opOptions), sketcher),
+    opOptions,
+  );
   if (body.size !== undefined && body.size !== size) {
     throw new IntegrityError(`The file changed while it was read: ${name}`, {
       hint: "Upload it again once nothing is writing to it.",
@@ -84,7 +112,8 @@ export async function putObject(
 
   // Progress counts each byte of the file once, whatever reads it: the upload of a new
   // reference, an encode that starts over (the cached reference was corrupt), a codec that
-  // reads part of the target twice, or a delta over --max-ratio stored whole after all.
+  // reads part of the target twice, a file that becomes an extra reference after its encode,
+  // or a delta over --max-ratio stored whole after all.
   let reported = 0;
   const progressPass = (): ((n: number) => void) => {
     let seen = 0;
@@ -140,19 +169,22 @@ export async function putObject(
   if (size === 0) return storeDirect("empty");
 
   const deltaspace = deltaspaceOf(key);
-  const referenceKey = referenceKeyFor(deltaspace);
-  let referenceInfo = await ctx.store.headObject(bucket, referenceKey, opOptions);
-  let createdReference = false;
+  const primaryKey = referenceKeyFor(deltaspace);
+  const fileSketch = sketcher?.digest() ?? [];
   const ownReferenceMetadata = referenceMetadata({
     tool: ctx.tool,
     sourceName: name,
     sha256,
     createdAt: now,
+    sketch: encodeSketch(fileSketch),
   });
-  let source: RandomAccessSource | undefined;
-  if (!referenceInfo) {
-    // One read of the file feeds both the new reference and its cached copy; the zero-diff
-    // delta is then encoded from the cache, so the file is read twice in all (hash, upload).
+
+  /**
+   * Create-only write of this file as the reference at `referenceKey`; one read of the file
+   * feeds both the store and the local cache. The cached copy, or `undefined` when another
+   * client wrote that key first.
+   */
+  const createReference = async (referenceKey: string): Promise<RandomAccessSource | undefined> => {
     const [forStore, forCache] = teeStream(countingStream(replay(), progressPass()));
     const [stored, cached] = await Promise.allSettled([
       ctx.store
@@ -165,61 +197,22 @@ export async function putObject(
         .finally(() => forStore.cancel()),
       ctx.cache.put(sha256, forCache, opOptions).finally(() => forCache.cancel()),
     ]);
-    if (stored.status === "fulfilled" && cached.status === "fulfilled") {
-      createdReference = true;
-      source = cached.value;
-    } else {
-      if (cached.status === "fulfilled") await cached.value.close();
-      if (stored.status === "fulfilled") throw (cached as PromiseRejectedResult).reason;
-      if (!hasCode(stored.reason, "CONFLICT")) throw stored.reason;
-      // Another client created the reference first: encode against theirs.
-      ctx.logger.log("info", "reference created concurrently; using the existing one", {
-        referenceKey,
-      });
-      referenceInfo = await ctx.store.headObject(bucket, referenceKey, opOptions);
-      if (!referenceInfo) {
-        throw new UnavailableError(
-          `Reference vanished while uploading: s3://${bucket}/${referenceKey}`,
-          {
-            hint: "Another client created and deleted it at the same time; try again.",
-          },
-        );
-      }
-    }
-  }
+    if (stored.status === "fulfilled" && cached.status === "fulfilled") return cached.value;
+    if (cached.status === "fulfilled") await cached.value.close();
+    if (stored.status === "fulfilled") throw (cached as PromiseRejectedResult).reason;
+    if (!hasCode(stored.reason, "CONFLICT")) throw stored.reason;
+    ctx.logger.log("info", "reference created concurrently; using the existing one", {
+      referenceKey,
+    });
+    return undefined;
+  };
 
-  let referenceSha: string;
-  let openReference: () => Promise<RandomAccessSource>;
-  const newReference = source !== undefined;
-  if (source !== undefined) {
-    referenceSha = sha256;
-    // The cached copy just written; should it fail its check, the file is cached again.
-    let written: RandomAccessSource | undefined = source;
-    openReference = async () => {
-      const first = written;
-      written = undefined;
-      return first ?? ctx.cache.put(sha256, replay(), opOptions);
-    };
-  } else {
-    const stored = readField(referenceInfo?.metadata ?? {}, "fileSha256");
-    if (!stored) {
-      throw new IntegrityError(
-        `Reference has no SHA-256 in its metadata: s3://${bucket}/${referenceKey}`,
-        {
-          hint: "The reference was not written by deltaglider; move the file to another folder.",
-        },
-      );
-    }
-    const sha = stored.toLowerCase();
-    referenceSha = sha;
-    openReference = () => loadReference(ctx, bucket, referenceKey, sha, opOptions);
-  }
-
-  let deltaFormat: string | undefined;
-  const openRandomAccess = body.openRandomAccess?.bind(body);
-  const targetFor = (reference: RandomAccessSource): DeltaTarget => {
-    // The zero-diff delta of a new reference: the file against itself, both from the cache.
-    if (newReference) return sourceAsTarget(reference, sha256);
+  /**
+   * The file as a delta target, read again from the body (by position where it can be); a new
+   * one for each attempt of an encode.
+   */
+  const bodyTarget = (): DeltaTarget => {
+    const openRandomAccess = body.openRandomAccess?.bind(body);
     const count = progressPass();
     return openRandomAccess === undefined
       ? countingStream(replay(), count)
@@ -231,30 +224,134 @@ export async function putObject(
             countingSource(await openRandomAccess(o), count),
         };
   };
-  const delta: ScratchBlob = await withReference(ctx, referenceSha, openReference, (reference) => {
-    const target = targetFor(reference);
-    const encodeOptions = {
-      targetSize: size,
-      onFormat: (format: string) => {
-        deltaFormat = format;
+
+  /** The file's delta against the folder reference `referenceKey` (fetched into the cache). */
+  const deltaAgainst = (referenceKey: string, referenceSha: string) =>
+    encodeDelta(
+      ctx,
+      referenceSha,
+      () => loadReference(ctx, bucket, referenceKey, referenceSha, opOptions),
+      bodyTarget,
+      size,
+      opOptions,
+    );
+
+  /**
+   * The file's zero-diff delta against its own new reference: the file against itself, both
+   * from the cache copy `written` just made (should it fail its check, the file is cached again),
+   * or from `referenceKey` when another client wrote it.
+   */
+  const zeroDiff = (written: RandomAccessSource | undefined, referenceKey: string) => {
+    let first = written;
+    return encodeDelta(
+      ctx,
+      sha256,
+      async () => {
+        const source = first;
+        first = undefined;
+        if (source !== undefined) return source;
+        return written === undefined
+          ? loadReference(ctx, bucket, referenceKey, sha256, opOptions)
+          : ctx.cache.put(sha256, replay(), opOptions);
       },
-      ...opOptions,
+      (reference) => sourceAsTarget(reference, sha256),
+      size,
+      opOptions,
+    );
+  };
+
+  let primaryInfo = await ctx.store.headObject(bucket, primaryKey, opOptions);
+  let chosen: { key: string; sha256: string; metadata: Readonly<Record<string, string>> };
+  let created = false;
+  let encoded: EncodedDelta;
+  const createdSource = primaryInfo ? undefined : await createReference(primaryKey);
+  if (createdSource !== undefined) {
+    created = true;
+    chosen = { key: primaryKey, sha256, metadata: ownReferenceMetadata };
+    encoded = await zeroDiff(createdSource, primaryKey);
+  } else {
+    // Another client created the reference first: encode against theirs.
+    primaryInfo ??= await ctx.store.headObject(bucket, primaryKey, opOptions);
+    if (!primaryInfo) {
+      throw new UnavailableError(
+        `Reference vanished while uploading: s3://${bucket}/${primaryKey}`,
+        {
+          hint: "Another client created and deleted it at the same time; try again.",
+        },
+      );
+    }
+    if (readField(primaryInfo.metadata, "fileSha256") === undefined) {
+      throw new IntegrityError(
+        `Reference has no SHA-256 in its metadata: s3://${bucket}/${primaryKey}`,
+        {
+          hint: "The reference was not written by deltaglider; move the file to another folder.",
+        },
+      );
+    }
+    const references =
+      ctx.maxReferences > 1
+        ? await folderReferences(ctx, bucket, deltaspace, primaryInfo, opOptions)
+        : [folderReferenceOf(primaryInfo)].filter((r) => r !== undefined);
+    const best = chooseReference(references, fileSketch);
+    if (best === undefined) throw new InternalError("a folder with a reference has no candidate");
+    const bestInfo = best.reference;
+    chosen = {
+      key: bestInfo.key,
+      sha256: bestInfo.sha256,
+      metadata: bestInfo.metadata,
     };
-    // A codec that holds its whole output anyway writes it to scratch itself (once).
-    return ctx.codec.encodeToScratch === undefined
-      ? spool(ctx.scratch, ctx.codec.encode(reference, target, encodeOptions), opOptions)
-      : ctx.codec.encodeToScratch(reference, target, ctx.scratch, encodeOptions);
-  });
-  try {
-    if (!createdReference && exceedsMaxRatio(delta.size, size, maxRatio)) {
+    encoded = await deltaAgainst(bestInfo.key, bestInfo.sha256);
+    const inputs = {
+      deltaSize: encoded.blob.size,
+      fileSize: size,
+      similarity: best.similarity,
+      maxRatio,
+      newReferenceRatio,
+    };
+    let decision = decideStorage({ ...inputs, canAddReference: ctx.maxReferences > 1 });
+    if (decision === "new-reference" && references.length >= ctx.maxReferences) {
+      const room = await makeRoomForReference(ctx, bucket, deltaspace, references, opOptions);
+      if (!room) decision = decideStorage({ ...inputs, canAddReference: false });
+    }
+    if (decision === "direct") {
+      await encoded.blob.dispose();
       ctx.logger.log("info", "delta exceeds the max ratio; storing the file directly", {
         key,
-        deltaSize: delta.size,
+        deltaSize: inputs.deltaSize,
         size,
         maxRatio,
       });
       return await storeDirect("max-ratio");
     }
+    if (decision === "new-reference") {
+      const extraKey = extraReferenceKeyFor(deltaspace, sha256.slice(0, 16));
+      ctx.logger.log("info", "the folder's references have drifted; the file becomes one", {
+        key,
+        referenceKey: extraKey,
+        deltaSize: inputs.deltaSize,
+        size,
+      });
+      await encoded.blob.dispose();
+      const extraSource = await createReference(extraKey);
+      if (extraSource !== undefined) {
+        created = true;
+        chosen = { key: extraKey, sha256, metadata: ownReferenceMetadata };
+        encoded = await zeroDiff(extraSource, extraKey);
+      } else {
+        // The same file was made a reference by another client at the same moment.
+        const theirs = await ctx.store.headObject(bucket, extraKey, opOptions);
+        if (readField(theirs?.metadata ?? {}, "fileSha256")?.toLowerCase() !== sha256) {
+          return await storeDirect("reference-changed");
+        }
+        chosen = { key: extraKey, sha256, metadata: theirs?.metadata ?? {} };
+        encoded = await zeroDiff(undefined, extraKey);
+      }
+    }
+  }
+
+  const delta = encoded.blob;
+  const deltaFormat = encoded.format;
+  try {
     const deltaKey = deltaKeyFor(key);
     const metadata = {
       ...userMetadata,
@@ -264,10 +361,10 @@ export async function putObject(
         sha256,
         size,
         createdAt: now,
-        refKey: referenceKey,
-        refSha256: referenceSha,
+        refKey: chosen.key,
+        refSha256: chosen.sha256,
         deltaSize: delta.size,
-        ...(createdReference ? { note: ZERO_DIFF_NOTE } : {}),
+        ...(chosen.sha256 === sha256 ? { note: ZERO_DIFF_NOTE } : {}),
         ...(deltaFormat === undefined ? {} : { deltaFormat }),
       }),
     };
@@ -280,16 +377,16 @@ export async function putObject(
     const referenceHolds = await confirmReference(
       ctx,
       bucket,
-      referenceKey,
-      referenceSha,
-      referenceInfo?.metadata ?? ownReferenceMetadata,
+      chosen.key,
+      chosen.sha256,
+      chosen.metadata,
       opOptions,
     );
     if (!referenceHolds) {
       // The folder got another reference while this delta was encoded: it cannot be decoded.
       ctx.logger.log("warn", "reference changed while uploading; storing the file directly", {
         key,
-        referenceKey,
+        referenceKey: chosen.key,
       });
       return await storeDirect("reference-changed");
     }
@@ -300,21 +397,88 @@ export async function putObject(
       bucket,
       key,
       storedKey: deltaKey,
-      storageType: createdReference ? "reference" : "delta",
+      storageType: created ? "reference" : "delta",
       originalSize: size,
       // A new reference is stored whole, beside its tiny zero-diff delta.
-      storedSize: createdReference ? size + delta.size : delta.size,
+      storedSize: created ? size + delta.size : delta.size,
       sha256,
       ...(result.etag === undefined ? {} : { etag: result.etag }),
-      referenceKey,
+      referenceKey: chosen.key,
     };
   } finally {
     await delta.dispose();
   }
 }
 
+/**
+ * A folder at its cap of references: retire the oldest extra references no delta uses, to
+ * make room for one more. False when every one is in use.
+ */
+async function makeRoomForReference(
+  ctx: ServiceContext,
+  bucket: string,
+  deltaspace: string,
+  references: readonly FolderReference[],
+  options: OperationOptions,
+): Promise<boolean> {
+  const usage = await referenceUsage(ctx, bucket, deltaspace, options);
+  const retire = referencesToRetire(
+    references,
+    usage,
+    referenceKeyFor(deltaspace),
+    ctx.maxReferences,
+  );
+  if (retire.length < references.length + 1 - ctx.maxReferences) return false;
+  for (const reference of retire) {
+    const needed = async () =>
+      ((await referenceUsage(ctx, bucket, deltaspace, options)).get(reference.key) ?? 0) > 0;
+    if (!(await removeReference(ctx, bucket, reference.key, needed, options))) return false;
+  }
+  return true;
+}
+
+/** A delta in scratch, with the format the codec reported. */
+export interface EncodedDelta {
+  readonly blob: ScratchBlob;
+  readonly format: string | undefined;
+}
+
+/**
+ * Encode a target (of `size` bytes) against the reference `openReference` gives (whose file has
+ * SHA-256 `referenceSha`) into scratch, closing the reference after. When a read of the cached
+ * copy fails its integrity check, the entry is dropped and the encode starts over once against
+ * a fresh copy (`withReference`), so `targetFor` is called once per attempt. The caller disposes
+ * the blob.
+ */
+export async function encodeDelta(
+  ctx: ServiceContext,
+  referenceSha: string,
+  openReference: () => Promise<RandomAccessSource>,
+  targetFor: (reference: RandomAccessSource) => DeltaTarget,
+  size: number,
+  opOptions: OperationOptions,
+): Promise<EncodedDelta> {
+  let format: string | undefined;
+  const blob = await withReference(ctx, referenceSha, openReference, (reference) => {
+    format = undefined;
+    const target = targetFor(reference);
+    const encodeOptions = {
+      targetSize: size,
+      onFormat: (f: string) => {
+        format = f;
+      },
+      ...opOptions,
+    };
+    // A codec that holds its whole output anyway writes it to scratch itself (once).
+    return ctx.codec.encodeToScratch === undefined
+      ? spool(ctx.scratch, ctx.codec.encode(reference, target, encodeOptions), opOptions)
+      : ctx.codec.encodeToScratch(reference, target, ctx.scratch, encodeOptions);
+  });
+  return { blob, format };
+}
+
 /** A cached reference as the target of its own zero-diff delta (the caller closes it). */
-function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
+export function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget {
   return {
     size: source.size,
     sha256,
@@ -325,6 +489,14 @@ function sourceAsTarget(source: RandomAccessSource, sha256: string): DeltaTarget
       close: async () => undefined,
     }),
   };
+}
+
+/** Pass a stream through, feeding every chunk to a sketcher on the way. */
+async function* sketchedStream(stream: ByteStream, sketcher: Sketcher): ByteStream {
+  for await (const chunk of stream) {
+    sketcher.update(chunk);
+    yield chunk;
+  }
 }
 
 /** Report bytes read from a target source as progress, up to its size. */

@@ -155,3 +155,53 @@ describe("a cached reference that fails its integrity check", () => {
     expect(hasCode(error, "INTEGRITY")).toBe(true);
   });
 });
+
+describe("with several references per folder", () => {
+  // v1 is the folder's reference.bin; w drifted from it (a new start), so it becomes an extra
+  // reference under .dg-refs/; w2 is a small change of w, encoded against w.
+  const w = concat(seededBytes(44, 200), v1.subarray(200));
+  const w2 = concat(w.subarray(0, w.length - 500), seededBytes(45, 500));
+  const extraKey = `rel/.dg-refs/${sha(w).slice(0, 16)}/reference.bin`;
+
+  it("a file that becomes an extra reference reports each byte once", async () => {
+    const { service } = makeService({ codec: chunkedPrefixCodec() });
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    let progressed = 0;
+    const result = await service.put("bkt", "rel/app-2.zip", bodyOf(w), {
+      onProgress: (event) => {
+        if (event.type === "bytes") progressed += event.bytes;
+      },
+    });
+    // Read three times (encode against v1, upload as a reference, zero-diff), counted once.
+    expect(result).toMatchObject({ storageType: "reference", referenceKey: extraKey });
+    expect(progressed).toBe(w.length);
+  });
+
+  it("a corrupt cached extra reference is fetched again from its own key on upload", async () => {
+    const writer = makeService({ codec: chunkedPrefixCodec() });
+    await writer.service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    await writer.service.put("bkt", "rel/app-2.zip", bodyOf(w));
+    const gets: string[] = [];
+    const store = {
+      ...writer.store,
+      getObject: ((bucket, key, options) => {
+        gets.push(key);
+        return writer.store.getObject(bucket, key, options);
+      }) as typeof writer.store.getObject,
+    };
+    const tampered = tamperedCache(writer.cache, 1);
+    const { service } = makeService({ store, cache: tampered.cache, codec: chunkedPrefixCodec() });
+    let progressed = 0;
+    const result = await service.put("bkt", "rel/app-3.zip", bodyOf(w2), {
+      onProgress: (event) => {
+        if (event.type === "bytes") progressed += event.bytes;
+      },
+    });
+    expect(result).toMatchObject({ storageType: "delta", referenceKey: extraKey });
+    expect(tampered.deleted).toEqual([sha(w)]);
+    expect(gets).toEqual([extraKey]);
+    expect(progressed).toBe(w2.length);
+    const reader = makeService({ store, codec: chunkedPrefixCodec() }).service;
+    expect(sha(await collectBytes((await reader.get("bkt", "rel/app-3.zip")).body))).toBe(sha(w2));
+  });
+});

@@ -25,9 +25,20 @@ export interface DeltaServiceOptions {
   readonly deltaExtensions?: readonly string[];
   /** Parallel HEAD requests while listing original sizes. Default 16. */
   readonly metadataConcurrency?: number;
+  /**
+   * A file whose best delta is larger than this share of it becomes a new reference of its
+   * folder (under `<folder>/.dg-refs/<id>/reference.bin`). Default 0.2.
+   */
+  readonly newReferenceRatio?: number;
+  /** The most references a folder holds, its `reference.bin` included. Default 16; 1 turns extra references off. */
+  readonly maxReferences?: number;
 }
 
-/** How a logical object is stored. `reference`: the first file of its deltaspace. */
+/**
+ * How a logical object is stored. `reference`: the file became a reference of its deltaspace
+ * (the first file, or one its folder's references no longer resembled closely), stored beside
+ * its zero-diff delta.
+ */
 export type StorageType = "reference" | "delta" | "direct";
 
 export interface PutOptions extends OperationOptions {
@@ -41,6 +52,8 @@ export interface PutOptions extends OperationOptions {
   /** `false`: store directly whatever the name (`--no-delta` keeps deltaglider metadata). */
   readonly delta?: boolean;
   readonly maxRatio?: number;
+  /** Overrides the service's `newReferenceRatio` for this upload. */
+  readonly newReferenceRatio?: number;
   readonly onProgress?: ProgressListener;
 }
 
@@ -156,6 +169,45 @@ export interface DeleteManyResult extends DeleteResult {
 }
 
 export interface CopyOptions extends PutOptions {}
+
+export interface RebaseOptions extends OperationOptions {
+  /** Write the new deltas and references; without it nothing is written (a projection). */
+  readonly apply?: boolean;
+  readonly maxRatio?: number;
+  readonly newReferenceRatio?: number;
+  /** Called once per delta of the folder, after its outcome is decided (and, with `apply`, written). */
+  readonly onFile?: (file: RebaseFile) => void;
+}
+
+/** What rebase did (or would do) with one delta. */
+export interface RebaseFile {
+  /** The logical key. */
+  readonly key: string;
+  /**
+   * `kept`: left as it is (already as small); `re-encoded`: against another reference;
+   * `new-reference`: the file became a reference, its delta the zero-diff one.
+   */
+  readonly action: "kept" | "re-encoded" | "new-reference";
+  readonly storedBefore: number;
+  readonly storedAfter: number;
+  /** The reference it decodes against afterwards. */
+  readonly referenceKey: string;
+}
+
+export interface RebaseResult {
+  readonly bucket: string;
+  readonly deltaspace: string;
+  /** False for a dry run: the figures after are projected. */
+  readonly applied: boolean;
+  readonly files: readonly RebaseFile[];
+  /** References and deltas of the folder, before and after. */
+  readonly storedBytesBefore: number;
+  readonly storedBytesAfter: number;
+  readonly referencesBefore: number;
+  readonly referencesAfter: number;
+  /** References removed (dry run: that would be) because no delta names them any more. */
+  readonly removedReferences: readonly string[];
+}
 
 export type { ReplayableBody };
 

@@ -1,14 +1,17 @@
 import type { DeltaspaceStats } from "@dg/sdk";
 import { Text } from "ink";
 import { humanSize } from "../../lib/format.js";
-import { savingsText } from "../../lib/stats-text.js";
+import { referenceShareText, savingsText } from "../../lib/stats-text.js";
 import { cell, formatAge, savingsColor } from "./cells.js";
 import { StatusMark } from "./StatusMark.js";
 import { deltaspaceLabel } from "./rows.js";
 import type { ItemStatus, SortKey, SortOrder } from "./state.js";
 
-/** Width of everything but the name column: cursor, status mark and the figures. */
-const FIXED_WIDTH = 2 + 2 + 9 + 11 + 11 + 8 + 8 + 1;
+/**
+ * Width of everything but the name column: cursor, status mark and the figures (objects,
+ * original, stored, saved, references, their share of stored bytes, reference age).
+ */
+const FIXED_WIDTH = 2 + 2 + 9 + 11 + 11 + 8 + 5 + 7 + 8 + 1;
 
 export interface SpacesTableProps {
   readonly rows: readonly DeltaspaceStats[];
@@ -39,7 +42,7 @@ export function SpacesTable(props: SpacesTableProps) {
         {heading("Deltaspace", "name", sort, nameWidth)}
         {"  "} {heading("Objects", "objects", sort, 8)} {cell("Original", 10, "right")}{" "}
         {heading("Stored", "stored", sort, 10)} {heading("Saved", "savings", sort, 7)}{" "}
-        {heading("Ref age", "age", sort, 7)}
+        {cell("Refs", 4, "right")} {cell("Ref %", 6, "right")} {heading("Ref age", "age", sort, 7)}
       </Text>
       {shown.map((space, offset) => {
         const selected = top + offset === cursor;
@@ -58,7 +61,8 @@ export function SpacesTable(props: SpacesTableProps) {
             <Text color={savingsColor(space.savingsPercent)}>
               {cell(savingsText(space), 7, "right")}
             </Text>{" "}
-            {cell(age, 7, "right")}
+            {cell(space.referenceObjects.toLocaleString("en-US"), 4, "right")}{" "}
+            {cell(referenceShareText(space), 6, "right")} {cell(age, 7, "right")}
           </Text>
         );
       })}

@@ -8,7 +8,14 @@ import { StatsExplorer } from "./StatsExplorer.js";
 const MiB = 1024 * 1024;
 
 const stats = bucket("releases", [
-  space("app", { objects: 12, original: 36 * MiB, stored: 4 * MiB, referenceAgeDays: 3 }),
+  space("app", {
+    objects: 12,
+    original: 36 * MiB,
+    stored: 4 * MiB,
+    referenceAgeDays: 3,
+    references: 3,
+    referenceBytes: 2 * MiB,
+  }),
   space("tools/cli", { objects: 4, original: 8 * MiB, stored: 7 * MiB, referenceAgeDays: 400 }),
   space("docs", { objects: 30, original: 2000, stored: 2000 }),
 ]);
@@ -59,10 +66,13 @@ describe("stats explorer: the table", () => {
     expect(frame).toContain(
       "deltaglider stats s3://releases/ · quick mode · cached 2026-11-25 11:00",
     );
-    expect(frame).toContain("Objects 46 (46 delta · 0 direct · 2 references) in 3 deltaspaces");
+    expect(frame).toContain("Objects 46 (46 delta · 0 direct · 4 references) in 3 deltaspaces");
     expect(frame).toMatch(/Original 44\.0 MiB → stored 11\.0 MiB · saved 33\.0 MiB █+░* 75\.0%/);
-    expect(frame).toMatch(/› app\/ +12 +36\.0 MiB +4\.0 MiB +88\.9% +3d/);
-    expect(frame).toMatch(/tools\/cli\/ +4 +8\.0 MiB +7\.0 MiB +12\.5% +13mo/);
+    // Each folder's references and their share of its stored bytes, before the reference age.
+    expect(frame).toMatch(/Saved↓ +Refs +Ref % +Ref age/);
+    expect(frame).toMatch(/› app\/ +12 +36\.0 MiB +4\.0 MiB +88\.9% +3 +50\.0% +3d/);
+    expect(frame).toMatch(/tools\/cli\/ +4 +8\.0 MiB +7\.0 MiB +12\.5% +1 +0\.0% +13mo/);
+    expect(frame).toMatch(/docs\/ +30 +2\.0 KiB +2\.0 KiB +0\.0% +0 +0\.0% +—/);
     expect(frame).toContain("1–3 of 3 deltaspaces · sorted by savings ↓");
     expect(frame).toContain("s savings  z stored  o objects  a age  n name");
   });
