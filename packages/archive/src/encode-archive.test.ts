@@ -113,10 +113,13 @@ describe("encodeArchive", () => {
     const name = Buffer.from(v1[7]?.name ?? "");
     const at = ref.indexOf(name) + name.length + 10;
     ref[at] = (ref[at] ?? 0) ^ 0x55;
-    const { report, header } = await encode(ref, target);
+    const { report } = await encode(ref, target);
     expect(report.copiedStreams).toBe(v1.length - 1);
     expect(report.streams).toBe(1);
-    expect(streams(header)).toHaveLength(1);
+    // The damaged reference stream does not inflate, so the target's stream finds nothing to
+    // match once inflated, while the plain delta sees a one-byte change: it is made and kept.
+    expect(report).toMatchObject({ path: "archive+raw", why: "inflating-gained-little" });
+    expect(report.chosen).toBe("raw");
   });
 
   it("copies identical gzip members without inflating them", async () => {
@@ -190,6 +193,26 @@ describe("encodeArchive", () => {
     expect(report.why).toBe("few-streams-reproduced");
     expect(report.rawDeltaSize).toBeGreaterThan(0);
     expect(report.archiveDeltaSize).toBeGreaterThan(0);
+  });
+
+  it("makes the plain delta too when a changed stream holds new content, and keeps the smaller", async () => {
+    // The README demo's case: one entry rewritten with new text. Its deflated bytes are smaller
+    // than the inner delta of its inflated ones, so the archive delta is the larger here.
+    const rng = createRng(85);
+    const words = ["const", "return", "value", "release", "delta", "buffer", "index", "module"];
+    const text = (seed: number) =>
+      Buffer.from(sourceText(createRng(seed), words, 400_000 + rng.int(0, 10)));
+    const noise = Buffer.from(createHash("sha512").update("noise").digest());
+    const zip = (main: Uint8Array) =>
+      writeZip([
+        { name: "app/main.js", data: main },
+        { name: "app/noise.bin", data: Buffer.concat(Array(2000).fill(noise)) },
+      ]);
+    const { report } = await encode(zip(text(1)), zip(text(2)));
+    expect(report).toMatchObject({ path: "archive+raw", why: "inflating-gained-little" });
+    const { archiveDeltaSize = 0, rawDeltaSize = 0 } = report;
+    expect(rawDeltaSize).toBeLessThan(archiveDeltaSize);
+    expect(report.chosen).toBe("raw");
   });
 
   it("makes both deltas of a small file, and keeps the smaller", async () => {

@@ -59,6 +59,8 @@ export interface ArchiveEncodeReport {
   readonly why:
     | "streams-reproduced"
     | "few-streams-reproduced"
+    /** The inner delta is large beside the changed streams' compressed bytes. */
+    | "inflating-gained-little"
     | "small-file"
     | "no-reproducible-streams"
     | "too-many-segments"
@@ -109,6 +111,13 @@ export interface EncodeArchiveInput {
 const FEW_REPRODUCED = 0.5;
 /** Files up to this size get both deltas whatever was reproduced: the plain one costs little. */
 const SMALL_FILE = 1024 * 1024;
+/**
+ * When the inner delta is at least this share of the compressed bytes of the changed streams
+ * (those deflate compresses, and those kept compressed), inflating them gained nothing: the
+ * plain delta, which holds at most those compressed bytes for them, may be the smaller (a
+ * changed stream of mostly new content, as in the README's demo zips). It is made and compared.
+ */
+const RAW_MAY_WIN = 1;
 /** Inner deltas past this size wait in a file rather than in memory. */
 const SPILL_AFTER = 16 * 1024 * 1024;
 
@@ -247,7 +256,6 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
 
     const changed = resolved.bytes.reproduced + resolved.bytes.keptCompressed;
     const few = changed > 0 && resolved.bytes.reproduced < FEW_REPRODUCED * changed;
-    const compare = few || target.size <= (input.smallFile ?? SMALL_FILE);
     const header: ArchiveDeltaHeaderV2 = {
       container,
       targetSize: target.size,
@@ -265,6 +273,11 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
       innerMade = await innerDelta(input, expandedReference, resolved.extents, 1);
     }
     const made = await archiveDelta(input, header, innerMade);
+    const small = target.size <= (input.smallFile ?? SMALL_FILE);
+    const gainedLittle =
+      innerMade.delta.size >
+      RAW_MAY_WIN * (resolved.bytes.compressing + resolved.bytes.keptCompressed);
+    const compare = few || small || gainedLittle;
     const sizes = {
       ...counts,
       archiveDeltaSize: made.blob.size,
@@ -289,7 +302,7 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     const both = {
       ...sizes,
       path: "archive+raw",
-      why: few ? "few-streams-reproduced" : "small-file",
+      why: few ? "few-streams-reproduced" : small ? "small-file" : "inflating-gained-little",
     } as const;
     if (made.verified && made.blob.size < plain.size) {
       await plain.dispose();

@@ -297,8 +297,16 @@ export interface ResolvedTarget {
     readonly copied: number;
     readonly keptCompressed: number;
   };
-  /** Compressed bytes of the streams reproduced, and of those kept compressed. */
-  readonly bytes: { readonly reproduced: number; readonly keptCompressed: number };
+  /**
+   * Compressed bytes of the streams reproduced, of those among them that deflate compresses
+   * (inflated at least an eighth larger: not stored or random data), and of those kept
+   * compressed.
+   */
+  readonly bytes: {
+    readonly reproduced: number;
+    readonly compressing: number;
+    readonly keptCompressed: number;
+  };
 }
 
 /**
@@ -319,7 +327,7 @@ export async function resolveTarget(
   const segments: Segment[] = [];
   const extents: Extent[] = [];
   const counts = { streams: 0, copied: 0, keptCompressed: 0 };
-  const bytes = { reproduced: 0, keptCompressed: 0 };
+  const bytes = { reproduced: 0, compressing: 0, keptCompressed: 0 };
   let cursor = 0;
   const raw = (end: number): void => {
     if (end <= cursor) return;
@@ -362,6 +370,9 @@ export async function resolveTarget(
     cursor = item.offset + item.length;
     counts.streams++;
     bytes.reproduced += item.length;
+    if (item.stream.inflatedLength >= item.stream.compressedLength * 1.125) {
+      bytes.compressing += item.length;
+    }
   });
   raw(target.size);
   return { segments, extents, counts, bytes };
