@@ -4,7 +4,7 @@
 //   node packages/sdk/bench/references.mjs     (after a build; `pnpm bench references` does both)
 // Series: a seeded drifting one (DG_BENCH_REFS_RELEASES releases, default 40, of
 // DG_BENCH_REFS_MB MB, default 2, each changing about 3 % of the one before), and the real npm
-// release corpus as tar (skipped, saying how to fetch it, when absent). DG_BENCH_REFS_RATIOS
+// release corpus as tar, zip and tgz (skipped, saying how to fetch it, when absent). DG_BENCH_REFS_RATIOS
 // (e.g. "0.1,0.2,0.3") also measures other new-reference ratios, to choose the default.
 // Targets (issue 14): stored bytes <= 0.5x single-reference on the drift, no worse on the real
 // corpus; upload time <= 1.2x.
@@ -115,10 +115,12 @@ try {
   const corpus = loadNpmCorpus();
   if (corpus === undefined) log(`\nreal corpus skipped: ${FETCH_HINT}`);
   else {
-    await compare(
-      "real npm releases (tar)",
-      corpus.map((p) => ({ folder: p.slug, files: p.versions.map((v) => v.tar) })),
-    );
+    for (const container of ["tar", "zip", "tgz"]) {
+      await compare(
+        `real npm releases (${container})`,
+        corpus.map((p) => ({ folder: p.slug, files: p.versions.map((v) => v[container]) })),
+      );
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -140,7 +140,7 @@ describe("resolveConfig", () => {
     ).toMatchObject({ newReferenceRatio: 0.1, maxReferences: 1 });
     expect(resolveConfig({}, {})).toMatchObject({
       maxRatio: 0.5,
-      newReferenceRatio: 0.2,
+      newReferenceRatio: 0.35,
       maxReferences: 16,
       deltaEngine: "builtin",
       metadataConcurrency: 16,

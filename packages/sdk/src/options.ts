@@ -83,7 +83,7 @@ export interface ClientOptions {
   readonly maxRatio?: number;
   /**
    * A file whose best delta is larger than this share of it becomes a new reference of its
-   * folder, in (0, 1] (`DG_NEW_REFERENCE_RATIO`; default 0.2). Extra references live under
+   * folder, in (0, 1] (`DG_NEW_REFERENCE_RATIO`; default 0.35). Extra references live under
    * `<folder>/.dg-refs/<id>/reference.bin`, where the Python DeltaGlider reads them too.
    */
   readonly newReferenceRatio?: number;

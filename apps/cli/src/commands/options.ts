@@ -44,7 +44,7 @@ export function withTransferOptions<T>(yargs: Argv<T>) {
     .option("new-reference-ratio", {
       type: "number",
       describe:
-        "A file whose best delta is larger than this fraction of it, in (0, 1], becomes a new reference of its folder (kept under <folder>/.dg-refs/, readable by the Python DeltaGlider) so that later releases stay small deltas; files that resemble nothing still follow --max-ratio (default 0.2)",
+        "A file whose best delta is larger than this fraction of it, in (0, 1], becomes a new reference of its folder (kept under <folder>/.dg-refs/, readable by the Python DeltaGlider) so that later releases stay small deltas; files that resemble nothing still follow --max-ratio (default 0.35)",
     })
     .option("concurrency", {
       type: "number",

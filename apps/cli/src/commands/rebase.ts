@@ -27,7 +27,7 @@ export const rebaseCommand = defineCommand({
       .option("new-reference-ratio", {
         type: "number",
         describe:
-          "A file whose best delta is larger than this fraction of it, in (0, 1], becomes a new reference (default 0.2)",
+          "A file whose best delta is larger than this fraction of it, in (0, 1], becomes a new reference (default 0.35)",
       })
       .option("max-ratio", {
         type: "number",

@@ -6,7 +6,7 @@ import { estimateSimilarity, type Sketch } from "./sketch.js";
  * instead (measured on the bench's corpus, see the README): drifting releases then keep
  * deltas small instead of growing until they pass the max ratio.
  */
-export const DEFAULT_NEW_REFERENCE_RATIO = 0.2;
+export const DEFAULT_NEW_REFERENCE_RATIO = 0.35;
 
 /** The default most references a folder holds (its `reference.bin` included). */
 export const DEFAULT_MAX_REFERENCES = 16;

@@ -27,7 +27,7 @@ export interface DeltaServiceOptions {
   readonly metadataConcurrency?: number;
   /**
    * A file whose best delta is larger than this share of it becomes a new reference of its
-   * folder (under `<folder>/.dg-refs/<id>/reference.bin`). Default 0.2.
+   * folder (under `<folder>/.dg-refs/<id>/reference.bin`). Default 0.35.
    */
   readonly newReferenceRatio?: number;
   /** The most references a folder holds, its `reference.bin` included. Default 16; 1 turns extra references off. */
