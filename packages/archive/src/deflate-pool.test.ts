@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { CancelledError, InternalError } from "@dg/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { firstRelease } from "../test/corpus.js";
@@ -59,6 +60,17 @@ describe("createDeflatePool", () => {
     controller.abort();
     await expect(running).rejects.toBeInstanceOf(CancelledError);
     await expect(queued).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it("listens to a caller's signal once, however many jobs wait on it, and lets go after", async () => {
+    pool = createDeflatePool({ size: 2 });
+    const controller = new AbortController();
+    const jobs = Array.from({ length: 40 }, (_, i) =>
+      (pool as DeflatePool).run(job(i % 20), controller.signal),
+    );
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    await Promise.all(jobs);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("closing rejects what is left", async () => {

@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CancelledError, InternalError, InvalidArgumentError, throwIfAborted } from "@dg/core";
@@ -62,8 +61,10 @@ interface Task {
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  /** Detach the abort listener. */
+  /** Stop waiting for the signal (the task settled). */
   release(): void;
+  /** Cancel the task: its signal aborted. */
+  abort(): void;
 }
 
 interface Slot {
@@ -94,6 +95,36 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
   const slots: Slot[] = [];
   let nextId = 0;
   let closed = false;
+  /**
+   * The tasks waiting on each caller's signal, behind one listener per signal: a long archive
+   * queues thousands of jobs on one signal, and one listener each would pass Node's limit.
+   */
+  const watched = new Map<AbortSignal, { tasks: Set<Task>; onAbort: () => void }>();
+
+  function watch(signal: AbortSignal, task: Task): void {
+    let entry = watched.get(signal);
+    if (entry === undefined) {
+      const tasks = new Set<Task>();
+      const onAbort = (): void => {
+        watched.delete(signal);
+        for (const t of [...tasks]) t.abort();
+      };
+      entry = { tasks, onAbort };
+      watched.set(signal, entry);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    entry.tasks.add(task);
+  }
+
+  function unwatch(signal: AbortSignal | undefined, task: Task): void {
+    if (signal === undefined) return;
+    const entry = watched.get(signal);
+    if (entry === undefined || !entry.tasks.delete(task)) return;
+    if (entry.tasks.size === 0) {
+      watched.delete(signal);
+      signal.removeEventListener("abort", entry.onAbort);
+    }
+  }
 
   function settleFailure(slot: Slot, error: Error): void {
     slot.gone = true;
@@ -186,7 +217,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
       }
       if (size === 0) return runInline(job, signal) as Promise<DeflateJobResults[K]>;
       return new Promise((resolve, reject) => {
-        const onAbort = (): void => {
+        const abort = (): void => {
           const queued = queue.indexOf(task);
           if (queued >= 0) queue.splice(queued, 1);
           const slot = slots.find((s) => s.task === task);
@@ -207,14 +238,10 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
           signal,
           resolve: resolve as (value: unknown) => void,
           reject,
-          release: () => signal?.removeEventListener("abort", onAbort),
+          release: () => unwatch(signal, task),
+          abort,
         };
-        if (signal !== undefined) {
-          // Every queued job listens until it settles (and then stops): a long archive queues
-          // more than Node's default of 10 on one signal, which is not a leak.
-          setMaxListeners(0, signal);
-          signal.addEventListener("abort", onAbort, { once: true });
-        }
+        if (signal !== undefined) watch(signal, task);
         queue.push(task);
         pump();
       });
