@@ -34,7 +34,7 @@ import {
   throwIfAborted,
   UnsupportedError,
 } from "@dg/core";
-import { mapFsError } from "@dg/node";
+import { makeFolder, mapFsError } from "@dg/node";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
 import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
@@ -253,7 +253,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
   async function createTemp(finalPath: string): Promise<{ handle: FileHandle; path: string }> {
     const dir = dirname(finalPath);
     for (let attempt = 0; ; attempt++) {
-      await mkdir(dir, { recursive: true });
+      await makeFolder(dir, { action: "create the object's folder" });
       const path = join(dir, `${TEMP_PREFIX}${randomBytes(12).toString("hex")}`);
       try {
         return { handle: await open(path, "wx", 0o644), path };
@@ -456,7 +456,7 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
       throwIfAborted(opts?.signal);
       const dir = bucketDir(bucket);
       try {
-        await mkdir(root, { recursive: true });
+        await makeFolder(root, { action: "create the store's folder" });
         await mkdir(dir);
       } catch (error) {
         if ((error as { code?: string }).code === "EEXIST") {
