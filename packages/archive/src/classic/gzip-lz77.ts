@@ -2,7 +2,16 @@ import type { BlockWriter } from "./block-writer.js";
 import type { InputQueue } from "./input-queue.js";
 import { MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
 import type { Window } from "./window.js";
-import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+import {
+  findMatch,
+  insertString,
+  longestMatch,
+  MATCH_LENGTH_BITS,
+  MATCH_LENGTH_MASK,
+  maxDist,
+  slideHash,
+  updateHash,
+} from "./window.js";
 import type { Lz77 } from "./zlib-lz77.js";
 
 /**
@@ -132,41 +141,119 @@ export function createGzipLz77(
     return false;
   }
 
+  /**
+   * gzip's lazy deflate. The loop keeps the window's state in locals and writes it back
+   * before anything else reads it (the block writer's split heuristic reads strStart, reads
+   * and flushes) and when it returns.
+   */
   function slow(finish: boolean): boolean {
-    while (w.lookahead !== 0) {
-      const hashHead = insertString(w, w.strStart);
-      w.prevLength = matchLength;
-      w.prevMatch = w.matchStart;
-      matchLength = MIN_MATCH - 1;
-      if (w.prevLength < w.maxLazy && canSearch(hashHead)) {
-        matchLength = longestMatch(w, hashHead, false);
-        if (matchLength > w.lookahead) matchLength = w.lookahead;
-        if (matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR) matchLength--;
+    const win = w.window;
+    const prev = w.prev;
+    const head = w.head;
+    const wMask = w.wMask;
+    const hashShift = w.hashShift;
+    const hashMask = w.hashMask;
+    const maxDistance = maxDist(w);
+    const searchEnd = w.windowSize - MIN_LOOKAHEAD;
+    const maxLazy = w.maxLazy;
+    const goodMatch = w.goodMatch;
+    const niceMatch = w.niceMatch;
+    const maxChain = w.maxChain;
+    let strStart = w.strStart;
+    let lookahead = w.lookahead;
+    let insH = w.insH;
+    let matchStart = w.matchStart;
+    let length = matchLength;
+    let prevLength = w.prevLength;
+    let prevMatch = w.prevMatch;
+    let available = matchAvailable;
+    let needInput = false;
+    while (lookahead !== 0) {
+      insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+      const hashHead = head[insH] as number;
+      prev[strStart & wMask] = hashHead;
+      head[insH] = strStart;
+      prevLength = length;
+      prevMatch = matchStart;
+      length = MIN_MATCH - 1;
+      if (
+        prevLength < maxLazy &&
+        hashHead !== 0 &&
+        strStart - hashHead <= maxDistance &&
+        strStart <= searchEnd
+      ) {
+        const found = findMatch(
+          win,
+          prev,
+          wMask,
+          strStart,
+          hashHead,
+          prevLength,
+          matchStart,
+          prevLength >= goodMatch ? maxChain >>> 2 : maxChain,
+          niceMatch,
+          strStart > maxDistance ? strStart - maxDistance : 0,
+        );
+        matchStart = found >>> MATCH_LENGTH_BITS;
+        length = found & MATCH_LENGTH_MASK;
+        if (length > lookahead) length = lookahead;
+        if (length === MIN_MATCH && strStart - matchStart > TOO_FAR) length--;
       }
-      if (w.prevLength >= MIN_MATCH && matchLength <= w.prevLength) {
-        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
-        w.lookahead -= w.prevLength - 1;
-        w.prevLength -= 2;
+      if (prevLength >= MIN_MATCH && length <= prevLength) {
+        w.strStart = strStart;
+        const bflush = blocks.tallyMatch(strStart - 1 - prevMatch, prevLength - MIN_MATCH);
+        lookahead -= prevLength - 1;
+        prevLength -= 2;
         do {
-          w.strStart++;
-          insertString(w, w.strStart);
-        } while (--w.prevLength !== 0);
-        matchAvailable = false;
-        matchLength = MIN_MATCH - 1;
-        w.strStart++;
-        if (bflush) flush(false);
-      } else if (matchAvailable) {
-        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
-        w.strStart++;
-        w.lookahead--;
+          strStart++;
+          insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+          prev[strStart & wMask] = head[insH] as number;
+          head[insH] = strStart;
+        } while (--prevLength !== 0);
+        available = false;
+        length = MIN_MATCH - 1;
+        strStart++;
+        if (bflush) {
+          w.strStart = strStart;
+          flush(false);
+        }
+      } else if (available) {
+        w.strStart = strStart;
+        if (blocks.tallyLiteral(win[strStart - 1] as number)) flush(false);
+        strStart++;
+        lookahead--;
       } else {
-        matchAvailable = true;
-        w.strStart++;
-        w.lookahead--;
+        available = true;
+        strStart++;
+        lookahead--;
       }
-      if (!ensureLookahead(finish)) return true;
+      if (lookahead < MIN_LOOKAHEAD && !eof) {
+        w.strStart = strStart;
+        w.lookahead = lookahead;
+        w.matchStart = matchStart;
+        const ready = ensureLookahead(finish);
+        strStart = w.strStart;
+        lookahead = w.lookahead;
+        matchStart = w.matchStart;
+        if (!ready) {
+          needInput = true;
+          break;
+        }
+      }
     }
-    if (matchAvailable) blocks.tallyLiteral(w.window[w.strStart - 1] as number);
+    w.strStart = strStart;
+    w.lookahead = lookahead;
+    w.insH = insH;
+    w.matchStart = matchStart;
+    w.prevLength = prevLength;
+    w.prevMatch = prevMatch;
+    matchLength = length;
+    matchAvailable = available;
+    if (needInput) return true;
+    if (available) {
+      w.strStart = strStart;
+      blocks.tallyLiteral(win[strStart - 1] as number);
+    }
     flush(true);
     return false;
   }

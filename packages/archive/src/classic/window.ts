@@ -91,57 +91,118 @@ export function insertString(w: Window, str: number): number {
 
 /** Move the upper half of the window down: positions drop by wSize in the hash tables too. */
 export function slideHash(w: Window): void {
-  const { head, prev, wSize } = w;
-  const headLength = head.length;
-  for (let n = 0; n < headLength; n++) head[n] = Math.max((head[n] as number) - wSize, 0);
-  for (let n = 0; n < wSize; n++) prev[n] = Math.max((prev[n] as number) - wSize, 0);
+  const head = w.head;
+  const prev = w.prev;
+  const wSize = w.wSize;
+  for (let n = head.length - 1; n >= 0; n--) {
+    const m = head[n] as number;
+    head[n] = m >= wSize ? m - wSize : 0;
+  }
+  for (let n = wSize - 1; n >= 0; n--) {
+    const m = prev[n] as number;
+    prev[n] = m >= wSize ? m - wSize : 0;
+  }
 }
 
+/** Bits of a packed `findMatch` result that hold the length (MAX_MATCH < 512). */
+export const MATCH_LENGTH_BITS = 9;
+export const MATCH_LENGTH_MASK = (1 << MATCH_LENGTH_BITS) - 1;
+
 /**
- * zlib's longest_match: the longest match at strStart along the chain from `curMatch`,
- * better than prevLength. Like zlib it never compares the third byte (equal hashes make it
- * equal, mostly). `clampToLookahead`: zlib caps nice_match and the result at the lookahead;
- * GNU gzip does not (its caller caps the result).
+ * zlib's longest_match, on plain numbers so that the callers' loops keep their state in
+ * locals: the longest match at `strStart` along the hash chain from `curMatch`, better than
+ * `prevLength`. Returns `(matchStart << MATCH_LENGTH_BITS) | bestLength`, where matchStart is
+ * `matchStart` unchanged when nothing better was found (as zlib leaves match_start).
+ * `chainLength` and `niceMatch` come already adjusted (good_match, lookahead) by the caller;
+ * `limit` is the lowest position that may not be matched. Like zlib it never compares the
+ * third byte (equal hashes make it equal, mostly), and reads up to MAX_MATCH bytes past
+ * `strStart` whatever the lookahead (the caller caps the length).
  */
-export function longestMatch(w: Window, start: number, clampToLookahead: boolean): number {
-  const win = w.window;
-  let curMatch = start;
-  let chainLength = w.maxChain;
-  const strStart = w.strStart;
-  let bestLen = w.prevLength;
-  let niceMatch = w.niceMatch;
-  const limit = strStart > maxDist(w) ? strStart - maxDist(w) : 0;
-  const prev = w.prev;
-  const wMask = w.wMask;
+export function findMatch(
+  win: Uint8Array,
+  prev: Uint16Array,
+  wMask: number,
+  strStart: number,
+  curMatch: number,
+  prevLength: number,
+  matchStart: number,
+  chainLength: number,
+  niceMatch: number,
+  limit: number,
+): number {
+  let cur = curMatch;
+  let chain = chainLength;
+  let bestLen = prevLength;
+  let bestStart = matchStart;
   let scanEnd1 = win[strStart + bestLen - 1] as number;
   let scanEnd = win[strStart + bestLen] as number;
-  if (w.prevLength >= w.goodMatch) chainLength >>>= 2;
-  if (clampToLookahead && niceMatch > w.lookahead) niceMatch = w.lookahead;
   const first = win[strStart] as number;
   const second = win[strStart + 1] as number;
+  const strEnd = strStart + MAX_MATCH;
   do {
     // The same tests as zlib, in its order; the third byte is never compared.
     if (
-      win[curMatch + bestLen] === scanEnd &&
-      win[curMatch + bestLen - 1] === scanEnd1 &&
-      win[curMatch] === first &&
-      win[curMatch + 1] === second
+      win[cur + bestLen] === scanEnd &&
+      win[cur + bestLen - 1] === scanEnd1 &&
+      win[cur] === first &&
+      win[cur + 1] === second
     ) {
-      // zlib compares up to MAX_MATCH bytes from the fourth one on; its unrolled loop ends
-      // exactly at MAX_MATCH, so this is the same length.
-      let len = 3;
-      const delta = curMatch - strStart;
-      while (len < MAX_MATCH && win[strStart + len] === win[strStart + len + delta]) len++;
+      // zlib's unrolled loop from the fourth byte on: eight bytes between bound checks. After
+      // 32 groups the scan is exactly at strStart + MAX_MATCH, so the length is the first
+      // mismatch or MAX_MATCH, as a byte-at-a-time loop gives.
+      let scan = strStart + 2;
+      let match = cur + 2;
+      while (
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        win[++scan] === win[++match] &&
+        scan < strEnd
+      ) {
+        // compare on
+      }
+      const len = scan - strStart;
       if (len > bestLen) {
-        w.matchStart = curMatch;
+        bestStart = cur;
         bestLen = len;
         if (len >= niceMatch) break;
         scanEnd1 = win[strStart + bestLen - 1] as number;
         scanEnd = win[strStart + bestLen] as number;
       }
     }
-    curMatch = prev[curMatch & wMask] as number;
-  } while (curMatch > limit && --chainLength !== 0);
+    cur = prev[cur & wMask] as number;
+  } while (cur > limit && --chain !== 0);
+  return (bestStart << MATCH_LENGTH_BITS) | bestLen;
+}
+
+/**
+ * zlib's longest_match on the window's state (for the non-lazy levels): sets matchStart.
+ * `clampToLookahead`: zlib caps nice_match and the result at the lookahead; GNU gzip does not
+ * (its caller caps the result).
+ */
+export function longestMatch(w: Window, start: number, clampToLookahead: boolean): number {
+  const strStart = w.strStart;
+  const limit = strStart > maxDist(w) ? strStart - maxDist(w) : 0;
+  const chain = w.prevLength >= w.goodMatch ? w.maxChain >>> 2 : w.maxChain;
+  const nice = clampToLookahead && w.niceMatch > w.lookahead ? w.lookahead : w.niceMatch;
+  const found = findMatch(
+    w.window,
+    w.prev,
+    w.wMask,
+    strStart,
+    start,
+    w.prevLength,
+    w.matchStart,
+    chain,
+    nice,
+    limit,
+  );
+  w.matchStart = found >>> MATCH_LENGTH_BITS;
+  const bestLen = found & MATCH_LENGTH_MASK;
   if (clampToLookahead && bestLen > w.lookahead) return w.lookahead;
   return bestLen;
 }

@@ -2,7 +2,16 @@ import type { BlockWriter } from "./block-writer.js";
 import type { InputQueue } from "./input-queue.js";
 import { MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
 import type { Window } from "./window.js";
-import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+import {
+  findMatch,
+  insertString,
+  longestMatch,
+  MATCH_LENGTH_BITS,
+  MATCH_LENGTH_MASK,
+  maxDist,
+  slideHash,
+  updateHash,
+} from "./window.js";
 
 /** The match finder and block loop of one flavour. */
 export interface Lz77 {
@@ -128,54 +137,127 @@ export function createZlibLz77(
     return false;
   }
 
+  /**
+   * deflate_slow. The loop keeps the window's state in locals and writes it back before
+   * anything else reads it (fillWindow, flush) and when it returns.
+   */
   function slow(finish: boolean): boolean {
+    const win = w.window;
+    const prev = w.prev;
+    const head = w.head;
+    const wMask = w.wMask;
+    const hashShift = w.hashShift;
+    const hashMask = w.hashMask;
+    const maxDistance = maxDist(w);
+    const maxLazy = w.maxLazy;
+    const goodMatch = w.goodMatch;
+    const niceMatch = w.niceMatch;
+    const maxChain = w.maxChain;
+    const filtered = options.strategy === 1;
+    let strStart = w.strStart;
+    let lookahead = w.lookahead;
+    let insH = w.insH;
+    let matchStart = w.matchStart;
+    let matchLength = w.matchLength;
+    let prevLength = w.prevLength;
+    let prevMatch = w.prevMatch;
+    let matchAvailable = w.matchAvailable;
+    let needInput = false;
     for (;;) {
-      if (w.lookahead < MIN_LOOKAHEAD) {
+      if (lookahead < MIN_LOOKAHEAD) {
+        w.strStart = strStart;
+        w.lookahead = lookahead;
+        w.insH = insH;
+        w.matchStart = matchStart;
         fillWindow();
-        if (w.lookahead < MIN_LOOKAHEAD && !finish) return true;
-        if (w.lookahead === 0) break;
+        strStart = w.strStart;
+        lookahead = w.lookahead;
+        insH = w.insH;
+        matchStart = w.matchStart;
+        if (lookahead < MIN_LOOKAHEAD && !finish) {
+          needInput = true;
+          break;
+        }
+        if (lookahead === 0) break;
       }
       let hashHead = 0;
-      if (w.lookahead >= MIN_MATCH) hashHead = insertString(w, w.strStart);
-      w.prevLength = w.matchLength;
-      w.prevMatch = w.matchStart;
-      w.matchLength = MIN_MATCH - 1;
-      if (hashHead !== 0 && w.prevLength < w.maxLazy && w.strStart - hashHead <= maxDist(w)) {
-        w.matchLength = longestMatch(w, hashHead, true);
+      if (lookahead >= MIN_MATCH) {
+        insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+        hashHead = head[insH] as number;
+        prev[strStart & wMask] = hashHead;
+        head[insH] = strStart;
+      }
+      prevLength = matchLength;
+      prevMatch = matchStart;
+      matchLength = MIN_MATCH - 1;
+      if (hashHead !== 0 && prevLength < maxLazy && strStart - hashHead <= maxDistance) {
+        const found = findMatch(
+          win,
+          prev,
+          wMask,
+          strStart,
+          hashHead,
+          prevLength,
+          matchStart,
+          prevLength >= goodMatch ? maxChain >>> 2 : maxChain,
+          niceMatch > lookahead ? lookahead : niceMatch,
+          strStart > maxDistance ? strStart - maxDistance : 0,
+        );
+        matchStart = found >>> MATCH_LENGTH_BITS;
+        matchLength = found & MATCH_LENGTH_MASK;
+        if (matchLength > lookahead) matchLength = lookahead;
         if (
-          w.matchLength <= 5 &&
-          (options.strategy === 1 ||
-            (w.matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR))
+          matchLength <= 5 &&
+          (filtered || (matchLength === MIN_MATCH && strStart - matchStart > TOO_FAR))
         ) {
-          w.matchLength = MIN_MATCH - 1;
+          matchLength = MIN_MATCH - 1;
         }
       }
-      if (w.prevLength >= MIN_MATCH && w.matchLength <= w.prevLength) {
-        const maxInsert = w.strStart + w.lookahead - MIN_MATCH;
-        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
-        w.lookahead -= w.prevLength - 1;
-        w.prevLength -= 2;
+      if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
+        const maxInsert = strStart + lookahead - MIN_MATCH;
+        const bflush = blocks.tallyMatch(strStart - 1 - prevMatch, prevLength - MIN_MATCH);
+        lookahead -= prevLength - 1;
+        prevLength -= 2;
         do {
-          if (++w.strStart <= maxInsert) insertString(w, w.strStart);
-        } while (--w.prevLength !== 0);
-        w.matchAvailable = false;
-        w.matchLength = MIN_MATCH - 1;
-        w.strStart++;
-        if (bflush) flush(false);
-      } else if (w.matchAvailable) {
-        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
-        w.strStart++;
-        w.lookahead--;
+          if (++strStart <= maxInsert) {
+            insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+            prev[strStart & wMask] = head[insH] as number;
+            head[insH] = strStart;
+          }
+        } while (--prevLength !== 0);
+        matchAvailable = false;
+        matchLength = MIN_MATCH - 1;
+        strStart++;
+        if (bflush) {
+          w.strStart = strStart;
+          flush(false);
+        }
+      } else if (matchAvailable) {
+        if (blocks.tallyLiteral(win[strStart - 1] as number)) {
+          w.strStart = strStart;
+          flush(false);
+        }
+        strStart++;
+        lookahead--;
       } else {
-        w.matchAvailable = true;
-        w.strStart++;
-        w.lookahead--;
+        matchAvailable = true;
+        strStart++;
+        lookahead--;
       }
     }
-    if (w.matchAvailable) {
-      blocks.tallyLiteral(w.window[w.strStart - 1] as number);
-      w.matchAvailable = false;
+    w.strStart = strStart;
+    w.lookahead = lookahead;
+    w.insH = insH;
+    w.matchStart = matchStart;
+    w.matchLength = matchLength;
+    w.prevLength = prevLength;
+    w.prevMatch = prevMatch;
+    w.matchAvailable = false;
+    if (needInput) {
+      w.matchAvailable = matchAvailable;
+      return true;
     }
+    if (matchAvailable) blocks.tallyLiteral(win[strStart - 1] as number);
     flush(true);
     return false;
   }
