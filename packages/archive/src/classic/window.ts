@@ -89,18 +89,22 @@ export function insertString(w: Window, str: number): number {
   return head;
 }
 
-/** Move the upper half of the window down: positions drop by wSize in the hash tables too. */
+/**
+ * Move the upper half of the window down: positions drop by wSize in the hash tables too,
+ * those below it become 0. Branch-free (`d & ~(d >> 31)` is max(d, 0)): the positions are
+ * about half above and half below wSize, so a branch would be mispredicted half the time.
+ */
 export function slideHash(w: Window): void {
   const head = w.head;
   const prev = w.prev;
   const wSize = w.wSize;
   for (let n = head.length - 1; n >= 0; n--) {
-    const m = head[n] as number;
-    head[n] = m >= wSize ? m - wSize : 0;
+    const d = (head[n] as number) - wSize;
+    head[n] = d & ~(d >> 31);
   }
   for (let n = wSize - 1; n >= 0; n--) {
-    const m = prev[n] as number;
-    prev[n] = m >= wSize ? m - wSize : 0;
+    const d = (prev[n] as number) - wSize;
+    prev[n] = d & ~(d >> 31);
   }
 }
 
