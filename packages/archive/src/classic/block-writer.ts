@@ -3,6 +3,7 @@ import {
   BASE_LENGTH,
   BL_ORDER,
   D_CODES,
+  DIST_CODE,
   distanceCode,
   END_BLOCK,
   EXTRA_DBITS,
@@ -72,6 +73,16 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   let bitBuffer = 0;
   let bitCount = 0;
 
+  /** Room for `n` more output bytes. */
+  function reserve(n: number): void {
+    if (outLength + n <= out.length) return;
+    let size = out.length * 2;
+    while (size < outLength + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(out.subarray(0, outLength));
+    out = bigger;
+  }
+
   function putByte(b: number): void {
     if (outLength === out.length) {
       const bigger = new Uint8Array(out.length * 2);
@@ -125,35 +136,77 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     sendBits(tree.fc[symbol] as number, tree.dl[symbol] as number);
   }
 
+  /**
+   * The block's symbols with the given codes. The bit buffer and output are in locals: at
+   * most 48 bits go out per symbol, so room for the whole block is made once, up front, and
+   * the buffer is emptied 16 bits at a time (it never holds more than 31 bits).
+   */
   function compressBlock(
     lcode: Uint16Array,
     llen: Uint16Array,
     dcode: Uint16Array,
     dlen: Uint16Array,
   ): void {
+    reserve(symbols * 6 + 8);
+    const o = out;
+    let at = outLength;
+    let buf = bitBuffer;
+    let count = bitCount;
     for (let i = 0; i < symbols; i++) {
       let dist = symDist[i] as number;
       let lc = symLc[i] as number;
       if (dist === 0) {
-        sendBits(lcode[lc] as number, llen[lc] as number);
-        continue;
+        buf |= (lcode[lc] as number) << count;
+        count += llen[lc] as number;
+      } else {
+        let code = LENGTH_CODE[lc] as number;
+        buf |= (lcode[code + LITERALS + 1] as number) << count;
+        count += llen[code + LITERALS + 1] as number;
+        if (count >= 16) {
+          o[at++] = buf & 0xff;
+          o[at++] = (buf >>> 8) & 0xff;
+          buf >>>= 16;
+          count -= 16;
+        }
+        let extra = EXTRA_LBITS[code] as number;
+        if (extra !== 0) {
+          lc -= BASE_LENGTH[code] as number;
+          buf |= lc << count;
+          count += extra;
+        }
+        dist--;
+        code = dist < 256 ? (DIST_CODE[dist] as number) : (DIST_CODE[256 + (dist >>> 7)] as number);
+        if (count >= 16) {
+          o[at++] = buf & 0xff;
+          o[at++] = (buf >>> 8) & 0xff;
+          buf >>>= 16;
+          count -= 16;
+        }
+        buf |= (dcode[code] as number) << count;
+        count += dlen[code] as number;
+        extra = EXTRA_DBITS[code] as number;
+        if (extra !== 0) {
+          if (count >= 16) {
+            o[at++] = buf & 0xff;
+            o[at++] = (buf >>> 8) & 0xff;
+            buf >>>= 16;
+            count -= 16;
+          }
+          dist -= BASE_DIST[code] as number;
+          buf |= dist << count;
+          count += extra;
+        }
       }
-      let code = LENGTH_CODE[lc] as number;
-      sendBits(lcode[code + LITERALS + 1] as number, llen[code + LITERALS + 1] as number);
-      let extra = EXTRA_LBITS[code] as number;
-      if (extra !== 0) {
-        lc -= BASE_LENGTH[code] as number;
-        sendBits(lc, extra);
-      }
-      dist--;
-      code = distanceCode(dist);
-      sendBits(dcode[code] as number, dlen[code] as number);
-      extra = EXTRA_DBITS[code] as number;
-      if (extra !== 0) {
-        dist -= BASE_DIST[code] as number;
-        sendBits(dist, extra);
+      if (count >= 16) {
+        o[at++] = buf & 0xff;
+        o[at++] = (buf >>> 8) & 0xff;
+        buf >>>= 16;
+        count -= 16;
       }
     }
+    outLength = at;
+    bitBuffer = buf;
+    bitCount = count;
     sendBits(lcode[END_BLOCK] as number, llen[END_BLOCK] as number);
   }
 
