@@ -26,10 +26,54 @@ import { buildBitLengthTree, buildTree, createTree, createTreeScratch } from "./
 export type BlockSplit = "zlib" | "gzip";
 
 /**
+ * The current block's symbols (zlib's sym_buf and the trees' frequencies), which the lz77
+ * loops append to inline, as zlib's _tr_tally macros do: for a literal `dist[count] = 0`,
+ * `lc[count] = byte`, `litFreq[byte]++`; for a match `dist[count] = distance`,
+ * `lc[count] = length - MIN_MATCH`, `litFreq[LENGTH_CODE[lc] + LITERALS + 1]++`,
+ * `distFreq[distanceCode(distance - 1)]++`, `matches++` and `distBits += 5 + extra bits of
+ * that distance code`; then `count++`. The block must be flushed when `count === end`, or
+ * when `splitCheck` and `splitsEarly` say so.
+ */
+export interface BlockSymbols {
+  readonly dist: Uint16Array;
+  readonly lc: Uint8Array;
+  readonly litFreq: Uint16Array;
+  readonly distFreq: Uint16Array;
+  /** Symbols in a full block: zlib's lit_bufsize - 1. */
+  readonly end: number;
+  /** Whether GNU gzip's early split applies (the gzip flavour above level 2). */
+  readonly splitCheck: boolean;
+  count: number;
+  matches: number;
+  /** For the split estimate: each match's distance code's 5 + extra bits, summed. */
+  distBits: number;
+}
+
+/**
+ * GNU gzip's (and Info-ZIP's) early end of a block: every 4096 symbols, when fewer than half
+ * of them are matches and the block's estimated output is under half its input. The estimate
+ * is 8 bits a symbol plus `distBits`; `inputLength` is the input the block covers so far.
+ */
+export function splitsEarly(
+  count: number,
+  matches: number,
+  distBits: number,
+  inputLength: number,
+): boolean {
+  return (
+    (count & 0xfff) === 0 &&
+    matches < count >> 1 &&
+    (count * 8 + distBits) >> 3 < inputLength >> 1
+  );
+}
+
+/**
  * Symbols of the current block, the trees, and the bit output: zlib's trees.c. Output bytes
  * accumulate in `take()`-able pieces.
  */
 export interface BlockWriter {
+  /** The current block's symbols, for callers that tally inline. */
+  readonly symbols: BlockSymbols;
   /** Record a literal; returns whether the block must be flushed now. */
   tallyLiteral(byte: number): boolean;
   /** Record a match; returns whether the block must be flushed now. */
@@ -65,8 +109,17 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   const symbolEnd = options.symbolBuffer - 1;
   const symDist = new Uint16Array(options.symbolBuffer);
   const symLc = new Uint8Array(options.symbolBuffer);
-  let symbols = 0;
-  let matches = 0;
+  const block: BlockSymbols = {
+    dist: symDist,
+    lc: symLc,
+    litFreq: literals.fc,
+    distFreq: distances.fc,
+    end: symbolEnd,
+    splitCheck: options.split === "gzip" && options.level > 2,
+    count: 0,
+    matches: 0,
+    distBits: 0,
+  };
 
   let out = new Uint8Array(64 * 1024);
   let outLength = 0;
@@ -115,21 +168,16 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     literals.fc[END_BLOCK] = 1;
     scratch.optLen = 0;
     scratch.staticLen = 0;
-    symbols = 0;
-    matches = 0;
+    block.count = 0;
+    block.matches = 0;
+    block.distBits = 0;
   }
   initBlock();
 
   function shouldSplitEarly(): boolean {
-    // GNU gzip (and Info-ZIP) end a block every 4096 symbols when it already compresses well.
-    if (options.split !== "gzip" || options.level <= 2 || (symbols & 0xfff) !== 0) return false;
-    let outBits = symbols * 8;
+    if (!block.splitCheck) return false;
     const inLength = options.blockInputLength?.() ?? 0;
-    for (let code = 0; code < D_CODES; code++) {
-      outBits += (distances.fc[code] as number) * (5 + (EXTRA_DBITS[code] as number));
-    }
-    const outLengthEstimate = Math.floor(outBits / 8);
-    return matches < Math.floor(symbols / 2) && outLengthEstimate < Math.floor(inLength / 2);
+    return splitsEarly(block.count, block.matches, block.distBits, inLength);
   }
 
   function sendCode(tree: Tree, symbol: number): void {
@@ -147,6 +195,7 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     dcode: Uint16Array,
     dlen: Uint16Array,
   ): void {
+    const symbols = block.count;
     reserve(symbols * 6 + 8);
     const o = out;
     let at = outLength;
@@ -259,24 +308,30 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   }
 
   return {
+    symbols: block,
     tallyLiteral(byte: number): boolean {
-      symDist[symbols] = 0;
-      symLc[symbols++] = byte;
+      const n = block.count;
+      symDist[n] = 0;
+      symLc[n] = byte;
       literals.fc[byte] = (literals.fc[byte] as number) + 1;
-      return symbols === symbolEnd || shouldSplitEarly();
+      block.count = n + 1;
+      return n + 1 === symbolEnd || shouldSplitEarly();
     },
     tallyMatch(distance: number, lengthMinusMin: number): boolean {
-      symDist[symbols] = distance;
-      symLc[symbols++] = lengthMinusMin;
-      matches++;
+      const n = block.count;
+      symDist[n] = distance;
+      symLc[n] = lengthMinusMin;
+      block.matches++;
       const lcode = (LENGTH_CODE[lengthMinusMin] as number) + LITERALS + 1;
       literals.fc[lcode] = (literals.fc[lcode] as number) + 1;
       const dcode = distanceCode(distance - 1);
       distances.fc[dcode] = (distances.fc[dcode] as number) + 1;
-      return symbols === symbolEnd || shouldSplitEarly();
+      block.distBits += 5 + (EXTRA_DBITS[dcode] as number);
+      block.count = n + 1;
+      return n + 1 === symbolEnd || shouldSplitEarly();
     },
     get hasSymbols() {
-      return symbols !== 0;
+      return block.count !== 0;
     },
     flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void {
       buildTree(scratch, literals);

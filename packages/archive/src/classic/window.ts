@@ -26,6 +26,8 @@ export interface Window {
   insert: number;
   /** zlib: bytes zeroed beyond the data so far (`high_water`). */
   highWater: number;
+  /** Where a block flush a loop run stopped for ends (the block is blockStart..flushAt). */
+  flushAt: number;
   readonly goodMatch: number;
   readonly maxLazy: number;
   readonly niceMatch: number;
@@ -64,6 +66,7 @@ export function createWindow(o: WindowOptions): Window {
     matchAvailable: false,
     insert: 0,
     highWater: 0,
+    flushAt: 0,
     goodMatch: o.goodMatch,
     maxLazy: o.maxLazy,
     niceMatch: o.niceMatch,
