@@ -53,6 +53,7 @@ export function createWindow(o: WindowOptions): Window {
     window: new Uint8Array(2 * wSize),
     hashMask: hashSize - 1,
     hashShift: Math.floor((o.hashBits + MIN_MATCH - 1) / MIN_MATCH),
+    // Own buffers of an even length (hashBits >= 8): slideHash reads them as 32-bit words.
     head: new Uint16Array(hashSize),
     prev: new Uint16Array(wSize),
     insH: 0,
@@ -94,20 +95,33 @@ export function insertString(w: Window, str: number): number {
 
 /**
  * Move the upper half of the window down: positions drop by wSize in the hash tables too,
- * those below it become 0. Branch-free (`d & ~(d >> 31)` is max(d, 0)): the positions are
- * about half above and half below wSize, so a branch would be mispredicted half the time.
+ * those below it become 0. Branch-free: the positions are about half above and half below
+ * wSize, so a branch would be mispredicted half the time.
  */
 export function slideHash(w: Window): void {
-  const head = w.head;
-  const prev = w.prev;
-  const wSize = w.wSize;
-  for (let n = head.length - 1; n >= 0; n--) {
-    const d = (head[n] as number) - wSize;
-    head[n] = d & ~(d >> 31);
+  if (w.wSize === 0x8000) {
+    // The usual 32 KiB window: a position at or above 0x8000 has its top bit set and drops
+    // to its low 15 bits, any other becomes 0. Two 16-bit positions per 32-bit word: the top
+    // bit of each half, moved down to bit 0 of that half and multiplied by 0x7fff, masks it.
+    slideWords(new Uint32Array(w.head.buffer, w.head.byteOffset, w.head.length >>> 1));
+    slideWords(new Uint32Array(w.prev.buffer, w.prev.byteOffset, w.prev.length >>> 1));
+    return;
   }
-  for (let n = wSize - 1; n >= 0; n--) {
-    const d = (prev[n] as number) - wSize;
-    prev[n] = d & ~(d >> 31);
+  slideHalves(w.head, w.wSize);
+  slideHalves(w.prev, w.wSize);
+}
+
+function slideWords(words: Uint32Array): void {
+  for (let n = words.length - 1; n >= 0; n--) {
+    const x = words[n] as number;
+    words[n] = x & Math.imul((x & 0x80008000) >>> 15, 0x7fff);
+  }
+}
+
+function slideHalves(table: Uint16Array, wSize: number): void {
+  for (let n = table.length - 1; n >= 0; n--) {
+    const d = (table[n] as number) - wSize;
+    table[n] = d & ~(d >> 31);
   }
 }
 
