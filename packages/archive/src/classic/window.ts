@@ -168,23 +168,14 @@ export function findMatch(
       win[cur] === first &&
       win[cur + 1] === second
     ) {
-      // zlib's unrolled loop from the fourth byte on: eight bytes between bound checks. After
-      // 32 groups the scan is exactly at strStart + MAX_MATCH, so the length is the first
-      // mismatch or MAX_MATCH, as a byte-at-a-time loop gives.
-      let scan = strStart + 2;
-      let match = cur + 2;
-      while (
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        win[++scan] === win[++match] &&
-        scan < strEnd
-      ) {
-        // compare on
+      // zlib compares from the fourth byte on, up to MAX_MATCH bytes (its unrolled loop ends
+      // exactly there): the length is the first mismatch, or MAX_MATCH. A plain loop: V8
+      // runs it faster than the eight-way unrolled one (and compiles it sooner).
+      let scan = strStart + 3;
+      let match = cur + 3;
+      while (scan < strEnd && win[scan] === win[match]) {
+        scan++;
+        match++;
       }
       const len = scan - strStart;
       if (len > bestLen) {
