@@ -107,7 +107,15 @@ async function child({ impl, flavor, level, shape }) {
 function runChild(spec) {
   const result = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), "--mb", String(values.mb), "--rounds", String(rounds), "--child", JSON.stringify(spec)],
+    [
+      fileURLToPath(import.meta.url),
+      "--mb",
+      String(values.mb),
+      "--rounds",
+      String(rounds),
+      "--child",
+      JSON.stringify(spec),
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (result.status !== 0) throw new Error(`bench child ${JSON.stringify(spec)} failed`);

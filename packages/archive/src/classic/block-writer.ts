@@ -61,9 +61,7 @@ export function splitsEarly(
   inputLength: number,
 ): boolean {
   return (
-    (count & 0xfff) === 0 &&
-    matches < count >> 1 &&
-    (count * 8 + distBits) >> 3 < inputLength >> 1
+    (count & 0xfff) === 0 && matches < count >> 1 && (count * 8 + distBits) >> 3 < inputLength >> 1
   );
 }
 

@@ -339,7 +339,7 @@ function lazyLoop(w: Window, t: BlockSymbols, filtered: boolean): boolean {
         prevLength,
         matchStart,
         prevLength >= goodMatch ? maxChain >>> 2 : maxChain,
-        niceMatch > lookahead ? lookahead : niceMatch,
+        Math.min(niceMatch, lookahead),
         strStart > maxDistance ? strStart - maxDistance : 0,
       );
       matchStart = found >>> MATCH_LENGTH_BITS;
