@@ -183,9 +183,11 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   }
 
   /**
-   * The block's symbols with the given codes. The bit buffer and output are in locals: at
-   * most 48 bits go out per symbol, so room for the whole block is made once, up front, and
-   * the buffer is emptied 16 bits at a time (it never holds more than 31 bits).
+   * The block's symbols with the given codes. The bit buffer and output position are in
+   * locals, room for the whole block is made once up front (at most 48 bits a symbol), and
+   * the buffer is emptied 16 bits at a time without a branch: the two bytes are always
+   * stored and the position advances only when 16 bits are there (`count & 16`; the buffer
+   * holds at most 31 bits), since whether it does is as good as random.
    */
   function compressBlock(
     lcode: Uint16Array,
@@ -199,57 +201,53 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     let at = outLength;
     let buf = bitBuffer;
     let count = bitCount;
+    let full = 0;
     for (let i = 0; i < symbols; i++) {
-      let dist = symDist[i] as number;
-      let lc = symLc[i] as number;
+      const dist = symDist[i] as number;
+      const lc = symLc[i] as number;
       if (dist === 0) {
         buf |= (lcode[lc] as number) << count;
         count += llen[lc] as number;
       } else {
-        let code = LENGTH_CODE[lc] as number;
+        const code = LENGTH_CODE[lc] as number;
         buf |= (lcode[code + LITERALS + 1] as number) << count;
         count += llen[code + LITERALS + 1] as number;
-        if (count >= 16) {
-          o[at++] = buf & 0xff;
-          o[at++] = (buf >>> 8) & 0xff;
-          buf >>>= 16;
-          count -= 16;
-        }
-        let extra = EXTRA_LBITS[code] as number;
-        if (extra !== 0) {
-          lc -= BASE_LENGTH[code] as number;
-          buf |= lc << count;
-          count += extra;
-        }
-        dist--;
-        code = dist < 256 ? (DIST_CODE[dist] as number) : (DIST_CODE[256 + (dist >>> 7)] as number);
-        if (count >= 16) {
-          o[at++] = buf & 0xff;
-          o[at++] = (buf >>> 8) & 0xff;
-          buf >>>= 16;
-          count -= 16;
-        }
-        buf |= (dcode[code] as number) << count;
-        count += dlen[code] as number;
-        extra = EXTRA_DBITS[code] as number;
-        if (extra !== 0) {
-          if (count >= 16) {
-            o[at++] = buf & 0xff;
-            o[at++] = (buf >>> 8) & 0xff;
-            buf >>>= 16;
-            count -= 16;
-          }
-          dist -= BASE_DIST[code] as number;
-          buf |= dist << count;
-          count += extra;
-        }
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        // The mask makes the extra bits 0 where there are none (length 258's code has no
+        // extra bits, and lc minus its base is not 0).
+        const extra = EXTRA_LBITS[code] as number;
+        buf |= ((lc - (BASE_LENGTH[code] as number)) & ((1 << extra) - 1)) << count;
+        count += extra;
+        const d = dist - 1;
+        const dc = DIST_CODE[d < 256 ? d : 256 + (d >>> 7)] as number;
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        buf |= (dcode[dc] as number) << count;
+        count += dlen[dc] as number;
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        buf |= (d - (BASE_DIST[dc] as number)) << count;
+        count += EXTRA_DBITS[dc] as number;
       }
-      if (count >= 16) {
-        o[at++] = buf & 0xff;
-        o[at++] = (buf >>> 8) & 0xff;
-        buf >>>= 16;
-        count -= 16;
-      }
+      full = count & 16;
+      o[at] = buf;
+      o[at + 1] = buf >>> 8;
+      at += full >>> 3;
+      buf >>>= full;
+      count -= full;
     }
     outLength = at;
     bitBuffer = buf;
