@@ -3,6 +3,7 @@ import {
   BASE_LENGTH,
   BL_ORDER,
   D_CODES,
+  DIST_CODE,
   distanceCode,
   END_BLOCK,
   EXTRA_DBITS,
@@ -25,10 +26,52 @@ import { buildBitLengthTree, buildTree, createTree, createTreeScratch } from "./
 export type BlockSplit = "zlib" | "gzip";
 
 /**
+ * The current block's symbols (zlib's sym_buf and the trees' frequencies), which the lz77
+ * loops append to inline, as zlib's _tr_tally macros do: for a literal `dist[count] = 0`,
+ * `lc[count] = byte`, `litFreq[byte]++`; for a match `dist[count] = distance`,
+ * `lc[count] = length - MIN_MATCH`, `litFreq[LENGTH_CODE[lc] + LITERALS + 1]++`,
+ * `distFreq[distanceCode(distance - 1)]++`, `matches++` and `distBits += 5 + extra bits of
+ * that distance code`; then `count++`. The block must be flushed when `count === end`, or
+ * when `splitCheck` and `splitsEarly` say so.
+ */
+export interface BlockSymbols {
+  readonly dist: Uint16Array;
+  readonly lc: Uint8Array;
+  readonly litFreq: Uint16Array;
+  readonly distFreq: Uint16Array;
+  /** Symbols in a full block: zlib's lit_bufsize - 1. */
+  readonly end: number;
+  /** Whether GNU gzip's early split applies (the gzip flavour above level 2). */
+  readonly splitCheck: boolean;
+  count: number;
+  matches: number;
+  /** For the split estimate: each match's distance code's 5 + extra bits, summed. */
+  distBits: number;
+}
+
+/**
+ * GNU gzip's (and Info-ZIP's) early end of a block: every 4096 symbols, when fewer than half
+ * of them are matches and the block's estimated output is under half its input. The estimate
+ * is 8 bits a symbol plus `distBits`; `inputLength` is the input the block covers so far.
+ */
+export function splitsEarly(
+  count: number,
+  matches: number,
+  distBits: number,
+  inputLength: number,
+): boolean {
+  return (
+    (count & 0xfff) === 0 && matches < count >> 1 && (count * 8 + distBits) >> 3 < inputLength >> 1
+  );
+}
+
+/**
  * Symbols of the current block, the trees, and the bit output: zlib's trees.c. Output bytes
  * accumulate in `take()`-able pieces.
  */
 export interface BlockWriter {
+  /** The current block's symbols, for callers that tally inline. */
+  readonly symbols: BlockSymbols;
   /** Record a literal; returns whether the block must be flushed now. */
   tallyLiteral(byte: number): boolean;
   /** Record a match; returns whether the block must be flushed now. */
@@ -64,13 +107,32 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   const symbolEnd = options.symbolBuffer - 1;
   const symDist = new Uint16Array(options.symbolBuffer);
   const symLc = new Uint8Array(options.symbolBuffer);
-  let symbols = 0;
-  let matches = 0;
+  const block: BlockSymbols = {
+    dist: symDist,
+    lc: symLc,
+    litFreq: literals.fc,
+    distFreq: distances.fc,
+    end: symbolEnd,
+    splitCheck: options.split === "gzip" && options.level > 2,
+    count: 0,
+    matches: 0,
+    distBits: 0,
+  };
 
   let out = new Uint8Array(64 * 1024);
   let outLength = 0;
   let bitBuffer = 0;
   let bitCount = 0;
+
+  /** Room for `n` more output bytes. */
+  function reserve(n: number): void {
+    if (outLength + n <= out.length) return;
+    let size = out.length * 2;
+    while (size < outLength + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(out.subarray(0, outLength));
+    out = bigger;
+  }
 
   function putByte(b: number): void {
     if (outLength === out.length) {
@@ -104,56 +166,92 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     literals.fc[END_BLOCK] = 1;
     scratch.optLen = 0;
     scratch.staticLen = 0;
-    symbols = 0;
-    matches = 0;
+    block.count = 0;
+    block.matches = 0;
+    block.distBits = 0;
   }
   initBlock();
 
   function shouldSplitEarly(): boolean {
-    // GNU gzip (and Info-ZIP) end a block every 4096 symbols when it already compresses well.
-    if (options.split !== "gzip" || options.level <= 2 || (symbols & 0xfff) !== 0) return false;
-    let outBits = symbols * 8;
+    if (!block.splitCheck) return false;
     const inLength = options.blockInputLength?.() ?? 0;
-    for (let code = 0; code < D_CODES; code++) {
-      outBits += (distances.fc[code] as number) * (5 + (EXTRA_DBITS[code] as number));
-    }
-    const outLengthEstimate = Math.floor(outBits / 8);
-    return matches < Math.floor(symbols / 2) && outLengthEstimate < Math.floor(inLength / 2);
+    return splitsEarly(block.count, block.matches, block.distBits, inLength);
   }
 
   function sendCode(tree: Tree, symbol: number): void {
     sendBits(tree.fc[symbol] as number, tree.dl[symbol] as number);
   }
 
+  /**
+   * The block's symbols with the given codes. The bit buffer and output position are in
+   * locals, room for the whole block is made once up front (at most 48 bits a symbol), and
+   * the buffer is emptied 16 bits at a time without a branch: the two bytes are always
+   * stored and the position advances only when 16 bits are there (`count & 16`; the buffer
+   * holds at most 31 bits), since whether it does is as good as random.
+   */
   function compressBlock(
     lcode: Uint16Array,
     llen: Uint16Array,
     dcode: Uint16Array,
     dlen: Uint16Array,
   ): void {
+    const symbols = block.count;
+    reserve(symbols * 6 + 8);
+    const o = out;
+    let at = outLength;
+    let buf = bitBuffer;
+    let count = bitCount;
+    let full = 0;
     for (let i = 0; i < symbols; i++) {
-      let dist = symDist[i] as number;
-      let lc = symLc[i] as number;
+      const dist = symDist[i] as number;
+      const lc = symLc[i] as number;
       if (dist === 0) {
-        sendBits(lcode[lc] as number, llen[lc] as number);
-        continue;
+        buf |= (lcode[lc] as number) << count;
+        count += llen[lc] as number;
+      } else {
+        const code = LENGTH_CODE[lc] as number;
+        buf |= (lcode[code + LITERALS + 1] as number) << count;
+        count += llen[code + LITERALS + 1] as number;
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        // The mask makes the extra bits 0 where there are none (length 258's code has no
+        // extra bits, and lc minus its base is not 0).
+        const extra = EXTRA_LBITS[code] as number;
+        buf |= ((lc - (BASE_LENGTH[code] as number)) & ((1 << extra) - 1)) << count;
+        count += extra;
+        const d = dist - 1;
+        const dc = DIST_CODE[d < 256 ? d : 256 + (d >>> 7)] as number;
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        buf |= (dcode[dc] as number) << count;
+        count += dlen[dc] as number;
+        full = count & 16;
+        o[at] = buf;
+        o[at + 1] = buf >>> 8;
+        at += full >>> 3;
+        buf >>>= full;
+        count -= full;
+        buf |= (d - (BASE_DIST[dc] as number)) << count;
+        count += EXTRA_DBITS[dc] as number;
       }
-      let code = LENGTH_CODE[lc] as number;
-      sendBits(lcode[code + LITERALS + 1] as number, llen[code + LITERALS + 1] as number);
-      let extra = EXTRA_LBITS[code] as number;
-      if (extra !== 0) {
-        lc -= BASE_LENGTH[code] as number;
-        sendBits(lc, extra);
-      }
-      dist--;
-      code = distanceCode(dist);
-      sendBits(dcode[code] as number, dlen[code] as number);
-      extra = EXTRA_DBITS[code] as number;
-      if (extra !== 0) {
-        dist -= BASE_DIST[code] as number;
-        sendBits(dist, extra);
-      }
+      full = count & 16;
+      o[at] = buf;
+      o[at + 1] = buf >>> 8;
+      at += full >>> 3;
+      buf >>>= full;
+      count -= full;
     }
+    outLength = at;
+    bitBuffer = buf;
+    bitCount = count;
     sendBits(lcode[END_BLOCK] as number, llen[END_BLOCK] as number);
   }
 
@@ -206,24 +304,30 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   }
 
   return {
+    symbols: block,
     tallyLiteral(byte: number): boolean {
-      symDist[symbols] = 0;
-      symLc[symbols++] = byte;
+      const n = block.count;
+      symDist[n] = 0;
+      symLc[n] = byte;
       literals.fc[byte] = (literals.fc[byte] as number) + 1;
-      return symbols === symbolEnd || shouldSplitEarly();
+      block.count = n + 1;
+      return n + 1 === symbolEnd || shouldSplitEarly();
     },
     tallyMatch(distance: number, lengthMinusMin: number): boolean {
-      symDist[symbols] = distance;
-      symLc[symbols++] = lengthMinusMin;
-      matches++;
+      const n = block.count;
+      symDist[n] = distance;
+      symLc[n] = lengthMinusMin;
+      block.matches++;
       const lcode = (LENGTH_CODE[lengthMinusMin] as number) + LITERALS + 1;
       literals.fc[lcode] = (literals.fc[lcode] as number) + 1;
       const dcode = distanceCode(distance - 1);
       distances.fc[dcode] = (distances.fc[dcode] as number) + 1;
-      return symbols === symbolEnd || shouldSplitEarly();
+      block.distBits += 5 + (EXTRA_DBITS[dcode] as number);
+      block.count = n + 1;
+      return n + 1 === symbolEnd || shouldSplitEarly();
     },
     get hasSymbols() {
-      return symbols !== 0;
+      return block.count !== 0;
     },
     flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void {
       buildTree(scratch, literals);

@@ -1,8 +1,26 @@
-import type { BlockWriter } from "./block-writer.js";
+import type { BlockSymbols, BlockWriter } from "./block-writer.js";
+import { splitsEarly } from "./block-writer.js";
 import type { InputQueue } from "./input-queue.js";
-import { MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
+import {
+  DIST_CODE,
+  EXTRA_DBITS,
+  LENGTH_CODE,
+  LITERALS,
+  MIN_LOOKAHEAD,
+  MIN_MATCH,
+  TOO_FAR,
+} from "./tables.js";
 import type { Window } from "./window.js";
-import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+import {
+  findMatch,
+  insertString,
+  longestMatch,
+  MATCH_LENGTH_BITS,
+  MATCH_LENGTH_MASK,
+  maxDist,
+  slideHash,
+  updateHash,
+} from "./window.js";
 import type { Lz77 } from "./zlib-lz77.js";
 
 /**
@@ -23,7 +41,6 @@ export function createGzipLz77(
   let initialRead = false;
   let eof = false;
   let done = false;
-  let matchAvailable = false;
   let matchLength = MIN_MATCH - 1;
   const wSize = w.wSize;
 
@@ -82,10 +99,15 @@ export function createGzipLz77(
     return true;
   }
 
+  /** Emit the block from blockStart up to `at`. */
+  function flushTo(at: number, last: boolean): void {
+    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, at) : undefined;
+    blocks.flushBlock(stored, at - w.blockStart, last);
+    w.blockStart = at;
+  }
+
   function flush(last: boolean): void {
-    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, w.strStart) : undefined;
-    blocks.flushBlock(stored, w.strStart - w.blockStart, last);
-    w.blockStart = w.strStart;
+    flushTo(w.strStart, last);
   }
 
   function canSearch(hashHead: number): boolean {
@@ -132,41 +154,14 @@ export function createGzipLz77(
     return false;
   }
 
+  /** gzip's lazy deflate: the loop runs in `lazyLoop`, between reads and flushes. */
   function slow(finish: boolean): boolean {
+    const symbols = blocks.symbols;
     while (w.lookahead !== 0) {
-      const hashHead = insertString(w, w.strStart);
-      w.prevLength = matchLength;
-      w.prevMatch = w.matchStart;
-      matchLength = MIN_MATCH - 1;
-      if (w.prevLength < w.maxLazy && canSearch(hashHead)) {
-        matchLength = longestMatch(w, hashHead, false);
-        if (matchLength > w.lookahead) matchLength = w.lookahead;
-        if (matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR) matchLength--;
-      }
-      if (w.prevLength >= MIN_MATCH && matchLength <= w.prevLength) {
-        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
-        w.lookahead -= w.prevLength - 1;
-        w.prevLength -= 2;
-        do {
-          w.strStart++;
-          insertString(w, w.strStart);
-        } while (--w.prevLength !== 0);
-        matchAvailable = false;
-        matchLength = MIN_MATCH - 1;
-        w.strStart++;
-        if (bflush) flush(false);
-      } else if (matchAvailable) {
-        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
-        w.strStart++;
-        w.lookahead--;
-      } else {
-        matchAvailable = true;
-        w.strStart++;
-        w.lookahead--;
-      }
+      if (lazyLoop(w, symbols, eof)) flushTo(w.flushAt, false);
       if (!ensureLookahead(finish)) return true;
     }
-    if (matchAvailable) blocks.tallyLiteral(w.window[w.strStart - 1] as number);
+    if (w.matchAvailable) blocks.tallyLiteral(w.window[w.strStart - 1] as number);
     flush(true);
     return false;
   }
@@ -218,4 +213,137 @@ export function createGzipLz77(
       continued = { history, position };
     },
   };
+}
+
+/**
+ * The body of gzip's lazy deflate, run from one read to the next: at least one step, then
+ * steps while input is ahead and no read is due (fewer than MIN_LOOKAHEAD bytes ahead before
+ * the end of input), or until a step ends the block (returns true; the block ends at
+ * `w.flushAt`). Everything it touches is in locals (the window's state, the symbols tallied
+ * inline) and written back on return, and it calls nothing per instance: the same optimised
+ * code serves every deflater, and the rare work (reads, flushes) happens in the caller.
+ */
+function lazyLoop(w: Window, t: BlockSymbols, eof: boolean): boolean {
+  const win = w.window;
+  const prev = w.prev;
+  const head = w.head;
+  const wMask = w.wMask;
+  const hashShift = w.hashShift;
+  const hashMask = w.hashMask;
+  const maxDistance = w.wSize - MIN_LOOKAHEAD;
+  const searchEnd = w.windowSize - MIN_LOOKAHEAD;
+  const maxLazy = w.maxLazy;
+  const goodMatch = w.goodMatch;
+  const niceMatch = w.niceMatch;
+  const maxChain = w.maxChain;
+  const blockStart = w.blockStart;
+  const symDist = t.dist;
+  const symLc = t.lc;
+  const litFreq = t.litFreq;
+  const distFreq = t.distFreq;
+  const symEnd = t.end;
+  const splitCheck = t.splitCheck;
+  let sym = t.count;
+  let matches = t.matches;
+  let distBits = t.distBits;
+  let strStart = w.strStart;
+  let lookahead = w.lookahead;
+  let insH = w.insH;
+  let matchStart = w.matchStart;
+  let matchLength = w.matchLength;
+  let prevLength = w.prevLength;
+  let prevMatch = w.prevMatch;
+  let matchAvailable = w.matchAvailable;
+  let full = false;
+  let flushAt = 0;
+  do {
+    insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+    const hashHead = head[insH] as number;
+    prev[strStart & wMask] = hashHead;
+    head[insH] = strStart;
+    prevLength = matchLength;
+    prevMatch = matchStart;
+    matchLength = MIN_MATCH - 1;
+    if (
+      prevLength < maxLazy &&
+      hashHead !== 0 &&
+      strStart - hashHead <= maxDistance &&
+      strStart <= searchEnd
+    ) {
+      const found = findMatch(
+        win,
+        prev,
+        wMask,
+        strStart,
+        hashHead,
+        prevLength,
+        matchStart,
+        prevLength >= goodMatch ? maxChain >>> 2 : maxChain,
+        niceMatch,
+        strStart > maxDistance ? strStart - maxDistance : 0,
+      );
+      matchStart = found >>> MATCH_LENGTH_BITS;
+      matchLength = found & MATCH_LENGTH_MASK;
+      if (matchLength > lookahead) matchLength = lookahead;
+      if (matchLength === MIN_MATCH && strStart - matchStart > TOO_FAR) matchLength--;
+    }
+    if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
+      const distance = strStart - 1 - prevMatch;
+      const lc = prevLength - MIN_MATCH;
+      symDist[sym] = distance;
+      symLc[sym] = lc;
+      const lcode = (LENGTH_CODE[lc] as number) + LITERALS + 1;
+      litFreq[lcode] = (litFreq[lcode] as number) + 1;
+      const d = distance - 1;
+      const dcode = (d < 256 ? DIST_CODE[d] : DIST_CODE[256 + (d >>> 7)]) as number;
+      distFreq[dcode] = (distFreq[dcode] as number) + 1;
+      distBits += 5 + (EXTRA_DBITS[dcode] as number);
+      matches++;
+      sym++;
+      full =
+        sym === symEnd ||
+        (splitCheck && splitsEarly(sym, matches, distBits, strStart - blockStart));
+      lookahead -= prevLength - 1;
+      prevLength -= 2;
+      do {
+        strStart++;
+        insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+        prev[strStart & wMask] = head[insH] as number;
+        head[insH] = strStart;
+      } while (--prevLength !== 0);
+      matchAvailable = false;
+      matchLength = MIN_MATCH - 1;
+      strStart++;
+      flushAt = strStart;
+    } else if (matchAvailable) {
+      const byte = win[strStart - 1] as number;
+      symDist[sym] = 0;
+      symLc[sym] = byte;
+      litFreq[byte] = (litFreq[byte] as number) + 1;
+      sym++;
+      full =
+        sym === symEnd ||
+        (splitCheck && splitsEarly(sym, matches, distBits, strStart - blockStart));
+      flushAt = strStart;
+      strStart++;
+      lookahead--;
+    } else {
+      matchAvailable = true;
+      strStart++;
+      lookahead--;
+    }
+  } while (!full && lookahead !== 0 && (eof || lookahead >= MIN_LOOKAHEAD));
+  t.count = sym;
+  t.matches = matches;
+  t.distBits = distBits;
+  w.strStart = strStart;
+  w.lookahead = lookahead;
+  w.insH = insH;
+  w.matchStart = matchStart;
+  w.matchLength = matchLength;
+  w.prevLength = prevLength;
+  w.prevMatch = prevMatch;
+  w.matchAvailable = matchAvailable;
+  w.flushAt = flushAt;
+  return full;
 }

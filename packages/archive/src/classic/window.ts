@@ -26,6 +26,8 @@ export interface Window {
   insert: number;
   /** zlib: bytes zeroed beyond the data so far (`high_water`). */
   highWater: number;
+  /** Where a block flush a loop run stopped for ends (the block is blockStart..flushAt). */
+  flushAt: number;
   readonly goodMatch: number;
   readonly maxLazy: number;
   readonly niceMatch: number;
@@ -51,6 +53,7 @@ export function createWindow(o: WindowOptions): Window {
     window: new Uint8Array(2 * wSize),
     hashMask: hashSize - 1,
     hashShift: Math.floor((o.hashBits + MIN_MATCH - 1) / MIN_MATCH),
+    // Own buffers of an even length (hashBits >= 8): slideHash reads them as 32-bit words.
     head: new Uint16Array(hashSize),
     prev: new Uint16Array(wSize),
     insH: 0,
@@ -64,6 +67,7 @@ export function createWindow(o: WindowOptions): Window {
     matchAvailable: false,
     insert: 0,
     highWater: 0,
+    flushAt: 0,
     goodMatch: o.goodMatch,
     maxLazy: o.maxLazy,
     niceMatch: o.niceMatch,
@@ -89,59 +93,128 @@ export function insertString(w: Window, str: number): number {
   return head;
 }
 
-/** Move the upper half of the window down: positions drop by wSize in the hash tables too. */
+/**
+ * Move the upper half of the window down: positions drop by wSize in the hash tables too,
+ * those below it become 0. Branch-free: the positions are about half above and half below
+ * wSize, so a branch would be mispredicted half the time.
+ */
 export function slideHash(w: Window): void {
-  const { head, prev, wSize } = w;
-  const headLength = head.length;
-  for (let n = 0; n < headLength; n++) head[n] = Math.max((head[n] as number) - wSize, 0);
-  for (let n = 0; n < wSize; n++) prev[n] = Math.max((prev[n] as number) - wSize, 0);
+  if (w.wSize === 0x8000) {
+    // The usual 32 KiB window: a position at or above 0x8000 has its top bit set and drops
+    // to its low 15 bits, any other becomes 0. Two 16-bit positions per 32-bit word: the top
+    // bit of each half, moved down to bit 0 of that half and multiplied by 0x7fff, masks it.
+    slideWords(new Uint32Array(w.head.buffer, w.head.byteOffset, w.head.length >>> 1));
+    slideWords(new Uint32Array(w.prev.buffer, w.prev.byteOffset, w.prev.length >>> 1));
+    return;
+  }
+  slideHalves(w.head, w.wSize);
+  slideHalves(w.prev, w.wSize);
 }
 
+function slideWords(words: Uint32Array): void {
+  for (let n = words.length - 1; n >= 0; n--) {
+    const x = words[n] as number;
+    words[n] = x & Math.imul((x & 0x80008000) >>> 15, 0x7fff);
+  }
+}
+
+function slideHalves(table: Uint16Array, wSize: number): void {
+  for (let n = table.length - 1; n >= 0; n--) {
+    const d = (table[n] as number) - wSize;
+    table[n] = d & ~(d >> 31);
+  }
+}
+
+/** Bits of a packed `findMatch` result that hold the length (MAX_MATCH < 512). */
+export const MATCH_LENGTH_BITS = 9;
+export const MATCH_LENGTH_MASK = (1 << MATCH_LENGTH_BITS) - 1;
+
 /**
- * zlib's longest_match: the longest match at strStart along the chain from `curMatch`,
- * better than prevLength. Like zlib it never compares the third byte (equal hashes make it
- * equal, mostly). `clampToLookahead`: zlib caps nice_match and the result at the lookahead;
- * GNU gzip does not (its caller caps the result).
+ * zlib's longest_match, on plain numbers so that the callers' loops keep their state in
+ * locals: the longest match at `strStart` along the hash chain from `curMatch`, better than
+ * `prevLength`. Returns `(matchStart << MATCH_LENGTH_BITS) | bestLength`, where matchStart is
+ * `matchStart` unchanged when nothing better was found (as zlib leaves match_start).
+ * `chainLength` and `niceMatch` come already adjusted (good_match, lookahead) by the caller;
+ * `limit` is the lowest position that may not be matched. Like zlib it never compares the
+ * third byte (equal hashes make it equal, mostly), and reads up to MAX_MATCH bytes past
+ * `strStart` whatever the lookahead (the caller caps the length).
  */
-export function longestMatch(w: Window, start: number, clampToLookahead: boolean): number {
-  const win = w.window;
-  let curMatch = start;
-  let chainLength = w.maxChain;
-  const strStart = w.strStart;
-  let bestLen = w.prevLength;
-  let niceMatch = w.niceMatch;
-  const limit = strStart > maxDist(w) ? strStart - maxDist(w) : 0;
-  const prev = w.prev;
-  const wMask = w.wMask;
+export function findMatch(
+  win: Uint8Array,
+  prev: Uint16Array,
+  wMask: number,
+  strStart: number,
+  curMatch: number,
+  prevLength: number,
+  matchStart: number,
+  chainLength: number,
+  niceMatch: number,
+  limit: number,
+): number {
+  let cur = curMatch;
+  let chain = chainLength;
+  let bestLen = prevLength;
+  let bestStart = matchStart;
   let scanEnd1 = win[strStart + bestLen - 1] as number;
   let scanEnd = win[strStart + bestLen] as number;
-  if (w.prevLength >= w.goodMatch) chainLength >>>= 2;
-  if (clampToLookahead && niceMatch > w.lookahead) niceMatch = w.lookahead;
   const first = win[strStart] as number;
   const second = win[strStart + 1] as number;
+  const strEnd = strStart + MAX_MATCH;
   do {
     // The same tests as zlib, in its order; the third byte is never compared.
     if (
-      win[curMatch + bestLen] === scanEnd &&
-      win[curMatch + bestLen - 1] === scanEnd1 &&
-      win[curMatch] === first &&
-      win[curMatch + 1] === second
+      win[cur + bestLen] === scanEnd &&
+      win[cur + bestLen - 1] === scanEnd1 &&
+      win[cur] === first &&
+      win[cur + 1] === second
     ) {
-      // zlib compares up to MAX_MATCH bytes from the fourth one on; its unrolled loop ends
-      // exactly at MAX_MATCH, so this is the same length.
-      let len = 3;
-      const delta = curMatch - strStart;
-      while (len < MAX_MATCH && win[strStart + len] === win[strStart + len + delta]) len++;
+      // zlib compares from the fourth byte on, up to MAX_MATCH bytes (its unrolled loop ends
+      // exactly there): the length is the first mismatch, or MAX_MATCH. A plain loop: V8
+      // runs it faster than the eight-way unrolled one (and compiles it sooner).
+      let scan = strStart + 3;
+      let match = cur + 3;
+      while (scan < strEnd && win[scan] === win[match]) {
+        scan++;
+        match++;
+      }
+      const len = scan - strStart;
       if (len > bestLen) {
-        w.matchStart = curMatch;
+        bestStart = cur;
         bestLen = len;
         if (len >= niceMatch) break;
         scanEnd1 = win[strStart + bestLen - 1] as number;
         scanEnd = win[strStart + bestLen] as number;
       }
     }
-    curMatch = prev[curMatch & wMask] as number;
-  } while (curMatch > limit && --chainLength !== 0);
+    cur = prev[cur & wMask] as number;
+  } while (cur > limit && --chain !== 0);
+  return (bestStart << MATCH_LENGTH_BITS) | bestLen;
+}
+
+/**
+ * zlib's longest_match on the window's state (for the non-lazy levels): sets matchStart.
+ * `clampToLookahead`: zlib caps nice_match and the result at the lookahead; GNU gzip does not
+ * (its caller caps the result).
+ */
+export function longestMatch(w: Window, start: number, clampToLookahead: boolean): number {
+  const strStart = w.strStart;
+  const limit = strStart > maxDist(w) ? strStart - maxDist(w) : 0;
+  const chain = w.prevLength >= w.goodMatch ? w.maxChain >>> 2 : w.maxChain;
+  const nice = clampToLookahead && w.niceMatch > w.lookahead ? w.lookahead : w.niceMatch;
+  const found = findMatch(
+    w.window,
+    w.prev,
+    w.wMask,
+    strStart,
+    start,
+    w.prevLength,
+    w.matchStart,
+    chain,
+    nice,
+    limit,
+  );
+  w.matchStart = found >>> MATCH_LENGTH_BITS;
+  const bestLen = found & MATCH_LENGTH_MASK;
   if (clampToLookahead && bestLen > w.lookahead) return w.lookahead;
   return bestLen;
 }

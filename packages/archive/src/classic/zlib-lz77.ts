@@ -1,8 +1,26 @@
-import type { BlockWriter } from "./block-writer.js";
+import type { BlockSymbols, BlockWriter } from "./block-writer.js";
 import type { InputQueue } from "./input-queue.js";
-import { MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, TOO_FAR } from "./tables.js";
+import {
+  DIST_CODE,
+  EXTRA_DBITS,
+  LENGTH_CODE,
+  LITERALS,
+  MAX_MATCH,
+  MIN_LOOKAHEAD,
+  MIN_MATCH,
+  TOO_FAR,
+} from "./tables.js";
 import type { Window } from "./window.js";
-import { insertString, longestMatch, maxDist, slideHash, updateHash } from "./window.js";
+import {
+  findMatch,
+  insertString,
+  longestMatch,
+  MATCH_LENGTH_BITS,
+  MATCH_LENGTH_MASK,
+  maxDist,
+  slideHash,
+  updateHash,
+} from "./window.js";
 
 /** The match finder and block loop of one flavour. */
 export interface Lz77 {
@@ -81,10 +99,15 @@ export function createZlibLz77(
     }
   }
 
+  /** Emit the block from blockStart up to `at`. */
+  function flushTo(at: number, last: boolean): void {
+    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, at) : undefined;
+    blocks.flushBlock(stored, at - w.blockStart, last);
+    w.blockStart = at;
+  }
+
   function flush(last: boolean): void {
-    const stored = w.blockStart >= 0 ? w.window.subarray(w.blockStart, w.strStart) : undefined;
-    blocks.flushBlock(stored, w.strStart - w.blockStart, last);
-    w.blockStart = w.strStart;
+    flushTo(w.strStart, last);
   }
 
   /** Returns true when the input ran out (need more), false when finished. */
@@ -128,49 +151,17 @@ export function createZlibLz77(
     return false;
   }
 
+  /** deflate_slow: the loop runs in `lazyLoop`, between fills and flushes. */
   function slow(finish: boolean): boolean {
+    const symbols = blocks.symbols;
+    const filtered = options.strategy === 1;
     for (;;) {
       if (w.lookahead < MIN_LOOKAHEAD) {
         fillWindow();
         if (w.lookahead < MIN_LOOKAHEAD && !finish) return true;
         if (w.lookahead === 0) break;
       }
-      let hashHead = 0;
-      if (w.lookahead >= MIN_MATCH) hashHead = insertString(w, w.strStart);
-      w.prevLength = w.matchLength;
-      w.prevMatch = w.matchStart;
-      w.matchLength = MIN_MATCH - 1;
-      if (hashHead !== 0 && w.prevLength < w.maxLazy && w.strStart - hashHead <= maxDist(w)) {
-        w.matchLength = longestMatch(w, hashHead, true);
-        if (
-          w.matchLength <= 5 &&
-          (options.strategy === 1 ||
-            (w.matchLength === MIN_MATCH && w.strStart - w.matchStart > TOO_FAR))
-        ) {
-          w.matchLength = MIN_MATCH - 1;
-        }
-      }
-      if (w.prevLength >= MIN_MATCH && w.matchLength <= w.prevLength) {
-        const maxInsert = w.strStart + w.lookahead - MIN_MATCH;
-        const bflush = blocks.tallyMatch(w.strStart - 1 - w.prevMatch, w.prevLength - MIN_MATCH);
-        w.lookahead -= w.prevLength - 1;
-        w.prevLength -= 2;
-        do {
-          if (++w.strStart <= maxInsert) insertString(w, w.strStart);
-        } while (--w.prevLength !== 0);
-        w.matchAvailable = false;
-        w.matchLength = MIN_MATCH - 1;
-        w.strStart++;
-        if (bflush) flush(false);
-      } else if (w.matchAvailable) {
-        if (blocks.tallyLiteral(w.window[w.strStart - 1] as number)) flush(false);
-        w.strStart++;
-        w.lookahead--;
-      } else {
-        w.matchAvailable = true;
-        w.strStart++;
-        w.lookahead--;
-      }
+      if (lazyLoop(w, symbols, filtered)) flushTo(w.flushAt, false);
     }
     if (w.matchAvailable) {
       blocks.tallyLiteral(w.window[w.strStart - 1] as number);
@@ -287,4 +278,133 @@ export function createZlibLz77(
     },
     prime,
   };
+}
+
+/**
+ * The body of zlib's deflate_slow, run from one fill of the window to the next: at least one
+ * step, then steps while at least MIN_LOOKAHEAD bytes are ahead, or until a step fills the
+ * block (returns true; the block ends at `w.flushAt`). Everything it touches is in locals (the
+ * window's state, the symbols tallied inline as zlib's _tr_tally does) and written back on
+ * return, and it calls nothing per instance: the same optimised code serves every deflater,
+ * and the rare work (fills, flushes) happens in the caller.
+ */
+function lazyLoop(w: Window, t: BlockSymbols, filtered: boolean): boolean {
+  const win = w.window;
+  const prev = w.prev;
+  const head = w.head;
+  const wMask = w.wMask;
+  const hashShift = w.hashShift;
+  const hashMask = w.hashMask;
+  const maxDistance = w.wSize - MIN_LOOKAHEAD;
+  const maxLazy = w.maxLazy;
+  const goodMatch = w.goodMatch;
+  const niceMatch = w.niceMatch;
+  const maxChain = w.maxChain;
+  const symDist = t.dist;
+  const symLc = t.lc;
+  const litFreq = t.litFreq;
+  const distFreq = t.distFreq;
+  const symEnd = t.end;
+  let sym = t.count;
+  let matches = t.matches;
+  let distBits = t.distBits;
+  let strStart = w.strStart;
+  let lookahead = w.lookahead;
+  let insH = w.insH;
+  let matchStart = w.matchStart;
+  let matchLength = w.matchLength;
+  let prevLength = w.prevLength;
+  let prevMatch = w.prevMatch;
+  let matchAvailable = w.matchAvailable;
+  let full = false;
+  let flushAt = 0;
+  do {
+    let hashHead = 0;
+    if (lookahead >= MIN_MATCH) {
+      insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+      hashHead = head[insH] as number;
+      prev[strStart & wMask] = hashHead;
+      head[insH] = strStart;
+    }
+    prevLength = matchLength;
+    prevMatch = matchStart;
+    matchLength = MIN_MATCH - 1;
+    if (hashHead !== 0 && prevLength < maxLazy && strStart - hashHead <= maxDistance) {
+      const found = findMatch(
+        win,
+        prev,
+        wMask,
+        strStart,
+        hashHead,
+        prevLength,
+        matchStart,
+        prevLength >= goodMatch ? maxChain >>> 2 : maxChain,
+        Math.min(niceMatch, lookahead),
+        strStart > maxDistance ? strStart - maxDistance : 0,
+      );
+      matchStart = found >>> MATCH_LENGTH_BITS;
+      matchLength = found & MATCH_LENGTH_MASK;
+      if (matchLength > lookahead) matchLength = lookahead;
+      if (
+        matchLength <= 5 &&
+        (filtered || (matchLength === MIN_MATCH && strStart - matchStart > TOO_FAR))
+      ) {
+        matchLength = MIN_MATCH - 1;
+      }
+    }
+    if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
+      const maxInsert = strStart + lookahead - MIN_MATCH;
+      const distance = strStart - 1 - prevMatch;
+      const lc = prevLength - MIN_MATCH;
+      symDist[sym] = distance;
+      symLc[sym] = lc;
+      const lcode = (LENGTH_CODE[lc] as number) + LITERALS + 1;
+      litFreq[lcode] = (litFreq[lcode] as number) + 1;
+      const d = distance - 1;
+      const dcode = (d < 256 ? DIST_CODE[d] : DIST_CODE[256 + (d >>> 7)]) as number;
+      distFreq[dcode] = (distFreq[dcode] as number) + 1;
+      distBits += 5 + (EXTRA_DBITS[dcode] as number);
+      matches++;
+      full = ++sym === symEnd;
+      lookahead -= prevLength - 1;
+      prevLength -= 2;
+      do {
+        if (++strStart <= maxInsert) {
+          insH = ((insH << hashShift) ^ (win[strStart + MIN_MATCH - 1] as number)) & hashMask;
+          prev[strStart & wMask] = head[insH] as number;
+          head[insH] = strStart;
+        }
+      } while (--prevLength !== 0);
+      matchAvailable = false;
+      matchLength = MIN_MATCH - 1;
+      strStart++;
+      flushAt = strStart;
+    } else if (matchAvailable) {
+      const byte = win[strStart - 1] as number;
+      symDist[sym] = 0;
+      symLc[sym] = byte;
+      litFreq[byte] = (litFreq[byte] as number) + 1;
+      full = ++sym === symEnd;
+      flushAt = strStart;
+      strStart++;
+      lookahead--;
+    } else {
+      matchAvailable = true;
+      strStart++;
+      lookahead--;
+    }
+  } while (!full && lookahead >= MIN_LOOKAHEAD);
+  t.count = sym;
+  t.matches = matches;
+  t.distBits = distBits;
+  w.strStart = strStart;
+  w.lookahead = lookahead;
+  w.insH = insH;
+  w.matchStart = matchStart;
+  w.matchLength = matchLength;
+  w.prevLength = prevLength;
+  w.prevMatch = prevMatch;
+  w.matchAvailable = matchAvailable;
+  w.flushAt = flushAt;
+  return full;
 }
