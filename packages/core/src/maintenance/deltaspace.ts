@@ -1,4 +1,4 @@
-import { baseName, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import { isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import {
   classifyStoredObject,
@@ -7,7 +7,7 @@ import {
   readField,
   ZERO_DIFF_NOTE,
 } from "../domain/metadata.js";
-import { isDeltaEligible } from "../domain/policy.js";
+import { directReasonOfObject } from "../domain/policy.js";
 import type { ListedObject } from "../ports/object-store.js";
 import { mapLimit } from "../service/context.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
@@ -33,9 +33,10 @@ function optionalSha(metadata: Metadata, field: "fileSha256" | "refSha256"): str
 }
 
 /**
- * What a stored object of a deltaspace is, from its key, listing entry and metadata. The
- * reason of a direct object is not recorded (the Python tool's format has no field for it), so
- * it is told only when the object itself shows it: empty, or a name that is never delta-encoded.
+ * What a stored object of a deltaspace is, from its key, listing entry and metadata. A direct
+ * object's reason is the one recorded on it (`dg-direct-reason`); objects without one (the
+ * Python tool's, or ours from before) get it only when they show it themselves: empty, or a
+ * name that is never delta-encoded.
  */
 function describeObject(
   ctx: MaintenanceContext,
@@ -76,12 +77,12 @@ function describeObject(
   }
   if (kind === "direct") {
     const originalSize = optionalSize(metadata) ?? listed.size;
-    const directReason =
-      originalSize === 0
-        ? ("empty" as const)
-        : isDeltaEligible(baseName(listed.key), ctx.deltaExtensions)
-          ? undefined
-          : ("not-eligible" as const);
+    const directReason = directReasonOfObject(
+      listed.key,
+      metadata,
+      originalSize,
+      ctx.deltaExtensions,
+    );
     return {
       ...common,
       key: listed.key,
