@@ -121,7 +121,7 @@ describe("the stats explorer in a real terminal (tmux 80×24, file:// store)", (
       let shown = await tmux.waitForScreen("w", "Ratio");
       expect(shown).toMatch(/empty\.zip .* direct: empty/);
       expect(shown).toMatch(/notes\.txt .* direct: type/);
-      expect(shown).toMatch(/off\.zip .* direct: --no-delta/);
+      expect(shown).toMatch(/off\.zip .* direct: no-delta/);
       expect(shown).toMatch(/other\.zip .* direct: max-ratio/);
       // Version order: reference.bin, app-1.0.zip, empty.zip, notes.txt, off.zip, other.zip.
       await tmux.keys("w", "Down", "Down", "Down", "Down", "Down");

@@ -29,7 +29,7 @@ const direct = (directReason: DirectReason) =>
 describe("why a file went in whole", () => {
   it("has a few words and a phrase for every reason, and for an unrecorded one", () => {
     expect(EVERY.map(directReasonShort)).toEqual([
-      "--no-delta",
+      "no-delta",
       "type",
       "empty",
       "max-ratio",

@@ -2,7 +2,7 @@ import type { DirectReason } from "@dg/sdk";
 
 /** How each reason for storing a file whole is told: a few words, and a sentence. */
 const TEXTS: Readonly<Record<DirectReason, { readonly short: string; readonly long: string }>> = {
-  "delta-disabled": { short: "--no-delta", long: "uploaded with --no-delta" },
+  "delta-disabled": { short: "no-delta", long: "uploaded with --no-delta" },
   "not-eligible": {
     short: "type",
     long: "not a delta-eligible file type (by its name's extension)",
@@ -25,7 +25,7 @@ const ORDER: readonly DirectReason[] = [
 ];
 
 /**
- * A reason in a few words, for a table cell: `type`, `empty`, `max-ratio`, `--no-delta`,
+ * A reason in a few words, for a table cell: `type`, `empty`, `max-ratio`, `no-delta`,
  * `ref race`; `ratio/off` when it was not recorded (an eligible file stored whole by a version
  * that did not record why: its delta was over the max ratio, or it was uploaded without delta).
  *

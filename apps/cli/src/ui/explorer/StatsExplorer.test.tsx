@@ -294,7 +294,7 @@ describe("stats explorer: a deltaspace", () => {
     await ui.press(KEYS.enter);
     let frame = await ui.untilShows("Ratio");
     expect(frame).toMatch(/a-drifted\.zip .* direct: max-ratio/);
-    expect(frame).toMatch(/b-off\.zip .* direct: --no-delta/);
+    expect(frame).toMatch(/b-off\.zip .* direct: no-delta/);
     expect(frame).toMatch(/c-empty\.zip .* direct: empty/);
     expect(frame).toMatch(/d-notes\.txt .* direct: type/);
     expect(frame).toMatch(/e-raced\.zip .* direct: ref race/);

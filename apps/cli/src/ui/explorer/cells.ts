@@ -67,7 +67,7 @@ export function formatDay(date: Date, withTime: boolean): string {
 /**
  * How a file is stored, in a few words: `reference`, `delta`, `delta (=ref)` for the file the
  * reference was made from, `delta BROKEN` when its reference is missing or another one,
- * `direct: <why>` (`type`: never delta-encoded, `empty`, `max-ratio`, `--no-delta`,
+ * `direct: <why>` (`type`: never delta-encoded, `empty`, `max-ratio`, `no-delta`,
  * `ref race`: the reference changed during its upload; `ratio/off` when not recorded: an
  * eligible file stored whole by an older version), `foreign` (no deltaglider metadata).
  */
