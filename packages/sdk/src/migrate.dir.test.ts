@@ -129,7 +129,12 @@ beforeEach(async () => {
   await plain.putObject("legacy", "releases/SHA256SUMS.txt", new TextEncoder().encode("sums"), {});
   await plain.putObject("legacy", "releases/tmp/junk.zip", release(9), {});
   holder = holdingStore(plain, "compact");
-  client = createClient({ env: {}, store: holder.store, cacheBackend: "memory", logger: { log() {} } });
+  client = createClient({
+    env: {},
+    store: holder.store,
+    cacheBackend: "memory",
+    logger: { log() {} },
+  });
 });
 afterEach(async () => {
   client.destroy();
@@ -218,7 +223,8 @@ describe("migrate", () => {
       failures: [],
     });
     expect(result.storedBytes).toBeLessThan(plan.bytes / 2);
-    for (let i = 0; i < 5; i++) expect(await readBack(`releases/app-${i}.zip`)).toBe(sha(release(i)));
+    for (let i = 0; i < 5; i++)
+      expect(await readBack(`releases/app-${i}.zip`)).toBe(sha(release(i)));
     // The plan of a second run finds every file there.
     const again = await planAll();
     expect(again.files).toEqual([]);
@@ -339,9 +345,7 @@ describe("migrate", () => {
       "releases/reference.bin",
     ]);
     const files = (await readdir(join(root, "compact"), { recursive: true })).map(String);
-    expect(files.filter((name) => name.includes(".dg-tmp-") || name.includes("app-1"))).toEqual(
-      [],
-    );
+    expect(files.filter((name) => name.includes(".dg-tmp-") || name.includes("app-1"))).toEqual([]);
     // Running the plan again resumes: what is there is skipped, the rest is copied.
     const again = await planAll();
     expect(again.skipped).toBe(2);
@@ -353,7 +357,8 @@ describe("migrate", () => {
     ]);
     const second = client.migrate(again);
     expect(await second.result).toMatchObject({ migrated: 4, failed: 0, stopped: false });
-    for (let i = 0; i < 5; i++) expect(await readBack(`releases/app-${i}.zip`)).toBe(sha(release(i)));
+    for (let i = 0; i < 5; i++)
+      expect(await readBack(`releases/app-${i}.zip`)).toBe(sha(release(i)));
   });
 
   it("aborts when its signal aborts", async () => {

@@ -95,7 +95,10 @@ export async function planMigration(
   options: PlanMigrationOptions = {},
 ): Promise<MigrationPlan> {
   const concurrency = checkedConcurrency(options.concurrency);
-  const given = { source: locationOf(sourceLocation), destination: locationOf(destinationLocation) };
+  const given = {
+    source: locationOf(sourceLocation),
+    destination: locationOf(destinationLocation),
+  };
   const source = { bucket: given.source.bucket, key: asFolderPrefixOrRoot(given.source.key) };
   const destination = {
     bucket: given.destination.bucket,
