@@ -102,7 +102,9 @@ describe("migrate's dashboard keys in a real terminal (tmux 160×32, moto)", () 
       // 3. Resume: the big file starts; hold its second part, so a multipart upload is open.
       proxy.hold(
         (r) =>
-          r.method === "PUT" && r.path.endsWith(`/releases/${BIG}`) && r.query.get("partNumber") === "2",
+          r.method === "PUT" &&
+          r.path.endsWith(`/releases/${BIG}`) &&
+          r.query.get("partNumber") === "2",
       );
       const partHeld = proxy.nextHeld();
       await tmux.keys("s", "p");
@@ -135,7 +137,12 @@ describe("migrate's dashboard keys in a real terminal (tmux 160×32, moto)", () 
       );
 
       // 5. A rerun skips what is there and completes.
-      const again = await ws.run(["migrate", `s3://${legacy}/releases/`, `s3://${compact}/`, "--yes"]);
+      const again = await ws.run([
+        "migrate",
+        `s3://${legacy}/releases/`,
+        `s3://${compact}/`,
+        "--yes",
+      ]);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toContain("Already migrated: 1 files (skipped)");
       expect(again.stdout).toContain("Files to migrate: 4 (");

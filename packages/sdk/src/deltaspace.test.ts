@@ -92,7 +92,12 @@ describe("describeDeltaspace", () => {
       StorageType: "direct",
       DirectReason: "max-ratio",
     });
-    await client.putObject({ Bucket: "bkt", Key: "why/off.zip", Body: version(1), UseDelta: false });
+    await client.putObject({
+      Bucket: "bkt",
+      Key: "why/off.zip",
+      Body: version(1),
+      UseDelta: false,
+    });
     await client.putObject({ Bucket: "bkt", Key: "why/notes.txt", Body: "notes" });
     await client.putObject({ Bucket: "bkt", Key: "why/empty.zip", Body: new Uint8Array(0) });
     // What a concurrent upload leaves (see the core's reference-changed test), and a direct

@@ -23,13 +23,11 @@ export interface EventStream<E> extends AsyncIterable<E> {
  * for await (const n of stream) console.log(n);
  * ```
  */
-export function createEventStream<E>(
-  merging?: {
-    /** Events with the same key merge while the earlier one waits in the queue. */
-    readonly keyOf: (event: E) => string | undefined;
-    readonly merge: (queued: E, next: E) => E;
-  },
-): EventStream<E> {
+export function createEventStream<E>(merging?: {
+  /** Events with the same key merge while the earlier one waits in the queue. */
+  readonly keyOf: (event: E) => string | undefined;
+  readonly merge: (queued: E, next: E) => E;
+}): EventStream<E> {
   let queue: E[] = [];
   /** Where the unread event of each merge key is in `queue`. */
   const unread = new Map<string, number>();
@@ -38,7 +36,9 @@ export function createEventStream<E>(
   let failure: { error: unknown } | undefined;
   let detached = false;
   let iterated = false;
-  let waiting: { resolve: (r: IteratorResult<E>) => void; reject: (e: unknown) => void } | undefined;
+  let waiting:
+    | { resolve: (r: IteratorResult<E>) => void; reject: (e: unknown) => void }
+    | undefined;
 
   const settleWaiting = () => {
     const reader = waiting;

@@ -11,12 +11,7 @@ import { asFolderPrefix, parseLocation } from "../lib/locations.js";
 import type { MigrationSummary } from "../ui/MigrateConfirm.js";
 import { createReporter } from "../ui/reporters.js";
 import { defineCommand } from "./define.js";
-import {
-  filterFrom,
-  transferSettings,
-  withFilterOptions,
-  withTransferOptions,
-} from "./options.js";
+import { filterFrom, transferSettings, withFilterOptions, withTransferOptions } from "./options.js";
 
 /**
  * Where a migration writes: the destination prefix, plus (by default) the last folder of the

@@ -27,10 +27,7 @@ function relativeLabel(label: string, destination: string): string {
 function ActiveFiles(props: { readonly view: MigrationView; readonly size: TerminalSize }) {
   const { view, size } = props;
   // Keep the live part inside the terminal: about 9 lines besides the files in flight.
-  const room = Math.max(
-    1,
-    Math.min(8, size.rows - 10 - (directCount(view.direct) > 0 ? 1 : 0)),
-  );
+  const room = Math.max(1, Math.min(8, size.rows - 10 - (directCount(view.direct) > 0 ? 1 : 0)));
   const active = view.progress.active.slice(0, room);
   const barWidth = Math.max(8, Math.min(24, size.columns - 60));
   const nameWidth = Math.max(12, size.columns - barWidth - 32);
