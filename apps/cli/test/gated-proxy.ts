@@ -6,6 +6,15 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** A request the proxy holds back, with the part of its body read meanwhile. */
+interface HeldRequest {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly seen: SeenRequest;
+  readonly buffered: Buffer[];
+  ended: boolean;
+}
+
 /** One request the proxy saw: its method, path (URL-decoded) and query. */
 export interface SeenRequest {
   readonly method: string;
@@ -34,10 +43,19 @@ export async function startGatedProxy(target: string) {
   const requests: SeenRequest[] = [];
   const forwarded: SeenRequest[] = [];
   let match: ((request: SeenRequest) => boolean) | undefined;
-  let held: { request: IncomingMessage; response: ServerResponse; seen: SeenRequest }[] = [];
+  let held: HeldRequest[] = [];
   let arrivals: ((seen: SeenRequest) => void)[] = [];
 
-  const forward = (request: IncomingMessage, response: ServerResponse, seen: SeenRequest) => {
+  /**
+   * Pass a request on to the server. `buffered` holds the part of its body a hold already
+   * read, and `ended` whether that was all of it.
+   */
+  const forward = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    seen: SeenRequest,
+    held?: { readonly buffered: readonly Buffer[]; readonly ended: boolean },
+  ) => {
     forwarded.push(seen);
     const headers = { ...request.headers };
     // The proxy already answered `100 Continue`; the body follows as it is piped.
@@ -60,7 +78,19 @@ export async function startGatedProxy(target: string) {
     response.on("close", () => {
       if (!response.writableFinished) outgoing.destroy();
     });
-    request.pipe(outgoing);
+    if (held === undefined) {
+      request.pipe(outgoing);
+      return;
+    }
+    for (const chunk of held.buffered) outgoing.write(chunk);
+    if (held.ended) outgoing.end();
+    else {
+      // Stop the hold's reading (without losing a chunk), and pipe the rest.
+      request.pause();
+      request.removeAllListeners("data");
+      request.removeAllListeners("end");
+      request.pipe(outgoing);
+    }
   };
 
   const server = createServer((request, response) => {
@@ -72,7 +102,13 @@ export async function startGatedProxy(target: string) {
     };
     requests.push(seen);
     if (match?.(seen)) {
-      const entry = { request, response, seen };
+      // The body is read (and kept) while the request waits, so that a client giving up is
+      // noticed: a connection nobody reads from never reports its end.
+      const entry: HeldRequest = { request, response, seen, buffered: [], ended: false };
+      request.on("data", (chunk: Buffer) => entry.buffered.push(chunk));
+      request.on("end", () => {
+        entry.ended = true;
+      });
       held.push(entry);
       response.on("close", () => {
         held = held.filter((other) => other !== entry);
@@ -103,7 +139,9 @@ export async function startGatedProxy(target: string) {
       const waiting = held;
       held = [];
       for (const entry of waiting) {
-        if (!entry.response.destroyed) forward(entry.request, entry.response, entry.seen);
+        if (!entry.response.destroyed) {
+          forward(entry.request, entry.response, entry.seen, entry);
+        }
       }
     },
     /** Requests held right now. */
