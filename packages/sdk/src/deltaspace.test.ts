@@ -133,6 +133,40 @@ describe("describeDeltaspace", () => {
     expect((await client.getObjectInfo("s3://bkt/why/old.zip")).directReason).toBeUndefined();
   });
 
+  it("does not mark deltas against an extra reference (.dg-refs/) as broken", async () => {
+    const { client, store } = memoryClient();
+    // The memory prefix codec deltas everything after the first difference: a new start
+    // makes a file drift away from reference.bin and become a reference of its own.
+    const v1 = seededBytes(41, 60_000);
+    const drifted = v1.slice();
+    drifted.set(seededBytes(42, 200));
+    const next = drifted.slice();
+    next.set(seededBytes(43, 500), next.length - 500);
+    await client.putObject({ Bucket: "bkt", Key: "refs/app-1.zip", Body: v1 });
+    const second = await client.putObject({ Bucket: "bkt", Key: "refs/app-2.zip", Body: drifted });
+    expect(second.DeltaGliderInfo.StorageType).toBe("reference");
+    expect(second.DeltaGliderInfo.ReferenceKey).toMatch(/^refs\/\.dg-refs\//);
+    const third = await client.putObject({ Bucket: "bkt", Key: "refs/app-3.zip", Body: next });
+    expect(third.DeltaGliderInfo.ReferenceKey).toBe(second.DeltaGliderInfo.ReferenceKey);
+    let { objects } = await client.describeDeltaspace("bkt", "refs/");
+    const deltas = objects.filter((o) => o.storage === "delta");
+    expect(deltas.map((o) => o.key).sort()).toEqual([
+      "refs/app-1.zip",
+      "refs/app-2.zip",
+      "refs/app-3.zip",
+    ]);
+    expect(deltas.filter((o) => o.broken)).toEqual([]);
+    // With the extra reference gone, its deltas are broken.
+    await store.deleteObject("bkt", second.DeltaGliderInfo.ReferenceKey as string);
+    ({ objects } = await client.describeDeltaspace("bkt", "refs/"));
+    expect(
+      objects
+        .filter((o) => o.broken)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(["refs/app-2.zip", "refs/app-3.zip"]);
+  });
+
   it("marks deltas whose reference was replaced or is missing as broken", async () => {
     const { client, store } = await fill();
     const ref = await store.headObject("bkt", "rel/reference.bin");

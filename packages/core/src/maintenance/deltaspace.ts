@@ -1,4 +1,9 @@
-import { isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import {
+  extraReferencesPrefix,
+  isExtraReferenceKey,
+  isReferenceKey,
+  logicalKeyOf,
+} from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import {
   classifyStoredObject,
@@ -129,12 +134,32 @@ export async function describeDeltaspace(
     return head ? describeObject(ctx, object, head.metadata) : undefined;
   });
   const objects = found.filter((o): o is Omit<DeltaspaceObject, "broken"> => o !== undefined);
-  const referenceSha = objects.find((o) => o.storage === "reference")?.sha256;
+  // A delta decodes against one of the folder's references: its reference.bin, or one of its
+  // extra references under .dg-refs/ (listed apart: they are in a sub-folder).
+  const referenceShas = new Set<string>();
+  for (const o of objects) {
+    if (o.storage === "reference" && o.sha256 !== undefined) referenceShas.add(o.sha256);
+  }
+  const extras: string[] = [];
+  for await (const page of listStoredPages(
+    ctx.store,
+    bucket,
+    extraReferencesPrefix(name),
+    options.signal,
+  )) {
+    for (const object of page) if (isExtraReferenceKey(object.key)) extras.push(object.key);
+  }
+  await mapLimit(extras, ctx.metadataConcurrency, async (key) => {
+    const head = await ctx.store.headObject(bucket, key, opOptions);
+    const sha = head ? optionalSha(head.metadata, "fileSha256") : undefined;
+    if (sha !== undefined) referenceShas.add(sha);
+  });
   return {
     bucket,
     deltaspace: name,
     objects: objects.map((o) =>
-      o.storage === "delta" && (referenceSha === undefined || o.referenceSha256 !== referenceSha)
+      o.storage === "delta" &&
+      (o.referenceSha256 === undefined || !referenceShas.has(o.referenceSha256))
         ? { ...o, broken: true }
         : o,
     ),
