@@ -127,7 +127,7 @@ describe("the stats explorer in a real terminal (tmux 80×24, file:// store)", (
       await tmux.keys("w", "Down", "Down", "Down", "Down", "Down");
       shown = await tmux.waitForScreen(
         "w",
-        "other.zip: stored whole, its delta was larger than --max-ratio of the file",
+        "other.zip: stored whole, its delta was over --max-ratio of its size",
       );
       expect(shown).toMatch(/› other\.zip/);
       await tmux.keys("w", "q", "q");

@@ -38,7 +38,7 @@ describe("why a file went in whole", () => {
     expect(directReasonShort(undefined)).toBe("ratio/off");
     const phrases = [...EVERY, undefined].map(directReasonText);
     expect(new Set(phrases).size).toBe(6);
-    expect(directReasonText("max-ratio")).toBe("its delta was larger than --max-ratio of the file");
+    expect(directReasonText("max-ratio")).toBe("its delta was over --max-ratio of its size");
   });
 
   it("keeps plain transfer lines as they were, and names every reason on the screens", () => {

@@ -3,15 +3,12 @@ import type { DirectReason } from "@dg/sdk";
 /** How each reason for storing a file whole is told: a few words, and a sentence. */
 const TEXTS: Readonly<Record<DirectReason, { readonly short: string; readonly long: string }>> = {
   "delta-disabled": { short: "no-delta", long: "uploaded with --no-delta" },
-  "not-eligible": {
-    short: "type",
-    long: "not a delta-eligible file type (by its name's extension)",
-  },
+  "not-eligible": { short: "type", long: "a file type never delta-encoded (by its extension)" },
   empty: { short: "empty", long: "an empty file" },
-  "max-ratio": { short: "max-ratio", long: "its delta was larger than --max-ratio of the file" },
+  "max-ratio": { short: "max-ratio", long: "its delta was over --max-ratio of its size" },
   "reference-changed": {
     short: "ref race",
-    long: "the folder's reference changed while it was uploaded (another client)",
+    long: "the folder's reference changed during its upload (another client)",
   },
 };
 
@@ -39,7 +36,7 @@ export function directReasonShort(reason: DirectReason | undefined): string {
 }
 
 /**
- * A reason as a phrase: `not a delta-eligible file type (by its name's extension)`, …
+ * A reason as a phrase: `a file type never delta-encoded (by its extension)`, …
  *
  * @example
  * ```ts
@@ -48,7 +45,7 @@ export function directReasonShort(reason: DirectReason | undefined): string {
  */
 export function directReasonText(reason: DirectReason | undefined): string {
   return reason === undefined
-    ? "why was not recorded (a delta over --max-ratio, or --no-delta)"
+    ? "reason not recorded (over --max-ratio, or --no-delta)"
     : TEXTS[reason].long;
 }
 

@@ -301,14 +301,14 @@ describe("stats explorer: a deltaspace", () => {
     expect(frame).toMatch(/f-old\.zip .* direct: ratio\/off/);
     // The message line says why the selected file is whole, in words.
     expect(frame).toContain(
-      "a-drifted.zip: stored whole, its delta was larger than --max-ratio of the file",
+      "a-drifted.zip: stored whole, its delta was over --max-ratio of its size",
     );
     const explained = [
       "b-off.zip: stored whole, uploaded with --no-delta",
       "c-empty.zip: stored whole, an empty file",
-      "d-notes.txt: stored whole, not a delta-eligible file type (by its name's extension)",
-      "e-raced.zip: stored whole, the folder's reference changed while it was uploaded",
-      "f-old.zip: stored whole, why was not recorded (a delta over --max-ratio, or --no-delta)",
+      "d-notes.txt: stored whole, a file type never delta-encoded (by its extension)",
+      "e-raced.zip: stored whole, the folder's reference changed during its upload",
+      "f-old.zip: stored whole, reason not recorded (over --max-ratio, or --no-delta)",
     ];
     for (const text of explained) {
       await ui.press(KEYS.down);
