@@ -49,6 +49,35 @@ describe("global behaviour", () => {
     expect(result.stderr).toBe("");
   });
 
+  it("names the keys of the interactive screens in the --help of stats and migrate", async () => {
+    const words = async (command: string) =>
+      (await ws.run([command, "--help"])).stdout.replace(/\s+/g, " ");
+    const stats = await words("stats");
+    for (const key of [
+      "↑/↓ (j/k) move",
+      "Enter opens a deltaspace",
+      "s/z/o/a/n sort by savings, stored size, objects, reference age, name",
+      "/ filters",
+      "v verifies",
+      "d downloads",
+      "x deletes (after a confirmation)",
+      "r recomputes",
+      "? shows the keys",
+      "q/Esc goes back or quits",
+    ]) {
+      expect(stats).toContain(key);
+    }
+    const migrate = await words("migrate");
+    for (const key of [
+      "y migrates, n/Enter/Esc cancels",
+      "p pauses and resumes (no new file starts, running ones finish)",
+      "q stops once the running files finish (q again, or ctrl-c, stops now;",
+      "the exit code is 130, and a rerun resumes",
+    ]) {
+      expect(migrate).toContain(key);
+    }
+  });
+
   it("exits 2 with a hint on an unknown command, flag or missing argument", async () => {
     for (const args of [["frobnicate"], ["ls", "--frobnicate"], ["cp", "onlyone"], []]) {
       const result = await ws.run(args);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededBytes } from "@dg/testkit";
 import { createWorkspace, releaseVersions, type Workspace } from "./harness.js";
 import { createTmux, hasTmux } from "./tmux.js";
 
@@ -24,6 +25,13 @@ afterAll(async () => {
   await tmux.kill();
   await ws.cleanup();
 });
+
+/** Upload one file with extra flags, checking it went in. */
+async function upload(file: string, to: string, ...flags: string[]): Promise<string> {
+  const result = await ws.run(["cp", file, to, ...flags]);
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout;
+}
 
 describe("the stats explorer in a real terminal (tmux 80×24, file:// store)", () => {
   it.runIf(hasTmux)(
@@ -84,6 +92,47 @@ describe("the stats explorer in a real terminal (tmux 80×24, file:// store)", (
       // Nothing was deleted by the declined confirmation.
       const listed = await ws.run(["ls", "s3://shelf/app/"]);
       expect(listed.stdout).toContain("app-1.1.zip");
+    },
+  );
+
+  it.runIf(hasTmux)(
+    "says why each file of a deltaspace went in whole, as recorded by the uploads",
+    async () => {
+      expect((await ws.run(["mb", "s3://whole"])).code).toBe(0);
+      const [first] = releaseVersions("whole-app", 120_000, 1);
+      await ws.write("whole/app-1.0.zip", first as Uint8Array);
+      await ws.write("whole/other.zip", seededBytes("whole-unrelated", 120_000));
+      await ws.write("whole/off.zip", seededBytes("whole-off", 10_000));
+      await ws.write("whole/notes.txt", "notes\n");
+      await ws.write("whole/empty.zip", "");
+      await upload("whole/app-1.0.zip", "s3://whole/rel/");
+      expect(await upload("whole/other.zip", "s3://whole/rel/")).toContain(
+        "(direct: 117.2 KiB, delta over --max-ratio)",
+      );
+      expect(await upload("whole/off.zip", "s3://whole/rel/", "--no-delta")).toContain(
+        "(direct: 9.8 KiB, --no-delta)",
+      );
+      await upload("whole/notes.txt", "s3://whole/rel/");
+      await upload("whole/empty.zip", "s3://whole/rel/");
+
+      await tmux.start("w", ws, ["stats", "s3://whole/"], { columns: 100, rows: 24 });
+      await tmux.waitForScreen("w", "Deltaspace");
+      await tmux.keys("w", "Enter");
+      let shown = await tmux.waitForScreen("w", "Ratio");
+      expect(shown).toMatch(/empty\.zip .* direct: empty/);
+      expect(shown).toMatch(/notes\.txt .* direct: type/);
+      expect(shown).toMatch(/off\.zip .* direct: no-delta/);
+      expect(shown).toMatch(/other\.zip .* direct: max-ratio/);
+      // Version order: reference.bin, app-1.0.zip, empty.zip, notes.txt, off.zip, other.zip.
+      await tmux.keys("w", "Down", "Down", "Down", "Down", "Down");
+      shown = await tmux.waitForScreen(
+        "w",
+        "other.zip: stored whole, its delta was over --max-ratio of its size",
+      );
+      expect(shown).toMatch(/› other\.zip/);
+      await tmux.keys("w", "q", "q");
+      const { code } = await tmux.waitForExit("w");
+      expect(code).toBe(0);
     },
   );
 });

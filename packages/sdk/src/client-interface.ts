@@ -52,6 +52,12 @@ import type {
   UploadFilesOptions,
 } from "./batch-types.js";
 import type {
+  Migration,
+  MigrateOptions,
+  MigrationPlan,
+  PlanMigrationOptions,
+} from "./migrate-types.js";
+import type {
   CreatePresignedPostInput,
   CreatePresignedPostOutput,
   GetSignedUrlInput,
@@ -356,6 +362,42 @@ export interface DeltaGliderClient {
   clearCache(): Promise<void>;
   /** Projected savings of a plain S3 prefix, measured on samples; writes nothing. */
   estimateCompression(prefix: S3Location, options?: EstimateOptions): Promise<CompressionEstimate>;
+  /**
+   * Plan a migration of the files under `source` (a folder, plain S3 or deltaglider) into
+   * `destination` (a folder): both are listed, `filter` keeps files by their key relative to
+   * the source, and files already at the destination with the same SHA-256 are left out (so a
+   * stopped migration resumes). Nothing is written. Overlapping prefixes are refused.
+   *
+   * @example
+   * ```ts
+   * const plan = await client.planMigration("s3://legacy/releases/", "s3://compact/releases/");
+   * console.log(plan.files.length, plan.bytes, plan.skipped);
+   * ```
+   */
+  planMigration(
+    source: S3Location,
+    destination: S3Location,
+    options?: PlanMigrationOptions,
+  ): Promise<MigrationPlan>;
+  /**
+   * Run a migration plan: each file is rebuilt from the source and stored again as a delta
+   * where that pays, `concurrency` (default 4) at a time. Returns at once: its typed events
+   * (`planned`, `file-started`, `progress`, `file-done` with how the file was stored and why
+   * whole, `file-failed`, `paused`, `resumed`, `stopping`, `done`) as an async iterable, the
+   * controls `pause()`, `resume()`, `stop()` (running files finish) and `abort()` (running files
+   * are cancelled, nothing is left half-written), and `result`. A failed file does not stop
+   * the others; an aborted `signal` is `abort()`.
+   *
+   * @example
+   * ```ts
+   * const migration = client.migrate(plan, { concurrency: 4 });
+   * for await (const event of migration) {
+   *   if (event.type === "file-done") console.log(event.file.key, event.storageType, event.directReason ?? "");
+   * }
+   * const { migrated, failed } = await migration.result;
+   * ```
+   */
+  migrate(plan: MigrationPlan, options?: MigrateOptions): Migration;
 
   /** Release sockets and the S3 client this client built (not one passed in). */
   destroy(): void;

@@ -30,6 +30,7 @@ import type { ClientOptions } from "./options.js";
 import { createPresignedPost, getSignedUrl, rehydrateForDownload } from "./signed-url.js";
 import { clearCache, deleteObjectsRecursive, getCachedBucketStats } from "./maintenance.js";
 import { downloadFiles, uploadFiles } from "./batch.js";
+import { migrate, planMigration } from "./migrate.js";
 import { getObjectInfo } from "./object-info.js";
 import { findSimilarFiles } from "./similar.js";
 import { locationOf } from "./location.js";
@@ -171,6 +172,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     deleteObjectsRecursive: (uri, opts) => deleteObjectsRecursive(ctx, uri, opts),
     clearCache: () => clearCache(ctx),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),
+    planMigration: (source, destination, opts) => planMigration(ctx, source, destination, opts),
+    migrate: (plan, opts) => migrate(ctx, plan, opts),
     rebase: (folder, opts) => {
       const { bucket, key } = locationOf(folder);
       return service.rebase(bucket, key, opts);

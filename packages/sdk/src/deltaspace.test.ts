@@ -70,12 +70,101 @@ describe("describeDeltaspace", () => {
       originalSize: 13,
     });
     expect(byKey.get("rel/empty.zip")).toMatchObject({ storage: "direct", directReason: "empty" });
-    const whole = byKey.get("rel/whole.zip");
-    expect(whole).toMatchObject({ storage: "direct", originalSize: version(9).length });
-    expect(whole?.directReason).toBeUndefined();
+    expect(byKey.get("rel/whole.zip")).toMatchObject({
+      storage: "direct",
+      originalSize: version(9).length,
+      directReason: "delta-disabled",
+    });
     expect(byKey.get("rel/foreign.bin")).toMatchObject({ storage: "foreign", originalSize: 100 });
     expect(progress.at(-1)).toEqual({ listed: 8, described: 8 });
     expect(progress[0]).toEqual({ listed: 8, described: 0 });
+  });
+
+  it("tells every reason a file is stored whole: recorded on the object, or shown by it", async () => {
+    const { client, store } = memoryClient();
+    await client.putObject({ Bucket: "bkt", Key: "why/app-0.zip", Body: version(0) });
+    const unrelated = await client.putObject({
+      Bucket: "bkt",
+      Key: "why/other.zip",
+      Body: seededBytes(77, 20_000),
+    });
+    expect(unrelated.DeltaGliderInfo).toMatchObject({
+      StorageType: "direct",
+      DirectReason: "max-ratio",
+    });
+    await client.putObject({
+      Bucket: "bkt",
+      Key: "why/off.zip",
+      Body: version(1),
+      UseDelta: false,
+    });
+    await client.putObject({ Bucket: "bkt", Key: "why/notes.txt", Body: "notes" });
+    await client.putObject({ Bucket: "bkt", Key: "why/empty.zip", Body: new Uint8Array(0) });
+    // What a concurrent upload leaves (see the core's reference-changed test), and a direct
+    // object written before reasons were recorded.
+    const planted = (await store.headObject("bkt", "why/off.zip"))?.metadata ?? {};
+    const { "dg-direct-reason": _reason, ...legacy } = planted;
+    await store.putObject("bkt", "why/raced.zip", version(2), {
+      metadata: { ...legacy, "dg-direct-reason": "reference-changed" },
+    });
+    await store.putObject("bkt", "why/old.zip", version(3), { metadata: legacy });
+    await store.putObject("bkt", "why/odd.zip", version(4), {
+      metadata: { ...legacy, "dg-direct-reason": "no-such-reason" },
+    });
+    const { objects } = await client.describeDeltaspace("bkt", "why/");
+    const reasons = Object.fromEntries(
+      objects.filter((o) => o.storage === "direct").map((o) => [o.key, o.directReason]),
+    );
+    expect(reasons).toEqual({
+      "why/other.zip": "max-ratio",
+      "why/off.zip": "delta-disabled",
+      "why/notes.txt": "not-eligible",
+      "why/empty.zip": "empty",
+      "why/raced.zip": "reference-changed",
+      "why/old.zip": undefined,
+      "why/odd.zip": undefined,
+    });
+    // headObject and getObjectInfo tell it too.
+    const head = await client.headObject({ Bucket: "bkt", Key: "why/other.zip" });
+    expect(head.DeltaGliderInfo.DirectReason).toBe("max-ratio");
+    expect((await client.getObjectInfo("s3://bkt/why/notes.txt")).directReason).toBe(
+      "not-eligible",
+    );
+    expect((await client.getObjectInfo("s3://bkt/why/old.zip")).directReason).toBeUndefined();
+  });
+
+  it("does not mark deltas against an extra reference (.dg-refs/) as broken", async () => {
+    const { client, store } = memoryClient();
+    // The memory prefix codec deltas everything after the first difference: a new start
+    // makes a file drift away from reference.bin and become a reference of its own.
+    const v1 = seededBytes(41, 60_000);
+    const drifted = v1.slice();
+    drifted.set(seededBytes(42, 200));
+    const next = drifted.slice();
+    next.set(seededBytes(43, 500), next.length - 500);
+    await client.putObject({ Bucket: "bkt", Key: "refs/app-1.zip", Body: v1 });
+    const second = await client.putObject({ Bucket: "bkt", Key: "refs/app-2.zip", Body: drifted });
+    expect(second.DeltaGliderInfo.StorageType).toBe("reference");
+    expect(second.DeltaGliderInfo.ReferenceKey).toMatch(/^refs\/\.dg-refs\//);
+    const third = await client.putObject({ Bucket: "bkt", Key: "refs/app-3.zip", Body: next });
+    expect(third.DeltaGliderInfo.ReferenceKey).toBe(second.DeltaGliderInfo.ReferenceKey);
+    let { objects } = await client.describeDeltaspace("bkt", "refs/");
+    const deltas = objects.filter((o) => o.storage === "delta");
+    expect(deltas.map((o) => o.key).sort()).toEqual([
+      "refs/app-1.zip",
+      "refs/app-2.zip",
+      "refs/app-3.zip",
+    ]);
+    expect(deltas.filter((o) => o.broken)).toEqual([]);
+    // With the extra reference gone, its deltas are broken.
+    await store.deleteObject("bkt", second.DeltaGliderInfo.ReferenceKey as string);
+    ({ objects } = await client.describeDeltaspace("bkt", "refs/"));
+    expect(
+      objects
+        .filter((o) => o.broken)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(["refs/app-2.zip", "refs/app-3.zip"]);
   });
 
   it("marks deltas whose reference was replaced or is missing as broken", async () => {

@@ -102,6 +102,17 @@ export type {
   UploadFilesOptions,
 } from "./batch-types.js";
 export type {
+  Migration,
+  MigrationEvent,
+  MigrationFailure,
+  MigrationFile,
+  MigrationPlan,
+  MigrationResult,
+  MigrationStopping,
+  MigrateOptions,
+  PlanMigrationOptions,
+} from "./migrate-types.js";
+export type {
   BucketStats,
   BucketStatsOptions,
   CachedBucketStats,

@@ -9,7 +9,14 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { motoClient, uniqueBucket, motoStore } from "../test/moto-client.js";
+import { findPythonTool, seededBytes } from "@dg/testkit";
+import {
+  MOTO_CREDENTIALS,
+  motoClient,
+  motoEndpoint,
+  motoStore,
+  uniqueBucket,
+} from "../test/moto-client.js";
 import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
 
 const run = promisify(execFile);
@@ -188,9 +195,11 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
 
     const direct = await head("releases/demo/checksums.sha256");
     expect(Object.keys(direct).sort()).toEqual(
+      // dg-direct-reason: ours, why the file went in whole; the Python tool ignores it.
       [
         "dg-compression",
         "dg-created-at",
+        "dg-direct-reason",
         "dg-file-sha256",
         "dg-file-size",
         "dg-original-name",
@@ -199,6 +208,7 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
     );
     expect(direct).toMatchObject({
       "dg-compression": "none",
+      "dg-direct-reason": "not-eligible",
       "dg-file-sha256": sha(sums),
       "dg-file-size": String(sums.length),
       "dg-original-name": "checksums.sha256",
@@ -217,3 +227,62 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
     client.destroy();
   });
 });
+
+const python = findPythonTool();
+describe.skipIf(!python.found)(
+  `the Python DeltaGlider reads direct objects that record why they are whole${python.found ? "" : ` (skipped: ${python.reason})`}`,
+  () => {
+    it("lists and downloads each, byte for byte", async () => {
+      if (!python.found) return;
+      const client = motoClient();
+      const bucket = uniqueBucket("direct-python");
+      await client.createBucket({ Bucket: bucket });
+      const files = {
+        "app-1.zip": seededBytes("direct-py-base", 40_000),
+        "other.zip": seededBytes("direct-py-unrelated", 40_000),
+        "off.zip": seededBytes("direct-py-off", 5_000),
+        "notes.txt": new TextEncoder().encode("release notes\n"),
+      } as const;
+      const reasons: Record<string, string | undefined> = {};
+      for (const [name, bytes] of Object.entries(files)) {
+        const put = await client.putObject({
+          Bucket: bucket,
+          Key: `py/${name}`,
+          Body: bytes,
+          ...(name === "off.zip" ? { UseDelta: false } : {}),
+        });
+        reasons[name] = put.DeltaGliderInfo.DirectReason;
+      }
+      expect(reasons).toEqual({
+        "app-1.zip": undefined,
+        "other.zip": "max-ratio",
+        "off.zip": "delta-disabled",
+        "notes.txt": "not-eligible",
+      });
+      const home = await mkdtemp(join(tmpdir(), "dg-direct-python-"));
+      try {
+        const env = {
+          PATH: process.env.PATH ?? "",
+          HOME: home,
+          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_ENDPOINT_URL: motoEndpoint(),
+        };
+        const listed = await run(python.path, ["ls", `s3://${bucket}/py/`], { env });
+        for (const name of Object.keys(files)) expect(listed.stdout).toContain(name);
+        for (const [name, bytes] of Object.entries(files)) {
+          const out = join(home, name);
+          await run(python.path, ["cp", `s3://${bucket}/py/${name}`, out], {
+            env,
+            timeout: 120_000,
+          });
+          expect(sha(await readFile(out)), name).toBe(sha(bytes));
+        }
+      } finally {
+        await rm(home, { recursive: true, force: true });
+        client.destroy();
+      }
+    });
+  },
+);

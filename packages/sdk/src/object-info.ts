@@ -26,6 +26,7 @@ export async function getObjectInfo(
     savingsPercent,
     ...optionalEntry("sha256", info.sha256),
     ...optionalEntry("referenceKey", info.referenceKey),
+    ...optionalEntry("directReason", info.directReason),
     lastModified: info.lastModified,
     ...optionalEntry("etag", info.etag),
     ...optionalEntry("contentType", info.contentType),

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { ProgressListener, PutResult } from "@dg/core";
+import type { DirectReason as CoreDirectReason, ProgressListener } from "@dg/core";
 
 /** Options every client method accepts as its last argument. */
 export interface RequestOptions {
@@ -49,8 +49,13 @@ export type PutObjectBody =
 /** How deltaglider stored a file. */
 export type StorageType = "reference" | "delta" | "direct";
 
-/** Why an eligible file was stored directly. */
-export type DirectReason = NonNullable<PutResult["reason"]>;
+/**
+ * Why a file was stored whole: `delta-disabled` (`UseDelta: false`, `--no-delta`),
+ * `not-eligible` (a file type never delta-encoded), `empty`, `max-ratio` (its delta was over
+ * the max ratio), `reference-changed` (the folder's reference changed during the upload).
+ * Recorded on the object (`dg-direct-reason`).
+ */
+export type DirectReason = CoreDirectReason;
 
 /** What deltaglider did with an upload. */
 export interface DeltaGliderInfo {
@@ -75,7 +80,7 @@ export interface DeltaGliderInfo {
    * `reference.bin` or one of its extra references (`<folder>/.dg-refs/<id>/reference.bin`).
    */
   readonly ReferenceKey?: string;
-  /** Why an eligible file was stored directly. */
+  /** Why the file was stored whole, when it was. */
   readonly DirectReason?: DirectReason;
 }
 
@@ -153,6 +158,11 @@ export interface ObjectDeltaGliderInfo {
   /** SHA-256 of the original bytes, when recorded (not for foreign objects). */
   readonly Sha256?: string;
   readonly ReferenceKey?: string;
+  /**
+   * Direct objects: why the file is stored whole, as recorded on it (or shown by it: empty, a
+   * file type never delta-encoded); absent when unknown.
+   */
+  readonly DirectReason?: DirectReason;
 }
 
 export interface HeadObjectInput {

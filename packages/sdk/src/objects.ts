@@ -115,6 +115,7 @@ function headOutputOf(info: LogicalObjectInfo): HeadObjectOutput {
       OriginalSize: info.size,
       ...(info.sha256 === undefined ? {} : { Sha256: info.sha256 }),
       ...(info.referenceKey === undefined ? {} : { ReferenceKey: info.referenceKey }),
+      ...(info.directReason === undefined ? {} : { DirectReason: info.directReason }),
     },
   };
 }

@@ -190,6 +190,8 @@ export interface ObjectInfoResult {
   readonly sha256?: string;
   /** For deltas: the reference they are rebuilt from. */
   readonly referenceKey?: string;
+  /** For direct objects: why the file is stored whole, when known. */
+  readonly directReason?: DirectReason;
   readonly lastModified: Date;
   readonly etag?: string;
   readonly contentType?: string;

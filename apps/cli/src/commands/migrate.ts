@@ -1,26 +1,17 @@
+import type { MigrateOptions, MigrationPlan, MigrationResult } from "@dg/sdk";
 import { CancelledError, type S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
-import type { PathFilter } from "../lib/filters.js";
 import { humanSize } from "../lib/format.js";
-import { copyJob } from "../lib/jobs.js";
-import { listAllObjects, s3Text } from "../lib/listing.js";
+import { s3Text } from "../lib/listing.js";
+import { dryRunLines, reportMigration } from "../lib/migration-events.js";
 import { migrationSummaryLines } from "../lib/migration-summary.js";
 import { asFolderPrefix, parseLocation } from "../lib/locations.js";
-import { runPool } from "../lib/pool.js";
-import { sameContent } from "../lib/same-content.js";
-import { runTransfers, type TransferJob } from "../lib/transfers.js";
 import type { MigrationSummary } from "../ui/MigrateConfirm.js";
 import { createReporter } from "../ui/reporters.js";
 import { defineCommand } from "./define.js";
-import {
-  filterFrom,
-  type TransferSettings,
-  transferSettings,
-  withFilterOptions,
-  withTransferOptions,
-} from "./options.js";
+import { filterFrom, transferSettings, withFilterOptions, withTransferOptions } from "./options.js";
 
 /**
  * Where a migration writes: the destination prefix, plus (by default) the last folder of the
@@ -111,22 +102,25 @@ export const migrateCommand = defineCommand({
       });
     }
     const regionLines = await checkRegions(ctx, settings.quiet);
-    const plan = await planMigration(
-      ctx,
-      source.uri.bucket,
-      sourcePrefix,
+    const client = ctx.client();
+    // The plan (what is there, what a previous run already copied) is the SDK's.
+    const plan = await client.planMigration(
+      { bucket: source.uri.bucket, key: sourcePrefix },
       target,
-      filter,
-      settings,
+      {
+        filter: (relative) => filter.includes(relative),
+        concurrency: settings.concurrency,
+        signal: ctx.signal,
+      },
     );
     const summary: MigrationSummary = {
       source: from,
       destination: to,
-      files: plan.jobs.length,
+      files: plan.files.length,
       bytes: plan.bytes,
       skipped: plan.skipped,
       regionLines,
-      preview: plan.jobs.slice(0, 5).map((job) => job.source.slice(from.length)),
+      preview: plan.files.slice(0, 5).map((file) => file.key),
     };
     const interactive =
       !settings.dryrun &&
@@ -135,20 +129,24 @@ export const migrateCommand = defineCommand({
       ctx.terminal.interactive &&
       ctx.terminal.canPrompt &&
       args.noInteractive !== true &&
-      plan.jobs.length > 0;
+      plan.files.length > 0;
     if (!settings.quiet && (!interactive || args.yes === true)) {
       for (const line of summaryLines(summary)) ctx.out.line(line);
     }
-    if (plan.jobs.length === 0) {
+    if (plan.files.length === 0) {
       if (!settings.quiet) ctx.out.line("Nothing to migrate: every file is already there.");
       return EXIT.ok;
     }
+    const runOptions: MigrateOptions = {
+      concurrency: settings.concurrency,
+      delta: settings.delta,
+      ...(settings.maxRatio === undefined ? {} : { maxRatio: settings.maxRatio }),
+      ...(settings.newReferenceRatio === undefined
+        ? {}
+        : { newReferenceRatio: settings.newReferenceRatio }),
+    };
     if (interactive) {
-      return migrateOnScreen(ctx, summary, plan, {
-        source: { bucket: source.uri.bucket, key: sourcePrefix },
-        concurrency: settings.concurrency,
-        confirm: args.yes !== true,
-      });
+      return migrateOnScreen(ctx, summary, plan, runOptions, args.yes !== true);
     }
     if (!settings.dryrun && args.yes !== true) {
       if (!ctx.terminal.canPrompt || !settings.progress) {
@@ -168,28 +166,24 @@ export const migrateCommand = defineCommand({
       }
     }
     const reporter = await createReporter(ctx, { ...settings, title: `Migrating ${from} → ${to}` });
-    let result: { succeeded: number; failed: number };
-    const stored = { original: 0, stored: 0 };
+    let result: MigrationResult;
     try {
-      result = await runTransfers(
+      if (settings.dryrun) {
+        for (const [id, line] of dryRunLines(plan.files).entries()) reporter.finish(id, line);
+        return EXIT.ok;
+      }
+      result = await reportMigration(
         ctx,
-        plan.jobs.map((job) => tally(job, stored)),
-        { ...settings, reporter },
+        client.migrate(plan, { ...runOptions, signal: ctx.signal }),
+        reporter,
       );
     } finally {
       await reporter.close();
     }
-    if (!settings.dryrun && !settings.quiet) {
-      const lines = migrationSummaryLines({
-        migrated: result.succeeded,
-        skipped: plan.skipped,
-        failed: result.failed,
-        notStarted: 0,
-        stopped: false,
-        originalBytes: stored.original,
-        storedBytes: stored.stored,
-      });
-      for (const line of lines) ctx.out.line(line);
+    // Ctrl-C: the running files were cancelled (nothing half-written); exit as interrupted.
+    if (ctx.signal.aborted) throw new CancelledError("Interrupted during the migration");
+    if (!settings.quiet) {
+      for (const line of migrationSummaryLines(result)) ctx.out.line(line);
     }
     return result.failed > 0 ? EXIT.failed : EXIT.ok;
   },
@@ -197,27 +191,22 @@ export const migrateCommand = defineCommand({
 
 /** What `--help` says about the interactive screens' keys. */
 const MIGRATE_KEYS_HELP =
-  "In a terminal, migrate shows its plan with the savings projected from a sample (y migrates, n/Enter/Esc cancels), then a live dashboard: p pauses and resumes (no new file starts, running ones finish), q stops once the running files finish (q again, or ctrl-c, stops now; nothing is left half-written and a rerun resumes), then a summary. Not with --dry-run, --quiet, --no-progress or --no-interactive, nor in pipes or CI.";
+  "In a terminal, migrate shows its plan with the savings projected from a sample (y migrates, n/Enter/Esc cancels), then a live dashboard (files stored whole are counted by why: file type, empty, --max-ratio, --no-delta): p pauses and resumes (no new file starts, running ones finish), q stops once the running files finish (q again, or ctrl-c, stops now; nothing is left half-written, the exit code is 130, and a rerun resumes), then a summary. Not with --dry-run, --quiet, --no-progress or --no-interactive, nor in pipes or CI.";
 
 /** The interactive path: plan screen, dashboard, summary screen. */
 async function migrateOnScreen(
   ctx: CliContext,
   summary: MigrationSummary,
   plan: MigrationPlan,
-  options: { readonly source: S3Uri; readonly concurrency: number; readonly confirm: boolean },
+  options: MigrateOptions,
+  confirm: boolean,
 ): Promise<number> {
   const [{ renderMigration }, { createSdkMigrationSource }] = await Promise.all([
     import("../ui/migration/render.js"),
     import("../ui/migration/sdk-source.js"),
   ]);
-  const source = createSdkMigrationSource(ctx, {
-    summary,
-    source: options.source,
-    jobs: plan.jobs,
-    skipped: plan.skipped,
-    concurrency: options.concurrency,
-  });
-  const { answer, result } = await renderMigration(ctx, source, { confirm: options.confirm });
+  const source = createSdkMigrationSource(ctx, { summary, plan, options });
+  const { answer, result } = await renderMigration(ctx, source, { confirm });
   if (answer === "interrupt") throw new CancelledError("Interrupted at the confirmation");
   if (answer === "no" || result === undefined) {
     ctx.out.line("Migration cancelled.");
@@ -236,21 +225,6 @@ function summaryLines(summary: MigrationSummary): string[] {
   ];
 }
 
-/** Count what each finished copy stored, for the final savings line. */
-function tally(job: TransferJob, totals: { original: number; stored: number }): TransferJob {
-  return {
-    ...job,
-    async run(options) {
-      const outcome = await job.run(options);
-      if (outcome?.stored) {
-        totals.original += outcome.stored.originalBytes;
-        totals.stored += outcome.stored.storedBytes;
-      }
-      return outcome;
-    },
-  };
-}
-
 async function checkRegions(ctx: CliContext, quiet: boolean): Promise<string[]> {
   const endpoint = ctx.globals.endpointUrl ?? ctx.io.env.DG_ENDPOINT_URL ?? "";
   // A local-directory store has no region; quiet runs skip the probe as the Python tool did.
@@ -260,66 +234,4 @@ async function checkRegions(ctx: CliContext, quiet: boolean): Promise<string[]> 
     ctx.globals.region ?? ctx.io.env.AWS_REGION ?? ctx.io.env.AWS_DEFAULT_REGION ?? "us-east-1";
   if (placement === undefined) ctx.out.debug("not on EC2 (or detection disabled)");
   return [...regionReport(placement, clientRegion, ctx.globals.region !== undefined).lines];
-}
-
-interface MigrationPlan {
-  readonly jobs: readonly TransferJob[];
-  readonly bytes: number;
-  readonly skipped: number;
-}
-
-async function planMigration(
-  ctx: CliContext,
-  sourceBucket: string,
-  sourcePrefix: string,
-  target: S3Uri,
-  filter: PathFilter,
-  settings: TransferSettings,
-): Promise<MigrationPlan> {
-  const client = ctx.client();
-  const existing = new Map<string, number>();
-  for await (const object of listAllObjects(client, target.bucket, target.key, {
-    originalSizes: true,
-    signal: ctx.signal,
-  })) {
-    existing.set(object.Key.slice(target.key.length), object.Size);
-  }
-  const candidates: { relative: string; key: string; size: number }[] = [];
-  for await (const object of listAllObjects(client, sourceBucket, sourcePrefix, {
-    originalSizes: true,
-    signal: ctx.signal,
-  })) {
-    const relative = object.Key.slice(sourcePrefix.length);
-    if (relative === "" || relative.endsWith("/") || !filter.includes(relative)) continue;
-    candidates.push({ relative, key: object.Key, size: object.Size });
-  }
-  // Resume: a file already at the destination with the same content is skipped.
-  const skip = new Set<string>();
-  await runPool(
-    candidates.filter((c) => existing.get(c.relative) === c.size),
-    settings.concurrency,
-    async (candidate) => {
-      const same = await sameContent(
-        client,
-        { bucket: sourceBucket, key: candidate.key },
-        { bucket: target.bucket, key: `${target.key}${candidate.relative}` },
-        ctx.signal,
-      ).catch(() => false);
-      if (same) skip.add(candidate.relative);
-    },
-    ctx.signal,
-  );
-  const todo = candidates.filter((c) => !skip.has(c.relative));
-  return {
-    jobs: todo.map((c) =>
-      copyJob(
-        client,
-        { bucket: sourceBucket, key: c.key, size: c.size },
-        { bucket: target.bucket, key: `${target.key}${c.relative}` },
-        settings,
-      ),
-    ),
-    bytes: todo.reduce((sum, c) => sum + c.size, 0),
-    skipped: skip.size,
-  };
 }

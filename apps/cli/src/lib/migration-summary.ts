@@ -1,22 +1,18 @@
+import type { MigrationResult as SdkMigrationResult } from "@dg/sdk";
+import { directCount, directCountsText } from "./direct-reason.js";
 import { humanSize, oneDecimal } from "./format.js";
 
-/** What a migration did, for its summary lines and screen. */
-export interface MigrationResult {
-  readonly migrated: number;
-  readonly skipped: number;
-  readonly failed: number;
-  /** Files never started because the run was stopped. */
-  readonly notStarted: number;
-  readonly stopped: boolean;
-  /** Original and stored bytes of the files migrated. */
-  readonly originalBytes: number;
-  readonly storedBytes: number;
-}
+/** What a migration did, for its summary lines and screen (the SDK's result, failures aside). */
+export type MigrationResult = Pick<
+  SdkMigrationResult,
+  "migrated" | "skipped" | "failed" | "notStarted" | "stopped" | "originalBytes" | "storedBytes"
+> &
+  Partial<Pick<SdkMigrationResult, "direct">>;
 
 /**
  * The summary of a migration, as printed at its end (and shown on its summary screen):
- * `Migration summary: N migrated, M already there, F failed`, the savings, and for a stopped
- * run how to resume.
+ * `Migration summary: N migrated, M already there, F failed`, the savings, the files stored
+ * whole and why, and for a stopped run how to resume.
  *
  * @example
  * ```ts
@@ -34,6 +30,12 @@ export function migrationSummaryLines(result: MigrationResult): string[] {
     const saved = ((result.originalBytes - result.storedBytes) / result.originalBytes) * 100;
     lines.push(
       `Stored ${humanSize(result.originalBytes)} as ${humanSize(result.storedBytes)} (${oneDecimal(saved)}% saved)`,
+    );
+  }
+  const whole = directCount(result.direct ?? {});
+  if (whole > 0) {
+    lines.push(
+      `Stored whole: ${whole} file${whole === 1 ? "" : "s"} (${directCountsText(result.direct ?? {})})`,
     );
   }
   if (result.stopped) {

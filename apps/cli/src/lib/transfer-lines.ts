@@ -1,4 +1,5 @@
 import type { UploadResult } from "@dg/sdk";
+import { directReasonNote } from "./direct-reason.js";
 import { humanSize } from "./format.js";
 
 /** The verbs of `aws s3` transfer lines. */
@@ -20,7 +21,9 @@ export function floorPercent(percent: number): string {
 
 /**
  * The parenthesised note after an upload or copy line: `(delta: 8.2 KiB, 96.6% saved)`,
- * `(reference: 2.3 MiB)`, `(direct: 1.0 KiB)`.
+ * `(reference: 2.3 MiB)`, `(direct: 1.0 KiB)`. A direct file's note names why it was stored
+ * whole when that was the user's setting or the max ratio; with `everyReason` (the screens),
+ * whatever the reason.
  *
  * @example
  * ```ts
@@ -28,20 +31,22 @@ export function floorPercent(percent: number): string {
  * // "(delta: 8.2 KiB, 96.6% saved)"
  * ```
  */
-export function storedNote(figures: StoredFigures): string {
+export function storedNote(
+  figures: StoredFigures,
+  options: { readonly everyReason?: boolean } = {},
+): string {
   switch (figures.storageType) {
     case "delta":
       return `(delta: ${humanSize(figures.storedSize)}, ${floorPercent(figures.savingsPercent)}% saved)`;
     case "reference":
       return `(reference: ${humanSize(figures.originalSize)})`;
     case "direct": {
-      const why =
-        figures.directReason === "max-ratio"
-          ? ", delta over --max-ratio"
-          : figures.directReason === "delta-disabled"
-            ? ", --no-delta"
-            : "";
-      return `(direct: ${humanSize(figures.storedSize)}${why})`;
+      const reason = figures.directReason;
+      // Plain output names only the reasons it always named (its lines are parsed by scripts).
+      const told =
+        reason !== undefined &&
+        (options.everyReason === true || reason === "max-ratio" || reason === "delta-disabled");
+      return `(direct: ${humanSize(figures.storedSize)}${told ? `, ${directReasonNote(reason)}` : ""})`;
     }
   }
 }

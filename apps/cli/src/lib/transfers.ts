@@ -1,15 +1,14 @@
 import type { ProgressListener } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
-import type { TransferReporter } from "../ui/reporter.js";
+import type { StoredBytes, TransferReporter } from "../ui/reporter.js";
 import { hintOf, isCancellation, stackLines } from "./errors.js";
 import { runPool } from "./pool.js";
-import type { TransferGate } from "./transfer-gate.js";
 import { failureLine, type TransferVerb, transferLine } from "./transfer-lines.js";
 
 /** What a finished job reports for its line and for "saved so far". */
 export interface JobOutcome {
   readonly note?: string;
-  readonly stored?: { readonly originalBytes: number; readonly storedBytes: number };
+  readonly stored?: StoredBytes;
 }
 
 /** One file to move (or delete), with how to show it and how to do it. */
@@ -32,8 +31,6 @@ export interface RunTransfersOptions {
   readonly concurrency: number;
   readonly dryrun: boolean;
   readonly reporter: TransferReporter;
-  /** Asked before each file starts: a paused gate holds new files back, a stopped one ends the batch. */
-  readonly gate?: TransferGate;
 }
 
 export interface TransferSummary {
@@ -82,14 +79,6 @@ export async function runTransfers(
     jobs.entries(),
     options.concurrency,
     async ([id, job]) => {
-      if (options.gate) {
-        try {
-          await options.gate.wait(ctx.signal);
-        } catch (error) {
-          cancelled ??= error;
-          throw error;
-        }
-      }
       reporter.start(id, job.destination ?? job.source, job.bytes);
       ctx.out.debug(`${job.verb} started: ${job.source}`);
       let moved = 0;

@@ -1,3 +1,12 @@
+import type { DirectReason } from "@dg/sdk";
+
+/** What a finished upload or copy stored, for "saved so far" (and why whole, when it was). */
+export interface StoredBytes {
+  readonly originalBytes: number;
+  readonly storedBytes: number;
+  readonly directReason?: DirectReason;
+}
+
 /** Aggregate figures of a batch of transfers, for progress screens. */
 export interface TransferTotals {
   readonly filesPlanned: number;
@@ -25,11 +34,7 @@ export interface TransferReporter {
   /** `bytes` more original bytes of file `id` were moved. */
   advance(id: number, bytes: number): void;
   /** File `id` finished; `line` is printed (unless quiet). */
-  finish(
-    id: number,
-    line: string | undefined,
-    stored?: { readonly originalBytes: number; readonly storedBytes: number },
-  ): void;
+  finish(id: number, line: string | undefined, stored?: StoredBytes): void;
   /** File `id` failed; the lines go to stderr, even when quiet. */
   fail(id: number, lines: readonly string[]): void;
   /** An informational line (summaries), printed unless quiet. */

@@ -91,7 +91,9 @@ export type { RehydratedCopyInfo } from "./rehydrated.js";
 export {
   classifyStoredObject,
   deltaMetadata,
+  DIRECT_REASONS,
   directMetadata,
+  directReasonOf,
   formatTimestamp,
   METADATA_ALIASES,
   originalNameOf,
@@ -109,6 +111,7 @@ export {
 export type {
   DeltaMetadata,
   DirectMetadata,
+  DirectReason,
   Metadata,
   MetadataField,
   ReferenceMetadata,
@@ -134,6 +137,7 @@ export {
 export {
   DEFAULT_DELTA_EXTENSIONS,
   DEFAULT_MAX_RATIO,
+  directReasonOfObject,
   exceedsMaxRatio,
   isDeltaEligible,
   validateMaxRatio,

@@ -3,7 +3,9 @@ import { hasCode } from "../errors.js";
 import {
   classifyStoredObject,
   deltaMetadata,
+  DIRECT_REASONS,
   directMetadata,
+  directReasonOf,
   formatTimestamp,
   METADATA_ALIASES,
   parseDeltaMetadata,
@@ -30,7 +32,8 @@ function catchError(fn: () => unknown): unknown {
 describe("legacy aliases (reference-tool.md §2.6)", () => {
   // Fields of ours alone have one spelling.
   const fields = Object.entries(METADATA_ALIASES).filter(
-    ([f]) => f !== "deltaFormat" && f !== "sketch",
+    // Our own single-spelling fields: no legacy alias to prefer.
+    ([f]) => f !== "deltaFormat" && f !== "sketch" && f !== "directReason",
   );
   for (const [field, aliases] of fields) {
     for (const alias of aliases) {
@@ -178,6 +181,35 @@ describe("writing the dg-* schema", () => {
     });
     expect(meta["dg-compression"]).toBe("none");
     expect(meta["dg-created-at"]).toBe("2026-11-25T16:25:14.657000");
+    // Without a reason, exactly the Python tool's keys.
+    expect(Object.keys(meta).sort()).toEqual(
+      [
+        "dg-compression",
+        "dg-created-at",
+        "dg-file-sha256",
+        "dg-file-size",
+        "dg-original-name",
+        "dg-tool",
+      ].sort(),
+    );
+  });
+  it("direct, with why it went in whole, read back by directReasonOf", () => {
+    for (const reason of DIRECT_REASONS) {
+      const meta = directMetadata({
+        tool: "t",
+        originalName: "a.zip",
+        sha256: SHA_A,
+        size: 3,
+        createdAt: at,
+        reason,
+      });
+      expect(meta["dg-direct-reason"]).toBe(reason);
+      expect(directReasonOf(meta)).toBe(reason);
+      // The Python tool's reading of it is unchanged: a direct object.
+      expect(classifyStoredObject("a.zip", meta)).toBe("direct");
+    }
+    expect(directReasonOf({ "dg-direct-reason": "because" })).toBeUndefined();
+    expect(directReasonOf({})).toBeUndefined();
   });
   it("timestamps round-trip and omit zero microseconds as Python does", () => {
     expect(formatTimestamp(new Date("2026-11-25T16:25:14Z"), true)).toBe("2026-11-25T16:25:14Z");

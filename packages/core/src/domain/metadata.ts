@@ -17,12 +17,50 @@ export const METADATA_ALIASES = {
   sourceName: ["dg-source-name", "dg_source_name", "source_name", "source-name"],
   deltaFormat: ["dg-delta-format"],
   sketch: ["dg-sketch"],
+  directReason: ["dg-direct-reason"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MetadataField = keyof typeof METADATA_ALIASES;
 export type Metadata = Readonly<Record<string, string>>;
 
 const ALL_ALIASES: ReadonlySet<string> = new Set(Object.values(METADATA_ALIASES).flat());
+
+/**
+ * Why a file was stored whole (a direct object) instead of as a delta:
+ * - `delta-disabled`: the upload asked for no delta (`--no-delta`, `UseDelta: false`);
+ * - `not-eligible`: a file type that is never delta-encoded (by its name's extension);
+ * - `empty`: a file of 0 bytes;
+ * - `max-ratio`: its best delta was larger than `max-ratio` × its size (and it could not
+ *   become a new reference of its folder);
+ * - `reference-changed`: the folder's reference changed while its delta was written, so the
+ *   delta could not be kept.
+ *
+ * Recorded on the object as `dg-direct-reason` (ours; the Python DeltaGlider reads its
+ * aliases only and ignores the key), so tools can tell it later.
+ */
+export const DIRECT_REASONS = [
+  "delta-disabled",
+  "not-eligible",
+  "empty",
+  "max-ratio",
+  "reference-changed",
+] as const;
+
+export type DirectReason = (typeof DIRECT_REASONS)[number];
+
+/**
+ * The reason recorded on a direct object (`dg-direct-reason`), or `undefined` when none is
+ * recorded (the Python tool's objects, ours before the key existed) or the value is unknown.
+ *
+ * @example
+ * ```ts
+ * directReasonOf({ "dg-compression": "none", "dg-direct-reason": "max-ratio" }); // "max-ratio"
+ * ```
+ */
+export function directReasonOf(metadata: Metadata): DirectReason | undefined {
+  const value = readField(metadata, "directReason");
+  return DIRECT_REASONS.find((reason) => reason === value);
+}
 
 /** The note written on the zero-diff delta that accompanies a new reference. */
 export const ZERO_DIFF_NOTE = "zero-diff (reference identical)";
@@ -251,12 +289,17 @@ export function deltaMetadata(input: {
   };
 }
 
+/**
+ * Metadata of a direct object: the Python tool's keys, plus `dg-direct-reason` when the
+ * reason is given.
+ */
 export function directMetadata(input: {
   readonly tool: string;
   readonly originalName: string;
   readonly sha256: string;
   readonly size: number;
   readonly createdAt: Date;
+  readonly reason?: DirectReason;
 }): Record<string, string> {
   return {
     "dg-tool": input.tool,
@@ -265,6 +308,7 @@ export function directMetadata(input: {
     "dg-file-size": String(input.size),
     "dg-created-at": formatTimestamp(input.createdAt, false),
     "dg-compression": "none",
+    ...(input.reason === undefined ? {} : { "dg-direct-reason": input.reason }),
   };
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { exceedsMaxRatio, isDeltaEligible, validateMaxRatio } from "./policy.js";
+import {
+  directReasonOfObject,
+  exceedsMaxRatio,
+  isDeltaEligible,
+  validateMaxRatio,
+} from "./policy.js";
 
 describe("delta eligibility", () => {
   it.each([
@@ -43,5 +48,28 @@ describe("max ratio", () => {
   });
   it.each([0, -1, 1.5, Number.NaN])("rejects %s", (value) => {
     expect(() => validateMaxRatio(value)).toThrow(/Invalid max ratio/);
+  });
+});
+
+describe("why a direct object is whole", () => {
+  const direct = { "dg-compression": "none" };
+  it("is the recorded reason first", () => {
+    expect(
+      directReasonOfObject("r/a.zip", { ...direct, "dg-direct-reason": "max-ratio" }, 10),
+    ).toBe("max-ratio");
+    expect(
+      directReasonOfObject("r/a.txt", { ...direct, "dg-direct-reason": "delta-disabled" }, 10),
+    ).toBe("delta-disabled");
+  });
+  it("else what the object shows: empty, or a type never delta-encoded", () => {
+    expect(directReasonOfObject("r/a.zip", direct, 0)).toBe("empty");
+    expect(directReasonOfObject("r/notes.txt", direct, 10)).toBe("not-eligible");
+    expect(directReasonOfObject("r/a.bin", direct, 10, [".bin"])).toBeUndefined();
+  });
+  it("else unknown: an eligible file stored whole by a writer that did not record why", () => {
+    expect(directReasonOfObject("r/a.zip", direct, 10)).toBeUndefined();
+    expect(directReasonOfObject("r/a.zip", { ...direct, "dg-direct-reason": "?" }, 10)).toBe(
+      undefined,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
+import { type DirectReason, directReasonOf, type Metadata } from "./metadata.js";
 
 /** The delta-eligible file name suffixes of DeltaGlider 6.x (case-insensitive). */
 export const DEFAULT_DELTA_EXTENSIONS: readonly string[] = [
@@ -61,4 +62,28 @@ export function validateMaxRatio(value: number): number {
 export function exceedsMaxRatio(deltaSize: number, fileSize: number, maxRatio: number): boolean {
   if (fileSize === 0) return true;
   return deltaSize / fileSize > maxRatio;
+}
+
+/**
+ * Why a direct object was stored whole: the reason recorded on it (`dg-direct-reason`), else
+ * what the object itself shows (`empty`, or `not-eligible` for a name that is never
+ * delta-encoded), else `undefined` (an eligible file stored whole by a writer that did not
+ * record why: its delta was over the max ratio, or it was uploaded without delta).
+ *
+ * @example
+ * ```ts
+ * directReasonOfObject("rel/notes.txt", { "dg-compression": "none" }, 12); // "not-eligible"
+ * ```
+ */
+export function directReasonOfObject(
+  key: string,
+  metadata: Metadata,
+  size: number,
+  deltaExtensions: readonly string[] = DEFAULT_DELTA_EXTENSIONS,
+): DirectReason | undefined {
+  const recorded = directReasonOf(metadata);
+  if (recorded !== undefined) return recorded;
+  if (size === 0) return "empty";
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return isDeltaEligible(name, deltaExtensions) ? undefined : "not-eligible";
 }

@@ -1,4 +1,9 @@
-import { baseName, isReferenceKey, logicalKeyOf } from "../domain/deltaspace.js";
+import {
+  extraReferencesPrefix,
+  isExtraReferenceKey,
+  isReferenceKey,
+  logicalKeyOf,
+} from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import {
   classifyStoredObject,
@@ -7,7 +12,7 @@ import {
   readField,
   ZERO_DIFF_NOTE,
 } from "../domain/metadata.js";
-import { isDeltaEligible } from "../domain/policy.js";
+import { directReasonOfObject } from "../domain/policy.js";
 import type { ListedObject } from "../ports/object-store.js";
 import { mapLimit } from "../service/context.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
@@ -33,9 +38,10 @@ function optionalSha(metadata: Metadata, field: "fileSha256" | "refSha256"): str
 }
 
 /**
- * What a stored object of a deltaspace is, from its key, listing entry and metadata. The
- * reason of a direct object is not recorded (the Python tool's format has no field for it), so
- * it is told only when the object itself shows it: empty, or a name that is never delta-encoded.
+ * What a stored object of a deltaspace is, from its key, listing entry and metadata. A direct
+ * object's reason is the one recorded on it (`dg-direct-reason`); objects without one (the
+ * Python tool's, or ours from before) get it only when they show it themselves: empty, or a
+ * name that is never delta-encoded.
  */
 function describeObject(
   ctx: MaintenanceContext,
@@ -76,12 +82,12 @@ function describeObject(
   }
   if (kind === "direct") {
     const originalSize = optionalSize(metadata) ?? listed.size;
-    const directReason =
-      originalSize === 0
-        ? ("empty" as const)
-        : isDeltaEligible(baseName(listed.key), ctx.deltaExtensions)
-          ? undefined
-          : ("not-eligible" as const);
+    const directReason = directReasonOfObject(
+      listed.key,
+      metadata,
+      originalSize,
+      ctx.deltaExtensions,
+    );
     return {
       ...common,
       key: listed.key,
@@ -128,12 +134,32 @@ export async function describeDeltaspace(
     return head ? describeObject(ctx, object, head.metadata) : undefined;
   });
   const objects = found.filter((o): o is Omit<DeltaspaceObject, "broken"> => o !== undefined);
-  const referenceSha = objects.find((o) => o.storage === "reference")?.sha256;
+  // A delta decodes against one of the folder's references: its reference.bin, or one of its
+  // extra references under .dg-refs/ (listed apart: they are in a sub-folder).
+  const referenceShas = new Set<string>();
+  for (const o of objects) {
+    if (o.storage === "reference" && o.sha256 !== undefined) referenceShas.add(o.sha256);
+  }
+  const extras: string[] = [];
+  for await (const page of listStoredPages(
+    ctx.store,
+    bucket,
+    extraReferencesPrefix(name),
+    options.signal,
+  )) {
+    for (const object of page) if (isExtraReferenceKey(object.key)) extras.push(object.key);
+  }
+  await mapLimit(extras, ctx.metadataConcurrency, async (key) => {
+    const head = await ctx.store.headObject(bucket, key, opOptions);
+    const sha = head ? optionalSha(head.metadata, "fileSha256") : undefined;
+    if (sha !== undefined) referenceShas.add(sha);
+  });
   return {
     bucket,
     deltaspace: name,
     objects: objects.map((o) =>
-      o.storage === "delta" && (referenceSha === undefined || o.referenceSha256 !== referenceSha)
+      o.storage === "delta" &&
+      (o.referenceSha256 === undefined || !referenceShas.has(o.referenceSha256))
         ? { ...o, broken: true }
         : o,
     ),

@@ -1,3 +1,4 @@
+import type { DirectReason } from "../domain/metadata.js";
 import type { Clock } from "../ports/clock.js";
 import type { OperationOptions } from "../ports/common.js";
 import type { Hasher } from "../ports/hasher.js";
@@ -124,12 +125,11 @@ export interface DescribeDeltaspaceOptions extends OperationOptions {
 }
 
 /**
- * Why a direct object is stored whole, when the object shows it: `empty`, or `not-eligible`
- * (a file type that is never delta-encoded). Absent for an eligible file stored whole: its
- * delta was over the max ratio, or it was uploaded with `--no-delta` (the format records no
- * reason).
+ * Why a direct object is stored whole, as `describeDeltaspace` tells it.
+ *
+ * @deprecated Use `DirectReason`: every reason is now recorded on the objects written.
  */
-export type ObservedDirectReason = "empty" | "not-eligible";
+export type ObservedDirectReason = DirectReason;
 
 /** One stored object of a deltaspace, as `describeDeltaspace` reports it. */
 export interface DeltaspaceObject {
@@ -156,8 +156,12 @@ export interface DeltaspaceObject {
   readonly zeroDiff?: boolean;
   /** Deltas whose reference is missing or is not the one they need: they cannot be rebuilt. */
   readonly broken?: boolean;
-  /** Direct objects: why, when the object shows it. */
-  readonly directReason?: ObservedDirectReason;
+  /**
+   * Direct objects: why they are stored whole, as recorded on the object (`dg-direct-reason`),
+   * else when the object shows it (`empty`, `not-eligible`); absent for an eligible file stored
+   * whole by a writer that did not record why.
+   */
+  readonly directReason?: DirectReason;
   /** The reference: the name of the file it was made from (`dg-source-name`). */
   readonly sourceName?: string;
 }

@@ -131,6 +131,36 @@ describe("DeltaService.put", () => {
     expect(await collectBytes((await service.get("bkt", "rel/empty.zip")).body)).toHaveLength(0);
   });
 
+  it("records why each file went in whole (dg-direct-reason), and head tells it", async () => {
+    const { service, store } = makeService();
+    await service.put("bkt", "rel/app-1.zip", bodyOf(v1));
+    const cases = [
+      ["rel/off.zip", v2, { delta: false }, "delta-disabled"],
+      ["rel/notes.txt", v2, {}, "not-eligible"],
+      ["rel/empty.zip", new Uint8Array(0), {}, "empty"],
+      ["rel/other.zip", seededBytes(98, 40_000), {}, "max-ratio"],
+    ] as const;
+    for (const [key, bytes, options, reason] of cases) {
+      const result = await service.put("bkt", key, bodyOf(bytes), options);
+      expect(result, key).toMatchObject({ storageType: "direct", reason });
+      const stored = await store.headObject("bkt", key);
+      expect(stored?.metadata, key).toMatchObject({
+        "dg-compression": "none",
+        "dg-direct-reason": reason,
+      });
+      expect((await service.head("bkt", key)).directReason, key).toBe(reason);
+    }
+    // Deltas and references carry no reason.
+    const delta = await service.put("bkt", "rel/app-2.zip", bodyOf(v2));
+    expect(delta.reason).toBeUndefined();
+    expect((await store.headObject("bkt", "rel/app-2.zip.delta"))?.metadata).not.toHaveProperty(
+      "dg-direct-reason",
+    );
+    expect((await store.headObject("bkt", "rel/reference.bin"))?.metadata).not.toHaveProperty(
+      "dg-direct-reason",
+    );
+  });
+
   it.each(["rel/reference.bin", "rel/x.zip.delta", "rel/"])(
     "refuses the reserved key %s",
     async (key) => {
@@ -518,6 +548,9 @@ describe("a delete racing an upload in the same folder", () => {
     });
     const result = await a.put("bkt", "d/v2.zip", bodyOf(v2));
     expect(result).toMatchObject({ storageType: "direct", reason: "reference-changed" });
+    expect((await store.headObject("bkt", "d/v2.zip"))?.metadata["dg-direct-reason"]).toBe(
+      "reference-changed",
+    );
     const reader = makeService({ store }).service;
     for (const [key, bytes] of [
       ["d/v2.zip", v2],

@@ -8,6 +8,7 @@ import {
 } from "../domain/deltaspace.js";
 import {
   deltaMetadata,
+  type DirectReason,
   directMetadata,
   readField,
   referenceMetadata,
@@ -125,10 +126,17 @@ export async function putObject(
       reported = upTo;
     };
   };
-  const storeDirect = async (reason: NonNullable<PutResult["reason"]>): Promise<PutResult> => {
+  const storeDirect = async (reason: DirectReason): Promise<PutResult> => {
     const metadata = {
       ...userMetadata,
-      ...directMetadata({ tool: ctx.tool, originalName: name, sha256, size, createdAt: now }),
+      ...directMetadata({
+        tool: ctx.tool,
+        originalName: name,
+        sha256,
+        size,
+        createdAt: now,
+        reason,
+      }),
     };
     let sent = 0;
     const count = progressPass();

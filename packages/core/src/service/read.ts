@@ -6,6 +6,7 @@ import {
   userMetadataOf,
 } from "../domain/metadata.js";
 import { headersEntry, optionalEntry } from "../domain/object-headers.js";
+import { directReasonOfObject } from "../domain/policy.js";
 import { formatS3Uri } from "../domain/s3-uri.js";
 import { hasCode, InvalidArgumentError, NotFoundError } from "../errors.js";
 import type {
@@ -60,7 +61,7 @@ export async function resolve(
       hint: "Check the key; `deltaglider ls` lists what the folder holds.",
     });
   }
-  return { stored, info: describe(bucket, stored) };
+  return { stored, info: describe(bucket, stored, ctx.deltaExtensions) };
 }
 
 /** False only when the store says the bucket does not exist (an error leaves it open). */
@@ -77,7 +78,11 @@ async function bucketSurelyExists(
   }
 }
 
-function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
+function describe(
+  bucket: string,
+  stored: ObjectInfo,
+  extensions: readonly string[],
+): LogicalObjectInfo {
   const where = formatS3Uri(bucket, stored.key);
   const kind = classifyStoredObject(stored.key, stored.metadata);
   const base = {
@@ -104,7 +109,15 @@ function describe(bucket: string, stored: ObjectInfo): LogicalObjectInfo {
   }
   if (kind === "direct") {
     const meta = parseDirectMetadata(where, stored.metadata);
-    return { ...base, key: stored.key, kind: "direct", size: stored.size, sha256: meta.fileSha256 };
+    const directReason = directReasonOfObject(stored.key, stored.metadata, stored.size, extensions);
+    return {
+      ...base,
+      key: stored.key,
+      kind: "direct",
+      size: stored.size,
+      sha256: meta.fileSha256,
+      ...optionalEntry("directReason", directReason),
+    };
   }
   return { ...base, key: stored.key, kind: "foreign", size: stored.size };
 }

@@ -1,4 +1,4 @@
-import type { Metadata } from "../domain/metadata.js";
+import type { DirectReason, Metadata } from "../domain/metadata.js";
 import type { ByteRange, ByteStream, OperationOptions, ReplayableBody } from "../ports/index.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeltaCodec } from "../ports/delta-codec.js";
@@ -69,8 +69,8 @@ export interface PutResult {
   readonly etag?: string;
   /** For deltas: the reference they decode against. */
   readonly referenceKey?: string;
-  /** Why an eligible file was stored directly, when it was. */
-  readonly reason?: "max-ratio" | "not-eligible" | "empty" | "delta-disabled" | "reference-changed";
+  /** Why the file was stored whole, when it was (see `DirectReason`); recorded on the object. */
+  readonly reason?: DirectReason;
 }
 
 /** What deltaglider knows about a logical object without reading its body. */
@@ -94,6 +94,8 @@ export interface LogicalObjectInfo {
   /** How many tags the stored object has; omitted when none. */
   readonly tagCount?: number;
   readonly referenceKey?: string;
+  /** For direct objects: why the file is stored whole, when recorded or shown by the object. */
+  readonly directReason?: DirectReason;
 }
 
 export interface GetOptions extends OperationOptions {

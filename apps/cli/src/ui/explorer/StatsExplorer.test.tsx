@@ -266,6 +266,56 @@ describe("stats explorer: a deltaspace", () => {
     expect(frame).toMatch(/raw\.bin .* foreign/);
   });
 
+  it("names every recorded reason for a file stored whole, and explains the selected one", async () => {
+    const at = new Date(NOW);
+    const whole = (name: string, directReason?: DeltaspaceObject["directReason"]) => ({
+      key: `why/${name}`,
+      storedKey: `why/${name}`,
+      storage: "direct" as const,
+      originalSize: name.startsWith("empty") ? 0 : 5000,
+      storedSize: name.startsWith("empty") ? 0 : 5000,
+      lastModified: at,
+      ...(directReason === undefined ? {} : { directReason }),
+    });
+    const folder: DeltaspaceObject[] = [
+      whole("a-drifted.zip", "max-ratio"),
+      whole("b-off.zip", "delta-disabled"),
+      whole("c-empty.zip", "empty"),
+      whole("d-notes.txt", "not-eligible"),
+      whole("e-raced.zip", "reference-changed"),
+      whole("f-old.zip"),
+    ];
+    const { ui } = await open({
+      stats: bucket("releases", [space("why", { objects: 6, original: 1, stored: 1 })]),
+      folders: { why: folder },
+      size: { columns: 100, rows: 24 },
+    });
+    await ui.untilShows("Deltaspace");
+    await ui.press(KEYS.enter);
+    let frame = await ui.untilShows("Ratio");
+    expect(frame).toMatch(/a-drifted\.zip .* direct: max-ratio/);
+    expect(frame).toMatch(/b-off\.zip .* direct: no-delta/);
+    expect(frame).toMatch(/c-empty\.zip .* direct: empty/);
+    expect(frame).toMatch(/d-notes\.txt .* direct: type/);
+    expect(frame).toMatch(/e-raced\.zip .* direct: ref race/);
+    expect(frame).toMatch(/f-old\.zip .* direct: ratio\/off/);
+    // The message line says why the selected file is whole, in words.
+    expect(frame).toContain(
+      "a-drifted.zip: stored whole, its delta was over --max-ratio of its size",
+    );
+    const explained = [
+      "b-off.zip: stored whole, uploaded with --no-delta",
+      "c-empty.zip: stored whole, an empty file",
+      "d-notes.txt: stored whole, a file type never delta-encoded (by its extension)",
+      "e-raced.zip: stored whole, the folder's reference changed during its upload",
+      "f-old.zip: stored whole, reason not recorded (over --max-ratio, or --no-delta)",
+    ];
+    for (const text of explained) {
+      await ui.press(KEYS.down);
+      frame = await ui.untilShows(text);
+    }
+  });
+
   it("verifies the selected file and shows the result in place", async () => {
     const { ui, fake } = await open({
       verify: (key) => (key === "app/app-1.2.zip" ? "mismatch" : "ok"),

@@ -1,4 +1,5 @@
 import { Text } from "ink";
+import { directReasonText } from "../../lib/direct-reason.js";
 import { deltaspaceLabel } from "./rows.js";
 import { Line } from "./Line.js";
 import { type ExplorerState, type ListView, listCapacity, selection, statusKey } from "./state.js";
@@ -81,6 +82,15 @@ export function MessageLine({ state }: { readonly state: ExplorerState }) {
         <Text color={color}>
           {name}: {status.text}
         </Text>
+      </Line>
+    );
+  }
+  if (!message?.fresh && selected?.kind === "object" && selected.object.storage === "direct") {
+    const { object } = selected;
+    return (
+      <Line dim>
+        {object.key.slice(object.key.lastIndexOf("/") + 1)}: stored whole,{" "}
+        {directReasonText(object.directReason)}
       </Line>
     );
   }

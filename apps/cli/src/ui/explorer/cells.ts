@@ -1,3 +1,4 @@
+import { directReasonShort } from "../../lib/direct-reason.js";
 import type { DeltaspaceObject } from "@dg/sdk";
 
 /**
@@ -66,9 +67,9 @@ export function formatDay(date: Date, withTime: boolean): string {
 /**
  * How a file is stored, in a few words: `reference`, `delta`, `delta (=ref)` for the file the
  * reference was made from, `delta BROKEN` when its reference is missing or another one,
- * `direct: type` (never delta-encoded), `direct: empty`, `direct: ratio/off` (an eligible file
- * stored whole: its delta was over the max ratio, or it was uploaded with --no-delta),
- * `foreign` (no deltaglider metadata).
+ * `direct: <why>` (`type`: never delta-encoded, `empty`, `max-ratio`, `no-delta`,
+ * `ref race`: the reference changed during its upload; `ratio/off` when not recorded: an
+ * eligible file stored whole by an older version), `foreign` (no deltaglider metadata).
  */
 export function storedAs(object: DeltaspaceObject): string {
   switch (object.storage) {
@@ -77,11 +78,7 @@ export function storedAs(object: DeltaspaceObject): string {
     case "delta":
       return object.broken ? "delta BROKEN" : object.zeroDiff ? "delta (=ref)" : "delta";
     case "direct":
-      return object.directReason === "not-eligible"
-        ? "direct: type"
-        : object.directReason === "empty"
-          ? "direct: empty"
-          : "direct: ratio/off";
+      return `direct: ${directReasonShort(object.directReason)}`;
     case "foreign":
       return "foreign";
   }

@@ -45,13 +45,26 @@ async function open(size = { columns: 120, rows: 30 }) {
   };
 }
 
+/** A stand-in for the SDK's migration: records the controls the keys call. */
+function fakeRun() {
+  const calls: string[] = [];
+  return {
+    calls,
+    pause: () => calls.push("pause"),
+    resume: () => calls.push("resume"),
+    stop: () => calls.push("stop"),
+    abort: () => calls.push("abort"),
+  };
+}
+
 /** Start the dashboard with the plan of four files of 100 KiB. */
-async function running() {
-  const opened = await open();
-  opened.controller.begin();
+async function running(size?: { columns: number; rows: number }) {
+  const opened = await open(size);
+  const run = fakeRun();
+  opened.controller.begin(run);
   opened.controller.reporter.plan(4, 400 * KiB);
   await opened.ui.untilShows("0/4 files");
-  return opened;
+  return { ...opened, run };
 }
 
 describe("migrate: the plan", () => {
@@ -145,32 +158,24 @@ describe("migrate: the dashboard", () => {
   });
 
   it("pauses on p (no new file starts, running ones go on) and resumes on p", async () => {
-    const { ui, controller } = await running();
+    const { ui, controller, run } = await running();
     controller.reporter.start(0, "s3://compact/releases/app-1.zip", 100 * KiB);
     await ui.untilShows("app-1.zip");
     await ui.press("p");
     let frame = await ui.untilShows("PAUSED");
     expect(frame).toContain("Paused: no new file starts; 1 file running finish. p resumes.");
-    expect(controller.gate.paused).toBe(true);
-    const never = new AbortController().signal;
-    let started = false;
-    const next = controller.gate.wait(never).then(() => {
-      started = true;
-    });
+    expect(run.calls).toEqual(["pause"]);
     // The running file still moves while paused.
     controller.reporter.advance(0, 60 * KiB);
     await ui.untilShows("60%");
-    expect(started).toBe(false);
     await ui.press("p");
-    await next;
-    expect(started).toBe(true);
     frame = await ui.until((shown) => !shown.includes("PAUSED"));
     expect(frame).toContain("p pause · q stop");
-    expect(controller.gate.paused).toBe(false);
+    expect(run.calls).toEqual(["pause", "resume"]);
   });
 
   it("stops on q once the running files finish, and at once on a second q", async () => {
-    const { ui, controller } = await running();
+    const { ui, controller, run } = await running();
     controller.reporter.start(0, "s3://compact/releases/app-1.zip", 100 * KiB);
     await ui.untilShows("app-1.zip");
     await ui.press("q");
@@ -178,28 +183,72 @@ describe("migrate: the dashboard", () => {
       "Stopping: no new file starts; 1 file running finishes first",
     );
     expect(frame).toContain("(q again or ctrl-c cancels it)");
-    expect(controller.gate.stopped).toBe(true);
-    expect(controller.signal.aborted).toBe(false);
-    await expect(controller.gate.wait(new AbortController().signal)).rejects.toMatchObject({
-      code: "CANCELLED",
-    });
+    expect(run.calls).toEqual(["stop"]);
+    // p does nothing once stopping.
+    await ui.press("p");
     await ui.press("q");
     await ui.untilShows("Stopping now: cancelling 1 file running…");
-    expect(controller.signal.aborted).toBe(true);
+    expect(run.calls).toEqual(["stop", "abort"]);
   });
 
   it("stops at once on Ctrl-C, even while paused", async () => {
-    const { ui, controller } = await running();
+    const { ui, run } = await running();
     await ui.press("p");
     await ui.untilShows("PAUSED");
     await ui.press(KEYS.ctrlC);
-    await ui.untilShows("Stopping now");
-    expect(controller.signal.aborted).toBe(true);
-    expect(controller.gate.stopped).toBe(true);
+    const frame = await ui.untilShows("Stopping now");
+    expect(frame).not.toContain("PAUSED");
+    expect(run.calls).toEqual(["pause", "abort"]);
+  });
+
+  it("counts the files stored whole by reason, and says why on each file's line", async () => {
+    const { ui, controller } = await running();
+    const { reporter } = controller;
+    reporter.start(0, "s3://compact/releases/notes.txt", 1 * KiB);
+    reporter.finish(
+      0,
+      "copy: s3://legacy/releases/notes.txt to s3://compact/releases/notes.txt (direct: 1.0 KiB, not a delta-eligible type)",
+      { originalBytes: 1 * KiB, storedBytes: 1 * KiB, directReason: "not-eligible" },
+    );
+    let frame = await ui.untilShows("Stored whole: 1");
+    expect(frame).toContain("Stored whole: 1 (1 not a delta-eligible type)");
+    expect(frame).toContain("(direct: 1.0 KiB, not a delta-eligible type)");
+    reporter.start(1, "s3://compact/releases/other.zip", 100 * KiB);
+    reporter.finish(1, "copy: other.zip", {
+      originalBytes: 100 * KiB,
+      storedBytes: 100 * KiB,
+      directReason: "max-ratio",
+    });
+    reporter.start(2, "s3://compact/releases/empty.zip", 0);
+    reporter.finish(2, "copy: empty.zip", {
+      originalBytes: 0,
+      storedBytes: 0,
+      directReason: "empty",
+    });
+    frame = await ui.untilShows("Stored whole: 3");
+    expect(frame).toContain(
+      "Stored whole: 3 (1 not a delta-eligible type, 1 empty file, 1 delta over --max-ratio)",
+    );
+    controller.finish({
+      migrated: 4,
+      skipped: 0,
+      failed: 0,
+      notStarted: 0,
+      stopped: false,
+      originalBytes: 300 * KiB,
+      storedBytes: 250 * KiB,
+      direct: { "delta-disabled": 1, "reference-changed": 1 },
+    });
+    frame = await ui.untilShows("Migration summary:");
+    expect(frame).toContain(
+      "Stored whole: 2 files (1 --no-delta, 1 reference changed during the upload)",
+    );
+    // The live count gives way to the summary's.
+    expect(frame).not.toContain("Stored whole: 3 (");
   });
 
   it("ends on a summary with the plain summary's figures", async () => {
-    const { ui, controller } = await running();
+    const { ui, controller, run } = await running();
     const { reporter } = controller;
     reporter.start(0, "s3://compact/releases/app-1.zip", 100 * KiB);
     reporter.finish(0, "copy: a to b", { originalBytes: 100 * KiB, storedBytes: 2 * KiB });
@@ -225,7 +274,7 @@ describe("migrate: the dashboard", () => {
     expect(frame).not.toContain("p pause");
     // Keys do nothing once it is over.
     await ui.press("q");
-    expect(controller.signal.aborted).toBe(false);
+    expect(run.calls).toEqual([]);
   });
 
   it("fits the terminal and follows its size", async () => {

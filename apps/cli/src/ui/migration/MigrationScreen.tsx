@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useSyncExternalStore } from "react";
+import { directCount, directCountsText } from "../../lib/direct-reason.js";
 import { humanSize, oneDecimal } from "../../lib/format.js";
 import { migrationSummaryLines } from "../../lib/migration-summary.js";
 import { MigrateConfirm } from "../MigrateConfirm.js";
@@ -26,7 +27,7 @@ function relativeLabel(label: string, destination: string): string {
 function ActiveFiles(props: { readonly view: MigrationView; readonly size: TerminalSize }) {
   const { view, size } = props;
   // Keep the live part inside the terminal: about 9 lines besides the files in flight.
-  const room = Math.max(1, Math.min(8, size.rows - 10));
+  const room = Math.max(1, Math.min(8, size.rows - 10 - (directCount(view.direct) > 0 ? 1 : 0)));
   const active = view.progress.active.slice(0, room);
   const barWidth = Math.max(8, Math.min(24, size.columns - 60));
   const nameWidth = Math.max(12, size.columns - barWidth - 32);
@@ -114,6 +115,18 @@ function SavedLine({ view }: { readonly view: MigrationView }) {
   );
 }
 
+/** The files stored whole so far, and why (when there are any). */
+function WholeLine({ view }: { readonly view: MigrationView }) {
+  const whole = directCount(view.direct);
+  if (whole === 0) return null;
+  return (
+    <Text wrap="truncate-end">
+      Stored whole: <Text color="yellow">{whole}</Text>
+      <Text dimColor> ({directCountsText(view.direct)})</Text>
+    </Text>
+  );
+}
+
 function SummaryBox(props: {
   readonly view: MigrationView;
   readonly now: number;
@@ -191,6 +204,7 @@ function Dashboard(props: {
           <Text dimColor>Starting…</Text>
         )}
         <SavedLine view={view} />
+        {done ? null : <WholeLine view={view} />}
         {done ? (
           <SummaryBox view={view} now={now} width={size.columns} />
         ) : (

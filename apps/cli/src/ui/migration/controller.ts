@@ -1,11 +1,10 @@
-import type { CompressionEstimate } from "@dg/sdk";
-import { CancelledError } from "@dg/sdk/common";
+import type { CompressionEstimate, DirectReason } from "@dg/sdk";
 import type { MigrationResult } from "../../lib/migration-summary.js";
-import { createPauseGate, type PauseGate } from "../../lib/transfer-gate.js";
 import type { KeyPress } from "../keys.js";
 import type { ConfirmAnswer, MigrationSummary } from "../MigrateConfirm.js";
 import { createProgressStore, type ProgressSnapshot } from "../progress-store.js";
 import type { TransferReporter } from "../reporter.js";
+import type { MigrationRun } from "./source.js";
 
 /** The projected savings on the plan screen. */
 export type EstimateView =
@@ -26,6 +25,8 @@ export interface MigrationView {
   readonly failures: readonly { readonly id: number; readonly text: string }[];
   readonly paused: boolean;
   readonly stopping: Stopping;
+  /** Files stored whole so far, by reason. */
+  readonly direct: Readonly<Partial<Record<DirectReason, number>>>;
   readonly result?: MigrationResult;
 }
 
@@ -33,18 +34,17 @@ export interface MigrationView {
 export interface MigrationController {
   getState(): MigrationView;
   subscribe(listener: () => void): () => void;
-  /** Where the run reports (it also records failures for the dashboard). */
+  /** Where the run reports (it also records failures and files stored whole). */
   readonly reporter: Omit<TransferReporter, "close">;
-  /** Holds new files back while paused; stopped by `q`. */
-  readonly gate: PauseGate;
-  /** Aborted by Ctrl-C, or a second `q`: files running are cancelled. */
-  readonly signal: AbortSignal;
   /** The answer on the plan screen. */
   readonly answered: Promise<ConfirmAnswer>;
   answer(answer: ConfirmAnswer): void;
   setEstimate(estimate: EstimateView): void;
-  /** The run starts: the dashboard replaces the plan. */
-  begin(): void;
+  /**
+   * The run starts: the dashboard replaces the plan, and its keys steer `run` (`p` pauses and
+   * resumes, `q` stops once the running files finish, a second `q` or Ctrl-C aborts).
+   */
+  begin(run: Pick<MigrationRun, "pause" | "resume" | "stop" | "abort">): void;
   /** The run is over: the summary screen. */
   finish(result: MigrationResult): void;
   /** Keys of the dashboard: `p` pause/resume, `q` stop, Ctrl-C abort. */
@@ -57,7 +57,9 @@ export interface MigrationController {
  * @example
  * ```ts
  * const controller = createMigrationController({ summary, intervalMs: 100 });
- * if ((await controller.answered) === "yes") controller.begin();
+ * if ((await controller.answered) === "yes") {
+ *   controller.begin(source.run({ reporter: controller.reporter, signal }));
+ * }
  * ```
  */
 export function createMigrationController(options: {
@@ -71,8 +73,7 @@ export function createMigrationController(options: {
     intervalMs: options.intervalMs,
     quiet: false,
   });
-  const gate = createPauseGate();
-  const abort = new AbortController();
+  let run: Pick<MigrationRun, "pause" | "resume" | "stop" | "abort"> | undefined;
   const listeners = new Set<() => void>();
   let control: Omit<MigrationView, "progress"> = {
     phase: "plan",
@@ -80,6 +81,7 @@ export function createMigrationController(options: {
     failures: [],
     paused: false,
     stopping: "no",
+    direct: {},
   };
   let view: MigrationView = { ...control, progress: progress.getSnapshot() };
   const publish = () => {
@@ -101,7 +103,16 @@ export function createMigrationController(options: {
     plan: progress.plan,
     start: progress.start,
     advance: progress.advance,
-    finish: progress.finish,
+    finish(id, line, stored) {
+      const reason = stored?.directReason;
+      if (reason !== undefined) {
+        control = {
+          ...control,
+          direct: { ...control.direct, [reason]: (control.direct[reason] ?? 0) + 1 },
+        };
+      }
+      progress.finish(id, line, stored);
+    },
     note: progress.note,
     fail(id, lines) {
       control = { ...control, failures: [...control.failures, { id, text: lines[0] ?? "failed" }] };
@@ -110,8 +121,7 @@ export function createMigrationController(options: {
   };
 
   const stopNow = () => {
-    gate.stop();
-    if (!abort.signal.aborted) abort.abort(new CancelledError("Stopped"));
+    run?.abort();
     update({ stopping: "now", paused: false });
   };
 
@@ -122,27 +132,28 @@ export function createMigrationController(options: {
       return () => listeners.delete(listener);
     },
     reporter,
-    gate,
-    signal: abort.signal,
     answered,
     answer: (answer) => settleAnswer(answer),
     setEstimate: (estimate) => update({ estimate }),
-    begin: () => update({ phase: "running" }),
+    begin(started) {
+      run = started;
+      update({ phase: "running" });
+    },
     finish: (result) => update({ phase: "done", result, paused: false }),
     handleKey({ input, key }) {
       if (control.phase !== "running") return;
       if (key.ctrl && input === "c") return stopNow();
       if (input === "q" || key.escape) {
         if (control.stopping === "no") {
-          gate.stop();
+          run?.stop();
           update({ stopping: "after-running", paused: false });
         } else stopNow();
         return;
       }
       if (input === "p" && control.stopping === "no") {
-        if (gate.paused) gate.resume();
-        else gate.pause();
-        update({ paused: gate.paused });
+        if (control.paused) run?.resume();
+        else run?.pause();
+        update({ paused: !control.paused });
       }
     },
   };

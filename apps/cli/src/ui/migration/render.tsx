@@ -60,12 +60,9 @@ export async function renderMigration(
       if (ctx.signal.aborted) answer = "interrupt";
       if (answer !== "yes") return { answer };
     }
-    controller.begin();
-    const result = await source.run({
-      reporter: controller.reporter,
-      gate: controller.gate,
-      signal: AbortSignal.any([ctx.signal, controller.signal]),
-    });
+    const run = source.run({ reporter: controller.reporter, signal: ctx.signal });
+    controller.begin(run);
+    const result = await run.result;
     controller.finish(result);
     // Draw the summary now: the store's update would otherwise land after the unmount below.
     instance.rerender(<MigrationScreen controller={controller} />);
