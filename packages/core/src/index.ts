@@ -97,8 +97,18 @@ export {
   validateNewReferenceRatio,
   validateTags,
   ZERO_DIFF_NOTE,
+  formatShard,
+  MAX_SHARD_COUNT,
+  parseShard,
+  resolveShard,
+  SHARD_INDEX_VARIABLES,
+  shardIndexOf,
+  shardSelector,
 } from "./domain/index.js";
 export type {
+  Shard,
+  ShardInputs,
+  ShardSelector,
   ChosenReference,
   ReferenceCandidate,
   Sketch,

@@ -1,4 +1,4 @@
-import { CancelledError, type S3Uri } from "@dg/sdk/common";
+import { CancelledError, formatShard, type S3Uri, type ShardSelector } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -18,7 +18,9 @@ import {
   filterFrom,
   type TransferSettings,
   transferSettings,
+  shardFrom,
   withFilterOptions,
+  withShardOptions,
   withTransferOptions,
 } from "./options.js";
 
@@ -46,34 +48,36 @@ export const migrateCommand = defineCommand({
   command: "migrate <source> <destination>",
   describe: "Copy every file of an S3 prefix into deltaglider storage, resuming where it stopped",
   builder: (yargs) =>
-    withTransferOptions(
-      withFilterOptions(
-        yargs
-          .positional("source", {
-            type: "string",
-            demandOption: true,
-            describe: "s3://bucket/prefix/ to read (plain S3 or deltaglider)",
-          })
-          .positional("destination", {
-            type: "string",
-            demandOption: true,
-            describe: "s3://bucket/prefix/ to write, with delta compression",
-          })
-          .option("yes", { alias: "y", type: "boolean", describe: "Do not ask for confirmation" })
-          .option("dry-run", {
-            type: "boolean",
-            describe: "Show what would be migrated and stop (same as --dryrun)",
-          })
-          .option("no-preserve-prefix", {
-            type: "boolean",
-            describe:
-              "Write straight under the destination prefix instead of under <destination>/<last folder of the source>/",
-          })
-          .option("no-interactive", {
-            type: "boolean",
-            describe:
-              "Ask with a plain question and show a plain progress screen instead of the interactive plan and dashboard (also DG_NO_INTERACTIVE=true)",
-          }),
+    withShardOptions(
+      withTransferOptions(
+        withFilterOptions(
+          yargs
+            .positional("source", {
+              type: "string",
+              demandOption: true,
+              describe: "s3://bucket/prefix/ to read (plain S3 or deltaglider)",
+            })
+            .positional("destination", {
+              type: "string",
+              demandOption: true,
+              describe: "s3://bucket/prefix/ to write, with delta compression",
+            })
+            .option("yes", { alias: "y", type: "boolean", describe: "Do not ask for confirmation" })
+            .option("dry-run", {
+              type: "boolean",
+              describe: "Show what would be migrated and stop (same as --dryrun)",
+            })
+            .option("no-preserve-prefix", {
+              type: "boolean",
+              describe:
+                "Write straight under the destination prefix instead of under <destination>/<last folder of the source>/",
+            })
+            .option("no-interactive", {
+              type: "boolean",
+              describe:
+                "Ask with a plain question and show a plain progress screen instead of the interactive plan and dashboard (also DG_NO_INTERACTIVE=true)",
+            }),
+        ),
       ),
     )
       .epilog(MIGRATE_KEYS_HELP)
@@ -83,6 +87,10 @@ export const migrateCommand = defineCommand({
           "Writes under s3://compact/releases/",
         ],
         ["$0 migrate s3://legacy/releases/ s3://compact/ --dry-run", "Show the plan"],
+        [
+          "$0 migrate s3://legacy/releases/ s3://compact/ --yes --shard 2/8",
+          "The third of eight processes that split one migration",
+        ],
       ]),
   async run(ctx, args) {
     const source = parseLocation(args.source);
@@ -94,6 +102,7 @@ export const migrateCommand = defineCommand({
     }
     const settings = transferSettings({ ...args, dryrun: args.dryrun || args.dryRun });
     const filter = filterFrom(ctx, args);
+    const shard = shardFrom(ctx, args);
     const sourcePrefix = asFolderPrefix(source.uri.key);
     const target: S3Uri = {
       bucket: destination.uri.bucket,
@@ -117,6 +126,7 @@ export const migrateCommand = defineCommand({
       sourcePrefix,
       target,
       filter,
+      shard,
       settings,
     );
     const summary: MigrationSummary = {
@@ -138,6 +148,11 @@ export const migrateCommand = defineCommand({
       plan.jobs.length > 0;
     if (!settings.quiet && (!interactive || args.yes === true)) {
       for (const line of summaryLines(summary)) ctx.out.line(line);
+    }
+    if (!settings.quiet && shard !== undefined) {
+      ctx.out.line(
+        `Shard ${formatShard(shard.shard)}: ${plan.jobs.length + plan.skipped} of ${plan.inAllShards} files`,
+      );
     }
     if (plan.jobs.length === 0) {
       if (!settings.quiet) ctx.out.line("Nothing to migrate: every file is already there.");
@@ -266,6 +281,8 @@ interface MigrationPlan {
   readonly jobs: readonly TransferJob[];
   readonly bytes: number;
   readonly skipped: number;
+  /** Files the filter takes, in every shard. */
+  readonly inAllShards: number;
 }
 
 async function planMigration(
@@ -274,6 +291,7 @@ async function planMigration(
   sourcePrefix: string,
   target: S3Uri,
   filter: PathFilter,
+  shard: ShardSelector | undefined,
   settings: TransferSettings,
 ): Promise<MigrationPlan> {
   const client = ctx.client();
@@ -282,15 +300,20 @@ async function planMigration(
     originalSizes: true,
     signal: ctx.signal,
   })) {
-    existing.set(object.Key.slice(target.key.length), object.Size);
+    const relative = object.Key.slice(target.key.length);
+    if (shard === undefined || shard.includes(relative)) existing.set(relative, object.Size);
   }
   const candidates: { relative: string; key: string; size: number }[] = [];
+  let inAllShards = 0;
   for await (const object of listAllObjects(client, sourceBucket, sourcePrefix, {
     originalSizes: true,
     signal: ctx.signal,
   })) {
     const relative = object.Key.slice(sourcePrefix.length);
     if (relative === "" || relative.endsWith("/") || !filter.includes(relative)) continue;
+    inAllShards += 1;
+    // Each shard takes its own files by their source-relative key, with no other coordination.
+    if (shard !== undefined && !shard.includes(relative)) continue;
     candidates.push({ relative, key: object.Key, size: object.Size });
   }
   // Resume: a file already at the destination with the same content is skipped.
@@ -321,5 +344,6 @@ async function planMigration(
     ),
     bytes: todo.reduce((sum, c) => sum + c.size, 0),
     skipped: skip.size,
+    inAllShards,
   };
 }

@@ -85,6 +85,16 @@ export {
   UPLOAD_MARKER_PREFIX,
   uploadMarkerKeyFor,
 } from "./internal-folder.js";
+export {
+  formatShard,
+  MAX_SHARD_COUNT,
+  parseShard,
+  resolveShard,
+  SHARD_INDEX_VARIABLES,
+  shardIndexOf,
+  shardSelector,
+} from "./shard.js";
+export type { Shard, ShardInputs, ShardSelector } from "./shard.js";
 export { parseExpiry } from "./expiry.js";
 export { expiresAtText, readRehydratedCopy, rehydratedMetadata } from "./rehydrated.js";
 export type { RehydratedCopyInfo } from "./rehydrated.js";
