@@ -173,6 +173,7 @@ export type {
   GetOptions,
   GetResult,
   KeyFailure,
+  ListAllOptions,
   ListOptions,
   ListResult,
   LogicalListedObject,

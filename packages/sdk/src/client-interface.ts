@@ -22,6 +22,9 @@ import type {
   GetObjectTaggingOutput,
   HeadObjectInput,
   HeadObjectOutput,
+  ListAllObjectsInput,
+  ListAllObjectsOptions,
+  ListedObject,
   ListObjectsV2Input,
   ListObjectsV2Output,
   PutObjectInput,
@@ -93,6 +96,22 @@ export interface DeltaGliderClient {
   getObject(input: GetObjectInput, options?: GetObjectOptions): Promise<GetObjectOutput>;
   headObject(input: HeadObjectInput, options?: RequestOptions): Promise<HeadObjectOutput>;
   listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
+  /**
+   * Every logical object under a prefix, in key order, one at a time: pages are read ahead
+   * while the current one's deltas are HEADed, and the top level's folders are listed side by
+   * side (`folderConcurrency`, default 4), so memory stays bounded whatever the bucket's size.
+   *
+   * @example
+   * ```ts
+   * for await (const o of client.listAllObjects({ Bucket: "releases", Prefix: "app/" })) {
+   *   console.log(o.Key, o.Size);
+   * }
+   * ```
+   */
+  listAllObjects(
+    input: ListAllObjectsInput,
+    options?: ListAllObjectsOptions,
+  ): AsyncIterable<ListedObject>;
   deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
   deleteObjects(input: DeleteObjectsInput, options?: RequestOptions): Promise<DeleteObjectsOutput>;
   copyObject(input: CopyObjectInput, options?: TransferOptions): Promise<CopyObjectOutput>;

@@ -23,6 +23,7 @@ import {
   deleteObjects,
   getObject,
   headObject,
+  listAllObjects,
   listObjectsV2,
   putObject,
 } from "./objects.js";
@@ -139,6 +140,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     getObject: (input, opts) => getObject(ctx, input, opts),
     headObject: (input, opts) => headObject(ctx, input, opts),
     listObjectsV2: (input, opts) => listObjectsV2(ctx, input, opts),
+    listAllObjects: (input, opts) => listAllObjects(ctx, input, opts),
     deleteObject: (input, opts) => deleteObject(ctx, input, opts),
     deleteObjects: (input, opts) => deleteObjects(ctx, input, opts),
     copyObject: (input, opts) => copyObject(ctx, input, opts),

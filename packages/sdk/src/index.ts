@@ -30,6 +30,8 @@ export type {
   GetObjectTaggingOutput,
   HeadObjectInput,
   HeadObjectOutput,
+  ListAllObjectsInput,
+  ListAllObjectsOptions,
   ListedObject,
   ListObjectsV2Input,
   ListObjectsV2Output,

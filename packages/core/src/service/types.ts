@@ -128,6 +128,15 @@ export interface ListOptions extends OperationOptions {
   readonly originalSizes?: boolean;
 }
 
+/** A whole listing, walked to its end. */
+export interface ListAllOptions extends Omit<ListOptions, "continuationToken"> {
+  /**
+   * Without a delimiter: folders of the top level walked side by side (default 1, one
+   * paginated walk). The order is that of one walk either way.
+   */
+  readonly folderConcurrency?: number;
+}
+
 export interface LogicalListedObject {
   readonly key: string;
   readonly storedKey: string;
