@@ -97,6 +97,9 @@ export {
   validateNewReferenceRatio,
   validateTags,
   ZERO_DIFF_NOTE,
+  FACTS_PREFIX,
+  factsFolderPrefixFor,
+  factsKeyFor,
   formatShard,
   MAX_SHARD_COUNT,
   parseShard,
@@ -131,6 +134,14 @@ export type * from "./ports/index.js";
 export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
+export {
+  createFactsIndex,
+  FACTS_FORMAT,
+  factsFolderId,
+  factsOfHead,
+  parseFactsDocument,
+} from "./service/facts-index.js";
+export type { FactsIndex, FactsIndexOptions, ObjectFacts } from "./service/facts-index.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
 export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
@@ -147,6 +158,8 @@ export type {
   DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
+  FactsIndexUpkeepOptions,
+  FactsIndexUpkeepResult,
   ObservedDirectReason,
   PurgeError,
   PurgeOptions,

@@ -43,6 +43,8 @@ import type {
   DeltaspaceDetails,
   DescribeDeltaspaceOptions,
   EmptyBucketOptions,
+  FactsIndexUpkeepOptions,
+  FactsIndexUpkeepResult,
   EmptyBucketResult,
   PurgeOptions,
   PurgeResult,
@@ -328,6 +330,25 @@ export interface DeltaGliderClient {
    * ```
    */
   emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
+  /**
+   * Rebuild the bucket's object-facts index (`.deltaglider/facts/`, ADR 0002): drop it, then
+   * HEAD every delta and reference once and write one document per folder. Listings and stats
+   * then HEAD nothing they find in it. `dryRun` counts only.
+   *
+   * @example
+   * ```ts
+   * const { objectsIndexed } = await client.rebuildObjectIndex("releases");
+   * ```
+   */
+  rebuildObjectIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
+  /** Delete the bucket's object-facts index; uploads and listings fill it again. */
+  dropObjectIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
   /**
    * Re-encode a folder's deltas against the best set of references (`s3://bucket/folder/`):
    * files the folder's references have drifted away from become references of their own

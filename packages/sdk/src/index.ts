@@ -113,6 +113,8 @@ export type {
   DeltaspaceStats,
   DescribeDeltaspaceOptions,
   EmptyBucketOptions,
+  FactsIndexUpkeepOptions,
+  FactsIndexUpkeepResult,
   EmptyBucketResult,
   ObservedDirectReason,
   PurgeError,

@@ -74,6 +74,9 @@ export {
 } from "./sketch.js";
 export type { Sketch, Sketcher } from "./sketch.js";
 export {
+  FACTS_PREFIX,
+  factsFolderPrefixFor,
+  factsKeyFor,
   INTERNAL_PREFIX,
   PROBE_PREFIX,
   SET_ASIDE_PREFIX,

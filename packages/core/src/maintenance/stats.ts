@@ -7,6 +7,7 @@ import {
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
 import type { ListedObject } from "../ports/object-store.js";
+import { factsOfHead } from "../service/facts-index.js";
 import { createBoundedPool, readAhead } from "../util/pipeline.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type {
@@ -113,10 +114,23 @@ export async function bucketStats(
   };
   const pool = createBoundedPool(ctx.metadataConcurrency);
 
-  /** What a HEAD says of a stored object; `undefined` when it is gone since the listing. */
+  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
+  /** What a stored object is: from the facts index when it matches, else a HEAD (recorded). */
   const factsOf = async (object: ListedObject) => {
+    const recorded = await facts?.lookup(bucket, object, opOptions);
+    if (recorded) {
+      return {
+        size: recorded.size,
+        sha256: recorded.sha256,
+        ref: recorded.refSha256,
+        // deltaglider's own objects always carry their original size.
+        sized: recorded.kind !== "foreign",
+      };
+    }
     const head = await ctx.store.headObject(bucket, object.key, opOptions);
-    if (!head) return undefined;
+    if (!head) return undefined; // deleted since the listing
+    const fromHead = factsOfHead(head);
+    if (fromHead) facts?.record(bucket, fromHead);
     const size = readField(head.metadata, "fileSize");
     const sized = size !== undefined && /^\d+$/.test(size);
     return {
@@ -193,6 +207,8 @@ export async function bucketStats(
     }
   }
   await pool.drain();
+  // What the HEADs taught goes to the index (one write per folder); never fails the stats.
+  await facts?.flush(opOptions);
 
   const deltaspaces = [...spaces.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

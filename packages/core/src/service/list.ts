@@ -6,10 +6,11 @@ import {
   logicalKeyOf,
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
-import { classifyStoredObject, readField } from "../domain/metadata.js";
+import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { readAhead } from "../util/pipeline.js";
 import { mapLimit, type ServiceContext } from "./context.js";
+import { factsOfHead } from "./facts-index.js";
 import type { ListAllOptions, ListOptions, ListResult, LogicalListedObject } from "./types.js";
 
 /**
@@ -36,21 +37,38 @@ export async function listObjects(
   const originalSizes = options.originalSizes ?? true;
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
+  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
   const described = await mapLimit(
     page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
     ctx.metadataConcurrency,
     async (o): Promise<LogicalListedObject | undefined> => {
       const named = isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
-      const head =
-        named && originalSizes ? await ctx.store.headObject(bucket, o.key, opOptions) : undefined;
-      const kind = head ? classifyStoredObject(o.key, head.metadata) : undefined;
+      // What the object is: from the facts index when an entry matches this very version
+      // (key, ETag, stored size), else from a HEAD, whose facts are then recorded.
+      let known: { kind: StoredObjectKind; size: number } | undefined;
+      if (named && originalSizes) {
+        const recorded = await facts?.lookup(bucket, o, opOptions);
+        if (recorded) known = recorded;
+        else {
+          const head = await ctx.store.headObject(bucket, o.key, opOptions);
+          if (head) {
+            const fromHead = factsOfHead(head);
+            if (fromHead) facts?.record(bucket, fromHead);
+            const size = readField(head.metadata, "fileSize");
+            known = {
+              kind: classifyStoredObject(o.key, head.metadata),
+              size: size !== undefined && /^\d+$/.test(size) ? Number(size) : o.size,
+            };
+          }
+        }
+      }
+      const kind = known?.kind;
       if (kind === "reference" || (isReferenceKey(o.key) && !originalSizes)) return undefined;
       const isDelta = o.key.endsWith(DELTA_SUFFIX) && (kind === undefined || kind === "delta");
-      const original = isDelta && head ? readField(head.metadata, "fileSize") : undefined;
       return {
         key: isDelta ? logicalKeyOf(o.key) : o.key,
         storedKey: o.key,
-        size: original !== undefined && /^\d+$/.test(original) ? Number(original) : o.size,
+        size: isDelta && known !== undefined ? known.size : o.size,
         storedSize: o.size,
         lastModified: o.lastModified,
         ...(o.etag === undefined ? {} : { etag: o.etag }),
@@ -58,6 +76,8 @@ export async function listObjects(
       };
     },
   );
+  // What the HEADs taught goes to the index once per page (one write per folder touched).
+  await facts?.flush(opOptions);
   const objects = described.filter(
     (o): o is LogicalListedObject =>
       o !== undefined &&
