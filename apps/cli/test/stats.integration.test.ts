@@ -80,7 +80,9 @@ describe("stats", () => {
     await ws.run(["cp", "rel/app-0.zip", "s3://stb-nocache/"]);
     const result = await statsJson(["stb-nocache", "--no-cache"]);
     expect(result.cached).toBe(false);
-    expect(await rawKeys("stb-nocache", ".deltaglider/")).toEqual([]);
+    // The upload wrote the object-facts index under .deltaglider/facts/; the stats cache is
+    // under .deltaglider/cli-stats/.
+    expect(await rawKeys("stb-nocache", ".deltaglider/cli-stats/")).toEqual([]);
   });
 
   it("limits figures to a prefix", async () => {

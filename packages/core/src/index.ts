@@ -100,8 +100,21 @@ export {
   validateNewReferenceRatio,
   validateTags,
   ZERO_DIFF_NOTE,
+  FACTS_PREFIX,
+  factsFolderPrefixFor,
+  factsKeyFor,
+  formatShard,
+  MAX_SHARD_COUNT,
+  parseShard,
+  resolveShard,
+  SHARD_INDEX_VARIABLES,
+  shardIndexOf,
+  shardSelector,
 } from "./domain/index.js";
 export type {
+  Shard,
+  ShardInputs,
+  ShardSelector,
   ChosenReference,
   ReferenceCandidate,
   Sketch,
@@ -125,6 +138,14 @@ export type * from "./ports/index.js";
 export { createDeltaService } from "./service/delta-service.js";
 export type { DeltaService } from "./service/delta-service.js";
 export { mapLimit } from "./service/context.js";
+export {
+  createFactsIndex,
+  FACTS_FORMAT,
+  factsFolderId,
+  factsOfHead,
+  parseFactsDocument,
+} from "./service/facts-index.js";
+export type { FactsIndex, FactsIndexOptions, ObjectFacts } from "./service/facts-index.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
 export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";
@@ -141,6 +162,8 @@ export type {
   DescribeDeltaspaceOptions,
   EmptyBucketOptions,
   EmptyBucketResult,
+  FactsIndexUpkeepOptions,
+  FactsIndexUpkeepResult,
   ObservedDirectReason,
   PurgeError,
   PurgeOptions,
@@ -167,6 +190,7 @@ export type {
   GetOptions,
   GetResult,
   KeyFailure,
+  ListAllOptions,
   ListOptions,
   ListResult,
   LogicalListedObject,

@@ -22,6 +22,9 @@ import type {
   GetObjectTaggingOutput,
   HeadObjectInput,
   HeadObjectOutput,
+  ListAllObjectsInput,
+  ListAllObjectsOptions,
+  ListedObject,
   ListObjectsV2Input,
   ListObjectsV2Output,
   PutObjectInput,
@@ -40,6 +43,8 @@ import type {
   DeltaspaceDetails,
   DescribeDeltaspaceOptions,
   EmptyBucketOptions,
+  FactsIndexUpkeepOptions,
+  FactsIndexUpkeepResult,
   EmptyBucketResult,
   PurgeOptions,
   PurgeResult,
@@ -99,6 +104,22 @@ export interface DeltaGliderClient {
   getObject(input: GetObjectInput, options?: GetObjectOptions): Promise<GetObjectOutput>;
   headObject(input: HeadObjectInput, options?: RequestOptions): Promise<HeadObjectOutput>;
   listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
+  /**
+   * Every logical object under a prefix, in key order, one at a time: pages are read ahead
+   * while the current one's deltas are HEADed, and the top level's folders are listed side by
+   * side (`folderConcurrency`, default 4), so memory stays bounded whatever the bucket's size.
+   *
+   * @example
+   * ```ts
+   * for await (const o of client.listAllObjects({ Bucket: "releases", Prefix: "app/" })) {
+   *   console.log(o.Key, o.Size);
+   * }
+   * ```
+   */
+  listAllObjects(
+    input: ListAllObjectsInput,
+    options?: ListAllObjectsOptions,
+  ): AsyncIterable<ListedObject>;
   deleteObject(input: DeleteObjectInput, options?: RequestOptions): Promise<DeleteObjectOutput>;
   deleteObjects(input: DeleteObjectsInput, options?: RequestOptions): Promise<DeleteObjectsOutput>;
   copyObject(input: CopyObjectInput, options?: TransferOptions): Promise<CopyObjectOutput>;
@@ -315,6 +336,25 @@ export interface DeltaGliderClient {
    * ```
    */
   emptyBucket(bucket: string, options?: EmptyBucketOptions): Promise<EmptyBucketResult>;
+  /**
+   * Rebuild the bucket's object-facts index (`.deltaglider/facts/`, ADR 0002): drop it, then
+   * HEAD every delta and reference once and write one document per folder. Listings and stats
+   * then HEAD nothing they find in it. `dryRun` counts only.
+   *
+   * @example
+   * ```ts
+   * const { objectsIndexed } = await client.rebuildObjectIndex("releases");
+   * ```
+   */
+  rebuildObjectIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
+  /** Delete the bucket's object-facts index; uploads and listings fill it again. */
+  dropObjectIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
   /**
    * Re-encode a folder's deltas against the best set of references (`s3://bucket/folder/`):
    * files the folder's references have drifted away from become references of their own

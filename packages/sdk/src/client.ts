@@ -1,5 +1,5 @@
 import type { DeltaCodec, Logger, ReferenceCache } from "@dg/core";
-import { createBucketMaintenance, createDeltaService } from "@dg/core";
+import { createBucketMaintenance, createDeltaService, createFactsIndex } from "@dg/core";
 import { createSha256Hasher } from "@dg/core/memory";
 import { createFsReferenceCache, createMemoryReferenceCache } from "@dg/cache";
 import { createFsScratchSpace } from "@dg/node";
@@ -23,6 +23,7 @@ import {
   deleteObjects,
   getObject,
   headObject,
+  listAllObjects,
   listObjectsV2,
   putObject,
 } from "./objects.js";
@@ -96,7 +97,17 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
   const scratch = options.scratch ?? createFsScratchSpace();
   const hasher = options.hasher ?? createSha256Hasher();
   const cache = options.cache ?? buildCache(config.cache);
+  // One index per client: the service's uploads and the stats share what it has read.
+  const factsIndex = config.objectIndex
+    ? createFactsIndex({
+        store: resolved.store,
+        hasher,
+        logger,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      })
+    : false;
   const service = createDeltaService({
+    factsIndex,
     store: resolved.store,
     codec,
     cache,
@@ -112,6 +123,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     ...(options.deltaExtensions === undefined ? {} : { deltaExtensions: options.deltaExtensions }),
   });
   const maintenance = createBucketMaintenance({
+    factsIndex,
     store: resolved.store,
     hasher,
     service,
@@ -140,6 +152,7 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
     getObject: (input, opts) => getObject(ctx, input, opts),
     headObject: (input, opts) => headObject(ctx, input, opts),
     listObjectsV2: (input, opts) => listObjectsV2(ctx, input, opts),
+    listAllObjects: (input, opts) => listAllObjects(ctx, input, opts),
     deleteObject: (input, opts) => deleteObject(ctx, input, opts),
     deleteObjects: (input, opts) => deleteObjects(ctx, input, opts),
     copyObject: (input, opts) => copyObject(ctx, input, opts),
@@ -169,6 +182,8 @@ export function createClient(options: ClientOptions = {}): DeltaGliderClient {
       maintenance.describeDeltaspace(bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => maintenance.purgeTempFiles(bucket, opts),
     emptyBucket: (bucket, opts) => maintenance.emptyBucket(bucket, opts),
+    rebuildObjectIndex: (bucket, opts) => maintenance.rebuildFactsIndex(bucket, opts),
+    dropObjectIndex: (bucket, opts) => maintenance.dropFactsIndex(bucket, opts),
     deleteObjectsRecursive: (uri, opts) => deleteObjectsRecursive(ctx, uri, opts),
     clearCache: () => clearCache(ctx),
     estimateCompression: (uri, opts) => estimateCompression(ctx, uri, opts),

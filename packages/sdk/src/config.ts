@@ -69,6 +69,8 @@ export interface ResolvedConfig {
   readonly compat: boolean;
   /** Parallel metadata requests (HEADs of listings, stats, purge, deletes). */
   readonly metadataConcurrency: number;
+  /** Whether the object-facts index under `.deltaglider/facts/` is read and written. */
+  readonly objectIndex: boolean;
   readonly logLevel: LogLevel;
 }
 
@@ -153,6 +155,7 @@ export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedCo
         positiveIntegerFromEnv(env, "DG_METADATA_CONCURRENCY") ??
         DEFAULT_METADATA_CONCURRENCY,
     ),
+    objectIndex: options.objectIndex ?? objectIndexFromEnv(env),
     logLevel: options.logLevel ?? logLevelFromEnv(env) ?? "warn",
   };
 }
@@ -319,6 +322,18 @@ function compatFromEnv(env: Env): boolean {
     `DG_COMPAT must be python or unset, got ${JSON.stringify(value)}`,
     {
       hint: "DG_COMPAT=python writes only plain VCDIFF deltas, which the Python DeltaGlider can read.",
+    },
+  );
+}
+
+function objectIndexFromEnv(env: Env): boolean {
+  const value = nonEmpty(env.DG_OBJECT_INDEX)?.toLowerCase();
+  if (value === undefined || value === "true" || value === "1" || value === "on") return true;
+  if (value === "false" || value === "0" || value === "off") return false;
+  throw new InvalidArgumentError(
+    `DG_OBJECT_INDEX must be true or false, got ${JSON.stringify(value)}`,
+    {
+      hint: "DG_OBJECT_INDEX=false stops reading and writing the object-facts index under .deltaglider/facts/.",
     },
   );
 }

@@ -211,6 +211,22 @@ export interface ListObjectsV2Input {
   readonly FetchOriginalSizes?: boolean;
 }
 
+/** What `listAllObjects` walks. */
+export interface ListAllObjectsInput {
+  readonly Bucket: string;
+  readonly Prefix?: string;
+  /** Look up original sizes of deltas (one HEAD each, in parallel). Default true. */
+  readonly FetchOriginalSizes?: boolean;
+}
+
+export interface ListAllObjectsOptions extends RequestOptions {
+  /**
+   * Folders of the prefix's top level listed side by side (the level is listed with a `/`
+   * delimiter first). Default 4; 1 walks the listing page after page. The order is the same.
+   */
+  readonly folderConcurrency?: number;
+}
+
 /** One entry of a listing, under its logical (original) name. */
 export interface ListedObject {
   readonly Key: string;

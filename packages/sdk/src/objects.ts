@@ -1,4 +1,4 @@
-import type { LogicalObjectInfo, PutResult } from "@dg/core";
+import type { LogicalListedObject, LogicalObjectInfo, PutResult } from "@dg/core";
 import {
   IntegrityError,
   InvalidArgumentError,
@@ -24,6 +24,9 @@ import type {
   GetObjectOutput,
   HeadObjectInput,
   HeadObjectOutput,
+  ListAllObjectsInput,
+  ListAllObjectsOptions,
+  ListedObject,
   ListObjectsV2Input,
   ListObjectsV2Output,
   PutObjectInput,
@@ -188,13 +191,7 @@ export async function listObjectsV2(
     maxKeys: Math.min(maxKeys, MAX_KEYS),
     originalSizes: input.FetchOriginalSizes ?? true,
   });
-  const contents = page.objects.map((o) => ({
-    Key: o.key,
-    Size: o.size,
-    LastModified: o.lastModified,
-    ...(o.etag === undefined ? {} : { ETag: o.etag }),
-    DeltaGliderInfo: { StoredKey: o.storedKey, StoredSize: o.storedSize, IsDelta: o.isDelta },
-  }));
+  const contents = page.objects.map(listedObjectOf);
   const prefixes = page.commonPrefixes.map((prefix) => ({ Prefix: prefix }));
   return {
     ...common,
@@ -206,6 +203,43 @@ export async function listObjectsV2(
       ? {}
       : { NextContinuationToken: page.nextContinuationToken }),
   };
+}
+
+function listedObjectOf(o: LogicalListedObject): ListedObject {
+  return {
+    Key: o.key,
+    Size: o.size,
+    LastModified: o.lastModified,
+    ...(o.etag === undefined ? {} : { ETag: o.etag }),
+    DeltaGliderInfo: { StoredKey: o.storedKey, StoredSize: o.storedSize, IsDelta: o.isDelta },
+  };
+}
+
+/** Folders listed side by side by `listAllObjects` unless told otherwise. */
+const DEFAULT_FOLDER_CONCURRENCY = 4;
+
+/**
+ * Every logical object under a prefix, in key order, as an async iterable that holds a bounded
+ * window of the listing (see `DeltaGliderClient.listAllObjects`).
+ */
+export async function* listAllObjects(
+  ctx: ClientContext,
+  input: ListAllObjectsInput,
+  options: ListAllObjectsOptions = {},
+): AsyncGenerator<ListedObject, void, undefined> {
+  const folderConcurrency = options.folderConcurrency ?? DEFAULT_FOLDER_CONCURRENCY;
+  if (!Number.isInteger(folderConcurrency) || folderConcurrency < 1) {
+    throw new InvalidArgumentError(`Invalid folderConcurrency: ${folderConcurrency}`, {
+      hint: "Pass a whole number of at least 1 (1 lists page after page).",
+    });
+  }
+  const listing = ctx.service.listAll(input.Bucket, {
+    ...signalOption(options.signal),
+    ...(input.Prefix === undefined || input.Prefix === "" ? {} : { prefix: input.Prefix }),
+    originalSizes: input.FetchOriginalSizes ?? true,
+    folderConcurrency,
+  });
+  for await (const object of listing) yield listedObjectOf(object);
 }
 
 export async function deleteObject(

@@ -107,6 +107,11 @@ export interface ClientOptions {
   readonly metadataConcurrency?: number;
   /** @deprecated The former name of `metadataConcurrency`, still accepted. */
   readonly concurrency?: number;
+  /**
+   * Read and write the object-facts index under `.deltaglider/facts/` (ADR 0002): listings
+   * and stats then HEAD only objects it does not know (`DG_OBJECT_INDEX`; default true).
+   */
+  readonly objectIndex?: boolean;
   /** Where log lines go; default: stderr at `logLevel`. */
   readonly logger?: Logger;
   /** Level of the default logger (`DG_LOG_LEVEL`; default `warn`). */

@@ -36,7 +36,8 @@ async function storedKeys(bucket: string): Promise<string[]> {
     const page = await raw.store.listObjects(bucket, {
       ...(token === undefined ? {} : { continuationToken: token }),
     });
-    keys.push(...page.objects.map((o) => o.key));
+    // deltaglider's own `.deltaglider/` (the object-facts index) aside.
+    keys.push(...page.objects.map((o) => o.key).filter((key) => !key.startsWith(".deltaglider/")));
     token = page.nextContinuationToken;
   } while (token !== undefined);
   return keys.sort();

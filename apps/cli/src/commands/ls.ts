@@ -6,7 +6,7 @@ import {
   formatPrefixLine,
   formatSummary,
 } from "../lib/format.js";
-import { listPages } from "../lib/listing.js";
+import { listAllObjects, listPages } from "../lib/listing.js";
 import { parseS3Arg } from "../lib/locations.js";
 import { defineCommand } from "./define.js";
 
@@ -48,16 +48,45 @@ export const lsCommand = defineCommand({
     let objects = 0;
     let bytes = 0;
     let prefixes = 0;
-    const pages = listPages(
-      ctx.client(),
-      {
-        Bucket: uri.bucket,
-        ...(uri.key === "" ? {} : { Prefix: uri.key }),
-        ...(recursive ? {} : { Delimiter: "/" }),
-        FetchOriginalSizes: true,
-      },
-      { signal: ctx.signal },
-    );
+    if (recursive) {
+      // Streamed object by object: a bounded window of the listing, whatever its size.
+      const listing = listAllObjects(ctx.client(), uri.bucket, uri.key, {
+        originalSizes: true,
+        signal: ctx.signal,
+      });
+      // Lines go out in blocks of about 64 KiB: one write per line costs a system call each.
+      let block: string[] = [];
+      let blockLength = 0;
+      try {
+        for await (const object of listing) {
+          objects += 1;
+          bytes += object.Size;
+          const line = formatObjectLine(object.LastModified, object.Size, object.Key, human);
+          block.push(line);
+          blockLength += line.length + 1;
+          if (blockLength >= 64 * 1024) {
+            ctx.out.line(block.join("\n"));
+            block = [];
+            blockLength = 0;
+          }
+        }
+      } finally {
+        // What was listed before a failure is still printed.
+        if (block.length > 0) ctx.out.line(block.join("\n"));
+      }
+    }
+    const pages = recursive
+      ? []
+      : listPages(
+          ctx.client(),
+          {
+            Bucket: uri.bucket,
+            ...(uri.key === "" ? {} : { Prefix: uri.key }),
+            Delimiter: "/",
+            FetchOriginalSizes: true,
+          },
+          { signal: ctx.signal },
+        );
     for await (const page of pages) {
       for (const { Prefix } of page.CommonPrefixes) {
         prefixes += 1;

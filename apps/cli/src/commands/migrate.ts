@@ -1,5 +1,5 @@
 import type { MigrateOptions, MigrationPlan, MigrationResult } from "@dg/sdk";
-import { CancelledError, type S3Uri } from "@dg/sdk/common";
+import { CancelledError, formatShard, type S3Uri } from "@dg/sdk/common";
 import type { CliContext } from "../context.js";
 import { detectEc2Placement, regionReport } from "../lib/ec2-region.js";
 import { EXIT, UsageError } from "../lib/errors.js";
@@ -11,7 +11,14 @@ import { asFolderPrefix, parseLocation } from "../lib/locations.js";
 import type { MigrationSummary } from "../ui/MigrateConfirm.js";
 import { createReporter } from "../ui/reporters.js";
 import { defineCommand } from "./define.js";
-import { filterFrom, transferSettings, withFilterOptions, withTransferOptions } from "./options.js";
+import {
+  filterFrom,
+  shardFrom,
+  transferSettings,
+  withFilterOptions,
+  withShardOptions,
+  withTransferOptions,
+} from "./options.js";
 
 /**
  * Where a migration writes: the destination prefix, plus (by default) the last folder of the
@@ -37,34 +44,36 @@ export const migrateCommand = defineCommand({
   command: "migrate <source> <destination>",
   describe: "Copy every file of an S3 prefix into deltaglider storage, resuming where it stopped",
   builder: (yargs) =>
-    withTransferOptions(
-      withFilterOptions(
-        yargs
-          .positional("source", {
-            type: "string",
-            demandOption: true,
-            describe: "s3://bucket/prefix/ to read (plain S3 or deltaglider)",
-          })
-          .positional("destination", {
-            type: "string",
-            demandOption: true,
-            describe: "s3://bucket/prefix/ to write, with delta compression",
-          })
-          .option("yes", { alias: "y", type: "boolean", describe: "Do not ask for confirmation" })
-          .option("dry-run", {
-            type: "boolean",
-            describe: "Show what would be migrated and stop (same as --dryrun)",
-          })
-          .option("no-preserve-prefix", {
-            type: "boolean",
-            describe:
-              "Write straight under the destination prefix instead of under <destination>/<last folder of the source>/",
-          })
-          .option("no-interactive", {
-            type: "boolean",
-            describe:
-              "Ask with a plain question and show a plain progress screen instead of the interactive plan and dashboard (also DG_NO_INTERACTIVE=true)",
-          }),
+    withShardOptions(
+      withTransferOptions(
+        withFilterOptions(
+          yargs
+            .positional("source", {
+              type: "string",
+              demandOption: true,
+              describe: "s3://bucket/prefix/ to read (plain S3 or deltaglider)",
+            })
+            .positional("destination", {
+              type: "string",
+              demandOption: true,
+              describe: "s3://bucket/prefix/ to write, with delta compression",
+            })
+            .option("yes", { alias: "y", type: "boolean", describe: "Do not ask for confirmation" })
+            .option("dry-run", {
+              type: "boolean",
+              describe: "Show what would be migrated and stop (same as --dryrun)",
+            })
+            .option("no-preserve-prefix", {
+              type: "boolean",
+              describe:
+                "Write straight under the destination prefix instead of under <destination>/<last folder of the source>/",
+            })
+            .option("no-interactive", {
+              type: "boolean",
+              describe:
+                "Ask with a plain question and show a plain progress screen instead of the interactive plan and dashboard (also DG_NO_INTERACTIVE=true)",
+            }),
+        ),
       ),
     )
       .epilog(MIGRATE_KEYS_HELP)
@@ -74,6 +83,10 @@ export const migrateCommand = defineCommand({
           "Writes under s3://compact/releases/",
         ],
         ["$0 migrate s3://legacy/releases/ s3://compact/ --dry-run", "Show the plan"],
+        [
+          "$0 migrate s3://legacy/releases/ s3://compact/ --yes --shard 2/8",
+          "The third of eight processes that split one migration",
+        ],
       ]),
   async run(ctx, args) {
     const source = parseLocation(args.source);
@@ -85,6 +98,7 @@ export const migrateCommand = defineCommand({
     }
     const settings = transferSettings({ ...args, dryrun: args.dryrun || args.dryRun });
     const filter = filterFrom(ctx, args);
+    const shard = shardFrom(ctx, args);
     const sourcePrefix = asFolderPrefix(source.uri.key);
     const target: S3Uri = {
       bucket: destination.uri.bucket,
@@ -104,11 +118,18 @@ export const migrateCommand = defineCommand({
     const regionLines = await checkRegions(ctx, settings.quiet);
     const client = ctx.client();
     // The plan (what is there, what a previous run already copied) is the SDK's.
+    /** Files the filter takes, in every shard. */
+    let inAllShards = 0;
     const plan = await client.planMigration(
       { bucket: source.uri.bucket, key: sourcePrefix },
       target,
       {
-        filter: (relative) => filter.includes(relative),
+        filter: (relative) => {
+          if (!filter.includes(relative)) return false;
+          inAllShards += 1;
+          // Each shard takes its own files by their source-relative key, with no other coordination.
+          return shard === undefined || shard.includes(relative);
+        },
         concurrency: settings.concurrency,
         signal: ctx.signal,
       },
@@ -132,6 +153,11 @@ export const migrateCommand = defineCommand({
       plan.files.length > 0;
     if (!settings.quiet && (!interactive || args.yes === true)) {
       for (const line of summaryLines(summary)) ctx.out.line(line);
+    }
+    if (!settings.quiet && shard !== undefined) {
+      ctx.out.line(
+        `Shard ${formatShard(shard.shard)}: ${plan.files.length + plan.skipped} of ${inAllShards} files`,
+      );
     }
     if (plan.files.length === 0) {
       if (!settings.quiet) ctx.out.line("Nothing to migrate: every file is already there.");

@@ -1,3 +1,10 @@
+import {
+  createShardSelector,
+  hasCode,
+  resolveShard,
+  type Shard,
+  type ShardSelector,
+} from "@dg/sdk/common";
 import type { Argv } from "yargs";
 import { filterRulesFromArgs, type PathFilter, createPathFilter } from "../lib/filters.js";
 import { UsageError } from "../lib/errors.js";
@@ -178,4 +185,55 @@ export function filterFrom(
     }
   }
   return createPathFilter(rules);
+}
+
+/** `--shard K/N` and `--shard-count N` (migrate, sync). */
+export function withShardOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("shard", {
+      type: "string",
+      describe:
+        "Take only shard K of N (K from 0 to N-1) of the files, so that N processes or machines split the work with nothing shared but the bucket: a file belongs to shard (first 8 bytes of SHA-256 of its key relative to the source) mod N. Also DG_SHARD=K/N",
+    })
+    .option("shard-count", {
+      type: "string",
+      describe:
+        "Split the work into N shards and take the one given by the job-array index: AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array jobs) or JOB_COMPLETION_INDEX (Kubernetes indexed Jobs; N is the Job's completions). Also DG_SHARD_COUNT",
+    });
+}
+
+/**
+ * The shard of this run (`--shard`, or `--shard-count` with a job-array index variable), as a
+ * selector of source-relative keys; `undefined` when the work is not split. Bad values are
+ * usage errors (exit 2).
+ */
+export function shardFrom(
+  ctx: CliContext,
+  flags: { readonly shard?: string | undefined; readonly shardCount?: string | undefined },
+): ShardSelector | undefined {
+  let shard: Shard | undefined;
+  try {
+    shard = resolveShard({
+      shard: flags.shard,
+      shardCount: flags.shardCount,
+      env: ctx.io.env,
+      names: { shard: "--shard", shardCount: "--shard-count" },
+    });
+  } catch (error) {
+    if (!hasCode(error, "INVALID_ARGUMENT")) throw error;
+    throw new UsageError(error.message, {
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      cause: error,
+    });
+  }
+  return shard === undefined ? undefined : createShardSelector(shard);
+}
+
+/** The filter with the shard's selection on top: a file must pass both. */
+export function shardedFilter(filter: PathFilter, shard: ShardSelector | undefined): PathFilter {
+  if (shard === undefined) return filter;
+  return {
+    rules: filter.rules,
+    includes: (relative) => filter.includes(relative) && shard.includes(relative),
+  };
 }

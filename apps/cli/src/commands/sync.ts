@@ -24,11 +24,14 @@ import { refusedDownloadJob, safeDownloadJob } from "./cp.js";
 import { defineCommand } from "./define.js";
 import {
   filterFrom,
+  shardedFilter,
+  shardFrom,
   type TransferSettings,
   transferSettings,
   withFilterOptions,
   withObjectFieldOptions,
   withRecoveryOption,
+  withShardOptions,
   withTransferOptions,
 } from "./options.js";
 
@@ -65,43 +68,50 @@ export const syncCommand = defineCommand({
   describe:
     "Copy new and changed files from a folder or prefix to another (either way, or S3 to S3)",
   builder: (yargs) =>
-    withObjectFieldOptions(
-      withRecoveryOption(
-        withTransferOptions(
-          withFilterOptions(
-            yargs
-              .positional("source", {
-                type: "string",
-                demandOption: true,
-                describe: "Local folder or s3://bucket/prefix/",
-              })
-              .positional("destination", {
-                type: "string",
-                demandOption: true,
-                describe: "Local folder or s3://bucket/prefix/",
-              })
-              .option("delete", {
-                type: "boolean",
-                describe:
-                  "Also delete files in the destination that the source does not have (excluded files are kept)",
-              })
-              .option("size-only", {
-                type: "boolean",
-                describe: "Compare sizes only, not modification times",
-              }),
+    withShardOptions(
+      withObjectFieldOptions(
+        withRecoveryOption(
+          withTransferOptions(
+            withFilterOptions(
+              yargs
+                .positional("source", {
+                  type: "string",
+                  demandOption: true,
+                  describe: "Local folder or s3://bucket/prefix/",
+                })
+                .positional("destination", {
+                  type: "string",
+                  demandOption: true,
+                  describe: "Local folder or s3://bucket/prefix/",
+                })
+                .option("delete", {
+                  type: "boolean",
+                  describe:
+                    "Also delete files in the destination that the source does not have (excluded files are kept)",
+                })
+                .option("size-only", {
+                  type: "boolean",
+                  describe: "Compare sizes only, not modification times",
+                }),
+            ),
           ),
         ),
       ),
     ).example([
       ["$0 sync ./dist s3://releases/app/", "Upload new and changed files"],
       ["$0 sync s3://releases/app/ ./mirror --delete", "Mirror a prefix locally"],
+      [
+        "$0 sync s3://releases/ s3://mirror/ --shard-count 4",
+        "In an AWS Batch array or Kubernetes indexed Job of 4: copy this job's quarter",
+      ],
     ]),
   async run(ctx, args) {
     const source = parseLocation(args.source);
     const destination = parseLocation(args.destination);
     const settings = transferSettings(args);
     const fields = objectFieldsFrom(args);
-    const filter = filterFrom(ctx, args);
+    // A shard takes the files (and, with --delete, the extras) whose relative key is its own.
+    const filter = shardedFilter(filterFrom(ctx, args), shardFrom(ctx, args));
     const options = {
       settings,
       fields,

@@ -13,22 +13,23 @@ export interface ListAllOptions {
 }
 
 /**
- * Every logical object under `prefix`, following continuation tokens to the end (no 1,000
- * cap). deltaglider's own `.deltaglider/` objects are left out.
+ * Every logical object under `prefix`, in key order, to the end (no 1,000 cap), through the
+ * SDK's streaming walk: a bounded window of the listing is held, the next page is read while
+ * the current one's deltas are HEADed, and the top level's folders are listed side by side.
+ * deltaglider's own `.deltaglider/` objects are left out.
  *
  * @example
  * ```ts
  * for await (const o of listAllObjects(client, "b", "rel/", { originalSizes: true, signal })) {}
  * ```
  */
-export async function* listAllObjects(
+export function listAllObjects(
   client: DeltaGliderClient,
   bucket: string,
   prefix: string,
   options: ListAllOptions,
-): AsyncGenerator<ListedObject, void, undefined> {
-  const pages = listPages(
-    client,
+): AsyncIterable<ListedObject> {
+  return client.listAllObjects(
     {
       Bucket: bucket,
       ...(prefix === "" ? {} : { Prefix: prefix }),
@@ -36,10 +37,6 @@ export async function* listAllObjects(
     },
     { signal: options.signal },
   );
-  for await (const page of pages) {
-    // The SDK's listing already leaves out deltaglider's own `.deltaglider/` objects.
-    yield* page.Contents;
-  }
 }
 
 /**

@@ -74,6 +74,9 @@ export {
 } from "./sketch.js";
 export type { Sketch, Sketcher } from "./sketch.js";
 export {
+  FACTS_PREFIX,
+  factsFolderPrefixFor,
+  factsKeyFor,
   INTERNAL_PREFIX,
   PROBE_PREFIX,
   SET_ASIDE_PREFIX,
@@ -85,6 +88,16 @@ export {
   UPLOAD_MARKER_PREFIX,
   uploadMarkerKeyFor,
 } from "./internal-folder.js";
+export {
+  formatShard,
+  MAX_SHARD_COUNT,
+  parseShard,
+  resolveShard,
+  SHARD_INDEX_VARIABLES,
+  shardIndexOf,
+  shardSelector,
+} from "./shard.js";
+export type { Shard, ShardInputs, ShardSelector } from "./shard.js";
 export { parseExpiry } from "./expiry.js";
 export { expiresAtText, readRehydratedCopy, rehydratedMetadata } from "./rehydrated.js";
 export type { RehydratedCopyInfo } from "./rehydrated.js";

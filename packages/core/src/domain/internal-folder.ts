@@ -15,6 +15,10 @@
  * .deltaglider/uploads/<upload id>             the S3 store's mark on a multipart upload it
  *                                              started (deleted when it completes or aborts);
  *                                              purge aborts marked uploads past --older-than
+ * .deltaglider/facts/v1/<folder id>/<writer>.json  the object-facts index: one document per
+ *                                              writer and folder (`folder id`: 16 hex of the
+ *                                              folder's SHA-256), merged on read (ADR 0002);
+ *                                              purge rebuilds or drops it
  * ```
  */
 export const INTERNAL_PREFIX = ".deltaglider/";
@@ -88,4 +92,33 @@ export function setAsideKeyFor(sha256: string): string {
  */
 export function statsCacheKeyFor(mode: string, prefixId: string): string {
   return `${STATS_CACHE_PREFIX}${mode}/${prefixId}.json`;
+}
+
+/** Where the object-facts index lives (ADR 0002). */
+export const FACTS_PREFIX = `${INTERNAL_PREFIX}facts/v1/`;
+
+/**
+ * The folder of one deltaspace in the object-facts index: `folderId` is the first 16 hex
+ * characters of the SHA-256 of the deltaspace's name (the caller hashes).
+ *
+ * @example
+ * ```ts
+ * factsFolderPrefixFor("e3b0c44298fc1c14"); // ".deltaglider/facts/v1/e3b0c44298fc1c14/"
+ * ```
+ */
+export function factsFolderPrefixFor(folderId: string): string {
+  return `${FACTS_PREFIX}${folderId}/`;
+}
+
+/**
+ * The document of one writer in a folder of the object-facts index. Ends in `.json`, never in
+ * `.delta` or `reference.bin`, so the Python tool lists it as a plain file.
+ *
+ * @example
+ * ```ts
+ * factsKeyFor("e3b0c44298fc1c14", "5b6e…"); // ".deltaglider/facts/v1/e3b0c44298fc1c14/5b6e….json"
+ * ```
+ */
+export function factsKeyFor(folderId: string, writerId: string): string {
+  return `${factsFolderPrefixFor(folderId)}${writerId}.json`;
 }

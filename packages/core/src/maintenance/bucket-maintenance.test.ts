@@ -184,7 +184,8 @@ describe("emptyBucket", () => {
     const result = await maintenance.emptyBucket("bkt", { onDeleted: (b) => batches.push(b) });
     expect([...result.deleted].sort()).toEqual(["notes.txt", "rel/v1.zip", "rel/v2.zip"]);
     expect(batches.flat().sort()).toEqual(["notes.txt", "rel/v1.zip", "rel/v2.zip"]);
-    // The orphaned reference goes with the recursive delete; only .deltaglider/ is left raw.
+    // The orphaned reference goes with the recursive delete (and rel/'s object facts with its
+    // last delta); only .deltaglider/ is left raw.
     expect(result.leftovers).toBe(1);
     expect(await keysOf(store)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { maintenanceContext } from "./context.js";
 import { describeDeltaspace } from "./deltaspace.js";
 import { emptyBucket } from "./empty-bucket.js";
+import { dropFactsIndex, rebuildFactsIndex } from "./facts-upkeep.js";
 import { purgeTempFiles } from "./purge.js";
 import { bucketStats } from "./stats.js";
 import { cachedBucketStats } from "./stats-cache.js";
@@ -29,5 +30,7 @@ export function createBucketMaintenance(options: BucketMaintenanceOptions): Buck
       describeDeltaspace(ctx, bucket, deltaspace, opts),
     purgeTempFiles: (bucket, opts) => purgeTempFiles(ctx, bucket, opts),
     emptyBucket: (bucket, opts) => emptyBucket(ctx, bucket, opts),
+    dropFactsIndex: (bucket, opts) => dropFactsIndex(ctx, bucket, opts),
+    rebuildFactsIndex: (bucket, opts) => rebuildFactsIndex(ctx, bucket, opts),
   };
 }

@@ -3,6 +3,7 @@ import type { Clock } from "../ports/clock.js";
 import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
 import type { ListedObject, ObjectStore } from "../ports/object-store.js";
+import { createFactsIndex, type FactsIndex } from "../service/facts-index.js";
 import type { BucketMaintenanceOptions } from "./types.js";
 
 /** The maintenance options with every default filled in. */
@@ -14,6 +15,7 @@ export interface MaintenanceContext {
   readonly logger: Logger;
   readonly metadataConcurrency: number;
   readonly deltaExtensions: readonly string[] | undefined;
+  readonly factsIndex: FactsIndex | false;
 }
 
 export function maintenanceContext(options: BucketMaintenanceOptions): MaintenanceContext {
@@ -25,6 +27,14 @@ export function maintenanceContext(options: BucketMaintenanceOptions): Maintenan
     logger: options.logger ?? { log() {} },
     metadataConcurrency: options.metadataConcurrency ?? 16,
     deltaExtensions: options.deltaExtensions,
+    factsIndex:
+      options.factsIndex ??
+      createFactsIndex({
+        store: options.store,
+        hasher: options.hasher,
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      }),
   };
 }
 

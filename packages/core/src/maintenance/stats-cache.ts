@@ -49,9 +49,59 @@ export function statsCacheKey(hasher: Hasher, prefix: string, mode: StatsMode): 
   return statsCacheKeyFor(mode, hash.digestHex().slice(0, 16));
 }
 
+/** A fingerprint computed page by page, as a listing streams by. */
+export interface ListingFingerprinter {
+  addPage(objects: readonly ListedObject[]): void;
+  /** Stored objects fingerprinted so far. */
+  readonly objects: number;
+  result(): ListingFingerprint;
+}
+
 /**
- * Fingerprint the raw listing of `prefix`. Pass `collect` to keep the listed objects (a cache
- * miss then computes the stats from them instead of listing again).
+ * A {@link ListingFingerprinter}: feed it the raw pages of a listing, in order.
+ *
+ * @example
+ * ```ts
+ * const f = createListingFingerprinter(hasher);
+ * for await (const page of listStoredPages(store, "b", "", signal)) f.addPage(page);
+ * f.result();
+ * ```
+ */
+export function createListingFingerprinter(hasher: Hasher): ListingFingerprinter {
+  const hash = hasher.sha256();
+  let objects = 0;
+  let storedBytes = 0;
+  let latest = 0;
+  return {
+    addPage(page) {
+      let text = "";
+      for (const object of page) {
+        if (object.key.startsWith(INTERNAL_PREFIX)) continue;
+        objects += 1;
+        storedBytes += object.size;
+        const modified = object.lastModified.getTime();
+        latest = Math.max(latest, modified);
+        text += `${object.key}\u0000${object.size}\u0000${object.etag ?? ""}\u0000${modified}\n`;
+      }
+      // One UTF-8 encoding per page: the digest is that of the lines in order, as ever.
+      if (text !== "") hash.update(utf8.encode(text));
+    },
+    get objects() {
+      return objects;
+    },
+    result() {
+      return {
+        objects,
+        storedBytes,
+        latestModified: objects === 0 ? "" : new Date(latest).toISOString(),
+        digest: hash.digestHex(),
+      };
+    },
+  };
+}
+
+/**
+ * Fingerprint the raw listing of `prefix` (one page at a time; nothing of it is kept).
  *
  * @example
  * ```ts
@@ -65,33 +115,13 @@ export async function fingerprintListing(
   prefix: string,
   signal: AbortSignal | undefined,
   onProgress?: (storedObjectsSeen: number) => void,
-  collect?: ListedObject[],
 ): Promise<ListingFingerprint> {
-  const hash = hasher.sha256();
-  let objects = 0;
-  let storedBytes = 0;
-  let latest = 0;
+  const fingerprinter = createListingFingerprinter(hasher);
   for await (const page of listStoredPages(store, bucket, prefix, signal)) {
-    let text = "";
-    for (const object of page) {
-      if (object.key.startsWith(INTERNAL_PREFIX)) continue;
-      collect?.push(object);
-      objects += 1;
-      storedBytes += object.size;
-      const modified = object.lastModified.getTime();
-      latest = Math.max(latest, modified);
-      text += `${object.key}\u0000${object.size}\u0000${object.etag ?? ""}\u0000${modified}\n`;
-    }
-    // One UTF-8 encoding per page: the digest is that of the lines in order, as ever.
-    if (text !== "") hash.update(utf8.encode(text));
-    onProgress?.(objects);
+    fingerprinter.addPage(page);
+    onProgress?.(fingerprinter.objects);
   }
-  return {
-    objects,
-    storedBytes,
-    latestModified: objects === 0 ? "" : new Date(latest).toISOString(),
-    digest: hash.digestHex(),
-  };
+  return fingerprinter.result();
 }
 
 function sameFingerprint(a: ListingFingerprint, b: ListingFingerprint): boolean {
@@ -193,9 +223,11 @@ export async function writeStatsCache(
 
 /**
  * Stats of a prefix, answered from the bucket's stats cache when the raw listing has not
- * changed since they were stored, computed (from that same listing) and stored otherwise.
- * The cache document is read while the listing runs, so a hit costs the listing and one GET.
- * A bucket the figures cannot be written to still gets them (`cacheWriteError` says why).
+ * changed since they were stored, computed and stored otherwise. Nothing holds the listing:
+ * with a stored document, one listing fingerprints the prefix (no HEAD) and a hit ends there;
+ * without one (or on a miss, or with `refresh`) one streaming pass computes the figures and
+ * the fingerprint of that same listing together. A bucket the figures cannot be written to
+ * still gets them (`cacheWriteError` says why).
  */
 export async function cachedBucketStats(
   ctx: MaintenanceContext,
@@ -209,27 +241,28 @@ export async function cachedBucketStats(
   const progress = options.onProgress;
   const cached = options.refresh
     ? undefined
-    : loadStatsCache(store, hasher, bucket, prefix, mode, signal);
-  // Kept for a miss: the stats are then computed from this very listing, not a second one.
-  const listed: ListedObject[] = [];
-  const fingerprint = await fingerprintListing(
-    store,
-    hasher,
+    : await loadStatsCache(store, hasher, bucket, prefix, mode, signal);
+  if (cached !== undefined) {
+    const fingerprint = await fingerprintListing(store, hasher, bucket, prefix, signal, (seen) =>
+      progress?.("listing", seen),
+    );
+    const hit = matchingEntry(cached, bucket, prefix, mode, fingerprint);
+    if (hit) return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
+  }
+  const fingerprinter = createListingFingerprinter(hasher);
+  const stats = await bucketStats(
+    ctx,
     bucket,
-    prefix,
-    signal,
-    (seen) => progress?.("listing", seen),
-    listed,
+    {
+      mode,
+      prefix,
+      ...signalOption(signal),
+      onListProgress: (seen) => progress?.("listing", seen),
+    },
+    { onPage: (page) => fingerprinter.addPage(page) },
   );
-  const hit = matchingEntry(await cached, bucket, prefix, mode, fingerprint);
-  if (hit) return { stats: hit.stats, cached: true, computedAt: hit.computedAt };
-  progress?.("computing", 0);
-  const stats = await bucketStats(ctx, bucket, {
-    mode,
-    prefix,
-    listed,
-    ...signalOption(signal),
-  });
+  progress?.("computing", fingerprinter.objects);
+  const fingerprint = fingerprinter.result();
   const computedAt = ctx.clock.now().toISOString();
   try {
     await writeStatsCache(

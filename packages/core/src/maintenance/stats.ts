@@ -7,7 +7,8 @@ import {
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
 import type { ListedObject } from "../ports/object-store.js";
-import { mapLimit } from "../service/context.js";
+import { factsOfHead } from "../service/facts-index.js";
+import { createBoundedPool, readAhead } from "../util/pipeline.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type {
   BucketStats,
@@ -20,29 +21,75 @@ import type {
 /** Deltas HEADed per deltaspace in `sampled` mode. */
 export const SAMPLE_PER_DELTASPACE = 8;
 
-interface DeltaEntry {
-  readonly object: ListedObject;
-  originalSize?: number;
-  refSha256?: string;
+/**
+ * Up to twice {@link SAMPLE_PER_DELTASPACE} deltas spread evenly over a deltaspace's listing,
+ * kept as the listing streams by: every `stride`-th delta, and when too many are kept, every
+ * other one of them with the stride doubled. Bounded whatever the folder's size.
+ */
+interface SpreadSample {
+  kept: SampledDelta[];
+  stride: number;
+  seen: number;
 }
 
-interface Space {
-  readonly deltas: DeltaEntry[];
-  readonly direct: ListedObject[];
-  /** Its `reference.bin`. */
-  reference?: ListedObject;
-  /** Its extra references (under `.dg-refs/`). */
-  readonly extraReferences: ListedObject[];
-  /** SHA-256 of every reference (detailed mode). */
+type SampledDelta = ListedObject;
+
+/** One deltaspace's running figures: numbers, never the objects themselves. */
+interface SpaceTally {
+  deltas: number;
+  deltaBytes: number;
+  /** Deltas whose original size was read, their original and stored bytes. */
+  known: number;
+  knownOriginal: number;
+  knownStored: number;
+  direct: number;
+  directBytes: number;
+  /** Its `reference.bin`: size and date. */
+  reference?: { readonly key: string; readonly size: number; readonly lastModified: Date };
+  extraReferences: number;
+  extraReferenceBytes: number;
+  /** Its references as listed, for the `detailed` check (a folder holds at most a few). */
+  readonly references: ListedObject[];
+  /** `detailed`: deltas per `dg-ref-sha256` they name (`""`: none, or gone since the listing). */
+  readonly deltasByReferenceSha: Map<string, number>;
+  /** SHA-256 of every reference (`detailed`). */
   readonly referenceSha256s: Set<string>;
+  readonly sample: SpreadSample;
+}
+
+function newTally(): SpaceTally {
+  return {
+    deltas: 0,
+    deltaBytes: 0,
+    known: 0,
+    knownOriginal: 0,
+    knownStored: 0,
+    direct: 0,
+    directBytes: 0,
+    extraReferences: 0,
+    extraReferenceBytes: 0,
+    references: [],
+    deltasByReferenceSha: new Map(),
+    referenceSha256s: new Set(),
+    sample: { kept: [], stride: 1, seen: 0 },
+  };
+}
+
+/** What stats read of a listing as it streams, besides the figures (the stats cache's hook). */
+export interface StatsListingHooks {
+  /** Each raw page, before it is tallied. */
+  readonly onPage?: (objects: readonly ListedObject[]) => void;
 }
 
 /**
- * Storage figures of a bucket (or of a prefix), per deltaspace and in total.
+ * Storage figures of a bucket (or of a prefix), per deltaspace and in total, computed as the
+ * listing streams: what is held is a running tally per deltaspace and a bounded window of
+ * HEADs in flight (`metadataConcurrency`), never the listing itself.
  *
  * - `quick`: one listing, plus a HEAD of every delta for its original size.
- * - `sampled`: one listing, plus HEADs of up to 8 deltas per deltaspace; the other deltas are
- *   given the sampled deltas' mean original size (versions of one release are close in size).
+ * - `sampled`: one listing, plus HEADs of up to 8 deltas per deltaspace spread over its
+ *   listing; the other deltas are given the sampled deltas' mean original size (versions of
+ *   one release are close in size).
  * - `detailed`: HEADs of every delta and every reference; deltas whose reference is missing or
  *   is not the one they were encoded against are counted as broken.
  */
@@ -50,65 +97,118 @@ export async function bucketStats(
   ctx: MaintenanceContext,
   bucket: string,
   options: BucketStatsOptions = {},
+  hooks: StatsListingHooks = {},
 ): Promise<BucketStats> {
   const mode: StatsMode = options.mode ?? "quick";
   const prefix = options.prefix ?? "";
   const opOptions = signalOption(options.signal);
-  const spaces = new Map<string, Space>();
-  const spaceOf = (key: string): Space => {
+  const spaces = new Map<string, SpaceTally>();
+  const spaceOf = (key: string): SpaceTally => {
     const name = owningDeltaspaceOf(key);
     let space = spaces.get(name);
     if (!space) {
-      space = { deltas: [], direct: [], extraReferences: [], referenceSha256s: new Set() };
+      space = newTally();
       spaces.set(name, space);
     }
     return space;
   };
+  const pool = createBoundedPool(ctx.metadataConcurrency);
 
-  const add = (object: ListedObject) => {
+  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
+  /** What a stored object is: from the facts index when it matches, else a HEAD (recorded). */
+  const factsOf = async (object: ListedObject) => {
+    const recorded = await facts?.lookup(bucket, object, opOptions);
+    if (recorded) {
+      return {
+        size: recorded.size,
+        sha256: recorded.sha256,
+        ref: recorded.refSha256,
+        // deltaglider's own objects always carry their original size.
+        sized: recorded.kind !== "foreign",
+      };
+    }
+    const head = await ctx.store.headObject(bucket, object.key, opOptions);
+    if (!head) return undefined; // deleted since the listing
+    const fromHead = factsOfHead(head);
+    if (fromHead) facts?.record(bucket, fromHead);
+    const size = readField(head.metadata, "fileSize");
+    const sized = size !== undefined && /^\d+$/.test(size);
+    return {
+      size: sized ? Number(size) : head.size,
+      sha256: readField(head.metadata, "fileSha256")?.toLowerCase(),
+      ref: readField(head.metadata, "refSha256")?.toLowerCase(),
+      sized,
+    };
+  };
+
+  const headDelta = async (space: SpaceTally, object: ListedObject) => {
+    const known = await factsOf(object);
+    if (known?.sized) {
+      space.known += 1;
+      space.knownOriginal += known.size;
+      space.knownStored += object.size;
+    }
+    if (mode === "detailed") {
+      const refSha = known?.ref ?? "";
+      space.deltasByReferenceSha.set(refSha, (space.deltasByReferenceSha.get(refSha) ?? 0) + 1);
+    }
+  };
+
+  const add = async (object: ListedObject) => {
     if (object.key.startsWith(INTERNAL_PREFIX)) return;
     const space = spaceOf(object.key);
     if (isReferenceKey(object.key)) {
-      if (object.key === referenceKeyFor(owningDeltaspaceOf(object.key))) space.reference = object;
-      else space.extraReferences.push(object);
-    } else if (object.key.endsWith(DELTA_SUFFIX)) space.deltas.push({ object });
-    else space.direct.push(object);
+      if (object.key === referenceKeyFor(owningDeltaspaceOf(object.key))) {
+        space.reference = { key: object.key, size: object.size, lastModified: object.lastModified };
+      } else {
+        space.extraReferences += 1;
+        space.extraReferenceBytes += object.size;
+      }
+      space.references.push(object);
+    } else if (object.key.endsWith(DELTA_SUFFIX)) {
+      space.deltas += 1;
+      space.deltaBytes += object.size;
+      if (mode === "sampled") keepInSample(space.sample, object);
+      else await pool.submit(() => headDelta(space, object));
+    } else {
+      space.direct += 1;
+      space.directBytes += object.size;
+    }
   };
   if (options.listed) {
-    for (const object of options.listed) add(object);
+    hooks.onPage?.(options.listed);
+    for (const object of options.listed) await add(object);
   } else {
     let seen = 0;
-    for await (const page of listStoredPages(ctx.store, bucket, prefix, options.signal)) {
-      for (const object of page) add(object);
+    for await (const page of readAhead(
+      listStoredPages(ctx.store, bucket, prefix, options.signal),
+    )) {
+      hooks.onPage?.(page);
+      for (const object of page) await add(object);
       seen += page.length;
       options.onListProgress?.(seen);
     }
   }
-
-  const toHead: DeltaEntry[] = [];
-  for (const space of spaces.values()) {
-    toHead.push(...(mode === "sampled" ? sampleOf(space.deltas) : space.deltas));
+  if (mode === "sampled") {
+    for (const space of spaces.values()) {
+      for (const object of chosenSample(space.sample)) {
+        await pool.submit(() => headDelta(space, object));
+      }
+    }
   }
-  await mapLimit(toHead, ctx.metadataConcurrency, async (entry) => {
-    const head = await ctx.store.headObject(bucket, entry.object.key, opOptions);
-    if (!head) return; // deleted since the listing
-    const size = readField(head.metadata, "fileSize");
-    if (size !== undefined && /^\d+$/.test(size)) entry.originalSize = Number(size);
-    const refSha = readField(head.metadata, "refSha256");
-    if (refSha !== undefined) entry.refSha256 = refSha.toLowerCase();
-  });
   if (mode === "detailed") {
-    const references = [...spaces.values()].flatMap((space) =>
-      [space.reference, ...space.extraReferences]
-        .filter((r) => r !== undefined)
-        .map((r) => ({ space, key: r.key })),
-    );
-    await mapLimit(references, ctx.metadataConcurrency, async ({ space, key }) => {
-      const head = await ctx.store.headObject(bucket, key, opOptions);
-      const sha = head ? readField(head.metadata, "fileSha256") : undefined;
-      if (sha !== undefined) space.referenceSha256s.add(sha.toLowerCase());
-    });
+    for (const space of spaces.values()) {
+      for (const reference of space.references) {
+        await pool.submit(async () => {
+          const sha = (await factsOf(reference))?.sha256;
+          if (sha !== undefined) space.referenceSha256s.add(sha);
+        });
+      }
+    }
   }
+  await pool.drain();
+  // What the HEADs taught goes to the index (one write per folder); never fails the stats.
+  await facts?.flush(opOptions);
 
   const deltaspaces = [...spaces.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -127,60 +227,61 @@ export async function bucketStats(
   };
 }
 
-/** Up to {@link SAMPLE_PER_DELTASPACE} deltas spread evenly over the deltaspace's listing. */
-function sampleOf(deltas: readonly DeltaEntry[]): DeltaEntry[] {
-  if (deltas.length <= SAMPLE_PER_DELTASPACE) return [...deltas];
-  const step = deltas.length / SAMPLE_PER_DELTASPACE;
+function keepInSample(sample: SpreadSample, object: ListedObject): void {
+  const position = sample.seen;
+  sample.seen += 1;
+  if (position % sample.stride !== 0) return;
+  sample.kept.push(object);
+  if (sample.kept.length > 2 * SAMPLE_PER_DELTASPACE) {
+    // Keep every other one (positions 0, 2·stride, 4·stride…) and take every 2·stride-th next.
+    sample.kept = sample.kept.filter((_, i) => i % 2 === 0);
+    sample.stride *= 2;
+  }
+}
+
+/** Up to {@link SAMPLE_PER_DELTASPACE} of the kept deltas, spread evenly over them. */
+function chosenSample(sample: SpreadSample): readonly SampledDelta[] {
+  const { kept } = sample;
+  if (kept.length <= SAMPLE_PER_DELTASPACE) return kept;
   return Array.from(
     { length: SAMPLE_PER_DELTASPACE },
-    (_, i) => deltas[Math.floor(i * step)] as DeltaEntry,
+    (_, i) => kept[Math.floor((i * kept.length) / SAMPLE_PER_DELTASPACE)] as SampledDelta,
   );
 }
 
-function figuresOf(name: string, space: Space, mode: StatsMode): DeltaspaceStats {
-  const known = space.deltas.filter((d) => d.originalSize !== undefined);
-  const knownTotal = known.reduce((sum, d) => sum + (d.originalSize ?? 0), 0);
+function figuresOf(name: string, space: SpaceTally, mode: StatsMode): DeltaspaceStats {
   // Deltas without a recorded size: the mean of the known ones, else (nothing known) their
   // stored size, which is the least they can stand for.
-  const mean = known.length > 0 ? knownTotal / known.length : undefined;
-  let deltaOriginal = 0;
-  let estimatedDeltas = 0;
-  for (const d of space.deltas) {
-    if (d.originalSize !== undefined) deltaOriginal += d.originalSize;
-    else {
-      deltaOriginal += mean === undefined ? d.object.size : Math.round(mean);
-      estimatedDeltas++;
+  const unknown = space.deltas - space.known;
+  const unknownStored = space.deltaBytes - space.knownStored;
+  const deltaOriginal =
+    space.knownOriginal +
+    (space.known > 0 ? Math.round(space.knownOriginal / space.known) * unknown : unknownStored);
+  let brokenDeltas = 0;
+  if (mode === "detailed") {
+    for (const [sha, count] of space.deltasByReferenceSha) {
+      if (sha === "" || !space.referenceSha256s.has(sha)) brokenDeltas += count;
     }
   }
-  const brokenDeltas =
-    mode === "detailed"
-      ? space.deltas.filter(
-          (d) => d.refSha256 === undefined || !space.referenceSha256s.has(d.refSha256),
-        ).length
-      : 0;
-  const deltaBytes = sum(space.deltas.map((d) => d.object.size));
-  const directBytes = sum(space.direct.map((o) => o.size));
-  const referenceBytes =
-    (space.reference?.size ?? 0) + sum(space.extraReferences.map((r) => r.size));
-  const originalBytes = deltaOriginal + directBytes;
-  const storedBytes = deltaBytes + directBytes + referenceBytes;
+  const referenceBytes = (space.reference?.size ?? 0) + space.extraReferenceBytes;
+  const originalBytes = deltaOriginal + space.directBytes;
+  const storedBytes = space.deltaBytes + space.directBytes + referenceBytes;
   return {
     deltaspace: name,
-    objectCount: space.deltas.length + space.direct.length,
-    deltaObjects: space.deltas.length,
-    directObjects: space.direct.length,
-    referenceObjects: (space.reference ? 1 : 0) + space.extraReferences.length,
+    objectCount: space.deltas + space.direct,
+    deltaObjects: space.deltas,
+    directObjects: space.direct,
+    referenceObjects: (space.reference ? 1 : 0) + space.extraReferences,
     originalBytes,
     storedBytes,
-    deltaBytes,
+    deltaBytes: space.deltaBytes,
     referenceBytes,
-    directBytes,
+    directBytes: space.directBytes,
     ...savings(originalBytes, storedBytes),
-    estimatedDeltas,
+    estimatedDeltas: unknown,
     brokenDeltas,
     orphanedReference:
-      (space.reference !== undefined || space.extraReferences.length > 0) &&
-      space.deltas.length === 0,
+      (space.reference !== undefined || space.extraReferences > 0) && space.deltas === 0,
     ...(space.reference === undefined
       ? {}
       : { referenceModified: space.reference.lastModified.toISOString() }),

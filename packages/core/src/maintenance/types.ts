@@ -1,4 +1,5 @@
 import type { DirectReason } from "../domain/metadata.js";
+import type { FactsIndex } from "../service/facts-index.js";
 import type { Clock } from "../ports/clock.js";
 import type { OperationOptions } from "../ports/common.js";
 import type { Hasher } from "../ports/hasher.js";
@@ -18,6 +19,27 @@ export interface BucketMaintenanceOptions {
   readonly metadataConcurrency?: number;
   /** Extensions that are delta-encoded, to tell why a file was stored whole (default list). */
   readonly deltaExtensions?: readonly string[];
+  /**
+   * The object-facts index stats read before they HEAD (and fill with what they HEAD); pass
+   * the service's to share its cache. Default: one of its own; `false`: none.
+   */
+  readonly factsIndex?: FactsIndex | false;
+}
+
+// ---- the object-facts index ----
+
+export interface FactsIndexUpkeepOptions extends OperationOptions {
+  /** Count only; delete and write nothing. */
+  readonly dryRun?: boolean;
+}
+
+export interface FactsIndexUpkeepResult {
+  /** Index documents deleted (or, with `dryRun`, that would be). */
+  readonly documentsDeleted: number;
+  /** Deltas and references indexed again (rebuild only). */
+  readonly objectsIndexed: number;
+  /** Documents that could not be deleted. */
+  readonly failed: readonly string[];
 }
 
 // ---- stats ----
@@ -281,6 +303,16 @@ export interface BucketMaintenance {
    * prefix is unchanged: a hit costs the listing and one GET.
    */
   cachedBucketStats(bucket: string, options?: CachedBucketStatsOptions): Promise<CachedBucketStats>;
+  /** Delete the object-facts index (`.deltaglider/facts/`) of a bucket. */
+  dropFactsIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
+  /** Drop the object-facts index, then index every delta and reference again (one HEAD each). */
+  rebuildFactsIndex(
+    bucket: string,
+    options?: FactsIndexUpkeepOptions,
+  ): Promise<FactsIndexUpkeepResult>;
   /**
    * The stored objects of one deltaspace (its own level, not its sub-folders), each with how
    * it is stored: one listing and a HEAD per object.

@@ -10,6 +10,7 @@ import { hasCode, IntegrityError, NotFoundError } from "../errors.js";
 import type { OperationOptions, RandomAccessSource } from "../ports/index.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
+import { createFactsIndex } from "./facts-index.js";
 import type { DeltaServiceOptions } from "./types.js";
 
 /** The service's options with every default filled in. */
@@ -32,6 +33,14 @@ export function contextFrom(options: DeltaServiceOptions): ServiceContext {
     ),
     maxReferences: validateMaxReferences(options.maxReferences ?? DEFAULT_MAX_REFERENCES),
     tool: toolName(options.toolVersion),
+    factsIndex:
+      options.factsIndex ??
+      createFactsIndex({
+        store: options.store,
+        hasher: options.hasher,
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      }),
   };
 }
 

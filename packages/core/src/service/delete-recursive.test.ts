@@ -10,8 +10,12 @@ const base = seededBytes(51, 40_000);
 /** Files that share the reference's start, so the prefix codec stores them as small deltas. */
 const version = (n: number) => concat(base, seededBytes(60 + n, 200));
 
+/** The bucket's stored keys, deltaglider's own `.deltaglider/` (the object-facts index) aside. */
 async function storedKeys(store: ObjectStore): Promise<string[]> {
-  return (await store.listObjects("bkt")).objects.map((o) => o.key).sort();
+  return (await store.listObjects("bkt")).objects
+    .map((o) => o.key)
+    .filter((key) => !key.startsWith(".deltaglider/"))
+    .sort();
 }
 
 async function seed(store?: ObjectStore) {

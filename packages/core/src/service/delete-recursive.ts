@@ -107,7 +107,12 @@ async function removeOrphanedReferences(
     // one by one (the deltas kept out by a filter may need some).
     if (withDeltas.has(deltaspace) && !withExtraReferences.has(deltaspace)) continue;
     try {
-      removed.push(...(await removeUnusedReferences(ctx, bucket, [deltaspace], options)));
+      const gone = await removeUnusedReferences(ctx, bucket, [deltaspace], options);
+      removed.push(...gone);
+      // A folder whose reference went holds no delta: its object facts go with it.
+      if (ctx.factsIndex !== false && gone.includes(referenceKeyFor(deltaspace))) {
+        await ctx.factsIndex.dropFolder(bucket, deltaspace, options);
+      }
     } catch (error) {
       if (options.signal?.aborted || hasCode(error, "CANCELLED")) throw error;
       failed.push({

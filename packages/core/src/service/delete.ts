@@ -99,6 +99,16 @@ export async function deleteObjects(
       fail(referenceKey, error);
     }
   }
+  if (ctx.factsIndex !== false && deleted.length + references.length > 0) {
+    ctx.factsIndex.forget(bucket, [...deleted, ...references]);
+    // A folder whose reference went holds no delta: its facts go with it.
+    for (const deltaspace of touched) {
+      if (references.includes(referenceKeyFor(deltaspace))) {
+        await ctx.factsIndex.dropFolder(bucket, deltaspace, opOptions);
+      }
+    }
+    await ctx.factsIndex.flush(opOptions);
+  }
   return {
     deletedKeys: [...deleted, ...references],
     referenceDeleted: references.length > 0,

@@ -18,6 +18,7 @@ import type {
   DeltaServiceOptions,
   GetOptions,
   GetResult,
+  ListAllOptions,
   ListOptions,
   ListResult,
   LogicalListedObject,
@@ -37,10 +38,11 @@ export interface DeltaService {
   get(bucket: string, key: string, options?: GetOptions): Promise<GetResult>;
   head(bucket: string, key: string, options?: OperationOptions): Promise<LogicalObjectInfo>;
   list(bucket: string, options?: ListOptions): Promise<ListResult>;
-  listAll(
-    bucket: string,
-    options?: Omit<ListOptions, "continuationToken">,
-  ): AsyncIterable<LogicalListedObject>;
+  /**
+   * Every logical object under a prefix, in key order, holding a bounded window (pages read
+   * ahead, folders walked side by side with `folderConcurrency`).
+   */
+  listAll(bucket: string, options?: ListAllOptions): AsyncIterable<LogicalListedObject>;
   delete(bucket: string, key: string, options?: OperationOptions): Promise<DeleteResult>;
   /**
    * Delete every logical object under a folder prefix, as `rm -r`: each reference goes with

@@ -6,10 +6,12 @@ import {
   logicalKeyOf,
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
-import { classifyStoredObject, readField } from "../domain/metadata.js";
+import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
+import { readAhead } from "../util/pipeline.js";
 import { mapLimit, type ServiceContext } from "./context.js";
-import type { ListOptions, ListResult, LogicalListedObject } from "./types.js";
+import { factsOfHead } from "./facts-index.js";
+import type { ListAllOptions, ListOptions, ListResult, LogicalListedObject } from "./types.js";
 
 /**
  * One page of the logical view of a bucket: references and `.deltaglider/` objects hidden,
@@ -35,21 +37,38 @@ export async function listObjects(
   const originalSizes = options.originalSizes ?? true;
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
+  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
   const described = await mapLimit(
     page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
     ctx.metadataConcurrency,
     async (o): Promise<LogicalListedObject | undefined> => {
       const named = isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
-      const head =
-        named && originalSizes ? await ctx.store.headObject(bucket, o.key, opOptions) : undefined;
-      const kind = head ? classifyStoredObject(o.key, head.metadata) : undefined;
+      // What the object is: from the facts index when an entry matches this very version
+      // (key, ETag, stored size), else from a HEAD, whose facts are then recorded.
+      let known: { kind: StoredObjectKind; size: number } | undefined;
+      if (named && originalSizes) {
+        const recorded = await facts?.lookup(bucket, o, opOptions);
+        if (recorded) known = recorded;
+        else {
+          const head = await ctx.store.headObject(bucket, o.key, opOptions);
+          if (head) {
+            const fromHead = factsOfHead(head);
+            if (fromHead) facts?.record(bucket, fromHead);
+            const size = readField(head.metadata, "fileSize");
+            known = {
+              kind: classifyStoredObject(o.key, head.metadata),
+              size: size !== undefined && /^\d+$/.test(size) ? Number(size) : o.size,
+            };
+          }
+        }
+      }
+      const kind = known?.kind;
       if (kind === "reference" || (isReferenceKey(o.key) && !originalSizes)) return undefined;
       const isDelta = o.key.endsWith(DELTA_SUFFIX) && (kind === undefined || kind === "delta");
-      const original = isDelta && head ? readField(head.metadata, "fileSize") : undefined;
       return {
         key: isDelta ? logicalKeyOf(o.key) : o.key,
         storedKey: o.key,
-        size: original !== undefined && /^\d+$/.test(original) ? Number(original) : o.size,
+        size: isDelta && known !== undefined ? known.size : o.size,
         storedSize: o.size,
         lastModified: o.lastModified,
         ...(o.etag === undefined ? {} : { etag: o.etag }),
@@ -57,6 +76,8 @@ export async function listObjects(
       };
     },
   );
+  // What the HEADs taught goes to the index once per page (one write per folder touched).
+  await facts?.flush(opOptions);
   const objects = described.filter(
     (o): o is LogicalListedObject =>
       o !== undefined &&
@@ -73,19 +94,252 @@ export async function listObjects(
   };
 }
 
-/** Every page of a listing, one after the other. */
+/**
+ * Every logical object under a prefix, in the order of one paginated walk, holding a bounded
+ * window: the next page is requested while the current one is described (its deltas HEADed),
+ * and with `folderConcurrency` above 1 (and no delimiter) the folders of the top level are
+ * walked side by side (see {@link walkFolders}).
+ */
 export async function* listAll(
   ctx: ServiceContext,
   bucket: string,
-  options: Omit<ListOptions, "continuationToken"> = {},
+  options: ListAllOptions = {},
 ): AsyncIterable<LogicalListedObject> {
+  const { folderConcurrency, ...listOptions } = options;
+  if ((folderConcurrency ?? 1) > 1 && listOptions.delimiter === undefined) {
+    for await (const page of walkFolders(ctx, bucket, listOptions, folderConcurrency ?? 1)) {
+      yield* page;
+    }
+    return;
+  }
+  for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) yield* page.objects;
+}
+
+/** The pages of one paginated logical listing, following continuation tokens to the end. */
+async function* listPagesOf(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken">,
+): AsyncGenerator<ListResult, void, undefined> {
   let token: string | undefined;
   do {
     const page = await listObjects(ctx, bucket, {
       ...options,
       ...(token === undefined ? {} : { continuationToken: token }),
     });
-    yield* page.objects;
+    yield page;
     token = page.nextContinuationToken;
   } while (token !== undefined);
+}
+
+/** Pages of a folder walk buffered ahead of the reader. */
+const PAGES_AHEAD_PER_FOLDER = 2;
+
+/** Nested levels a walk goes down while a level holds a single folder and nothing else. */
+const MAX_DESCENT = 4;
+
+/** A run of a level's own objects, or one of its folders, in key order. */
+type Segment =
+  | { readonly objects: readonly LogicalListedObject[] }
+  | { readonly folder: string; walker?: BufferedPages };
+
+/**
+ * Parallel listing, as s5cmd does for buckets with many folders: the level under the prefix is
+ * listed with a `/` delimiter, and each of its folders is then walked whole (no delimiter),
+ * up to `concurrency` folders at once, each buffering at most {@link PAGES_AHEAD_PER_FOLDER}
+ * pages. Pages come out in the order of a single walk: the level's objects and folders are
+ * merged by key (a folder's keys all sort where its prefix sorts among the level's own keys),
+ * and a folder's pages are handed out only after everything before it. A level that holds a
+ * single folder and nothing else is descended into, so `releases/<many folders>/` spreads too.
+ */
+export async function* walkFolders(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken" | "delimiter">,
+  concurrency: number,
+): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
+  // A pump lists the level ahead of the reader and starts the walks of its folders, at most
+  // `concurrency` at once and a bounded queue ahead; the reader hands the queue out in order.
+  const queue: Segment[] = [];
+  const changed = createSignal();
+  const maxQueued = 2 * concurrency + 2;
+  let walking = 0;
+  let closed = false;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let current: BufferedPages | undefined;
+  const pump = (async () => {
+    try {
+      for await (const segment of levelSegments(ctx, bucket, options, options.prefix ?? "", 0)) {
+        while (
+          !closed &&
+          (queue.length >= maxQueued || ("folder" in segment && walking >= concurrency))
+        ) {
+          await changed.wait();
+        }
+        if (closed) break;
+        if ("folder" in segment) {
+          segment.walker = bufferPages(folderPages(ctx, bucket, options, segment.folder));
+          walking += 1;
+        }
+        queue.push(segment);
+        changed.notify();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      ended = true;
+      changed.notify();
+    }
+  })();
+  try {
+    while (true) {
+      const segment = queue.shift();
+      if (segment === undefined) {
+        if (failure) throw failure.error;
+        if (ended) return;
+        await changed.wait();
+        continue;
+      }
+      changed.notify();
+      if ("objects" in segment) {
+        if (segment.objects.length > 0) yield segment.objects;
+        continue;
+      }
+      current = segment.walker as BufferedPages;
+      for await (const page of current.pages()) if (page.length > 0) yield page;
+      current = undefined;
+      walking -= 1;
+      changed.notify();
+    }
+  } finally {
+    // An early exit (or a failure) stops the pump and the walks under way, and waits for their
+    // requests to settle.
+    closed = true;
+    changed.notify();
+    await pump;
+    await current?.close();
+    for (const segment of queue.splice(0)) if ("folder" in segment) await segment.walker?.close();
+  }
+}
+
+/** Wake-ups between a pump and its reader: `wait()` resolves at the next `notify()`. */
+function createSignal() {
+  let waiters: (() => void)[] = [];
+  return {
+    wait: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+      }),
+    notify() {
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    },
+  };
+}
+
+async function* folderPages(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken" | "delimiter">,
+  folder: string,
+): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
+  for await (const page of readAhead(listPagesOf(ctx, bucket, { ...options, prefix: folder }))) {
+    yield page.objects;
+  }
+}
+
+/** One level's objects and folders, in key order, page by page. */
+async function* levelSegments(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken" | "delimiter">,
+  prefix: string,
+  depth: number,
+): AsyncGenerator<Segment, void, undefined> {
+  let first = true;
+  for await (const page of listPagesOf(ctx, bucket, { ...options, prefix, delimiter: "/" })) {
+    const [only] = page.commonPrefixes;
+    if (
+      first &&
+      page.nextContinuationToken === undefined &&
+      page.objects.length === 0 &&
+      page.commonPrefixes.length === 1 &&
+      only !== undefined &&
+      depth < MAX_DESCENT
+    ) {
+      yield* levelSegments(ctx, bucket, options, only, depth + 1);
+      return;
+    }
+    first = false;
+    const entries = [
+      ...page.objects.map((object) => ({ at: object.storedKey, object })),
+      ...page.commonPrefixes.map((folder) => ({ at: folder, folder })),
+    ].sort((a, b) => compareKeys(a.at, b.at));
+    let run: LogicalListedObject[] = [];
+    for (const entry of entries) {
+      if ("object" in entry) {
+        run.push(entry.object);
+        continue;
+      }
+      if (run.length > 0) yield { objects: run };
+      run = [];
+      yield { folder: entry.folder };
+    }
+    if (run.length > 0) yield { objects: run };
+  }
+}
+
+/** Pages read ahead into a bounded buffer by a pump of their own. */
+interface BufferedPages {
+  pages(): AsyncGenerator<readonly LogicalListedObject[], void, undefined>;
+  close(): Promise<void>;
+}
+
+function bufferPages(
+  source: AsyncGenerator<readonly LogicalListedObject[], void, undefined>,
+  limit = PAGES_AHEAD_PER_FOLDER,
+): BufferedPages {
+  const buffer: (readonly LogicalListedObject[])[] = [];
+  const changed = createSignal();
+  let done = false;
+  let closed = false;
+  let failure: { error: unknown } | undefined;
+  const pump = (async () => {
+    try {
+      for await (const page of source) {
+        if (closed) break;
+        buffer.push(page);
+        changed.notify();
+        while (buffer.length >= limit && !closed) await changed.wait();
+        if (closed) break;
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      done = true;
+      changed.notify();
+    }
+  })();
+  return {
+    async *pages() {
+      while (true) {
+        const page = buffer.shift();
+        if (page !== undefined) {
+          changed.notify();
+          yield page;
+          continue;
+        }
+        if (failure) throw failure.error;
+        if (done) return;
+        await changed.wait();
+      }
+    },
+    async close() {
+      closed = true;
+      changed.notify();
+      await pump;
+    },
+  };
 }

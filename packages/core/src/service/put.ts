@@ -205,7 +205,22 @@ export async function putObject(
         .finally(() => forStore.cancel()),
       ctx.cache.put(sha256, forCache, opOptions).finally(() => forCache.cancel()),
     ]);
-    if (stored.status === "fulfilled" && cached.status === "fulfilled") return cached.value;
+    if (stored.status === "fulfilled" && cached.status === "fulfilled") {
+      const { etag } = stored.value;
+      // Listings hide a reference once they know it is one: no HEAD needed for that either.
+      if (ctx.factsIndex !== false && etag !== undefined) {
+        ctx.factsIndex.record(bucket, {
+          key: referenceKey,
+          etag,
+          storedSize: size,
+          name,
+          size,
+          sha256,
+          kind: "reference",
+        });
+      }
+      return cached.value;
+    }
     if (cached.status === "fulfilled") await cached.value.close();
     if (stored.status === "fulfilled") throw (cached as PromiseRejectedResult).reason;
     if (!hasCode(stored.reason, "CONFLICT")) throw stored.reason;
@@ -400,6 +415,20 @@ export async function putObject(
     }
     // A direct object of the same logical key would shadow the new delta on reads.
     await ctx.store.deleteObject(bucket, key, opOptions);
+    // Best effort: listings then know this delta's original size without a HEAD.
+    if (ctx.factsIndex !== false && result.etag !== undefined) {
+      ctx.factsIndex.record(bucket, {
+        key: deltaKey,
+        etag: result.etag,
+        storedSize: delta.size,
+        name,
+        size,
+        sha256,
+        refSha256: chosen.sha256,
+        kind: "delta",
+      });
+      await ctx.factsIndex.flush(opOptions);
+    }
     options.onProgress?.({ type: "done", key, storedBytes: delta.size });
     return {
       bucket,

@@ -1,3 +1,4 @@
+import type { FactsIndex } from "./facts-index.js";
 import type { DirectReason, Metadata } from "../domain/metadata.js";
 import type { ByteRange, ByteStream, OperationOptions, ReplayableBody } from "../ports/index.js";
 import type { Clock } from "../ports/clock.js";
@@ -32,6 +33,12 @@ export interface DeltaServiceOptions {
   readonly newReferenceRatio?: number;
   /** The most references a folder holds, its `reference.bin` included. Default 16; 1 turns extra references off. */
   readonly maxReferences?: number;
+  /**
+   * The object-facts index under `.deltaglider/facts/` (ADR 0002): written by uploads and
+   * deletes, read by listings before they HEAD. Default: one of this service's own; `false`
+   * turns it off (listings HEAD every delta, nothing is written there).
+   */
+  readonly factsIndex?: FactsIndex | false;
 }
 
 /**
@@ -128,6 +135,15 @@ export interface ListOptions extends OperationOptions {
   readonly maxKeys?: number;
   /** Look up original sizes (one HEAD per delta, in parallel). Default true. */
   readonly originalSizes?: boolean;
+}
+
+/** A whole listing, walked to its end. */
+export interface ListAllOptions extends Omit<ListOptions, "continuationToken"> {
+  /**
+   * Without a delimiter: folders of the top level walked side by side (default 1, one
+   * paginated walk). The order is that of one walk either way.
+   */
+  readonly folderConcurrency?: number;
 }
 
 export interface LogicalListedObject {

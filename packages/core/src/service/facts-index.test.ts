@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { bodyOf, makeService } from "../../test/harness.js";
+import { seededBytes } from "../../test/seeded.js";
+import { FACTS_PREFIX, factsFolderPrefixFor } from "../domain/internal-folder.js";
+import { createBucketMaintenance } from "../maintenance/bucket-maintenance.js";
+import { createMemoryObjectStore } from "../memory/memory-object-store.js";
+import { createSha256Hasher } from "../memory/sha256-hasher.js";
+import type { ObjectStore } from "../ports/object-store.js";
+import { collectBytes } from "../util/bytes.js";
+import { createFactsIndex, factsFolderId, parseFactsDocument } from "./facts-index.js";
+
+const hasher = createSha256Hasher();
+
+/** Versions changed near their end (the prefix test codec's deltas are then small). */
+function version(i: number): Uint8Array {
+  const bytes = seededBytes(77, 5000);
+  bytes[4999 - i] = (bytes[4999 - i] as number) ^ 0xff;
+  return bytes;
+}
+
+function counting(store: ObjectStore) {
+  const heads: string[] = [];
+  const wrapped: ObjectStore = {
+    ...store,
+    async headObject(bucket, key, options) {
+      heads.push(key);
+      return store.headObject(bucket, key, options);
+    },
+  };
+  return { store: wrapped, heads };
+}
+
+async function keysUnder(store: ObjectStore, prefix: string): Promise<string[]> {
+  return (await store.listObjects("bkt", { prefix })).objects.map((o) => o.key).sort();
+}
+
+async function listedSizes(store: ObjectStore, prefix = "") {
+  const { service } = makeService({ store });
+  const out: string[] = [];
+  for await (const o of service.listAll("bkt", { prefix })) out.push(`${o.key} ${o.size}`);
+  return out;
+}
+
+describe("the object-facts index", () => {
+  it("writes one document per writer and folder, in its documented layout", async () => {
+    const store = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({
+      store,
+      factsIndex: createFactsIndex({ store, hasher, writerId: "writer-a" }),
+    });
+    await service.put("bkt", "rel/app-0.zip", bodyOf(version(0)));
+    await service.put("bkt", "rel/app-1.zip", bodyOf(version(1)));
+    const folder = factsFolderPrefixFor(factsFolderId(hasher, "rel"));
+    expect(await keysUnder(store, FACTS_PREFIX)).toEqual([`${folder}writer-a.json`]);
+    const { body } = await store.getObject("bkt", `${folder}writer-a.json`);
+    const doc = parseFactsDocument(new TextDecoder().decode(await collectBytes(body)));
+    expect(doc?.folder).toBe("rel");
+    expect(doc?.entries.map((e) => [e.key, e.kind, e.size, e.name])).toEqual([
+      ["rel/reference.bin", "reference", 5000, "app-0.zip"],
+      ["rel/app-0.zip.delta", "delta", 5000, "app-0.zip"],
+      ["rel/app-1.zip.delta", "delta", 5000, "app-1.zip"],
+    ]);
+    // A delete drops the writer's entry.
+    await service.delete("bkt", "rel/app-1.zip");
+    const { body: after } = await store.getObject("bkt", `${folder}writer-a.json`);
+    const left = parseFactsDocument(new TextDecoder().decode(await collectBytes(after)));
+    expect(left?.entries.map((e) => e.key)).toEqual(["rel/reference.bin", "rel/app-0.zip.delta"]);
+  });
+
+  it("lists from the index without HEADs; a stale or unreadable entry means a HEAD", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    for (let i = 0; i < 3; i += 1) await service.put("bkt", `rel/app-${i}.zip`, bodyOf(version(i)));
+    const first = counting(raw);
+    expect(await listedSizes(first.store)).toEqual([
+      "rel/app-0.zip 5000",
+      "rel/app-1.zip 5000",
+      "rel/app-2.zip 5000",
+    ]);
+    // The uploads recorded the deltas and the reference: nothing is HEADed.
+    expect(first.heads).toEqual([]);
+
+    // Overwritten by hand: the entry's ETag no longer matches.
+    const head = await raw.headObject("bkt", "rel/app-1.zip.delta");
+    await raw.putObject("bkt", "rel/app-1.zip.delta", seededBytes(5, 40), {
+      metadata: { ...head?.metadata, "dg-file-size": "4242" },
+    });
+    // And a document that is not ours in the folder is skipped.
+    const folder = factsFolderPrefixFor(factsFolderId(hasher, "rel"));
+    await raw.putObject("bkt", `${folder}garbage.json`, new TextEncoder().encode("{not json"));
+    const third = counting(raw);
+    expect(await listedSizes(third.store)).toEqual([
+      "rel/app-0.zip 5000",
+      "rel/app-1.zip 4242",
+      "rel/app-2.zip 5000",
+    ]);
+    expect(third.heads).toEqual(["rel/app-1.zip.delta"]);
+  });
+
+  it("stats take original sizes from the index, and fill it when they HEAD", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const off = makeService({ store: raw, factsIndex: false }).service;
+    for (let i = 0; i < 4; i += 1) await off.put("bkt", `s/app-${i}.zip`, bodyOf(version(i)));
+    expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
+    const stats = async () => {
+      const counted = counting(raw);
+      const maintenance = createBucketMaintenance({
+        store: counted.store,
+        hasher,
+        service: makeService({ store: counted.store }).service,
+      });
+      const result = await maintenance.bucketStats("bkt");
+      return { result, heads: counted.heads };
+    };
+    const first = await stats();
+    expect(first.heads.filter((k) => k.endsWith(".delta"))).toHaveLength(4);
+    expect(first.result.originalBytes).toBe(4 * 5000);
+    const second = await stats();
+    expect(second.heads).toEqual([]);
+    expect(second.result).toEqual(first.result);
+  });
+
+  it("a reader folds many documents of a folder into one", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    await makeService({ store: raw, factsIndex: false }).service.put(
+      "bkt",
+      "c/app-0.zip",
+      bodyOf(version(0)),
+    );
+    for (let i = 1; i <= 10; i += 1) {
+      const index = createFactsIndex({ store: raw, hasher, writerId: `w${i}` });
+      const { service } = makeService({ store: raw, factsIndex: index });
+      await service.put("bkt", `c/app-${i}.zip`, bodyOf(version(i)));
+    }
+    const folder = factsFolderPrefixFor(factsFolderId(hasher, "c"));
+    expect(await keysUnder(raw, folder)).toHaveLength(10);
+    const reader = counting(raw);
+    const { service } = makeService({
+      store: reader.store,
+      factsIndex: createFactsIndex({ store: reader.store, hasher, writerId: "reader" }),
+    });
+    const sizes: number[] = [];
+    for await (const o of service.listAll("bkt", { prefix: "c/" })) sizes.push(o.size);
+    expect(sizes).toHaveLength(11);
+    // app-0 was written without the index, and the reference: both HEADed; the rest known.
+    expect([...reader.heads].sort()).toEqual(["c/app-0.zip.delta", "c/reference.bin"]);
+    expect(await keysUnder(raw, folder)).toEqual([`${folder}reader.json`]);
+    const next = counting(raw);
+    await listedSizes(next.store, "c/");
+    expect(next.heads).toEqual([]);
+  });
+
+  it("writes nothing when turned off", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw, factsIndex: false });
+    await service.put("bkt", "o/app-0.zip", bodyOf(version(0)));
+    for await (const _ of service.listAll("bkt")) {
+      // listing HEADs, and records nothing
+    }
+    expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
+  });
+});

@@ -1,0 +1,474 @@
+import { baseName, logicalKeyOf, owningDeltaspaceOf } from "../domain/deltaspace.js";
+import { factsFolderPrefixFor, factsKeyFor } from "../domain/internal-folder.js";
+import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
+import type { Clock } from "../ports/clock.js";
+import type { Hasher } from "../ports/hasher.js";
+import type { Logger } from "../ports/logger.js";
+import type { ListedObject, ObjectInfo, ObjectStore } from "../ports/object-store.js";
+import type { OperationOptions } from "../ports/common.js";
+import { concatBytes } from "../util/bytes.js";
+
+/**
+ * What deltaglider knows about one stored object without a HEAD, as long as the object is the
+ * very version the facts were taken from: same key, same ETag, same stored size.
+ */
+export interface ObjectFacts {
+  /** The stored key (`x.zip.delta`, `reference.bin`, …). */
+  readonly key: string;
+  readonly etag: string;
+  readonly storedSize: number;
+  /** The original file's name (`dg-original-name`). */
+  readonly name: string;
+  /** The original file's size. */
+  readonly size: number;
+  readonly sha256?: string;
+  /** For deltas: the SHA-256 of the reference they decode against. */
+  readonly refSha256?: string;
+  readonly kind: StoredObjectKind;
+}
+
+/**
+ * The per-folder object-facts index under `.deltaglider/facts/v1/<folder id>/`: one document
+ * per writer (`<writer id>.json`), merged on read (ADR 0002). Everything is best effort: a
+ * document that cannot be read or written is skipped, and readers trust an entry only when
+ * key, ETag and stored size match the listing (anything else is HEADed).
+ */
+export interface FactsIndex {
+  /** The facts of a listed object, when an entry matches its key, ETag and stored size. */
+  lookup(
+    bucket: string,
+    object: ListedObject,
+    options?: OperationOptions,
+  ): Promise<ObjectFacts | undefined>;
+  /** Record facts in this writer's document of the object's folder (written by `flush`). */
+  record(bucket: string, facts: ObjectFacts): void;
+  /** Drop this writer's entries of deleted stored keys (written by `flush`). */
+  forget(bucket: string, storedKeys: readonly string[]): void;
+  /**
+   * Delete every document of a folder (every writer's): called once the folder's last delta
+   * and its reference are gone, so that an emptied folder leaves nothing behind. Never throws.
+   */
+  dropFolder(bucket: string, folder: string, options?: OperationOptions): Promise<void>;
+  /** Write the documents changed since the last flush; never throws. */
+  flush(options?: OperationOptions): Promise<void>;
+}
+
+export interface FactsIndexOptions {
+  readonly store: ObjectStore;
+  readonly hasher: Hasher;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Names this writer's documents; default a random id (one per process and client). */
+  readonly writerId?: string;
+  /**
+   * Folders whose entries are kept in memory, read and written each (least recently used go,
+   * so a walk of a million keys holds a bounded window). Default 32.
+   */
+  readonly cachedFolders?: number;
+  /** Merged documents above this count are compacted by the reader into one. Default 8. */
+  readonly compactAbove?: number;
+}
+
+/** The document format; readers skip documents of any other. */
+export const FACTS_FORMAT = "deltaglider-facts/1";
+
+/** A writer's document: its entries for one folder. */
+interface FactsDocument {
+  readonly format: typeof FACTS_FORMAT;
+  readonly folder: string;
+  readonly writer: string;
+  readonly entries: readonly FactsEntry[];
+}
+
+interface FactsEntry extends ObjectFacts {
+  /** ISO 8601: when the facts were taken; on compaction the latest per key is kept. */
+  readonly recordedAt: string;
+}
+
+/** Documents larger than this are not ours. */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/** A writer keeps at most this many entries per folder document (the oldest go first). */
+const MAX_ENTRIES_PER_DOCUMENT = 20_000;
+
+const utf8 = new TextEncoder();
+
+/**
+ * The key of a folder in the index: the first 16 hex characters of the SHA-256 of its name.
+ *
+ * @example
+ * ```ts
+ * factsFolderId(hasher, "releases/app"); // "3f2a…" (16 hex)
+ * ```
+ */
+export function factsFolderId(hasher: Hasher, folder: string): string {
+  const hash = hasher.sha256();
+  hash.update(utf8.encode(folder));
+  return hash.digestHex().slice(0, 16);
+}
+
+function isEntry(value: unknown): value is FactsEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.key === "string" &&
+    typeof e.etag === "string" &&
+    typeof e.storedSize === "number" &&
+    typeof e.name === "string" &&
+    typeof e.size === "number" &&
+    Number.isSafeInteger(e.size) &&
+    e.size >= 0 &&
+    (e.sha256 === undefined || typeof e.sha256 === "string") &&
+    (e.refSha256 === undefined || typeof e.refSha256 === "string") &&
+    (e.kind === "reference" || e.kind === "delta" || e.kind === "direct" || e.kind === "foreign") &&
+    typeof e.recordedAt === "string"
+  );
+}
+
+/** A writer's name: the time in base 36 and 16 random base-36 digits (unique in practice). */
+function randomWriterId(): string {
+  const random = () => Math.random().toString(36).slice(2, 10).padEnd(8, "0");
+  return `${Date.now().toString(36)}-${random()}${random()}`;
+}
+
+/** Parse a document; `undefined` when it is not one of ours. */
+export function parseFactsDocument(text: string): FactsDocument | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null) return undefined;
+    const doc = value as Partial<FactsDocument>;
+    if (doc.format !== FACTS_FORMAT || typeof doc.folder !== "string") return undefined;
+    if (typeof doc.writer !== "string" || !Array.isArray(doc.entries)) return undefined;
+    return { ...doc, entries: doc.entries.filter(isEntry) } as FactsDocument;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One folder's entries as read: every candidate per stored key, from every document. */
+interface LoadedFolder {
+  readonly byKey: Map<string, FactsEntry[]>;
+}
+
+/** This writer's entries of one folder, and its write state. */
+interface OwnDocument {
+  readonly bucket: string;
+  readonly folder: string;
+  /** Its name in the folder: the writer id, with `-<n>` once an earlier one left memory. */
+  readonly name: string;
+  readonly entries: Map<string, FactsEntry>;
+  dirty: boolean;
+  writing?: Promise<void> | undefined;
+}
+
+/**
+ * A {@link FactsIndex} over an object store.
+ *
+ * @example
+ * ```ts
+ * const facts = createFactsIndex({ store, hasher });
+ * const known = await facts.lookup("b", listed);
+ * if (!known) { const head = await store.headObject("b", listed.key); facts.record("b", …); }
+ * await facts.flush();
+ * ```
+ */
+export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
+  const { store, hasher } = options;
+  const writer = options.writerId ?? randomWriterId();
+  const cachedFolders = options.cachedFolders ?? 32;
+  const compactAbove = options.compactAbove ?? 8;
+  const log = options.logger ?? { log() {} };
+  const loaded = new Map<string, Promise<LoadedFolder>>();
+  const own = new Map<string, OwnDocument>();
+  /** Documents of a folder this writer let go of (written, then evicted from memory). */
+  const generations = new Map<string, number>();
+  /** Documents changed since the last flush. */
+  const pending = new Set<OwnDocument>();
+  const now = () => (options.clock ?? { now: () => new Date() }).now();
+  const folderKey = (bucket: string, folder: string) => `${bucket}\u0000${folder}`;
+
+  async function readDocument(
+    bucket: string,
+    key: string,
+    signal: OperationOptions,
+  ): Promise<FactsDocument | undefined> {
+    try {
+      const { info, body } = await store.getObject(bucket, key, signal);
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (info.size > MAX_DOCUMENT_BYTES || size > MAX_DOCUMENT_BYTES) return undefined;
+        chunks.push(chunk);
+      }
+      return parseFactsDocument(new TextDecoder().decode(concatBytes(chunks)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function loadFolder(
+    bucket: string,
+    folder: string,
+    opOptions: OperationOptions,
+  ): Promise<LoadedFolder> {
+    const byKey = new Map<string, FactsEntry[]>();
+    const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
+    const keys: string[] = [];
+    try {
+      let token: string | undefined;
+      do {
+        const page = await store.listObjects(bucket, {
+          ...opOptions,
+          prefix,
+          ...(token === undefined ? {} : { continuationToken: token }),
+        });
+        keys.push(...page.objects.map((o) => o.key).filter((k) => k.endsWith(".json")));
+        token = page.nextContinuationToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (opOptions.signal?.aborted) throw error;
+      log.log("debug", "object facts index not readable", { bucket, folder });
+      return { byKey };
+    }
+    const documents = await Promise.all(keys.map((key) => readDocument(bucket, key, opOptions)));
+    for (const doc of documents) {
+      if (doc === undefined || doc.folder !== folder) continue;
+      for (const entry of doc.entries) {
+        const list = byKey.get(entry.key);
+        if (list) list.push(entry);
+        else byKey.set(entry.key, [entry]);
+      }
+    }
+    if (keys.length > compactAbove) await compact(bucket, folder, byKey, keys, opOptions);
+    return { byKey };
+  }
+
+  /**
+   * Many documents in a folder cost a GET each on every read: fold them into this writer's
+   * (the latest entry per key) and delete the others. A writer that rewrites its document in
+   * the meantime loses entries from the index, never correctness: they are HEADed again.
+   */
+  async function compact(
+    bucket: string,
+    folder: string,
+    byKey: Map<string, FactsEntry[]>,
+    keys: readonly string[],
+    opOptions: OperationOptions,
+  ): Promise<void> {
+    const doc = ownDocument(bucket, folder);
+    for (const [key, entries] of byKey) {
+      const latest = entries.reduce((a, b) => (a.recordedAt >= b.recordedAt ? a : b));
+      const mine = doc.entries.get(key);
+      if (mine === undefined || mine.recordedAt < latest.recordedAt) doc.entries.set(key, latest);
+    }
+    const ownKey = factsKeyFor(factsFolderId(hasher, folder), doc.name);
+    await writeFolder(doc, opOptions);
+    if (doc.dirty) return; // not written: keep the others
+    try {
+      await store.deleteObjects(
+        bucket,
+        keys.filter((key) => key !== ownKey),
+        opOptions,
+      );
+    } catch {
+      // Best effort: they are merged again next time.
+    }
+  }
+
+  function folderFacts(
+    bucket: string,
+    folder: string,
+    opOptions: OperationOptions,
+  ): Promise<LoadedFolder> {
+    const id = folderKey(bucket, folder);
+    let folderPromise = loaded.get(id);
+    if (folderPromise) {
+      // Most recently used last.
+      loaded.delete(id);
+      loaded.set(id, folderPromise);
+      return folderPromise;
+    }
+    folderPromise = loadFolder(bucket, folder, opOptions);
+    folderPromise.catch(() => loaded.delete(id));
+    loaded.set(id, folderPromise);
+    while (loaded.size > cachedFolders) {
+      const oldest = loaded.keys().next().value as string;
+      loaded.delete(oldest);
+    }
+    return folderPromise;
+  }
+
+  function ownDocument(bucket: string, folder: string): OwnDocument {
+    const id = folderKey(bucket, folder);
+    let doc = own.get(id);
+    if (doc) {
+      own.delete(id);
+      own.set(id, doc);
+      return doc;
+    }
+    // A document evicted earlier is complete as written: a new one gets a name of its own
+    // instead of overwriting it with fewer entries.
+    const generation = generations.get(id) ?? 0;
+    doc = {
+      bucket,
+      folder,
+      name: generation === 0 ? writer : `${writer}-${generation}`,
+      entries: new Map(),
+      dirty: false,
+    };
+    own.set(id, doc);
+    // Keep a bounded window: written documents of the least recently used folders go.
+    for (const [oldId, old] of own) {
+      if (own.size <= cachedFolders) break;
+      if (old === doc || old.dirty || old.writing || pending.has(old)) continue;
+      own.delete(oldId);
+      generations.set(oldId, (generations.get(oldId) ?? 0) + 1);
+    }
+    return doc;
+  }
+
+  /**
+   * Write this writer's document of a folder. Calls for one folder are serialised and
+   * coalesced: a call made while a write runs waits for it, then writes once more with
+   * everything recorded since. A failed write is logged and left for the next flush.
+   */
+  async function writeFolder(doc: OwnDocument, opOptions: OperationOptions): Promise<void> {
+    doc.dirty = true;
+    while (doc.dirty) {
+      if (doc.writing) {
+        await doc.writing;
+        continue;
+      }
+      doc.dirty = false;
+      let written = true;
+      const entries = [...doc.entries.values()];
+      const body = utf8.encode(
+        `${JSON.stringify({ format: FACTS_FORMAT, folder: doc.folder, writer, entries })}\n`,
+      );
+      const key = factsKeyFor(factsFolderId(hasher, doc.folder), doc.name);
+      doc.writing = store
+        .putObject(doc.bucket, key, body, {
+          ...opOptions,
+          contentType: "application/json",
+          contentLength: body.length,
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            written = false;
+            log.log("debug", "object facts index not written", {
+              bucket: doc.bucket,
+              folder: doc.folder,
+              error: error instanceof Error ? error.message : String(error),
+            });
+          },
+        );
+      try {
+        await doc.writing;
+      } finally {
+        doc.writing = undefined;
+      }
+      if (!written) {
+        doc.dirty = true;
+        pending.add(doc);
+        return;
+      }
+    }
+  }
+
+  return {
+    async lookup(bucket, object, opOptions = {}) {
+      if (object.etag === undefined) return undefined;
+      const folder = await folderFacts(bucket, owningDeltaspaceOf(object.key), opOptions);
+      return folder.byKey
+        .get(object.key)
+        ?.find((e) => e.etag === object.etag && e.storedSize === object.size);
+    },
+    record(bucket, facts) {
+      const folder = owningDeltaspaceOf(facts.key);
+      const entry: FactsEntry = { ...facts, recordedAt: now().toISOString() };
+      const doc = ownDocument(bucket, folder);
+      doc.entries.delete(facts.key);
+      doc.entries.set(facts.key, entry);
+      while (doc.entries.size > MAX_ENTRIES_PER_DOCUMENT) {
+        doc.entries.delete(doc.entries.keys().next().value as string);
+      }
+      pending.add(doc);
+      // Readers of this client see it at once.
+      void loaded.get(folderKey(bucket, folder))?.then((f) => {
+        f.byKey.set(facts.key, [entry, ...(f.byKey.get(facts.key) ?? [])]);
+      });
+    },
+    forget(bucket, storedKeys) {
+      for (const key of storedKeys) {
+        const folder = owningDeltaspaceOf(key);
+        const doc = own.get(folderKey(bucket, folder));
+        void loaded.get(folderKey(bucket, folder))?.then((f) => f.byKey.delete(key));
+        if (doc?.entries.delete(key)) pending.add(doc);
+      }
+    },
+    async dropFolder(bucket, folder, opOptions = {}) {
+      const id = folderKey(bucket, folder);
+      const doc = own.get(id);
+      if (doc) {
+        pending.delete(doc);
+        own.delete(id);
+        // A write under way may land after the delete: later ones use another name.
+        generations.set(id, (generations.get(id) ?? 0) + 1);
+        await doc.writing;
+      }
+      loaded.delete(id);
+      const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
+      try {
+        let token: string | undefined;
+        do {
+          const page = await store.listObjects(bucket, {
+            ...opOptions,
+            prefix,
+            ...(token === undefined ? {} : { continuationToken: token }),
+          });
+          const keys = page.objects.map((o) => o.key);
+          if (keys.length > 0) await store.deleteObjects(bucket, keys, opOptions);
+          token = page.nextContinuationToken;
+        } while (token !== undefined);
+      } catch (error) {
+        if (opOptions.signal?.aborted) throw error;
+        log.log("debug", "object facts index folder not dropped", { bucket, folder });
+      }
+    },
+    async flush(opOptions = {}) {
+      const docs = [...pending];
+      pending.clear();
+      await Promise.all(docs.map((doc) => writeFolder(doc, opOptions)));
+    },
+  };
+}
+
+/**
+ * The facts a HEAD of a stored object gives, keyed by the version the HEAD saw (its ETag and
+ * size); `undefined` when the store gives no ETag.
+ *
+ * @example
+ * ```ts
+ * const head = await store.headObject("b", "rel/app.zip.delta");
+ * const facts = head && factsOfHead(head);
+ * ```
+ */
+export function factsOfHead(head: ObjectInfo): ObjectFacts | undefined {
+  if (head.etag === undefined) return undefined;
+  const fileSize = readField(head.metadata, "fileSize");
+  const sha256 = readField(head.metadata, "fileSha256")?.toLowerCase();
+  const refSha256 = readField(head.metadata, "refSha256")?.toLowerCase();
+  const name = readField(head.metadata, "originalName");
+  return {
+    key: head.key,
+    etag: head.etag,
+    storedSize: head.size,
+    name: name ?? baseName(logicalKeyOf(head.key)),
+    size: fileSize !== undefined && /^\d+$/.test(fileSize) ? Number(fileSize) : head.size,
+    ...(sha256 === undefined ? {} : { sha256 }),
+    ...(refSha256 === undefined ? {} : { refSha256 }),
+    kind: classifyStoredObject(head.key, head.metadata),
+  };
+}

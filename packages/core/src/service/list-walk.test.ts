@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { bodyOf, makeService } from "../../test/harness.js";
+import { seededBytes } from "../../test/seeded.js";
+import { createMemoryObjectStore } from "../memory/memory-object-store.js";
+import type { ListObjectsOptions, ObjectStore } from "../ports/object-store.js";
+import type { LogicalListedObject } from "./types.js";
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
+
+/** The store with small pages, and every listing request counted (and optionally held). */
+function instrumented(store: ObjectStore, pageSize: number) {
+  const calls: ListObjectsOptions[] = [];
+  let hold: ((call: number) => Promise<void> | undefined) | undefined;
+  const wrapped: ObjectStore = {
+    ...store,
+    async listObjects(bucket, options = {}) {
+      calls.push(options);
+      await hold?.(calls.length);
+      return store.listObjects(bucket, { ...options, maxKeys: options.maxKeys ?? pageSize });
+    },
+  };
+  return {
+    store: wrapped,
+    calls,
+    holdFrom(call: number, gate: Promise<void>) {
+      hold = (n) => (n >= call ? gate : undefined);
+    },
+  };
+}
+
+/**
+ * A bucket shaped to catch ordering mistakes: many folders, top-level files that sort between
+ * folders (`x.txt` < `x/` < `x0`), deltas and their hidden references, deltaglider's own
+ * `.deltaglider/` objects, and a level that holds a single folder.
+ */
+async function seededBucket() {
+  const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+  const bytes = seededBytes(7, 64);
+  const bump = seededBytes(8, 400);
+  for (let folder = 0; folder < 23; folder += 1) {
+    const count = (bump[folder] as number) % 9;
+    for (let i = 0; i < count; i += 1) {
+      await raw.putObject("bkt", `f${String(folder).padStart(2, "0")}/obj-${i}.bin`, bytes);
+    }
+  }
+  for (const key of ["a.txt", "x.txt", "x/1.bin", "x/2/deep.bin", "x0", "x-", "zz", "é/ü.bin"]) {
+    await raw.putObject("bkt", key, bytes);
+  }
+  for (let i = 0; i < 30; i += 1) {
+    await raw.putObject("bkt", `deep/only/s${i % 6}/k${i}.bin`, bytes);
+  }
+  await raw.putObject("bkt", ".deltaglider/cli-stats/v1/quick/x.json", bytes);
+  const { service: writer } = makeService({ store: raw });
+  const base = seededBytes(9, 3000);
+  for (let i = 0; i < 4; i += 1) {
+    const version = base.slice();
+    // Changed near the end: the prefix test codec's deltas are what follows the common prefix.
+    version[version.length - 1 - i] = i;
+    await writer.put("bkt", `rel/app-${i}.zip`, bodyOf(version));
+    await writer.put("bkt", `x/rel/app-${i}.zip`, bodyOf(version));
+  }
+  return raw;
+}
+
+async function collect(listing: AsyncIterable<LogicalListedObject>) {
+  const out: string[] = [];
+  for await (const o of listing) out.push(`${o.key} ${o.size} ${o.storedKey}`);
+  return out;
+}
+
+describe("listAll with folders walked side by side", () => {
+  it("gives exactly the objects of one paginated walk, in the same order", async () => {
+    const raw = await seededBucket();
+    for (const prefix of ["", "x", "x/", "deep/", "f0", "nothing/"]) {
+      const single = instrumented(raw, 5);
+      const parallel = instrumented(raw, 5);
+      const walk = makeService({ store: single.store }).service;
+      const spread = makeService({ store: parallel.store }).service;
+      const expected = await collect(walk.listAll("bkt", { prefix }));
+      const got = await collect(spread.listAll("bkt", { prefix, folderConcurrency: 4 }));
+      expect(got, `prefix ${prefix}`).toEqual(expected);
+      if (prefix === "") {
+        expect(expected.length).toBeGreaterThan(60);
+        // Deltas are listed under their own names with original sizes; references and
+        // deltaglider's own objects are hidden.
+        expect(expected).toContain("rel/app-2.zip 3000 rel/app-2.zip.delta");
+        expect(expected.some((line) => line.includes("reference.bin"))).toBe(false);
+        expect(expected.some((line) => line.startsWith(".deltaglider/"))).toBe(false);
+        // Side by side: folder walks were listed without a delimiter under each folder.
+        expect(parallel.calls.some((c) => c.prefix === "x/" && c.delimiter === undefined)).toBe(
+          true,
+        );
+      }
+      if (prefix === "deep/") {
+        // A level of one folder is descended into, and its folders are walked one by one.
+        expect(parallel.calls.some((c) => c.prefix === "deep/only/" && c.delimiter === "/")).toBe(
+          true,
+        );
+        expect(parallel.calls.some((c) => c.prefix === "deep/only/s3/")).toBe(true);
+      }
+    }
+  });
+
+  it("yields the first page before the listing ends (a store that holds page 2)", async () => {
+    const raw = await seededBucket();
+    for (const folderConcurrency of [1, 4]) {
+      const held = instrumented(raw, 5);
+      const gate = deferred();
+      // The walk side by side makes one delimiter request first, then one per folder.
+      held.holdFrom(folderConcurrency === 1 ? 2 : 3, gate.promise);
+      const { service } = makeService({ store: held.store });
+      const iterator = service.listAll("bkt", { folderConcurrency })[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.done).toBe(false);
+      expect(first.value?.key).toBe("a.txt");
+      gate.resolve();
+      let rest = 0;
+      while (!(await iterator.next()).done) rest += 1;
+      expect(rest).toBeGreaterThan(60);
+    }
+  });
+
+  it("holds a bounded window: stopping early leaves most of the bucket unlisted", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const bytes = seededBytes(10, 16);
+    for (let folder = 0; folder < 40; folder += 1) {
+      for (let i = 0; i < 25; i += 1) await raw.putObject("bkt", `d${folder}/k${i}`, bytes);
+    }
+    const counted = instrumented(raw, 10);
+    const { service } = makeService({ store: counted.store });
+    for await (const object of service.listAll("bkt", { folderConcurrency: 4 })) {
+      expect(object.key).toBe("d0/k0");
+      break;
+    }
+    // 40 folders of 3 pages each: a full walk makes 120 requests and more. Stopped at once,
+    // at most 4 folders were started, each at most 3 pages ahead, plus the top level's page.
+    expect(counted.calls.length).toBeLessThanOrEqual(1 + 4 * 3);
+  });
+});
