@@ -13,6 +13,8 @@ const BENCHMARKS = [
   { name: "archive", script: "packages/archive/bench/run.mjs" },
   { name: "cli", script: "apps/cli/bench/run.mjs" },
   { name: "references", script: "packages/sdk/bench/references.mjs" },
+  // ls -r, stats and a sharded migration on large buckets (issue 18); long: minutes at full size.
+  { name: "scale", script: "packages/sdk/bench/scale.mjs" },
   // Not a speed figure: the 10,000-case mutation fuzz of deltas (see packages/archive/fuzz/).
   { name: "fuzz", script: "packages/archive/bench/fuzz.mjs" },
 ];
