@@ -1,4 +1,4 @@
-import type { S3Uri } from "@dg/core";
+import type { S3Uri, Shard } from "@dg/core";
 import type { DirectReason, RequestOptions, StorageType } from "./object-types.js";
 
 /** Options of `planMigration`. */
@@ -10,6 +10,11 @@ export interface PlanMigrationOptions extends RequestOptions {
   readonly filter?: (relativeKey: string) => boolean;
   /** Files checked at once against a copy already at the destination; default 4. */
   readonly concurrency?: number;
+  /**
+   * Take only this shard's files (`createShardSelector`: the first 8 bytes of the SHA-256 of
+   * the source-relative key, mod N), so that N processes split one migration.
+   */
+  readonly shard?: Shard;
 }
 
 /** One file of a migration: where it is read and where it is written. */
@@ -34,6 +39,8 @@ export interface MigrationPlan {
   readonly bytes: number;
   /** Files already at the destination with the same content (SHA-256), left out of `files`. */
   readonly skipped: number;
+  /** With `shard`: the files `filter` takes in every shard (this shard's are files + skipped). */
+  readonly inAllShards?: number;
 }
 
 /** Options of `migrate`. */

@@ -178,6 +178,23 @@ describe("planMigration", () => {
       .catch((error: unknown) => error);
     expect(hasCode(overlap, "INVALID_ARGUMENT")).toBe(true);
   });
+
+  it("with a shard, takes that shard's files only: N shards split the plan exactly", async () => {
+    const whole = (await planAll()).files.map((f) => f.key);
+    const shards = await Promise.all(
+      [0, 1, 2].map((index) =>
+        client.planMigration("s3://legacy/releases/", "s3://compact/releases/", {
+          filter: (key) => !key.startsWith("tmp/"),
+          shard: { index, count: 3 },
+        }),
+      ),
+    );
+    const keys = shards.flatMap((plan) => plan.files.map((f) => f.key));
+    expect([...keys].sort()).toEqual([...whole].sort());
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const plan of shards) expect(plan.inAllShards).toBe(whole.length);
+    expect(shards.filter((plan) => plan.files.length > 0).length).toBeGreaterThan(1);
+  });
 });
 
 describe("migrate", () => {

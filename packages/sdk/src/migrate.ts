@@ -10,6 +10,7 @@ import {
   type S3Uri,
   throwIfAborted,
 } from "@dg/core";
+import { createShardSelector } from "./shard.js";
 import { type ClientContext, signalOption } from "./context.js";
 import { createEventStream } from "./event-stream.js";
 import { locationOf } from "./location.js";
@@ -114,14 +115,17 @@ export async function planMigration(
     );
   }
   const { signal } = options;
+  const shard = options.shard === undefined ? undefined : createShardSelector(options.shard);
   const existing = new Map<string, number>();
   for await (const object of ctx.service.listAll(destination.bucket, {
     ...(destination.key === "" ? {} : { prefix: destination.key }),
     ...signalOption(signal),
   })) {
-    existing.set(object.key.slice(destination.key.length), object.size);
+    const relative = object.key.slice(destination.key.length);
+    if (shard === undefined || shard.includes(relative)) existing.set(relative, object.size);
   }
   const candidates: MigrationFile[] = [];
+  let inAllShards = 0;
   for await (const object of ctx.service.listAll(source.bucket, {
     ...(source.key === "" ? {} : { prefix: source.key }),
     ...signalOption(signal),
@@ -129,6 +133,9 @@ export async function planMigration(
     const relative = object.key.slice(source.key.length);
     if (relative === "" || relative.endsWith("/")) continue;
     if (options.filter !== undefined && !options.filter(relative)) continue;
+    inAllShards += 1;
+    // Each shard takes its own files by their source-relative key, with no other coordination.
+    if (shard !== undefined && !shard.includes(relative)) continue;
     candidates.push({
       key: relative,
       source: { bucket: source.bucket, key: object.key },
@@ -152,6 +159,7 @@ export async function planMigration(
     files,
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     skipped: skip.size,
+    ...(shard === undefined ? {} : { inAllShards }),
   };
 }
 

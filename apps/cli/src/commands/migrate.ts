@@ -118,18 +118,12 @@ export const migrateCommand = defineCommand({
     const regionLines = await checkRegions(ctx, settings.quiet);
     const client = ctx.client();
     // The plan (what is there, what a previous run already copied) is the SDK's.
-    /** Files the filter takes, in every shard. */
-    let inAllShards = 0;
     const plan = await client.planMigration(
       { bucket: source.uri.bucket, key: sourcePrefix },
       target,
       {
-        filter: (relative) => {
-          if (!filter.includes(relative)) return false;
-          inAllShards += 1;
-          // Each shard takes its own files by their source-relative key, with no other coordination.
-          return shard === undefined || shard.includes(relative);
-        },
+        filter: (relative) => filter.includes(relative),
+        ...(shard === undefined ? {} : { shard: shard.shard }),
         concurrency: settings.concurrency,
         signal: ctx.signal,
       },
@@ -156,7 +150,7 @@ export const migrateCommand = defineCommand({
     }
     if (!settings.quiet && shard !== undefined) {
       ctx.out.line(
-        `Shard ${formatShard(shard.shard)}: ${plan.files.length + plan.skipped} of ${inAllShards} files`,
+        `Shard ${formatShard(shard.shard)}: ${plan.files.length + plan.skipped} of ${plan.inAllShards ?? 0} files`,
       );
     }
     if (plan.files.length === 0) {
