@@ -65,3 +65,25 @@ export function printChildResult(started, bytes, storedBytes) {
     })}\n`,
   );
 }
+
+/**
+ * The environment a benchmark runs the CLI with: its own home and caches under `home`, test
+ * credentials, no colour, no EC2 metadata lookups (loopback only), no AWS SDK Node notice.
+ */
+export function isolatedCliEnv(home) {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_CACHE_HOME: join(home, ".cache"),
+    NO_COLOR: "1",
+    CI: "true",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test-secret-key",
+    AWS_REGION: "us-east-1",
+    AWS_CONFIG_FILE: join(home, "aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    DG_DISABLE_EC2_DETECTION: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}

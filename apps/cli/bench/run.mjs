@@ -14,6 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createClient } from "@dg/sdk";
 import { startMoto } from "@dg/testkit";
+import { isolatedCliEnv } from "../../../tooling/bench/bench-util.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const builds = [
@@ -94,21 +95,7 @@ const work = mkdtempSync(join(tmpdir(), "dg-cli-bench-"));
 const home = join(work, "home");
 mkdirSync(home);
 mkdirSync(join(work, "store"));
-const baseEnv = {
-  PATH: process.env.PATH ?? "/usr/bin:/bin",
-  HOME: home,
-  XDG_CACHE_HOME: join(home, ".cache"),
-  NO_COLOR: "1",
-  CI: "true",
-  AWS_ACCESS_KEY_ID: "test",
-  AWS_SECRET_ACCESS_KEY: "test-secret-key",
-  AWS_REGION: "us-east-1",
-  AWS_CONFIG_FILE: join(home, "aws-config"),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  DG_DISABLE_EC2_DETECTION: "true",
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-};
+const baseEnv = isolatedCliEnv(home);
 const moto = await startMoto();
 const rows = [];
 try {

@@ -26,6 +26,7 @@ import { createDirObjectStore, createS3Client, createS3ObjectStore } from "@dg/s
 import { seededBytes, startMoto } from "@dg/testkit";
 import { createHasher } from "./scale-hasher.mjs";
 import { createShardSelector } from "../dist/index.js";
+import { isolatedCliEnv } from "../../../tooling/bench/bench-util.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, "../../../apps/cli/dist/main.js");
@@ -187,22 +188,7 @@ function printTable(title, baseline, rows) {
 const work = mkdtempSync(join(tmpdir(), "dg-scale-bench-"));
 const home = join(work, "home");
 mkdirSync(home);
-const baseEnv = {
-  PATH: process.env.PATH ?? "/usr/bin:/bin",
-  HOME: home,
-  XDG_CACHE_HOME: join(home, ".cache"),
-  NO_COLOR: "1",
-  CI: "true",
-  AWS_ACCESS_KEY_ID: "test",
-  AWS_SECRET_ACCESS_KEY: "test-secret-key",
-  AWS_REGION: "us-east-1",
-  AWS_CONFIG_FILE: join(home, "aws-config"),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  DG_DISABLE_EC2_DETECTION: "true",
-  DG_CACHE_BACKEND: "memory",
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-};
+const baseEnv = { ...isolatedCliEnv(home), DG_CACHE_BACKEND: "memory" };
 out(
   `deltaglider scale bench: Node ${process.version}, ${cpus().length} cores, load ${loadavg()
     .map((l) => l.toFixed(1))
