@@ -66,7 +66,10 @@ export function createProgressStore(options: {
     for (const listener of listeners) listener();
   };
   const publishSoon = () => {
-    timer ??= setTimeout(publish, options.intervalMs);
+    // An interval of 0 publishes every change at once (screen tests wait in event-loop turns,
+    // which a timer of even 1 ms may outlast on a busy machine).
+    if (options.intervalMs <= 0) publish();
+    else timer ??= setTimeout(publish, options.intervalMs);
   };
   const addLine = (line: ProgressLine) => {
     lines = [...lines, line];

@@ -70,6 +70,28 @@ describe("dg-xdelta", () => {
     expect(enc.stderr() + dec.stderr()).toBe("");
   });
 
+  it("writes LZMA sections by default and plain ones with -S none, on either engine", async () => {
+    const engines = hasXdelta3() ? ["builtin", "xdelta3"] : ["builtin"];
+    for (const engine of engines) {
+      for (const [flag, indicator] of [
+        [[], 0x01],
+        [["-S", "none"], 0x00],
+        [["-S", "lzma"], 0x01],
+      ] as const) {
+        const enc = capture();
+        const args = ["-e", "-f", "--engine", engine, ...flag, "-s", p("v1"), p("v2"), p("d")];
+        expect(await runCli(args, enc.io)).toBe(0);
+        const delta = await readFile(p("d"));
+        // Hdr_Indicator bit 0: the sections may be secondary-compressed (xdelta3 also sets
+        // bit 2 for its application header).
+        expect(delta[4]! & 0x01, `${engine} ${flag.join(" ")}`).toBe(indicator);
+        const dec = capture();
+        expect(await runCli(["-d", "-f", "-s", p("v1"), p("d"), p("out")], dec.io)).toBe(0);
+        expect(Buffer.compare(await readFile(p("out")), target)).toBe(0);
+      }
+    }
+  });
+
   it("streams stdin to stdout with '-'", async () => {
     const enc = capture(target);
     expect(await runCli(["-e", "-s", p("v1"), "-", "-"], enc.io)).toBe(0);
@@ -116,6 +138,7 @@ describe("dg-xdelta", () => {
     [["-e", "-s", "-", "a", "b"], /must be a file/],
     [["-e", "-s", "x", "a", "b", "c"], /unexpected argument/],
     [["-e", "--engine", "zstd", "-s", "x"], /unknown engine/],
+    [["-e", "-S", "djw", "-s", "x"], /unknown secondary compression: djw/],
     [["-e", "--bogus", "-s", "x"], /Unknown option/],
   ])("exits 2 on bad usage: %j", async (argv, message) => {
     const run = capture();

@@ -5,6 +5,7 @@ import { openFileSource, streamFile } from "@dg/node";
 import type { DeltaCodec } from "@dg/core";
 import { createXdeltaCodec, parseDeltaEngine } from "../codec.js";
 import type { DeltaEngine } from "../codec.js";
+import type { SecondaryCompression } from "../encode/index.js";
 import { writeOutput } from "./output.js";
 
 /** Where the command reads and writes; `process` in real use, streams in tests. */
@@ -27,6 +28,8 @@ Options:
   -s SOURCE           the source (reference) file
   -f                  overwrite OUT if it exists
   --engine NAME       builtin (default, or DG_DELTA_ENGINE) or xdelta3 (the installed binary)
+  -S NAME             encode: secondary compression of the delta's sections, lzma (default,
+                      as xdelta3 writes it) or none (plain RFC 3284 sections)
   -h, --help          show this help
 
 Exit status: 0 on success, 1 when the operation fails (e.g. a damaged delta), 2 on bad usage.
@@ -42,6 +45,7 @@ interface Command {
   readonly input: string;
   readonly output: string;
   readonly engine: DeltaEngine | undefined;
+  readonly secondary: SecondaryCompression | undefined;
 }
 
 function parseCommand(argv: readonly string[]): Command | "help" {
@@ -66,7 +70,12 @@ function parseCommand(argv: readonly string[]): Command | "help" {
       throw new UsageError(`unknown engine: ${values.engine} (use builtin or xdelta3)`);
     }
   }
+  const secondary = values.S;
+  if (secondary !== undefined && secondary !== "lzma" && secondary !== "none") {
+    throw new UsageError(`unknown secondary compression: ${secondary} (use lzma or none)`);
+  }
   return {
+    secondary,
     mode: values.e === true ? "encode" : "decode",
     force: values.f === true,
     source: values.s,
@@ -86,6 +95,7 @@ function parseOptions(argv: readonly string[]) {
       d: { type: "boolean", short: "d" },
       f: { type: "boolean", short: "f" },
       s: { type: "string", short: "s" },
+      S: { type: "string", short: "S" },
       engine: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -120,7 +130,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const engine =
       command.engine ??
       (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
-    const codec: DeltaCodec = createXdeltaCodec({ engine });
+    const { secondary } = command;
+    const codec: DeltaCodec = createXdeltaCodec(
+      secondary === undefined
+        ? { engine }
+        : { engine, builtin: { encoder: { secondary } }, native: { secondary } },
+    );
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =

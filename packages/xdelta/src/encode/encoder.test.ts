@@ -64,8 +64,9 @@ describe("encodeVcdiff round trips (builtin decoder and xdelta3 -d)", () => {
   });
 
   it("empty target", async () => {
-    const delta = await roundTrip(base, new Uint8Array(0));
-    expect(delta.length).toBe(16);
+    // Magic, Hdr_Indicator and the compressor id, then one empty window.
+    expect((await roundTrip(base, new Uint8Array(0))).length).toBe(17);
+    expect((await roundTrip(base, new Uint8Array(0), { secondary: "none" })).length).toBe(16);
   });
 
   it("both empty", async () => {
@@ -229,5 +230,61 @@ describe.runIf(process.env.DG_LARGE_TESTS === "1")("large sources (DG_LARGE_TEST
     const target = concatBytes(source.subarray(size - (1 << 20)), source.subarray(0, 16 << 20));
     const delta = await roundTrip(source, target);
     expect(delta.length).toBeLessThan(1_000);
+  });
+});
+
+describe("secondary compression (xdelta3's LZMA sections)", () => {
+  const header = (delta: Uint8Array): number[] => [...delta.subarray(4, 6)];
+  /** Delta_Indicator of every window, read with the decoder's own header walk. */
+  async function windowIndicators(delta: Uint8Array): Promise<number[]> {
+    const { readVarint } = await import("../vcdiff/varint.js");
+    const out = { value: 0, offset: 0 };
+    let at = delta[4]! & 1 ? 6 : 5; // after the compressor id, when there is one
+    const found: number[] = [];
+    while (at < delta.length) {
+      const win = delta[at++]!;
+      if (win & 1) {
+        readVarint(delta, at, delta.length, out); // source segment length
+        readVarint(delta, out.offset, delta.length, out); // source segment position
+        at = out.offset;
+      }
+      const length = readVarint(delta, at, delta.length, out);
+      const bodyStart = out.offset;
+      readVarint(delta, bodyStart, delta.length, out); // target window length
+      found.push(delta[out.offset]!);
+      at = bodyStart + length;
+    }
+    return found;
+  }
+
+  it("names LZMA in the header and compresses the sections of a window of new text", async () => {
+    const text = randomText(11, 600_000);
+    const delta = await roundTrip(base, text);
+    expect(header(delta)).toEqual([1, 2]);
+    expect((await windowIndicators(delta))[0]! & 1).toBe(1);
+    const plain = await roundTrip(base, text, { secondary: "none" });
+    expect(plain[4]).toBe(0);
+    expect(await windowIndicators(plain)).toEqual([0]);
+    expect(delta.length).toBeLessThan(plain.length * 0.9);
+  });
+
+  it("keeps one stream per section kind across windows, resting a kind that does not compress", async () => {
+    // Windows of incompressible bytes between windows of text: the data sections of the random
+    // windows go in as they are, and the text after them still decodes (the stream in step).
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 8; i++) {
+      parts.push(i % 3 === 1 ? randomBytes(100 + i, 70_000) : randomText(200 + i, 70_000));
+    }
+    const target = concatBytes(...parts);
+    const delta = await roundTrip(base, target, { windowSize: 1 << 16 });
+    const data = (await windowIndicators(delta)).map((bits) => bits & 1);
+    expect(data).toContain(1);
+    expect(data).toContain(0);
+  });
+
+  it("rejects an unknown compressor name", async () => {
+    await expect(encode(base, base, { secondary: "djw" as unknown as "lzma" })).rejects.toThrow(
+      /Unknown secondary compression: djw/,
+    );
   });
 });

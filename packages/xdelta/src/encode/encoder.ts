@@ -1,11 +1,13 @@
 import { InvalidArgumentError, throwIfAborted } from "@dg/core";
 import type { ByteStream, RandomAccessSource } from "@dg/core";
-import { VCDIFF_MAGIC } from "../vcdiff/header.js";
+import { SECONDARY_LZMA, VCD_DECOMPRESS, VCDIFF_MAGIC } from "../vcdiff/header.js";
 import { createSourceBlockCache } from "./block-cache.js";
 import { createInstructionList } from "./instruction-list.js";
 import { SOURCE_HASH } from "./rolling-hash.js";
 import { buildSourceIndex, sourceIndexParams } from "./source-index.js";
 import type { MatcherParams } from "./window-matcher.js";
+import type { SecondaryCompression, SecondaryEncoder } from "./secondary.js";
+import { createSecondaryEncoder } from "./secondary.js";
 import { createWindowMatcher } from "./window-matcher.js";
 import { createWindowWriter } from "./window-writer.js";
 
@@ -22,6 +24,12 @@ export interface EncodeVcdiffOptions {
   readonly maxIndexBits?: number;
   /** Smallest mean distance between indexed source anchors (default 8 up to 32 MiB, then 3). */
   readonly minSpacing?: number;
+  /**
+   * Secondary compression of the windows' sections (default `lzma`, as `xdelta3 -S lzma`
+   * writes it; `xdelta3 -d` and every version of our decoder read it). `none` writes plain
+   * RFC 3284 sections, for decoders without secondary compression.
+   */
+  readonly secondary?: SecondaryCompression;
   /** Overrides of the match search tuning. */
   readonly matcher?: Partial<MatcherParams>;
 }
@@ -50,7 +58,9 @@ const DEFAULT_MATCHER: MatcherParams = {
  * Encode `target` against `source` as VCDIFF (RFC 3284, default code table, an Adler-32 per
  * window as `xdelta3` writes it). The target is read once as a stream and encoded window by
  * window; the source is indexed once, by position reads, and matched anywhere in its length.
- * The output is deterministic and decodes with `xdelta3 -d -s SOURCE`.
+ * The output decodes with `xdelta3 -d -s SOURCE`, and is deterministic as long as no more than
+ * four encodes compress sections at once in the process (a fifth writes plain sections until
+ * one of them ends: see `secondary.ts`).
  *
  * @example
  * ```ts
@@ -73,7 +83,34 @@ export async function* encodeVcdiff(
     });
   }
 
-  yield Uint8Array.of(...VCDIFF_MAGIC, 0);
+  const compression = options.secondary ?? "lzma";
+  if (compression !== "lzma" && compression !== "none") {
+    throw new InvalidArgumentError(`Unknown secondary compression: ${String(compression)}`, {
+      hint: "Use lzma or none.",
+    });
+  }
+  const secondary: SecondaryEncoder | undefined =
+    compression === "lzma" ? await createSecondaryEncoder() : undefined;
+  try {
+    yield* encodeWindows(source, target, options, matcherParams, windowSize, secondary);
+  } finally {
+    secondary?.dispose();
+  }
+}
+
+async function* encodeWindows(
+  source: RandomAccessSource,
+  target: ByteStream,
+  options: EncodeVcdiffOptions,
+  matcherParams: MatcherParams,
+  windowSize: number,
+  secondary: SecondaryEncoder | undefined,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const { signal } = options;
+  // Hdr_Indicator, then the compressor's id when the sections may be compressed.
+  yield secondary === undefined
+    ? Uint8Array.of(...VCDIFF_MAGIC, 0)
+    : Uint8Array.of(...VCDIFF_MAGIC, VCD_DECOMPRESS, SECONDARY_LZMA);
 
   const cache = createSourceBlockCache(source, {
     blockBits: CACHE_BLOCK_BITS,
@@ -93,7 +130,7 @@ export async function* encodeVcdiff(
   const index = await buildSourceIndex(source, indexParams, cache, signal);
   const list = createInstructionList();
   const matcher = createWindowMatcher(index, cache, list, matcherParams);
-  const writer = createWindowWriter();
+  const writer = createWindowWriter(secondary);
 
   // The window buffer starts small when the target is small or of unknown size, and grows.
   const known = options.targetSize;

@@ -9,11 +9,18 @@ import {
   VCD_COPY,
   VCD_RUN,
 } from "../vcdiff/code-table.js";
-import { VCD_ADLER32, VCD_SOURCE } from "../vcdiff/header.js";
+import {
+  VCD_ADDRCOMP,
+  VCD_ADLER32,
+  VCD_DATACOMP,
+  VCD_INSTCOMP,
+  VCD_SOURCE,
+} from "../vcdiff/header.js";
 import { varintLength, writeVarint } from "../vcdiff/varint.js";
 import { createAddressEncoder } from "./address-encoder.js";
 import { createByteSink } from "./byte-sink.js";
 import type { InstructionList } from "./instruction-list.js";
+import type { SecondaryEncoder } from "./secondary.js";
 import { INST_ADD, INST_COPY_SOURCE, INST_RUN } from "./instruction-list.js";
 
 /** Turns one window's instruction list into VCDIFF window bytes. */
@@ -26,7 +33,9 @@ const NEAR_LIMIT = 2 + DEFAULT_NEAR_SIZE;
 
 /**
  * Create a writer for the default code table, with xdelta3's per-window Adler-32. Sections and
- * address cache are reused between windows.
+ * address cache are reused between windows. With a `secondary` encoder, each section it
+ * compresses is written compressed and marked so in the window's Delta_Indicator (the file
+ * header must then name the compressor).
  *
  * @example
  * ```ts
@@ -34,7 +43,7 @@ const NEAR_LIMIT = 2 + DEFAULT_NEAR_SIZE;
  * const bytes = writer.write(list, windowBytes, windowLength);
  * ```
  */
-export function createWindowWriter(): WindowWriter {
+export function createWindowWriter(secondary?: SecondaryEncoder): WindowWriter {
   const data = createByteSink();
   const inst = createByteSink(1 << 14);
   const addrs = createByteSink(1 << 14);
@@ -121,16 +130,28 @@ export function createWindowWriter(): WindowWriter {
       if (here !== length) throw new RangeError(`instructions cover ${here} of ${length} bytes`);
 
       const checksum = adler32(target.subarray(0, length));
+      let indicator = 0;
+      let dataBytes = data.bytes();
+      let instBytes = inst.bytes();
+      let addrBytes = addrs.bytes();
+      if (secondary !== undefined) {
+        const d = secondary.compress("data", dataBytes);
+        const i = secondary.compress("instruction", instBytes);
+        const a = secondary.compress("address", addrBytes);
+        if (d !== undefined) [dataBytes, indicator] = [d, indicator | VCD_DATACOMP];
+        if (i !== undefined) [instBytes, indicator] = [i, indicator | VCD_INSTCOMP];
+        if (a !== undefined) [addrBytes, indicator] = [a, indicator | VCD_ADDRCOMP];
+      }
       const deltaLength =
         varintLength(length) +
         1 +
-        varintLength(data.length) +
-        varintLength(inst.length) +
-        varintLength(addrs.length) +
+        varintLength(dataBytes.length) +
+        varintLength(instBytes.length) +
+        varintLength(addrBytes.length) +
         4 +
-        data.length +
-        inst.length +
-        addrs.length;
+        dataBytes.length +
+        instBytes.length +
+        addrBytes.length;
       const headerLength =
         1 +
         (hasSource ? varintLength(segLength) + varintLength(segStart) : 0) +
@@ -144,19 +165,19 @@ export function createWindowWriter(): WindowWriter {
       }
       at = writeVarint(deltaLength, out, at);
       at = writeVarint(length, out, at);
-      out[at++] = 0; // Delta_Indicator: no secondary compression
-      at = writeVarint(data.length, out, at);
-      at = writeVarint(inst.length, out, at);
-      at = writeVarint(addrs.length, out, at);
+      out[at++] = indicator; // Delta_Indicator: the sections that are secondary-compressed
+      at = writeVarint(dataBytes.length, out, at);
+      at = writeVarint(instBytes.length, out, at);
+      at = writeVarint(addrBytes.length, out, at);
       out[at++] = checksum >>> 24;
       out[at++] = (checksum >>> 16) & 0xff;
       out[at++] = (checksum >>> 8) & 0xff;
       out[at++] = checksum & 0xff;
-      out.set(data.bytes(), at);
-      at += data.length;
-      out.set(inst.bytes(), at);
-      at += inst.length;
-      out.set(addrs.bytes(), at);
+      out.set(dataBytes, at);
+      at += dataBytes.length;
+      out.set(instBytes, at);
+      at += instBytes.length;
+      out.set(addrBytes, at);
       return out;
     },
   };

@@ -26,6 +26,8 @@ export interface NativeXdeltaCodecOptions {
   readonly binary?: string;
   /** Compression level 0..9 passed as `-N`; default 9. */
   readonly level?: number;
+  /** Secondary compression passed as `-S`; default xdelta3's own (LZMA where built in). */
+  readonly secondary?: "lzma" | "none";
   /** Where a source without a `path` is spooled; default the OS temp directory. */
   readonly tempDir?: string;
 }
@@ -76,7 +78,17 @@ export function createNativeXdeltaCodec(options: NativeXdeltaCodecOptions = {}):
     try {
       const args =
         mode === "-e"
-          ? ["-e", `-${level}`, "-D", "-R", "-f", "-c", "-s", file.path]
+          ? [
+              "-e",
+              `-${level}`,
+              ...(options.secondary === undefined ? [] : ["-S", options.secondary]),
+              "-D",
+              "-R",
+              "-f",
+              "-c",
+              "-s",
+              file.path,
+            ]
           : ["-d", "-D", "-R", "-f", "-c", "-s", file.path];
       const onFailure = (exit: ProcessExit): Error => {
         const detail = firstLine(exit.stderr) || `exit ${exit.code ?? exit.signal}`;
