@@ -4,6 +4,7 @@ import { SECONDARY_LZMA, VCD_DECOMPRESS, VCDIFF_MAGIC } from "../vcdiff/header.j
 import { createSourceBlockCache } from "./block-cache.js";
 import { createInstructionList } from "./instruction-list.js";
 import { SOURCE_HASH } from "./rolling-hash.js";
+import { createShortIndex } from "./short-index.js";
 import { buildSourceIndex, sourceIndexParams } from "./source-index.js";
 import type { MatcherParams } from "./window-matcher.js";
 import type { SecondaryCompression, SecondaryEncoder } from "./secondary.js";
@@ -44,6 +45,18 @@ const DENSE_INDEX_MAX_SOURCE = 128 << 20;
 /** Blocks read after a missing one in the same read: matches run forward. */
 const READ_AHEAD_BLOCKS = 7;
 
+/**
+ * The short-match index: one 12-byte fingerprint every 16 source bytes, in at most 2^21 slots
+ * (16 MiB), so up to 32 MiB of source at that step and 64 MiB at 32; none beyond. Measured on
+ * real release pairs: a step of 8 (twice the memory) gains 0.3%, 4 under 0.5%.
+ */
+const SHORT_STEP = 16;
+const SHORT_MAX_BITS = 21;
+const SHORT_MAX_STEP = 32;
+
+/** `minGain` when the sections are LZMA-compressed. */
+const LZMA_MIN_GAIN = 4;
+
 const DEFAULT_MATCHER: MatcherParams = {
   minMatch: 4,
   selfChain: 16,
@@ -76,7 +89,14 @@ export async function* encodeVcdiff(
   const { signal } = options;
   throwIfAborted(signal);
   const windowSize = Math.max(MIN_WINDOW, options.windowSize ?? DEFAULT_WINDOW);
-  const matcherParams: MatcherParams = { ...DEFAULT_MATCHER, ...options.matcher };
+  // With secondary compression literal bytes cost less, so a COPY must gain more to be worth
+  // its instruction and address (measured: minGain 4 makes LZMA deltas of real release pairs
+  // 2.5% smaller; without secondary compression 1 stays best).
+  const matcherParams: MatcherParams = {
+    ...DEFAULT_MATCHER,
+    minGain: options.secondary === "none" ? DEFAULT_MATCHER.minGain : LZMA_MIN_GAIN,
+    ...options.matcher,
+  };
   if (!(matcherParams.minMatch >= 4)) {
     throw new InvalidArgumentError(`minMatch must be at least 4, got ${matcherParams.minMatch}`, {
       hint: "Matches shorter than 4 bytes cost more to encode than they save.",
@@ -127,7 +147,18 @@ async function* encodeWindows(
     },
     SOURCE_HASH,
   );
-  const index = await buildSourceIndex(source, indexParams, cache, signal);
+  // Short matches are only sought in source blocks in memory: worth an index only for sources
+  // the cache holds whole.
+  const cacheBytes = options.cacheBytes ?? 64 << 20;
+  const short =
+    source.size <= cacheBytes
+      ? createShortIndex(source.size, {
+          minStep: SHORT_STEP,
+          maxBits: SHORT_MAX_BITS,
+          maxStep: SHORT_MAX_STEP,
+        })
+      : undefined;
+  const index = await buildSourceIndex(source, indexParams, cache, signal, short);
   const list = createInstructionList();
   const matcher = createWindowMatcher(index, cache, list, matcherParams);
   const writer = createWindowWriter(secondary);

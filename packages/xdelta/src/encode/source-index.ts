@@ -3,6 +3,8 @@ import type { RandomAccessSource } from "@dg/core";
 import type { SourceBlockCache } from "./block-cache.js";
 import { GEAR, hashBlock, mixHash } from "./rolling-hash.js";
 import type { HashShape } from "./rolling-hash.js";
+import type { ShortIndex } from "./short-index.js";
+import { indexShortChunk } from "./short-index.js";
 
 /**
  * A compact fingerprint index of the whole source. A position is an *anchor* when the rolling
@@ -29,6 +31,8 @@ export interface SourceIndex {
   readonly anchorLimit: number;
   readonly spacing: number;
   readonly shape: HashShape;
+  /** The dense index of short fingerprints, when the source has one. */
+  readonly short?: ShortIndex;
 }
 
 export interface SourceIndexParams {
@@ -61,6 +65,7 @@ export async function buildSourceIndex(
   params: SourceIndexParams,
   cache: SourceBlockCache,
   signal?: AbortSignal,
+  short?: ShortIndex,
 ): Promise<SourceIndex> {
   const size = source.size;
   const slots = 2 ** params.tableBits;
@@ -70,7 +75,9 @@ export async function buildSourceIndex(
     anchorLimit: Math.floor(2 ** 32 / params.spacing),
     spacing: params.spacing,
     shape: params.shape,
+    ...(short === undefined ? {} : { short }),
   };
+  // Chunks overlap by a fingerprint less one byte (short fingerprints are shorter).
   const length = params.shape.length;
   if (size < length) return index;
 
@@ -98,6 +105,7 @@ export async function buildSourceIndex(
     // Blocks that start in this chunk and end within what was read.
     const last = Math.min(chunkSize, bytes.length - length + 1);
     if (last > 0) indexChunk(index, bytes, last, position, scratch);
+    if (short !== undefined && last > 0) indexShortChunk(short, bytes, last, position);
   }
   return index;
 }

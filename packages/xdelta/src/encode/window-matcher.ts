@@ -7,6 +7,7 @@ import { hashBlock, mixHash, rollHash } from "./rolling-hash.js";
 import type { HashShape } from "./rolling-hash.js";
 import type { SourceIndex } from "./source-index.js";
 import { isAnchor } from "./source-index.js";
+import { SHORT_LENGTH, shortHash } from "./short-index.js";
 
 /** Tuning of the match search. */
 export interface MatcherParams {
@@ -77,7 +78,9 @@ export function createWindowMatcher(
   list: InstructionList,
   params: MatcherParams,
 ): WindowMatcher {
-  const { table, slotShift, anchorLimit, spacing } = index;
+  const { table, slotShift, anchorLimit, spacing, short } = index;
+  const shortTable = short?.table;
+  const shortShift = short?.slotShift ?? 32;
   const { shift: hashShift, length: hashLength } = index.shape;
   const longHash = createHashCursor(index.shape);
   const { slab, blockSize } = cache;
@@ -374,6 +377,25 @@ export function createWindowMatcher(
           costs.copy(true, c - back, start, len + back, start - litStart),
         );
         if (bLen >= longEnough) break;
+      }
+    }
+    if (shortTable !== undefined && bLen < SHORT_BELOW && p + SHORT_LENGTH <= n) {
+      // Short matches anywhere in the source, where its blocks are in memory.
+      const h = shortHash(tgt, p);
+      const at = (h >>> shortShift) << 1;
+      const e = shortTable[at]!;
+      if (e !== 0 && shortTable[at + 1] === h >>> 0) {
+        const sp = e - 1;
+        const block = Math.floor(sp / blockSize);
+        const cached = cache.peek(block);
+        if (
+          cached >= 0 &&
+          slab[cached * blockSize + (sp - block * blockSize)] === c0 &&
+          !onDiagonal(p, sp) &&
+          !trySource(p, sp)
+        ) {
+          return false;
+        }
       }
     }
     if (hasLongDiag && bLen < SHORT_BELOW) {
