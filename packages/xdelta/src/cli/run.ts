@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
-import { isDgError } from "@dg/core";
+import { isDgError, targetStream } from "@dg/core";
 import { openFileSource, streamFile } from "@dg/node";
 import type { DeltaCodec } from "@dg/core";
 import { createXdeltaCodec, parseDeltaEngine } from "../codec.js";
 import type { DeltaEngine } from "../codec.js";
+import { decodeDgd, encodeDgd } from "../dgd/lazy.js";
 import { writeOutput } from "./output.js";
 
 /** Where the command reads and writes; `process` in real use, streams in tests. */
@@ -27,10 +28,20 @@ Options:
   -s SOURCE           the source (reference) file
   -f                  overwrite OUT if it exists
   --engine NAME       builtin (default, or DG_DELTA_ENGINE) or xdelta3 (the installed binary)
+  --format NAME       vcdiff (default: RFC 3284, what xdelta3 reads and writes) or dgd
+                      (deltaglider's own format: smaller, read only by deltaglider; built-in
+                      engine only). Decoding needs the format the delta was written in.
   -h, --help          show this help
 
 Exit status: 0 on success, 1 when the operation fails (e.g. a damaged delta), 2 on bad usage.
 `;
+
+/** The dgd format behind the same shape as the VCDIFF codecs. */
+const dgdCodec: DeltaCodec = {
+  name: "dgd",
+  encode: (source, target) => encodeDgd(source, targetStream(target)),
+  decode: (source, delta) => decodeDgd(source, delta),
+};
 
 /** A usage error: printed with a pointer to --help, exit status 2. */
 class UsageError extends Error {}
@@ -42,6 +53,7 @@ interface Command {
   readonly input: string;
   readonly output: string;
   readonly engine: DeltaEngine | undefined;
+  readonly format: "vcdiff" | "dgd";
 }
 
 function parseCommand(argv: readonly string[]): Command | "help" {
@@ -66,7 +78,15 @@ function parseCommand(argv: readonly string[]): Command | "help" {
       throw new UsageError(`unknown engine: ${values.engine} (use builtin or xdelta3)`);
     }
   }
+  const format = values.format ?? "vcdiff";
+  if (format !== "vcdiff" && format !== "dgd") {
+    throw new UsageError(`unknown format: ${format} (use vcdiff or dgd)`);
+  }
+  if (format === "dgd" && engine === "xdelta3") {
+    throw new UsageError("--format dgd needs the builtin engine (xdelta3 writes VCDIFF only)");
+  }
   return {
+    format,
     mode: values.e === true ? "encode" : "decode",
     force: values.f === true,
     source: values.s,
@@ -87,6 +107,7 @@ function parseOptions(argv: readonly string[]) {
       f: { type: "boolean", short: "f" },
       s: { type: "string", short: "s" },
       engine: { type: "string" },
+      format: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -116,11 +137,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     // This tool is a composition root of its own: `--engine`, else its environment.
-    const fromEnv = io.env.DG_DELTA_ENGINE;
+    // dgd has one engine, the built-in one: DG_DELTA_ENGINE does not apply to it.
+    const fromEnv = command.format === "dgd" ? undefined : io.env.DG_DELTA_ENGINE;
     const engine =
       command.engine ??
       (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
-    const codec: DeltaCodec = createXdeltaCodec({ engine });
+    const codec: DeltaCodec = command.format === "dgd" ? dgdCodec : createXdeltaCodec({ engine });
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =

@@ -67,6 +67,8 @@ export function zeroRuns(diff: Uint8Array): Uint8Array {
   return out.view();
 }
 const READ_CHUNK = 8 << 20;
+/** Regions up to this size get a seed every 4 bytes (on average), larger ones every 8. */
+const DENSE_REGION = 16 << 20;
 
 async function readRegion(
   source: RandomAccessSource,
@@ -154,7 +156,11 @@ export async function* encodeDgd(
     if (index !== undefined && Math.abs(index.base - start) < regionLength / 4) return index;
     index = undefined; // let the old region go before the new one is read
     const bytes = await readRegion(source, start, regionLength, signal);
-    index = buildReferenceIndex(bytes, start, { maxTableBits: maxIndexBits });
+    index = buildReferenceIndex(bytes, start, {
+      maxTableBits: maxIndexBits,
+      // Each seed costs a cache miss to insert: denser seeds only where the region is small.
+      minSpacing: regionLength <= DENSE_REGION ? 4 : 8,
+    });
     return index;
   };
 

@@ -30,13 +30,23 @@ export interface ReferenceIndex {
   /** position + 1 of a seed, 0 = empty. */
   readonly table: Int32Array;
   readonly shift: number;
-  /** Every `stride`-th position of the region is a seed. */
-  readonly stride: number;
+  /**
+   * About one position in `spacing` (a power of two) is a seed: those whose hash passes
+   * `isAnchor`, so the target is looked up at the same content-defined positions only.
+   */
+  readonly anchorMask: number;
 }
 
 export interface IndexLimits {
   /** log2 of the most slots of the table (4 bytes each). */
   readonly maxTableBits: number;
+  /** The least spacing of seeds (a power of two; default 4). */
+  readonly minSpacing?: number;
+}
+
+/** Whether a position whose seed hashes to `hash` is a seed (about one in anchorMask + 1). */
+function isAnchor(hash: number, anchorMask: number): boolean {
+  return ((Math.imul(hash, 0x27d4eb2d) >>> 20) & anchorMask) === 0;
 }
 
 function slotOf(hash: number, shift: number): number {
@@ -44,8 +54,9 @@ function slotOf(hash: number, shift: number): number {
 }
 
 /**
- * Index `bytes` (the region at `base` of the reference): a seed every `stride` bytes, the
- * stride growing so that the table stays at most half full within `limits`.
+ * Index `bytes` (the region at `base` of the reference): a seed about every `spacing` bytes,
+ * at positions chosen by content, the spacing growing so that the table stays at most half
+ * full within `limits`.
  */
 export function buildReferenceIndex(
   bytes: Uint8Array,
@@ -56,7 +67,9 @@ export function buildReferenceIndex(
   let bits = 10;
   while (bits < limits.maxTableBits && 2 ** bits < 2 * n) bits++;
   const slots = 2 ** bits;
-  const stride = Math.max(1, Math.ceil((2 * n) / slots));
+  let spacing = Math.max(1, limits.minSpacing ?? 4);
+  while (spacing * slots < 2 * n) spacing *= 2;
+  const anchorMask = spacing - 1;
   const table = new Int32Array(slots);
   const shift = 32 - bits;
   const mask = slots - 1;
@@ -65,7 +78,7 @@ export function buildReferenceIndex(
     for (let i = 0; i < SEED_LENGTH; i++) h = (Math.imul(h, HASH_PRIME) + (bytes[i] as number)) | 0;
     const last = n - SEED_LENGTH;
     for (let p = 0; ; p++) {
-      if (p % stride === 0) {
+      if (((Math.imul(h, 0x27d4eb2d) >>> 20) & anchorMask) === 0) {
         const slot = slotOf(h, shift);
         for (let j = 0; j < PROBES; j++) {
           const s = (slot + j) & mask;
@@ -82,7 +95,7 @@ export function buildReferenceIndex(
         0;
     }
   }
-  return { bytes, base, table, shift, stride };
+  return { bytes, base, table, shift, anchorMask };
 }
 
 /** Where the previous window's last copy left the reference position (absolute). */
@@ -133,7 +146,7 @@ export function matchWindow(
   const old = index.bytes;
   const oldSize = old.length;
   const n = target.length;
-  const { table, shift } = index;
+  const { table, shift, anchorMask } = index;
   const mask = table.length - 1;
   out.seeks.length = 0;
   out.diffLens.length = 0;
@@ -195,7 +208,8 @@ export function matchWindow(
         }
         hashAt = scan;
         const slot = slotOf(hash, shift);
-        for (let j = 0; j < PROBES; j++) {
+        const probes = isAnchor(hash, anchorMask) ? PROBES : 0;
+        for (let j = 0; j < probes; j++) {
           const v = table[(slot + j) & mask] as number;
           if (v === 0) break;
           const p = v - 1;
