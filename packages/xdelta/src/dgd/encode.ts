@@ -22,7 +22,7 @@ export interface EncodeDgdOptions {
   /** Target bytes per window (default 16 MiB, at most 64 MiB). */
   readonly windowSize?: number;
   /**
-   * The most reference bytes held (and indexed) at once (default 160 MiB). A larger reference
+   * The most reference bytes held (and indexed) at once (default 128 MiB). A larger reference
    * is matched a region of this size at a time, the region following the target's position
    * in proportion: smaller memory, fewer matches, never a wrong delta.
    */
@@ -69,14 +69,19 @@ export function zeroRuns(diff: Uint8Array): Uint8Array {
 const READ_CHUNK = 8 << 20;
 /** Regions up to this size get a seed every 4 bytes (on average), larger ones every 8. */
 const DENSE_REGION = 16 << 20;
+/**
+ * The most reference bytes held at once by default: with the 64 MiB table, the window and
+ * its streams, and the compressors' state, a 1 GB pair stays under 512 MB of peak RSS.
+ */
+const DEFAULT_REGION = 128 << 20;
 
 async function readRegion(
   source: RandomAccessSource,
   start: number,
-  length: number,
+  bytes: Uint8Array,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
+  const length = bytes.length;
   let at = 0;
   while (at < length) {
     throwIfAborted(signal);
@@ -125,7 +130,7 @@ export async function* encodeDgd(
     MAX_WINDOW_SIZE,
     Math.max(MIN_WINDOW, options.windowSize ?? DEFAULT_WINDOW_SIZE),
   );
-  const maxRegion = Math.max(1 << 20, options.maxRegionBytes ?? 160 << 20);
+  const maxRegion = Math.max(1 << 20, options.maxRegionBytes ?? DEFAULT_REGION);
   const maxIndexBits = options.maxIndexBits ?? 24;
   const refSize = source.size;
 
@@ -154,9 +159,16 @@ export async function* encodeDgd(
     const start = regionStart(targetOffset);
     // Move a partial region only once it is a quarter off, not every window.
     if (index !== undefined && Math.abs(index.base - start) < regionLength / 4) return index;
-    index = undefined; // let the old region go before the new one is read
-    const bytes = await readRegion(source, start, regionLength, signal);
+    // A moved region reuses the buffer and the table: one of each is ever allocated.
+    const reuse = index?.table;
+    const bytes = await readRegion(
+      source,
+      start,
+      index?.bytes ?? new Uint8Array(regionLength),
+      signal,
+    );
     index = buildReferenceIndex(bytes, start, {
+      ...(reuse === undefined ? {} : { reuse }),
       maxTableBits: maxIndexBits,
       // Each seed costs a cache miss to insert: denser seeds only where the region is small.
       minSpacing: regionLength <= DENSE_REGION ? 4 : 8,

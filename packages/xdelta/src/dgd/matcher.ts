@@ -42,6 +42,8 @@ export interface IndexLimits {
   readonly maxTableBits: number;
   /** The least spacing of seeds (a power of two; default 4). */
   readonly minSpacing?: number;
+  /** A table of an earlier index of the same size to fill again (saves the allocation). */
+  readonly reuse?: Int32Array;
 }
 
 /** Whether a position whose seed hashes to `hash` is a seed (about one in anchorMask + 1). */
@@ -70,7 +72,13 @@ export function buildReferenceIndex(
   let spacing = Math.max(1, limits.minSpacing ?? 4);
   while (spacing * slots < 2 * n) spacing *= 2;
   const anchorMask = spacing - 1;
-  const table = new Int32Array(slots);
+  let table: Int32Array;
+  if (limits.reuse?.length === slots) {
+    table = limits.reuse;
+    table.fill(0);
+  } else {
+    table = new Int32Array(slots);
+  }
   const shift = 32 - bits;
   const mask = slots - 1;
   if (n >= SEED_LENGTH) {
