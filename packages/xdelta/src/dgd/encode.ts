@@ -203,38 +203,47 @@ export async function* encodeDgd(
     control.varint(extraLensBytes);
     control.bytes(lens.view());
     const diffRuns = zeroRuns(streams.diff.subarray(0, streams.diffLength));
-    const [c, d, e] = await Promise.all([
+    // Copies of what the next window overwrites: the extra bytes (the buffer is reused).
+    const extra = streams.extra.slice(0, streams.extraLength);
+    const entries = streams.seeks.length;
+    const digest = createHash("sha256").update(data).digest().subarray(0, WINDOW_DIGEST_BYTES);
+    whole.update(data);
+    const length = filled;
+    total += filled;
+    filled = 0;
+    // This window is compressed (brotli on libuv's threads) while the next one is matched;
+    // the previous one goes out first, so the order is kept with at most two in flight.
+    const compressed = Promise.all([
       compressStream(control.view(), CONTROL_COMPRESSION),
       compressStream(diffRuns, DIFF_COMPRESSION),
       compressStream(
-        streams.extra.subarray(0, streams.extraLength),
-        streams.extraLength <= SMALL_EXTRA ? SMALL_EXTRA_COMPRESSION : LARGE_EXTRA_COMPRESSION,
+        extra,
+        extra.length <= SMALL_EXTRA ? SMALL_EXTRA_COMPRESSION : LARGE_EXTRA_COMPRESSION,
       ),
-    ]);
-    throwIfAborted(signal);
-    const head = new ByteWriter(64);
-    head.u8(TAG_WINDOW);
-    head.varint(filled);
-    head.varint(streams.seeks.length);
-    head.u8(c.method);
-    head.varint(control.length);
-    head.varint(c.bytes.length);
-    head.u8(d.method);
-    head.varint(diffRuns.length);
-    head.varint(d.bytes.length);
-    head.u8(e.method);
-    head.varint(streams.extraLength);
-    head.varint(e.bytes.length);
-    head.bytes(createHash("sha256").update(data).digest().subarray(0, WINDOW_DIGEST_BYTES));
-    whole.update(data);
-    total += filled;
-    filled = 0;
-    yield head.view().slice();
-    // Copies: the stream buffers are reused by the next window.
-    yield c.bytes.slice();
-    yield d.bytes.slice();
-    yield e.bytes.slice();
+    ]).then(([c, d, e]) => {
+      const head = new ByteWriter(64);
+      head.u8(TAG_WINDOW);
+      head.varint(length);
+      head.varint(entries);
+      head.u8(c.method);
+      head.varint(control.length);
+      head.varint(c.bytes.length);
+      head.u8(d.method);
+      head.varint(diffRuns.length);
+      head.varint(d.bytes.length);
+      head.u8(e.method);
+      head.varint(extra.length);
+      head.varint(e.bytes.length);
+      head.bytes(digest);
+      return [head.view(), c.bytes, d.bytes, e.bytes];
+    });
+    // A failure is taken up when this window is awaited, not as an unhandled rejection.
+    compressed.catch(() => {});
+    const previous = inFlight;
+    inFlight = compressed;
+    if (previous !== undefined) yield* await previous;
   }
+  let inFlight: Promise<Uint8Array[]> | undefined;
 
   for await (const chunk of target) {
     throwIfAborted(signal);
@@ -248,6 +257,8 @@ export async function* encodeDgd(
     }
   }
   if (filled > 0) yield* flush();
+  if (inFlight !== undefined) yield* await inFlight;
+  throwIfAborted(signal);
   const end = new ByteWriter(48);
   end.u8(TAG_END);
   end.varint(total);
