@@ -12,7 +12,7 @@ import { createBufferSource } from "../vcdiff/index.js";
 import { decodeDgd } from "./decode.js";
 import type { EncodeDgdOptions } from "./encode.js";
 import { encodeDgd, zeroRuns } from "./encode.js";
-import { isDgdDelta } from "./format.js";
+import { ByteWriter, DGD_MAGIC, isDgdDelta } from "./format.js";
 
 async function encode(
   source: Uint8Array,
@@ -156,6 +156,38 @@ describe("dgd decoding refuses what it cannot trust", () => {
     await expect(decode(source.subarray(1), delta)).rejects.toThrow(/reference of 200000 bytes/);
     await expect(decode(source, randomBytes(42, 100))).rejects.toThrow(/not a dgd delta/);
     await expect(decode(source, new Uint8Array(0))).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it("hostile headers are refused before anything large is allocated", async () => {
+    const header = (windowSize: number): number[] => {
+      const w = new ByteWriter();
+      w.bytes(Uint8Array.from(DGD_MAGIC));
+      w.u8(1);
+      w.u8(0);
+      w.varint(source.length);
+      w.varint(windowSize);
+      return [...w.view()];
+    };
+    await expect(decode(source, Uint8Array.from(header(1 << 30)))).rejects.toThrow(
+      /window size 1073741824 out of range/,
+    );
+    // A window longer than the window size, and streams claiming more than a window needs.
+    const long = new ByteWriter();
+    long.bytes(Uint8Array.from(header(1 << 16)));
+    long.u8(0x57);
+    long.varint((1 << 16) + 1);
+    await expect(decode(source, long.view())).rejects.toThrow(/window of 65537 bytes/);
+    const greedy = new ByteWriter();
+    greedy.bytes(Uint8Array.from(header(1 << 16)));
+    greedy.u8(0x57);
+    greedy.varint(1000);
+    greedy.varint(1);
+    for (const raw of [30, 1_000_000, 10]) {
+      greedy.u8(1);
+      greedy.varint(raw);
+      greedy.varint(5);
+    }
+    await expect(decode(source, greedy.view())).rejects.toThrow(/diff stream declares 1000000/);
   });
 
   it("a newer version is unsupported, not damage", async () => {
