@@ -12,6 +12,11 @@ export const SEED_LENGTH = 12;
 const PROBES = 4;
 /** A new diagonal must beat the current one by more than this many matching bytes. */
 const SWITCH_MARGIN = 32;
+/**
+ * Matches are verified up to this length: a longer one is taken a piece at a time, so the
+ * work at each position is bounded.
+ */
+const MAX_VERIFY = 1 << 14;
 
 const HASH_PRIME = 0x9e3779b1 | 0;
 /** HASH_PRIME ** (SEED_LENGTH - 1), mod 2^32. */
@@ -222,7 +227,7 @@ export function matchWindow(
           if (v === 0) break;
           const p = v - 1;
           if (old[p] !== target[scan] || old[p + len] !== target[scan + len]) continue;
-          const l = matchLength(old, p, target, scan, Math.min(oldSize - p, n - scan));
+          const l = matchLength(old, p, target, scan, Math.min(oldSize - p, n - scan, MAX_VERIFY));
           if (l > len) {
             len = l;
             pos = p;
@@ -231,10 +236,16 @@ export function matchWindow(
       }
       const dp = scan + lastOffset;
       if (dp >= 0 && dp < oldSize && old[dp] === target[scan]) {
-        const l = matchLength(old, dp, target, scan, Math.min(oldSize - dp, n - scan));
+        const l = matchLength(old, dp, target, scan, Math.min(oldSize - dp, n - scan, MAX_VERIFY));
         if (l >= len && l > 0) {
+          // The current diagonal is (one of) the best: it goes on, nothing to switch to.
+          // Skipping ahead here also keeps the scan linear where another diagonal matches
+          // a little longer without winning (duplicated content in the reference).
           len = l;
           pos = dp;
+          oldScore = len;
+          scsc = scan + len;
+          break;
         }
       }
       for (; scsc < scan + len; scsc++) {
