@@ -22,7 +22,7 @@ export interface EncodeDgdOptions {
   /** Target bytes per window (default 16 MiB, at most 64 MiB). */
   readonly windowSize?: number;
   /**
-   * The most reference bytes held (and indexed) at once (default 128 MiB). A larger reference
+   * The most reference bytes held (and indexed) at once (default 96 MiB). A larger reference
    * is matched a region of this size at a time, the region following the target's position
    * in proportion: smaller memory, fewer matches, never a wrong delta.
    */
@@ -70,10 +70,13 @@ const READ_CHUNK = 8 << 20;
 /** Regions up to this size get a seed every 4 bytes (on average), larger ones every 8. */
 const DENSE_REGION = 16 << 20;
 /**
- * The most reference bytes held at once by default: with the 64 MiB table, the window and
- * its streams, and the compressors' state, a 1 GB pair stays under 512 MB of peak RSS.
+ * The most reference bytes held at once by default: with the seed table, the window and its
+ * streams, and the compressors' state, a 1 GB pair stays under 512 MB of peak RSS (with
+ * 128 MiB and a 64 MiB table it took 536 MB).
  */
-const DEFAULT_REGION = 128 << 20;
+const DEFAULT_REGION = 96 << 20;
+/** Regions above this size get a table of 8 Mi slots (32 MiB), their seeds sparser. */
+const LARGE_REGION = 64 << 20;
 
 async function readRegion(
   source: RandomAccessSource,
@@ -131,8 +134,9 @@ export async function* encodeDgd(
     Math.max(MIN_WINDOW, options.windowSize ?? DEFAULT_WINDOW_SIZE),
   );
   const maxRegion = Math.max(1 << 20, options.maxRegionBytes ?? DEFAULT_REGION);
-  const maxIndexBits = options.maxIndexBits ?? 24;
   const refSize = source.size;
+  const maxIndexBits =
+    options.maxIndexBits ?? (Math.min(refSize, maxRegion) > LARGE_REGION ? 23 : 24);
 
   const header = new ByteWriter(32);
   header.bytes(Uint8Array.from(DGD_MAGIC));
