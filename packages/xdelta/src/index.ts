@@ -1,10 +1,12 @@
 export type {
   BuiltinCodecOptions,
   DeltaEngine,
+  DgdCodecOptions,
   XdeltaCodecOptions,
 } from "./codec.js";
 export {
   createBuiltinCodec,
+  createDgdCodec,
   createXdeltaCodec,
   DELTA_ENGINES,
   parseDeltaEngine,

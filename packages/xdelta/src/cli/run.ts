@@ -1,11 +1,10 @@
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
-import { isDgError, targetStream } from "@dg/core";
+import { isDgError } from "@dg/core";
 import { openFileSource, streamFile } from "@dg/node";
 import type { DeltaCodec } from "@dg/core";
-import { createXdeltaCodec, parseDeltaEngine } from "../codec.js";
+import { createDgdCodec, createXdeltaCodec, parseDeltaEngine } from "../codec.js";
 import type { DeltaEngine } from "../codec.js";
-import { decodeDgd, encodeDgd } from "../dgd/lazy.js";
 import { writeOutput } from "./output.js";
 
 /** Where the command reads and writes; `process` in real use, streams in tests. */
@@ -35,13 +34,6 @@ Options:
 
 Exit status: 0 on success, 1 when the operation fails (e.g. a damaged delta), 2 on bad usage.
 `;
-
-/** The dgd format behind the same shape as the VCDIFF codecs. */
-const dgdCodec: DeltaCodec = {
-  name: "dgd",
-  encode: (source, target) => encodeDgd(source, targetStream(target)),
-  decode: (source, delta) => decodeDgd(source, delta),
-};
 
 /** A usage error: printed with a pointer to --help, exit status 2. */
 class UsageError extends Error {}
@@ -142,7 +134,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const engine =
       command.engine ??
       (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
-    const codec: DeltaCodec = command.format === "dgd" ? dgdCodec : createXdeltaCodec({ engine });
+    const codec: DeltaCodec =
+      command.format === "dgd" ? createDgdCodec() : createXdeltaCodec({ engine });
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =

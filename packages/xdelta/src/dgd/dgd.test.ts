@@ -8,6 +8,7 @@ import {
   randomText,
   streamOf,
 } from "../encode/test-fixtures.js";
+import { createDgdCodec } from "../codec.js";
 import { createBufferSource } from "../vcdiff/index.js";
 import { decodeDgd } from "./decode.js";
 import type { EncodeDgdOptions } from "./encode.js";
@@ -136,6 +137,26 @@ describe("dgd round trips", () => {
     const source = randomText(30, 100_000);
     const target = edited(31, source, 10);
     expect(Buffer.compare(await encode(source, target), await encode(source, target))).toBe(0);
+  });
+});
+
+describe("createDgdCodec", () => {
+  it("is a DeltaCodec: round trip, and an aborted decode stops with CancelledError", async () => {
+    const codec = createDgdCodec();
+    expect(codec.name).toBe("dgd");
+    const source = randomText(50, 120_000);
+    const target = edited(51, source, 8);
+    const delta = await collect(codec.encode(createBufferSource(source), streamOf(target)));
+    expect(isDgdDelta(delta)).toBe(true);
+    const back = await collect(codec.decode(createBufferSource(source), streamOf(delta)));
+    expect(Buffer.compare(back, target)).toBe(0);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      collect(
+        codec.decode(createBufferSource(source), streamOf(delta), { signal: controller.signal }),
+      ),
+    ).rejects.toBeInstanceOf(CancelledError);
   });
 });
 
