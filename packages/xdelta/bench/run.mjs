@@ -1,14 +1,21 @@
-// The codec benchmark: our encoder/decoder against xdelta3 on release-like archive pairs.
-//   node packages/xdelta/bench/run.mjs        (after a build; `pnpm bench` does both)
-// Environment: DG_BENCH_LARGE=1 adds the 1 GB pairs; DG_BENCH_PAIRS_DIR=dir adds real pairs
-// named <name>.old / <name>.new; DG_BENCH_DATA=dir moves the corpus cache (.bench-data/);
-// DG_BENCH_RUNS=n takes the best of n runs of every measurement.
+// The codec benchmark: our VCDIFF encoder/decoder and our dgd format beside `xdelta3 -9`,
+// `zstd -19 --long=31 --patch-from` and `bsdiff`, on real release pairs and seeded ones.
+//   node packages/xdelta/bench/run.mjs [filter]   (after a build; `pnpm bench xdelta` does both)
+// Pairs: the npm release corpus (tooling/bench/npm-corpus.mjs, fetched once into
+// .bench-data/npm-corpus), each package's .tar of every version against its first; plus the
+// seeded archive pairs of ./corpus.mjs with DG_BENCH_SYNTHETIC=1 (10 and 100 MB; the 1 GB ones
+// too with DG_BENCH_LARGE=1), and DG_BENCH_PAIRS_DIR=dir: every dir/<name>.old with a
+// dir/<name>.new beside it. DG_BENCH_DATA=dir moves the seeded corpus cache; DG_BENCH_RUNS=n
+// takes the best of n runs of every measurement (default 1); DG_BENCH_TOOLS=a,b picks the
+// tools (default all: vcdiff,dgd,xdelta3,zstd,bsdiff). A filter argument keeps only the pairs
+// whose name contains it.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FETCH_HINT, loadNpmCorpus } from "../../../tooling/bench/npm-corpus.mjs";
 import { SIZES, ensurePairs } from "./corpus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,12 +23,14 @@ const repoRoot = resolve(here, "../../..");
 const dataDir = resolve(process.env.DG_BENCH_DATA ?? join(repoRoot, ".bench-data"), "xdelta");
 const childScript = join(here, "child.mjs");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+/** bsdiff needs about 17 times the old file in memory: not above this. */
+const BSDIFF_MAX_BYTES = 200_000_000;
 
 function log(line) {
   process.stderr.write(`${line}\n`);
 }
 
-/** Run a command; resolves to { ms, maxRssKb, stdout, code }. */
+/** Run a command; resolves to { ms, maxRssKb, stdout }. */
 function measure(command, args) {
   return new Promise((resolvePromise, reject) => {
     const wrapped =
@@ -51,10 +60,7 @@ async function sha256(path) {
   return hash.digest("hex");
 }
 
-/**
- * Best of `runs` runs (timings are noisy on a shared machine): the least whole-process time
- * and, separately, the least in-process time (`child.ms`); RSS from the best run.
- */
+/** Best (least wall time) of `runs` runs; `innerMs` is the least in-process time of ours. */
 async function best(runs, fn) {
   let result;
   let innerMs;
@@ -63,178 +69,257 @@ async function best(runs, fn) {
     if (r.child !== undefined && (innerMs === undefined || r.child.ms < innerMs)) {
       innerMs = r.child.ms;
     }
-    if (result === undefined || r.ms < result.ms)
-      result = { ...r, maxRssKb: r.maxRssKb ?? result?.maxRssKb };
+    if (result === undefined || r.ms < result.ms) {
+      result = { ...r, maxRssKb: r.child?.maxRssKb ?? r.maxRssKb ?? result?.maxRssKb };
+    }
   }
   return { ...result, innerMs };
 }
 
-/** Runs per measurement: DG_BENCH_RUNS, else 3 for pairs under 50 MB and 1 above. */
-function runsFor(size) {
+function runsFor() {
   const fromEnv = Number(process.env.DG_BENCH_RUNS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
-  return size < 50_000_000 ? 3 : 1;
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : 1;
 }
 
-async function benchPair(pair, work) {
+const ours = (format) => ({
+  encode: (old, target, delta) => ["node-child", ["encode", old, target, delta, format]],
+  decode: (old, delta, out) => ["node-child", ["decode", old, delta, out, format]],
+});
+
+/** The tools compared, each an encode and a decode command. */
+const TOOLS = [
+  { name: "vcdiff", label: "ours VCDIFF", ...ours("vcdiff") },
+  { name: "dgd", label: "ours dgd", ...ours("dgd") },
+  {
+    name: "xdelta3",
+    label: "xdelta3 -9",
+    encode: (old, target, delta) => ["xdelta3", ["-e", "-9", "-f", "-s", old, target, delta]],
+    decode: (old, delta, out) => ["xdelta3", ["-d", "-f", "-s", old, delta, out]],
+  },
+  {
+    name: "zstd",
+    label: "zstd -19 --long=31",
+    encode: (old, target, delta) => [
+      "zstd",
+      ["-q", "-f", "-19", "--long=31", `--patch-from=${old}`, target, "-o", delta],
+    ],
+    decode: (old, delta, out) => [
+      "zstd",
+      ["-q", "-f", "-d", "--long=31", `--patch-from=${old}`, delta, "-o", out],
+    ],
+  },
+  {
+    name: "bsdiff",
+    label: "bsdiff",
+    encode: (old, target, delta) => ["bsdiff", [old, target, delta]],
+    decode: (old, delta, out) => ["bspatch", [old, out, delta]],
+    maxBytes: BSDIFF_MAX_BYTES,
+  },
+];
+
+async function run([command, args]) {
+  if (command !== "node-child") return measure(command, args);
+  const r = await measure(process.execPath, [childScript, ...args]);
+  return { ...r, child: JSON.parse(r.stdout) };
+}
+
+async function benchPair(pair, tools, work) {
   const size = statSync(pair.new).size;
-  const runs = runsFor(size);
-  const out = (name) => join(work, `${pair.name}.${name}`);
-  const xdNone = await best(runs, () =>
-    measure("xdelta3", ["-e", "-9", "-S", "none", "-f", "-s", pair.old, pair.new, out("xd3-none")]),
-  );
-  const xdLzma = await best(runs, () =>
-    measure("xdelta3", ["-e", "-9", "-f", "-s", pair.old, pair.new, out("xd3-9")]),
-  );
-  const oursEnc = await best(runs, async () => {
-    const r = await measure(process.execPath, [
-      childScript,
-      "encode",
-      pair.old,
-      pair.new,
-      out("ours"),
-    ]);
-    return { ...r, child: JSON.parse(r.stdout) };
-  });
-  const oursDec = await best(runs, async () => {
-    const r = await measure(process.execPath, [
-      childScript,
-      "decode",
-      pair.old,
-      out("ours"),
-      out("ours.out"),
-    ]);
-    return { ...r, child: JSON.parse(r.stdout) };
-  });
-  const xdDec = await best(runs, () =>
-    measure("xdelta3", ["-d", "-f", "-s", pair.old, out("ours"), out("xd3.out")]),
-  );
+  const runs = runsFor();
   const want = await sha256(pair.new);
-  const okOurs = (await sha256(out("ours.out"))) === want;
-  const okXd3 = (await sha256(out("xd3.out"))) === want;
-  const result = {
-    name: pair.name,
-    size,
-    xdNone: statSync(out("xd3-none")).size,
-    xdLzma: statSync(out("xd3-9")).size,
-    ours: statSync(out("ours")).size,
-    encMs: oursEnc.ms,
-    encInnerMs: oursEnc.innerMs,
-    xdEncMs: xdLzma.ms,
-    xdNoneEncMs: xdNone.ms,
-    decMs: oursDec.ms,
-    decInnerMs: oursDec.innerMs,
-    xdDecMs: xdDec.ms,
-    encRss: oursEnc.child.maxRssKb,
-    decRss: oursDec.child.maxRssKb,
-    xdEncRss: xdLzma.maxRssKb,
-    xdDecRss: xdDec.maxRssKb,
-    ok: okOurs && okXd3,
-  };
-  for (const f of readdirSync(work)) if (f.startsWith(`${pair.name}.`)) rmSync(join(work, f));
+  const result = { name: pair.name, size, tools: {} };
+  for (const tool of tools) {
+    if (tool.maxBytes !== undefined && Math.max(size, statSync(pair.old).size) > tool.maxBytes) {
+      continue;
+    }
+    const delta = join(work, `${pair.name}.${tool.name}`);
+    const out = join(work, `${pair.name}.${tool.name}.out`);
+    const enc = await best(runs, () => run(tool.encode(pair.old, pair.new, delta)));
+    const dec = await best(runs, () => run(tool.decode(pair.old, delta, out)));
+    result.tools[tool.name] = {
+      bytes: statSync(delta).size,
+      encMs: enc.ms,
+      encInnerMs: enc.innerMs,
+      decMs: dec.ms,
+      decInnerMs: dec.innerMs,
+      encRssKb: enc.maxRssKb,
+      decRssKb: dec.maxRssKb,
+      ok: (await sha256(out)) === want,
+    };
+    rmSync(delta, { force: true });
+    rmSync(out, { force: true });
+  }
   return result;
 }
 
 const mb = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1);
-const sec = (ms) => (ms / 1000).toFixed(2);
-const ratio = (a, b) => (b > 0 ? (a / b).toFixed(3) : "-");
-const rss = (kb) => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)}`);
+const sec = (ms) => (ms === undefined ? "-" : (ms / 1000).toFixed(2));
+const ratio = (a, b) => (a === undefined || b === undefined || !(b > 0) ? "-" : (a / b).toFixed(2));
+const rss = (kb) => (kb === undefined ? "-" : `${Math.round(kb / 1024)}`);
 
-function printTable(results) {
-  const header = [
-    "pair",
-    "new MB",
-    "xd3-9-Snone",
-    "xd3-9",
-    "ours",
-    "size/Snone",
-    "enc s",
-    "enc in-proc s",
-    "xd3 enc s",
-    "enc ratio",
-    "enc in-proc ratio",
-    "dec s",
-    "dec in-proc s",
-    "xd3 dec s",
-    "dec ratio",
-    "dec in-proc ratio",
-    "RSS MB enc/dec",
-    "xd3 RSS enc/dec",
-    "ok",
-  ];
-  const rows = results.map((r) => [
-    r.name,
-    mb(r.size),
-    String(r.xdNone),
-    String(r.xdLzma),
-    String(r.ours),
-    ratio(r.ours, r.xdNone),
-    sec(r.encMs),
-    sec(r.encInnerMs),
-    sec(r.xdEncMs),
-    ratio(r.encMs, r.xdEncMs),
-    ratio(r.encInnerMs, r.xdEncMs),
-    sec(r.decMs),
-    sec(r.decInnerMs),
-    sec(r.xdDecMs),
-    ratio(r.decMs, r.xdDecMs),
-    ratio(r.decInnerMs, r.xdDecMs),
-    `${rss(r.encRss)}/${rss(r.decRss)}`,
-    `${rss(r.xdEncRss)}/${rss(r.xdDecRss)}`,
-    r.ok ? "yes" : "NO",
-  ]);
-  const sum = (key) => results.reduce((s, r) => s + r[key], 0);
-  rows.push([
-    "SUM",
-    mb(sum("size")),
-    String(sum("xdNone")),
-    String(sum("xdLzma")),
-    String(sum("ours")),
-    ratio(sum("ours"), sum("xdNone")),
-    sec(sum("encMs")),
-    sec(sum("encInnerMs")),
-    sec(sum("xdEncMs")),
-    ratio(sum("encMs"), sum("xdEncMs")),
-    ratio(sum("encInnerMs"), sum("xdEncMs")),
-    sec(sum("decMs")),
-    sec(sum("decInnerMs")),
-    sec(sum("xdDecMs")),
-    ratio(sum("decMs"), sum("xdDecMs")),
-    ratio(sum("decInnerMs"), sum("xdDecMs")),
-    "",
-    "",
-    results.every((r) => r.ok) ? "yes" : "NO",
-  ]);
+function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+}
+
+/** Sum of `key` over the results where every named tool ran (so sums compare alike). */
+function sums(results, names, key) {
+  const kept = results.filter((r) => names.every((n) => r.tools[n] !== undefined));
+  const total = (name) => kept.reduce((s, r) => s + (r.tools[name]?.[key] ?? 0), 0);
+  return { kept, total };
+}
+
+function printTables(results, tools) {
+  const names = tools.map((t) => t.name);
+  const has = (n) => names.includes(n);
+  const tool = (r, n) => r.tools[n];
+  console.log("\nDelta sizes, bytes (dgd ratios: to bsdiff, to zstd, to the better of the two)");
+  const sizeHeader = ["pair", "new MB", ...tools.map((t) => t.label)];
+  if (has("dgd")) sizeHeader.push("dgd/bsdiff", "dgd/zstd", "dgd/best");
+  const betterOf = (r) => {
+    const b = tool(r, "bsdiff")?.bytes;
+    const z = tool(r, "zstd")?.bytes;
+    if (b === undefined) return z;
+    if (z === undefined) return b;
+    return Math.min(b, z);
+  };
+  const sizeRows = results.map((r) => {
+    const row = [r.name, mb(r.size), ...names.map((n) => String(tool(r, n)?.bytes ?? "-"))];
+    if (has("dgd")) {
+      const d = tool(r, "dgd")?.bytes;
+      row.push(
+        ratio(d, tool(r, "bsdiff")?.bytes),
+        ratio(d, tool(r, "zstd")?.bytes),
+        ratio(d, betterOf(r)),
+      );
+    }
+    return row;
+  });
+  const { kept, total } = sums(results, names, "bytes");
+  const sumRow = [
+    `SUM (${kept.length} pairs)`,
+    mb(kept.reduce((s, r) => s + r.size, 0)),
+    ...names.map((n) => String(total(n))),
+  ];
+  if (has("dgd")) {
+    sumRow.push(
+      ratio(total("dgd"), total("bsdiff")),
+      ratio(total("dgd"), total("zstd")),
+      ratio(
+        total("dgd"),
+        kept.reduce((s, r) => s + (betterOf(r) ?? 0), 0),
+      ),
+    );
+  }
+  sizeRows.push(sumRow);
+  table(sizeHeader, sizeRows);
+
   console.log(
-    "\nsizes in bytes; enc/dec s = wall time of the whole process (node start-up and module loading" +
-      "\nincluded), best of the runs; enc/dec ratio = ours / xdelta3, both whole processes (the issue's" +
-      "\ntargets: enc <= 1.0, dec <= 0.5). in-proc s = time inside our node process, from after module" +
-      "\nloading to the last output byte written (what an SDK or CLI process pays per operation, once" +
-      "\nnode is running); in-proc ratio = that / xdelta3's whole process. enc is compared with" +
-      "\n`xdelta3 -e -9` (default LZMA secondary), dec with `xdelta3 -d` on our delta.",
+    "\nEncode / decode wall seconds (whole processes, best of the runs); in-proc = inside our node",
   );
+  console.log("process after module loading; ratios are dgd's time over xdelta3 -9's");
+  const timeHeader = ["pair"];
+  for (const t of tools) timeHeader.push(`${t.name} enc`, `${t.name} dec`);
+  if (has("dgd")) timeHeader.push("dgd in-proc enc/dec", "dgd/xd3 enc", "dgd/xd3 dec");
+  const timeRows = results.map((r) => {
+    const row = [r.name];
+    for (const n of names) row.push(sec(tool(r, n)?.encMs), sec(tool(r, n)?.decMs));
+    if (has("dgd")) {
+      const d = tool(r, "dgd");
+      const x = tool(r, "xdelta3");
+      row.push(
+        `${sec(d?.encInnerMs)}/${sec(d?.decInnerMs)}`,
+        ratio(d?.encMs, x?.encMs),
+        ratio(d?.decMs, x?.decMs),
+      );
+    }
+    return row;
+  });
+  const sumOf = (n, key) => kept.reduce((s, r) => s + (r.tools[n]?.[key] ?? 0), 0);
+  const timeSum = [`SUM (${kept.length} pairs)`];
+  for (const n of names) timeSum.push(sec(sumOf(n, "encMs")), sec(sumOf(n, "decMs")));
+  if (has("dgd")) {
+    timeSum.push(
+      `${sec(sumOf("dgd", "encInnerMs"))}/${sec(sumOf("dgd", "decInnerMs"))}`,
+      ratio(sumOf("dgd", "encMs"), sumOf("xdelta3", "encMs")),
+      ratio(sumOf("dgd", "decMs"), sumOf("xdelta3", "decMs")),
+    );
+  }
+  timeRows.push(timeSum);
+  table(timeHeader, timeRows);
+
+  console.log("\nPeak RSS, MB, encode/decode");
+  const rssRows = results.map((r) => [
+    r.name,
+    ...names.map((n) => {
+      const t = tool(r, n);
+      return t === undefined ? "-" : `${rss(t.encRssKb)}/${rss(t.decRssKb)}`;
+    }),
+    names.every((n) => tool(r, n) === undefined || tool(r, n).ok) ? "yes" : "NO",
+  ]);
+  table(["pair", ...tools.map((t) => t.label), "all decoded exactly"], rssRows);
+
+  if (has("dgd") && has("bsdiff") && has("zstd") && kept.length > 0) {
+    const worst = kept.reduce(
+      (w, r) => {
+        const q = tool(r, "dgd").bytes / betterOf(r);
+        return q > w.q ? { q, name: r.name } : w;
+      },
+      { q: 0, name: "" },
+    );
+    const enc = sumOf("dgd", "encMs") / sumOf("xdelta3", "encMs");
+    const yes = (ok) => (ok ? "met" : "NOT met");
+    console.log("\nTargets (issue #15, dgd):");
+    console.log(
+      `  size sum <= 1.0x bsdiff: ${ratio(total("dgd"), total("bsdiff"))} ${yes(total("dgd") <= total("bsdiff"))}`,
+    );
+    console.log(
+      `  size sum <= 1.0x zstd -19: ${ratio(total("dgd"), total("zstd"))} ${yes(total("dgd") <= total("zstd"))}`,
+    );
+    console.log(
+      `  no pair over 1.2x the better of the two: worst ${worst.q.toFixed(2)} (${worst.name}) ${yes(worst.q <= 1.2)}`,
+    );
+    console.log(`  encode time sum <= 1.0x xdelta3 -e -9: ${enc.toFixed(2)} ${yes(enc <= 1)}`);
+  }
 }
 
 async function main() {
-  if (spawnSync("xdelta3", ["-V"]).error) {
-    log("xdelta3 is not installed (apt-get install xdelta3): nothing to compare with.");
-    process.exitCode = 1;
-    return;
+  const only = process.argv[2];
+  const wanted = (process.env.DG_BENCH_TOOLS ?? "vcdiff,dgd,xdelta3,zstd,bsdiff").split(",");
+  const tools = [];
+  for (const t of TOOLS.filter((t) => wanted.includes(t.name))) {
+    const binary = t.encode("a", "b", "c")[0];
+    if (binary !== "node-child" && spawnSync(binary, ["-h"]).error) {
+      log(`${binary} is not installed (apt-get install ${binary}): left out.`);
+      continue;
+    }
+    tools.push(t);
   }
   if (!existsSync(join(here, "../dist/index.js"))) {
     log("build @dg/xdelta first (pnpm --filter @dg/xdelta build)");
     process.exitCode = 1;
     return;
   }
-  const sizes = SIZES.filter((s) => s.label !== "1G" || process.env.DG_BENCH_LARGE === "1");
-  const only = process.argv[2];
   const pairs = [];
-  for (const size of sizes) pairs.push(...ensurePairs(dataDir, size, log));
+  const corpus = loadNpmCorpus();
+  if (corpus === undefined) log(`${FETCH_HINT}; only the other pairs run.`);
+  for (const pkg of corpus ?? []) {
+    const [first, ...rest] = pkg.versions;
+    for (const v of rest) {
+      pairs.push({
+        name: `${pkg.slug}-${first.version}-${v.version}`,
+        old: first.tar,
+        new: v.tar,
+      });
+    }
+  }
+  if (process.env.DG_BENCH_SYNTHETIC === "1") {
+    const sizes = SIZES.filter((s) => s.label !== "1G" || process.env.DG_BENCH_LARGE === "1");
+    for (const size of sizes) pairs.push(...ensurePairs(dataDir, size, log));
+  }
   const realDir = process.env.DG_BENCH_PAIRS_DIR;
   if (realDir) {
     for (const f of readdirSync(realDir).sort()) {
@@ -251,13 +336,18 @@ async function main() {
     for (const pair of pairs) {
       if (only !== undefined && !pair.name.includes(only)) continue;
       log(`${pair.name} ...`);
-      results.push(await benchPair(pair, work));
+      results.push(await benchPair(pair, tools, work));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  printTable(results);
-  if (!results.every((r) => r.ok)) process.exitCode = 1;
+  if (results.length === 0) {
+    log("no pairs to run");
+    process.exitCode = 1;
+    return;
+  }
+  printTables(results, tools);
+  if (!results.every((r) => Object.values(r.tools).every((t) => t.ok))) process.exitCode = 1;
 }
 
 await main();

@@ -11,6 +11,8 @@ import type { DecodeVcdiffOptions } from "./decode/index.js";
 import { decodeVcdiff } from "./decode/lazy.js";
 import type { EncodeVcdiffOptions } from "./encode/index.js";
 import { encodeVcdiff } from "./encode/lazy.js";
+import type { EncodeDgdOptions } from "./dgd/encode.js";
+import { decodeDgd, encodeDgd } from "./dgd/lazy.js";
 import type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 import { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 
@@ -105,4 +107,34 @@ export function createXdeltaCodec(options: XdeltaCodecOptions = {}): DeltaCodec 
   return engine === "xdelta3"
     ? createNativeXdeltaCodec(options.native)
     : createBuiltinCodec(options.builtin);
+}
+
+/** Options of the dgd codec: tuning of its encoder. */
+export interface DgdCodecOptions {
+  readonly encoder?: Omit<EncodeDgdOptions, "signal">;
+}
+
+/**
+ * dgd, our own delta format (DGD-FORMAT.md), behind the `DeltaCodec` port: `encodeDgd` and
+ * `decodeDgd`. Its deltas are read by deltaglider only; not used by the SDK yet.
+ *
+ * @example
+ * ```ts
+ * const codec = createDgdCodec();
+ * const delta = codec.encode(await openFileSource("v1.tar"), createReadStream("v2.tar"));
+ * ```
+ */
+export function createDgdCodec(options: DgdCodecOptions = {}): DeltaCodec {
+  return {
+    name: "dgd",
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return encodeDgd(source, targetStream(target, opts), {
+        ...options.encoder,
+        ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
+      });
+    },
+    decode(source: RandomAccessSource, delta: ByteStream, opts?: DeltaDecodeOptions) {
+      return decodeDgd(source, delta, opts?.signal === undefined ? {} : { signal: opts.signal });
+    },
+  };
 }

@@ -1,10 +1,12 @@
 export type {
   BuiltinCodecOptions,
   DeltaEngine,
+  DgdCodecOptions,
   XdeltaCodecOptions,
 } from "./codec.js";
 export {
   createBuiltinCodec,
+  createDgdCodec,
   createXdeltaCodec,
   DELTA_ENGINES,
   parseDeltaEngine,
@@ -18,3 +20,7 @@ export { openFileSource } from "@dg/node";
 export type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 export { createBufferSource } from "./vcdiff/index.js";
+export type { DecodeDgdOptions } from "./dgd/decode.js";
+export type { EncodeDgdOptions } from "./dgd/encode.js";
+export { isDgdDelta } from "./dgd/format.js";
+export { decodeDgd, encodeDgd } from "./dgd/lazy.js";

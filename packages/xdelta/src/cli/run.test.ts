@@ -139,7 +139,10 @@ describe("dg-xdelta", () => {
     [["-e", "-s", "x", "a", "b", "c"], /unexpected argument/],
     [["-e", "--engine", "zstd", "-s", "x"], /unknown engine/],
     [["-e", "-S", "djw", "-s", "x"], /unknown secondary compression: djw/],
+    [["-e", "--format", "dgd", "-S", "none", "-s", "x"], /-S applies to VCDIFF only/],
     [["-e", "--bogus", "-s", "x"], /Unknown option/],
+    [["-e", "--format", "zip", "-s", "x"], /unknown format/],
+    [["-e", "--format", "dgd", "--engine", "xdelta3", "-s", "x"], /needs the builtin engine/],
   ])("exits 2 on bad usage: %j", async (argv, message) => {
     const run = capture();
     expect(await runCli(argv, run.io)).toBe(2);
@@ -147,10 +150,37 @@ describe("dg-xdelta", () => {
     expect(run.stderr()).toMatch(/--help/);
   });
 
+  it("writes and reads dgd with --format dgd; VCDIFF stays the default", async () => {
+    const enc = capture(new Uint8Array(0), { DG_DELTA_ENGINE: "xdelta3" });
+    expect(await runCli(["-e", "--format", "dgd", "-s", p("v1"), p("v2"), p("d")], enc.io)).toBe(0);
+    const delta = await readFile(p("d"));
+    expect(delta.subarray(0, 4)).toEqual(Buffer.from([0xd7, 0x44, 0x47, 0x44]));
+    const dec = capture();
+    expect(await runCli(["-d", "--format", "dgd", "-s", p("v1"), p("d"), p("out")], dec.io)).toBe(
+      0,
+    );
+    expect(Buffer.compare(await readFile(p("out")), target)).toBe(0);
+    // A dgd delta is not VCDIFF: decoding it as the default format fails cleanly.
+    const wrong = capture();
+    expect(await runCli(["-d", "-s", p("v1"), p("d"), p("out2")], wrong.io)).toBe(1);
+    expect(wrong.stderr()).toMatch(/^dg-xdelta: /);
+    // A damaged dgd delta: exit 1, a one-line error, nothing written.
+    delta[delta.length - 40]! ^= 0x10;
+    await writeFile(p("bad"), delta);
+    const bad = capture();
+    expect(
+      await runCli(["-d", "--format", "dgd", "-s", p("v1"), p("bad"), p("out3")], bad.io),
+    ).toBe(1);
+    expect(bad.stderr()).toMatch(/^dg-xdelta: Invalid dgd delta: /);
+    expect((await readdir(dir)).sort()).toEqual(["bad", "d", "out", "v1", "v2"]);
+  });
+
   it("prints help (exit 0)", async () => {
     const run = capture();
     expect(await runCli(["--help"], run.io)).toBe(0);
-    expect(new TextDecoder().decode(await run.stdout())).toMatch(/dg-xdelta -e \[-f\] -s SOURCE/);
+    const help = new TextDecoder().decode(await run.stdout());
+    expect(help).toMatch(/dg-xdelta -e \[-f\] -s SOURCE/);
+    expect(help).toMatch(/--format NAME +vcdiff \(default/);
   });
 
   it.runIf(hasXdelta3())("runs the xdelta3 engine with --engine or DG_DELTA_ENGINE", async () => {

@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { isDgError } from "@dg/core";
 import { openFileSource, streamFile } from "@dg/node";
 import type { DeltaCodec } from "@dg/core";
-import { createXdeltaCodec, parseDeltaEngine } from "../codec.js";
+import { createDgdCodec, createXdeltaCodec, parseDeltaEngine } from "../codec.js";
 import type { DeltaEngine } from "../codec.js";
 import type { SecondaryCompression } from "../encode/index.js";
 import { writeOutput } from "./output.js";
@@ -30,6 +30,9 @@ Options:
   --engine NAME       builtin (default, or DG_DELTA_ENGINE) or xdelta3 (the installed binary)
   -S NAME             encode: secondary compression of the delta's sections, lzma (default,
                       as xdelta3 writes it) or none (plain RFC 3284 sections)
+  --format NAME       vcdiff (default: RFC 3284, what xdelta3 reads and writes) or dgd
+                      (deltaglider's own format: smaller, read only by deltaglider; built-in
+                      engine only). Decoding needs the format the delta was written in.
   -h, --help          show this help
 
 Exit status: 0 on success, 1 when the operation fails (e.g. a damaged delta), 2 on bad usage.
@@ -46,6 +49,7 @@ interface Command {
   readonly output: string;
   readonly engine: DeltaEngine | undefined;
   readonly secondary: SecondaryCompression | undefined;
+  readonly format: "vcdiff" | "dgd";
 }
 
 function parseCommand(argv: readonly string[]): Command | "help" {
@@ -74,8 +78,19 @@ function parseCommand(argv: readonly string[]): Command | "help" {
   if (secondary !== undefined && secondary !== "lzma" && secondary !== "none") {
     throw new UsageError(`unknown secondary compression: ${secondary} (use lzma or none)`);
   }
+  const format = values.format ?? "vcdiff";
+  if (format !== "vcdiff" && format !== "dgd") {
+    throw new UsageError(`unknown format: ${format} (use vcdiff or dgd)`);
+  }
+  if (format === "dgd" && engine === "xdelta3") {
+    throw new UsageError("--format dgd needs the builtin engine (xdelta3 writes VCDIFF only)");
+  }
+  if (format === "dgd" && secondary !== undefined) {
+    throw new UsageError("-S applies to VCDIFF only (dgd compresses its streams itself)");
+  }
   return {
     secondary,
+    format,
     mode: values.e === true ? "encode" : "decode",
     force: values.f === true,
     source: values.s,
@@ -97,6 +112,7 @@ function parseOptions(argv: readonly string[]) {
       s: { type: "string", short: "s" },
       S: { type: "string", short: "S" },
       engine: { type: "string" },
+      format: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -126,16 +142,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     // This tool is a composition root of its own: `--engine`, else its environment.
-    const fromEnv = io.env.DG_DELTA_ENGINE;
+    // dgd has one engine, the built-in one: DG_DELTA_ENGINE does not apply to it.
+    const fromEnv = command.format === "dgd" ? undefined : io.env.DG_DELTA_ENGINE;
     const engine =
       command.engine ??
       (fromEnv === undefined || fromEnv === "" ? "builtin" : parseDeltaEngine(fromEnv));
     const { secondary } = command;
-    const codec: DeltaCodec = createXdeltaCodec(
-      secondary === undefined
-        ? { engine }
-        : { engine, builtin: { encoder: { secondary } }, native: { secondary } },
-    );
+    const codec: DeltaCodec =
+      command.format === "dgd"
+        ? createDgdCodec()
+        : createXdeltaCodec(
+            secondary === undefined
+              ? { engine }
+              : { engine, builtin: { encoder: { secondary } }, native: { secondary } },
+          );
     const source = await openFileSource(command.source);
     try {
       const input: AsyncIterable<Uint8Array> =

@@ -1,0 +1,310 @@
+/**
+ * The dgd matcher: an index of seeds over (a region of) the reference, and a scan of each
+ * target window that finds approximate matches in the manner of bsdiff: a seed found through
+ * the index is extended forwards and backwards for as long as at least half of the bytes
+ * agree, so a copy may carry byte differences (a recompiled executable's shifted addresses),
+ * which the diff stream records and its compressor squeezes, being mostly zeros.
+ */
+
+/** Bytes hashed per seed. */
+export const SEED_LENGTH = 12;
+/** Slots probed per lookup (and per insertion). */
+const PROBES = 4;
+/** A new diagonal must beat the current one by more than this many matching bytes. */
+const SWITCH_MARGIN = 32;
+/**
+ * Matches are verified up to this length: a longer one is taken a piece at a time, so the
+ * work at each position is bounded.
+ */
+const MAX_VERIFY = 1 << 14;
+
+const HASH_PRIME = 0x9e3779b1 | 0;
+/** HASH_PRIME ** (SEED_LENGTH - 1), mod 2^32. */
+const HASH_OUT = (() => {
+  let p = 1;
+  for (let i = 0; i < SEED_LENGTH - 1; i++) p = Math.imul(p, HASH_PRIME);
+  return p;
+})();
+
+/** Seeds over the bytes of one region of the reference. */
+export interface ReferenceIndex {
+  /** The region's bytes. */
+  readonly bytes: Uint8Array;
+  /** Absolute position of `bytes[0]` in the reference. */
+  readonly base: number;
+  /** position + 1 of a seed, 0 = empty. */
+  readonly table: Int32Array;
+  readonly shift: number;
+  /**
+   * About one position in `spacing` (a power of two) is a seed: those whose hash passes
+   * `isAnchor`, so the target is looked up at the same content-defined positions only.
+   */
+  readonly anchorMask: number;
+}
+
+export interface IndexLimits {
+  /** log2 of the most slots of the table (4 bytes each). */
+  readonly maxTableBits: number;
+  /** The least spacing of seeds (a power of two; default 4). */
+  readonly minSpacing?: number;
+  /** A table of an earlier index of the same size to fill again (saves the allocation). */
+  readonly reuse?: Int32Array;
+}
+
+/** Whether a position whose seed hashes to `hash` is a seed (about one in anchorMask + 1). */
+function isAnchor(hash: number, anchorMask: number): boolean {
+  return ((Math.imul(hash, 0x27d4eb2d) >>> 20) & anchorMask) === 0;
+}
+
+function slotOf(hash: number, shift: number): number {
+  return Math.imul(hash, 0x85ebca6b) >>> shift;
+}
+
+/**
+ * Index `bytes` (the region at `base` of the reference): a seed about every `spacing` bytes,
+ * at positions chosen by content, the spacing growing so that the table stays at most half
+ * full within `limits`.
+ */
+export function buildReferenceIndex(
+  bytes: Uint8Array,
+  base: number,
+  limits: IndexLimits,
+): ReferenceIndex {
+  const n = bytes.length;
+  let bits = 10;
+  while (bits < limits.maxTableBits && 2 ** bits < 2 * n) bits++;
+  const slots = 2 ** bits;
+  let spacing = Math.max(1, limits.minSpacing ?? 4);
+  while (spacing * slots < 2 * n) spacing *= 2;
+  const anchorMask = spacing - 1;
+  let table: Int32Array;
+  if (limits.reuse?.length === slots) {
+    table = limits.reuse;
+    table.fill(0);
+  } else {
+    table = new Int32Array(slots);
+  }
+  const shift = 32 - bits;
+  const mask = slots - 1;
+  if (n >= SEED_LENGTH) {
+    let h = 0;
+    for (let i = 0; i < SEED_LENGTH; i++) h = (Math.imul(h, HASH_PRIME) + (bytes[i] as number)) | 0;
+    const last = n - SEED_LENGTH;
+    for (let p = 0; ; p++) {
+      if (((Math.imul(h, 0x27d4eb2d) >>> 20) & anchorMask) === 0) {
+        const slot = slotOf(h, shift);
+        for (let j = 0; j < PROBES; j++) {
+          const s = (slot + j) & mask;
+          if (table[s] === 0) {
+            table[s] = p + 1;
+            break;
+          }
+        }
+      }
+      if (p === last) break;
+      h =
+        (Math.imul(h - Math.imul(bytes[p] as number, HASH_OUT), HASH_PRIME) +
+          (bytes[p + SEED_LENGTH] as number)) |
+        0;
+    }
+  }
+  return { bytes, base, table, shift, anchorMask };
+}
+
+/** Where the previous window's last copy left the reference position (absolute). */
+export interface MatchState {
+  lastOldEnd: number;
+}
+
+/** What one window's scan produces, in the buffers of `WindowStreams`. */
+export interface WindowStreams {
+  /** Control triples: seek (signed), diff length, extra length. */
+  readonly seeks: number[];
+  readonly diffLens: number[];
+  readonly extraLens: number[];
+  readonly diff: Uint8Array;
+  diffLength: number;
+  readonly extra: Uint8Array;
+  extraLength: number;
+}
+
+export function createWindowStreams(capacity: number): WindowStreams {
+  return {
+    seeks: [],
+    diffLens: [],
+    extraLens: [],
+    diff: new Uint8Array(capacity),
+    diffLength: 0,
+    extra: new Uint8Array(capacity),
+    extraLength: 0,
+  };
+}
+
+function matchLength(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
+  let n = 0;
+  while (n < max && a[ai + n] === b[bi + n]) n++;
+  return n;
+}
+
+/**
+ * Scan `target` (one window) against `index`, appending control triples and the diff and
+ * extra bytes to `out` (reset first). `state` carries the reference position across windows.
+ */
+export function matchWindow(
+  index: ReferenceIndex,
+  target: Uint8Array,
+  state: MatchState,
+  out: WindowStreams,
+): void {
+  const old = index.bytes;
+  const oldSize = old.length;
+  const n = target.length;
+  const { table, shift, anchorMask } = index;
+  const mask = table.length - 1;
+  out.seeks.length = 0;
+  out.diffLens.length = 0;
+  out.extraLens.length = 0;
+  out.diffLength = 0;
+  out.extraLength = 0;
+  const diff = out.diff;
+  const extra = out.extra;
+  // Reference positions are region-relative here; the decoder's are absolute.
+  let oldCursor = state.lastOldEnd - index.base;
+
+  let lastScan = 0;
+  let lastPos = Math.min(Math.max(oldCursor, 0), Math.max(oldSize - 1, 0));
+  let lastOffset = lastPos;
+  let scan = 0;
+  let len = 0;
+  let pos = 0;
+
+  // Rolling hash of target[hashAt .. hashAt + SEED_LENGTH).
+  let hashAt = -2;
+  let hash = 0;
+
+  const emit = (copyNew: number, copyOld: number, copyLen: number, litEnd: number): void => {
+    out.seeks.push(copyOld - oldCursor);
+    out.diffLens.push(copyLen);
+    for (let i = 0; i < copyLen; i++) {
+      diff[out.diffLength + i] =
+        ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+    }
+    out.diffLength += copyLen;
+    oldCursor = copyOld + copyLen;
+    const litStart = copyNew + copyLen;
+    const litLen = litEnd - litStart;
+    out.extraLens.push(litLen);
+    if (litLen > 0) {
+      extra.set(target.subarray(litStart, litEnd), out.extraLength);
+      out.extraLength += litLen;
+    }
+  };
+
+  while (scan < n) {
+    let oldScore = 0;
+    scan += len;
+    let scsc = scan;
+    for (; scan < n; scan++) {
+      // search: the longest verified candidate among the seeds and the current diagonal.
+      len = 0;
+      if (scan + SEED_LENGTH <= n) {
+        if (hashAt === scan - 1) {
+          hash =
+            (Math.imul(hash - Math.imul(target[scan - 1] as number, HASH_OUT), HASH_PRIME) +
+              (target[scan + SEED_LENGTH - 1] as number)) |
+            0;
+        } else {
+          hash = 0;
+          for (let i = 0; i < SEED_LENGTH; i++) {
+            hash = (Math.imul(hash, HASH_PRIME) + (target[scan + i] as number)) | 0;
+          }
+        }
+        hashAt = scan;
+        const slot = slotOf(hash, shift);
+        const probes = isAnchor(hash, anchorMask) ? PROBES : 0;
+        for (let j = 0; j < probes; j++) {
+          const v = table[(slot + j) & mask] as number;
+          if (v === 0) break;
+          const p = v - 1;
+          if (old[p] !== target[scan] || old[p + len] !== target[scan + len]) continue;
+          const l = matchLength(old, p, target, scan, Math.min(oldSize - p, n - scan, MAX_VERIFY));
+          if (l > len) {
+            len = l;
+            pos = p;
+          }
+        }
+      }
+      const dp = scan + lastOffset;
+      if (dp >= 0 && dp < oldSize && old[dp] === target[scan]) {
+        const l = matchLength(old, dp, target, scan, Math.min(oldSize - dp, n - scan, MAX_VERIFY));
+        if (l >= len && l > 0) {
+          // The current diagonal is (one of) the best: it goes on, nothing to switch to.
+          // Skipping ahead here also keeps the scan linear where another diagonal matches
+          // a little longer without winning (duplicated content in the reference).
+          len = l;
+          pos = dp;
+          oldScore = len;
+          scsc = scan + len;
+          break;
+        }
+      }
+      for (; scsc < scan + len; scsc++) {
+        const q = scsc + lastOffset;
+        if (q >= 0 && q < oldSize && old[q] === target[scsc]) oldScore++;
+      }
+      if ((len === oldScore && len !== 0) || len > oldScore + SWITCH_MARGIN) break;
+      const q = scan + lastOffset;
+      if (q >= 0 && q < oldSize && old[q] === target[scan]) oldScore--;
+    }
+    if (len !== oldScore || scan === n) {
+      // Extend the last match forwards while at least half its bytes agree.
+      let s = 0;
+      let bestF = 0;
+      let lenf = 0;
+      for (let i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
+        if (old[lastPos + i] === target[lastScan + i]) s++;
+        i++;
+        if (s * 2 - i > bestF * 2 - lenf) {
+          bestF = s;
+          lenf = i;
+        }
+      }
+      // And the new match backwards.
+      let lenb = 0;
+      if (scan < n) {
+        s = 0;
+        let bestB = 0;
+        for (let i = 1; scan >= lastScan + i && pos >= i; i++) {
+          if (old[pos - i] === target[scan - i]) s++;
+          if (s * 2 - i > bestB * 2 - lenb) {
+            bestB = s;
+            lenb = i;
+          }
+        }
+      }
+      // Where the two extensions overlap, split them where the bytes agree best.
+      if (lastScan + lenf > scan - lenb) {
+        const overlap = lastScan + lenf - (scan - lenb);
+        s = 0;
+        let bestS = 0;
+        let lens = 0;
+        for (let i = 0; i < overlap; i++) {
+          if (target[lastScan + lenf - overlap + i] === old[lastPos + lenf - overlap + i]) s++;
+          if (target[scan - lenb + i] === old[pos - lenb + i]) s--;
+          if (s > bestS) {
+            bestS = s;
+            lens = i + 1;
+          }
+        }
+        lenf += lens - overlap;
+        lenb -= lens;
+      }
+      emit(lastScan, lastPos, lenf, scan - lenb);
+      lastScan = scan - lenb;
+      lastPos = pos - lenb;
+      lastOffset = pos - scan;
+    }
+  }
+  // Seeks are differences of positions, the same whether region-relative or absolute.
+  state.lastOldEnd = oldCursor + index.base;
+}
