@@ -41,7 +41,66 @@ async function listedSizes(store: ObjectStore, prefix = "") {
   return out;
 }
 
+/** The store with its listings and GETs recorded. */
+function recording(store: ObjectStore) {
+  const lists: string[] = [];
+  const gets: string[] = [];
+  const heads: string[] = [];
+  const wrapped: ObjectStore = {
+    ...store,
+    async listObjects(bucket, options = {}) {
+      lists.push(options.prefix ?? "");
+      return store.listObjects(bucket, options);
+    },
+    async getObject(bucket, key, options) {
+      gets.push(key);
+      return store.getObject(bucket, key, options);
+    },
+    async headObject(bucket, key, options) {
+      heads.push(key);
+      return store.headObject(bucket, key, options);
+    },
+  };
+  return { store: wrapped, lists, gets, heads };
+}
+
 describe("the object-facts index", () => {
+  it("after a few folders, lists the index's documents once instead of once per folder", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    const folders = Array.from({ length: 9 }, (_, f) => `f${f}`);
+    for (const f of folders) {
+      for (let i = 0; i < 2; i += 1)
+        await service.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    // Replaced behind the index's back (same size, another ETag): an entry no longer trusted.
+    const head = await raw.headObject("bkt", "f7/app-1.zip.delta");
+    const stale = await raw.getObject("bkt", "f7/app-1.zip.delta");
+    const bytes = await collectBytes(stale.body);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    await raw.putObject("bkt", "f7/app-1.zip.delta", bytes, {
+      metadata: { ...head?.metadata, "dg-file-size": "4242" },
+    });
+    const reader = recording(raw);
+    const index = createFactsIndex({ store: reader.store, hasher, catalogAfter: 2 });
+    const listing = makeService({ store: reader.store, factsIndex: index }).service;
+    const lines: string[] = [];
+    for await (const o of listing.listAll("bkt")) lines.push(`${o.key} ${o.size}`);
+    expect(lines).toHaveLength(18);
+    expect(lines).toContain("f7/app-1.zip 4242");
+    expect(lines.filter((line) => line.endsWith(" 5000"))).toHaveLength(17);
+    // Two folders listed on their own, then the index's whole list once; every folder's
+    // document read once.
+    const folderLists = reader.lists.filter(
+      (p) => p.startsWith(FACTS_PREFIX) && p !== FACTS_PREFIX,
+    );
+    expect(folderLists).toHaveLength(2);
+    expect(reader.lists.filter((p) => p === FACTS_PREFIX)).toHaveLength(1);
+    expect(reader.gets.filter((k) => k.startsWith(FACTS_PREFIX))).toHaveLength(9);
+    // Only the replaced delta was HEADed.
+    expect(reader.heads).toEqual(["f7/app-1.zip.delta"]);
+  });
+
   it("writes one document per writer and folder, in its documented layout", async () => {
     const store = createMemoryObjectStore({ buckets: ["bkt"] });
     const { service } = makeService({

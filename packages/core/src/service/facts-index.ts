@@ -1,5 +1,11 @@
-import { baseName, logicalKeyOf, owningDeltaspaceOf } from "../domain/deltaspace.js";
-import { factsFolderPrefixFor, factsKeyFor } from "../domain/internal-folder.js";
+import {
+  baseName,
+  DELTA_SUFFIX,
+  isReferenceKey,
+  logicalKeyOf,
+  owningDeltaspaceOf,
+} from "../domain/deltaspace.js";
+import { FACTS_PREFIX, factsFolderPrefixFor, factsKeyFor } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import type { Clock } from "../ports/clock.js";
 import type { Hasher } from "../ports/hasher.js";
@@ -40,6 +46,12 @@ export interface FactsIndex {
     object: ListedObject,
     options?: OperationOptions,
   ): Promise<ObjectFacts | undefined>;
+  /**
+   * Start reading the index documents of the folders of these listed objects (at most half
+   * the folders kept in memory), so that their lookups find them read: a listing calls it as
+   * soon as a page arrives. Never throws.
+   */
+  preload(bucket: string, objects: readonly ListedObject[], options?: OperationOptions): void;
   /** Record facts in this writer's document of the object's folder (written by `flush`). */
   record(bucket: string, facts: ObjectFacts): void;
   /** Drop this writer's entries of deleted stored keys (written by `flush`). */
@@ -67,7 +79,19 @@ export interface FactsIndexOptions {
   readonly cachedFolders?: number;
   /** Merged documents above this count are compacted by the reader into one. Default 8. */
   readonly compactAbove?: number;
+  /**
+   * Folders read one by one (a LIST of the folder's documents each) before the index's whole
+   * list of documents is read once instead (a LIST per 1,000 documents), and then taken from
+   * it for {@link CATALOG_TTL_MS}. Default 4; `Infinity` never reads it.
+   */
+  readonly catalogAfter?: number;
 }
+
+/** How long a list of the index's documents is used before it is read again. */
+export const CATALOG_TTL_MS = 60_000;
+
+/** An index with more documents than this is read folder by folder (its list is not kept). */
+const MAX_CATALOG_DOCUMENTS = 200_000;
 
 /** The document format; readers skip documents of any other. */
 export const FACTS_FORMAT = "deltaglider-facts/1";
@@ -186,6 +210,87 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   const pending = new Set<OwnDocument>();
   const now = () => (options.clock ?? { now: () => new Date() }).now();
   const folderKey = (bucket: string, folder: string) => `${bucket}\u0000${folder}`;
+  const catalogAfter = options.catalogAfter ?? 4;
+  /** Per bucket: folders read one by one so far, and the list of documents once read. */
+  const catalogs = new Map<
+    string,
+    {
+      folderReads: number;
+      list?: Promise<Map<string, string[]> | undefined> | undefined;
+      takenAt?: number;
+    }
+  >();
+
+  /** Every document key of the index, by folder id; `undefined` when not readable or too many. */
+  async function readCatalog(
+    bucket: string,
+    opOptions: OperationOptions,
+  ): Promise<Map<string, string[]> | undefined> {
+    const byFolder = new Map<string, string[]>();
+    let count = 0;
+    try {
+      let token: string | undefined;
+      do {
+        const page = await store.listObjects(bucket, {
+          ...opOptions,
+          prefix: FACTS_PREFIX,
+          ...(token === undefined ? {} : { continuationToken: token }),
+        });
+        for (const { key } of page.objects) {
+          if (!key.endsWith(".json")) continue;
+          const slash = key.indexOf("/", FACTS_PREFIX.length);
+          if (slash < 0) continue;
+          const id = key.slice(FACTS_PREFIX.length, slash);
+          const keys = byFolder.get(id);
+          if (keys) keys.push(key);
+          else byFolder.set(id, [key]);
+          count += 1;
+        }
+        if (count > MAX_CATALOG_DOCUMENTS) return undefined;
+        token = page.nextContinuationToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (opOptions.signal?.aborted) throw error;
+      log.log("debug", "object facts index not listable", { bucket });
+      return undefined;
+    }
+    return byFolder;
+  }
+
+  /**
+   * The document keys of a folder from the index's list of documents, once enough folders were
+   * read one by one; `undefined` when the folder is to be listed on its own.
+   */
+  async function catalogued(
+    bucket: string,
+    folderId: string,
+    opOptions: OperationOptions,
+  ): Promise<string[] | undefined> {
+    let state = catalogs.get(bucket);
+    if (!state) {
+      state = { folderReads: 0 };
+      catalogs.set(bucket, state);
+    }
+    const at = now().getTime();
+    if (state.list && state.takenAt !== undefined && at - state.takenAt > CATALOG_TTL_MS) {
+      state.list = undefined;
+      state.folderReads = 0;
+    }
+    if (!state.list) {
+      state.folderReads += 1;
+      if (state.folderReads <= catalogAfter) return undefined;
+      state.takenAt = at;
+      state.list = readCatalog(bucket, opOptions);
+      // A failed read (an abort) is tried again by the next reader.
+      const taken = state;
+      state.list.catch(() => {
+        taken.list = undefined;
+      });
+    }
+    const list = await state.list;
+    if (list === undefined) return undefined;
+    return list.get(folderId) ?? [];
+  }
 
   async function readDocument(
     bucket: string,
@@ -213,19 +318,24 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
     opOptions: OperationOptions,
   ): Promise<LoadedFolder> {
     const byKey = new Map<string, FactsEntry[]>();
-    const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
+    const id = factsFolderId(hasher, folder);
+    const prefix = factsFolderPrefixFor(id);
     const keys: string[] = [];
     try {
+      const fromCatalog = await catalogued(bucket, id, opOptions);
       let token: string | undefined;
-      do {
-        const page = await store.listObjects(bucket, {
-          ...opOptions,
-          prefix,
-          ...(token === undefined ? {} : { continuationToken: token }),
-        });
-        keys.push(...page.objects.map((o) => o.key).filter((k) => k.endsWith(".json")));
-        token = page.nextContinuationToken;
-      } while (token !== undefined);
+      if (fromCatalog !== undefined) keys.push(...fromCatalog);
+      else {
+        do {
+          const page = await store.listObjects(bucket, {
+            ...opOptions,
+            prefix,
+            ...(token === undefined ? {} : { continuationToken: token }),
+          });
+          keys.push(...page.objects.map((o) => o.key).filter((k) => k.endsWith(".json")));
+          token = page.nextContinuationToken;
+        } while (token !== undefined);
+      }
     } catch (error) {
       if (opOptions.signal?.aborted) throw error;
       log.log("debug", "object facts index not readable", { bucket, folder });
@@ -354,7 +464,15 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
           contentLength: body.length,
         })
         .then(
-          () => undefined,
+          () => {
+            // Readers of this client that took the index's list before find it there too.
+            void catalogs.get(doc.bucket)?.list?.then((list) => {
+              const id = factsFolderId(hasher, doc.folder);
+              const keys = list?.get(id);
+              if (keys === undefined) list?.set(id, [key]);
+              else if (!keys.includes(key)) keys.push(key);
+            });
+          },
           (error: unknown) => {
             written = false;
             log.log("debug", "object facts index not written", {
@@ -384,6 +502,18 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       return folder.byKey
         .get(object.key)
         ?.find((e) => e.etag === object.etag && e.storedSize === object.size);
+    },
+    preload(bucket, objects, opOptions = {}) {
+      const folders = new Set<string>();
+      for (const object of objects) {
+        if (object.etag === undefined) continue;
+        if (!isReferenceKey(object.key) && !object.key.endsWith(DELTA_SUFFIX)) continue;
+        folders.add(owningDeltaspaceOf(object.key));
+        if (folders.size >= Math.max(1, Math.floor(cachedFolders / 2))) break;
+      }
+      for (const folder of folders) {
+        folderFacts(bucket, folder, opOptions).catch(() => undefined);
+      }
     },
     record(bucket, facts) {
       const folder = owningDeltaspaceOf(facts.key);

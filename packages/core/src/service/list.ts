@@ -31,13 +31,17 @@ export async function listObjects(
     ...(options.continuationToken === undefined
       ? {}
       : { continuationToken: options.continuationToken }),
-    ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
+    ...(options.startAfter === undefined && options.afterStoredKey === undefined
+      ? {}
+      : { startAfter: options.afterStoredKey ?? options.startAfter }),
     ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
   });
   const originalSizes = options.originalSizes ?? true;
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
   const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
+  // The page's folders are read from the index side by side, not as their first keys come up.
+  if (originalSizes) facts?.preload(bucket, page.objects, opOptions);
   const described = await mapLimit(
     page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
     ctx.metadataConcurrency,
@@ -95,24 +99,63 @@ export async function listObjects(
 }
 
 /**
+ * Pages a listing walks one after another before the rest is walked folder by folder side by
+ * side: most listings end within a few pages, where listing the folders first costs more
+ * requests than it saves; a long one gains from requests in parallel (see ADR 0002).
+ */
+export const PARALLEL_AFTER_PAGES = 25;
+
+/**
  * Every logical object under a prefix, in the order of one paginated walk, holding a bounded
- * window: the next page is requested while the current one is described (its deltas HEADed),
- * and with `folderConcurrency` above 1 (and no delimiter) the folders of the top level are
- * walked side by side (see {@link walkFolders}).
+ * window: the next page is requested while the current one is described (its deltas HEADed).
+ * With `folderConcurrency` above 1 (and no delimiter), a walk still going after
+ * `parallelAfterPages` pages walks the rest folder by folder, side by side (see
+ * {@link walkFolders}).
  */
 export async function* listAll(
   ctx: ServiceContext,
   bucket: string,
   options: ListAllOptions = {},
 ): AsyncIterable<LogicalListedObject> {
-  const { folderConcurrency, ...listOptions } = options;
-  if ((folderConcurrency ?? 1) > 1 && listOptions.delimiter === undefined) {
-    for await (const page of walkFolders(ctx, bucket, listOptions, folderConcurrency ?? 1)) {
-      yield* page;
+  const { folderConcurrency, parallelAfterPages, ...listOptions } = options;
+  const concurrency = folderConcurrency ?? 1;
+  if (concurrency <= 1 || listOptions.delimiter !== undefined) {
+    for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) {
+      yield* page.objects;
     }
     return;
   }
-  for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) yield* page.objects;
+  const switchAfter = parallelAfterPages ?? PARALLEL_AFTER_PAGES;
+  // One paginated walk first, with the next page read ahead while it is still walked.
+  let after: string | undefined;
+  if (switchAfter > 0) {
+    let pages = 0;
+    let next: Promise<ListResult> | undefined = listObjects(ctx, bucket, listOptions);
+    try {
+      while (next !== undefined) {
+        const page: ListResult = await next;
+        next = undefined;
+        pages += 1;
+        const token = page.nextContinuationToken;
+        const last = page.objects.at(-1)?.storedKey;
+        // Switched at a page that shows an object: the rest starts after its stored key.
+        const switching = token !== undefined && pages >= switchAfter && last !== undefined;
+        if (token !== undefined && !switching) {
+          next = listObjects(ctx, bucket, { ...listOptions, continuationToken: token });
+          next.catch(() => undefined);
+        }
+        yield* page.objects;
+        if (token === undefined) return;
+        if (switching) after = last;
+      }
+    } finally {
+      // An early exit waits for the page read ahead, so no request is left unobserved.
+      await next?.catch(() => undefined);
+    }
+  }
+  for await (const page of walkFolders(ctx, bucket, listOptions, concurrency, after)) {
+    yield* page;
+  }
 }
 
 /** The pages of one paginated logical listing, following continuation tokens to the end. */
@@ -141,7 +184,7 @@ const MAX_DESCENT = 4;
 /** A run of a level's own objects, or one of its folders, in key order. */
 type Segment =
   | { readonly objects: readonly LogicalListedObject[] }
-  | { readonly folder: string; walker?: BufferedPages };
+  | { readonly folder: string; readonly after?: string; walker?: BufferedPages };
 
 /**
  * Parallel listing, as s5cmd does for buckets with many folders: the level under the prefix is
@@ -157,6 +200,7 @@ export async function* walkFolders(
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   concurrency: number,
+  after?: string,
 ): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
   // A pump lists the level ahead of the reader and starts the walks of its folders, at most
   // `concurrency` at once and a bounded queue ahead; the reader hands the queue out in order.
@@ -170,7 +214,8 @@ export async function* walkFolders(
   let current: BufferedPages | undefined;
   const pump = (async () => {
     try {
-      for await (const segment of levelSegments(ctx, bucket, options, options.prefix ?? "", 0)) {
+      const level = levelSegments(ctx, bucket, options, options.prefix ?? "", 0, after);
+      for await (const segment of level) {
         while (
           !closed &&
           (queue.length >= maxQueued || ("folder" in segment && walking >= concurrency))
@@ -179,7 +224,9 @@ export async function* walkFolders(
         }
         if (closed) break;
         if ("folder" in segment) {
-          segment.walker = bufferPages(folderPages(ctx, bucket, options, segment.folder));
+          segment.walker = bufferPages(
+            folderPages(ctx, bucket, options, segment.folder, segment.after),
+          );
           walking += 1;
         }
         queue.push(segment);
@@ -244,39 +291,65 @@ async function* folderPages(
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   folder: string,
+  after: string | undefined,
 ): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
-  for await (const page of readAhead(listPagesOf(ctx, bucket, { ...options, prefix: folder }))) {
+  const walk = listPagesOf(ctx, bucket, {
+    ...options,
+    prefix: folder,
+    ...(after === undefined ? {} : { afterStoredKey: after }),
+  });
+  for await (const page of readAhead(walk)) {
     yield page.objects;
   }
 }
 
-/** One level's objects and folders, in key order, page by page. */
+/**
+ * One level's objects and folders, in key order, page by page; with `after` (a stored key),
+ * only what sorts after it: the folder holding it comes first, walked from there.
+ */
 async function* levelSegments(
   ctx: ServiceContext,
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   prefix: string,
   depth: number,
+  after?: string,
 ): AsyncGenerator<Segment, void, undefined> {
+  // The folder of this level that holds `after`, if any: the level is listed after it whole.
+  const slash = after?.startsWith(prefix) ? after.indexOf("/", prefix.length) : -1;
+  const within = after !== undefined && slash >= 0 ? after.slice(0, slash + 1) : undefined;
+  const levelAfter = within ?? after;
   let first = true;
-  for await (const page of listPagesOf(ctx, bucket, { ...options, prefix, delimiter: "/" })) {
-    const [only] = page.commonPrefixes;
-    if (
-      first &&
-      page.nextContinuationToken === undefined &&
-      page.objects.length === 0 &&
-      page.commonPrefixes.length === 1 &&
-      only !== undefined &&
-      depth < MAX_DESCENT
-    ) {
-      yield* levelSegments(ctx, bucket, options, only, depth + 1);
-      return;
-    }
-    first = false;
+  const pages = listPagesOf(ctx, bucket, {
+    ...options,
+    prefix,
+    delimiter: "/",
+    ...(levelAfter === undefined ? {} : { afterStoredKey: levelAfter }),
+  });
+  for await (const page of pages) {
     const entries = [
       ...page.objects.map((object) => ({ at: object.storedKey, object })),
       ...page.commonPrefixes.map((folder) => ({ at: folder, folder })),
-    ].sort((a, b) => compareKeys(a.at, b.at));
+    ]
+      // Stores differ on whether a folder equal to the start is listed: it never is here.
+      .filter((entry) => levelAfter === undefined || compareKeys(entry.at, levelAfter) > 0)
+      .sort((a, b) => compareKeys(a.at, b.at));
+    const only = entries[0];
+    if (first && page.nextContinuationToken === undefined && depth < MAX_DESCENT) {
+      // A level that holds a single folder and nothing else (or, after a key, nothing but
+      // the rest of the folder holding it) is descended into.
+      if (within !== undefined && entries.length === 0) {
+        yield* levelSegments(ctx, bucket, options, within, depth + 1, after);
+        return;
+      }
+      if (within === undefined && entries.length === 1 && only && "folder" in only) {
+        // Every key of the folder sorts after `after` (the folder does).
+        yield* levelSegments(ctx, bucket, options, only.folder, depth + 1);
+        return;
+      }
+    }
+    if (first && within !== undefined) yield { folder: within, after: after as string };
+    first = false;
     let run: LogicalListedObject[] = [];
     for (const entry of entries) {
       if ("object" in entry) {
