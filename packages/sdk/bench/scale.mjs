@@ -109,13 +109,24 @@ async function fillDeltas(store, bucket, keys, { index }) {
   const referenceSha = sha(reference);
   await pool(folders, 16, async (f) => {
     const folder = `release-${String(f).padStart(4, "0")}`;
-    await store.putObject(bucket, `${folder}/reference.bin`, reference, {
+    const key = `${folder}/reference.bin`;
+    const { etag } = await store.putObject(bucket, key, reference, {
       metadata: referenceMetadata({
         tool,
         sourceName: "app-0.zip",
         sha256: referenceSha,
         createdAt,
       }),
+    });
+    // Uploads that create a reference record it too (ADR 0002).
+    facts?.record(bucket, {
+      key,
+      etag,
+      storedSize: reference.length,
+      name: "app-0.zip",
+      size: reference.length,
+      sha256: referenceSha,
+      kind: "reference",
     });
   });
   await pool(keys, 32, async (i) => {

@@ -65,6 +65,31 @@ function recording(store: ObjectStore) {
 }
 
 describe("the object-facts index", () => {
+  it("keeps the folders it read within an entry budget (at least two folders)", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    for (const f of ["a", "b", "c", "d"]) {
+      for (let i = 0; i < 3; i += 1)
+        await service.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    const listed = (await raw.listObjects("bkt", {})).objects.filter((o) =>
+      o.key.endsWith(".delta"),
+    );
+    const gets = async (cachedEntries: number) => {
+      const reader = recording(raw);
+      const index = createFactsIndex({ store: reader.store, hasher, cachedEntries });
+      // Each folder holds 4 entries (3 deltas and the reference); a, b, c, d, then a again.
+      for (const object of [...listed, listed[0]]) {
+        expect(await index.lookup("bkt", object as (typeof listed)[number])).toBeDefined();
+      }
+      return reader.gets.filter((k) => k.startsWith(FACTS_PREFIX)).length;
+    };
+    // Room for every folder: each document read once.
+    expect(await gets(100)).toBe(4);
+    // Room for two folders' entries: "a" was let go of and is read again.
+    expect(await gets(8)).toBe(5);
+  });
+
   it("after a few folders, lists the index's documents once instead of once per folder", async () => {
     const raw = createMemoryObjectStore({ buckets: ["bkt"] });
     const { service } = makeService({ store: raw });

@@ -77,12 +77,19 @@ export interface FactsIndexOptions {
    * so a walk of a million keys holds a bounded window). Default 32.
    */
   readonly cachedFolders?: number;
+  /**
+   * Entries the folders kept in memory may hold together before the least recently used go
+   * (down to two folders), so that a walk of folders of 1,000 versions each holds no more than
+   * one of folders of 100. Default 4,096.
+   */
+  readonly cachedEntries?: number;
   /** Merged documents above this count are compacted by the reader into one. Default 8. */
   readonly compactAbove?: number;
   /**
    * Folders read one by one (a LIST of the folder's documents each) before the index's whole
    * list of documents is read once instead (a LIST per 1,000 documents), and then taken from
-   * it for {@link CATALOG_TTL_MS}. Default 4; `Infinity` never reads it.
+   * it for {@link CATALOG_TTL_MS}. Default 1 (a listing of one folder lists that folder's
+   * documents; one of more folders lists them all once); `Infinity` never reads it.
    */
   readonly catalogAfter?: number;
 }
@@ -200,6 +207,10 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   const { store, hasher } = options;
   const writer = options.writerId ?? randomWriterId();
   const cachedFolders = options.cachedFolders ?? 32;
+  const cachedEntries = options.cachedEntries ?? 4096;
+  /** Entries of each folder read and held, and their sum. */
+  const entriesOf = new Map<string, number>();
+  let heldEntries = 0;
   const compactAbove = options.compactAbove ?? 8;
   const log = options.logger ?? { log() {} };
   const loaded = new Map<string, Promise<LoadedFolder>>();
@@ -210,7 +221,7 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   const pending = new Set<OwnDocument>();
   const now = () => (options.clock ?? { now: () => new Date() }).now();
   const folderKey = (bucket: string, folder: string) => `${bucket}\u0000${folder}`;
-  const catalogAfter = options.catalogAfter ?? 4;
+  const catalogAfter = options.catalogAfter ?? 1;
   /** Per bucket: folders read one by one so far, and the list of documents once read. */
   const catalogs = new Map<
     string,
@@ -400,13 +411,38 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       return folderPromise;
     }
     folderPromise = loadFolder(bucket, folder, opOptions);
-    folderPromise.catch(() => loaded.delete(id));
+    const settled = folderPromise;
+    settled.then(
+      (facts) => {
+        if (loaded.get(id) !== settled) return;
+        entriesOf.set(id, facts.byKey.size);
+        heldEntries += facts.byKey.size;
+        evict();
+      },
+      () => {
+        if (loaded.get(id) === settled) unload(id);
+      },
+    );
     loaded.set(id, folderPromise);
-    while (loaded.size > cachedFolders) {
-      const oldest = loaded.keys().next().value as string;
-      loaded.delete(oldest);
-    }
+    evict();
     return folderPromise;
+  }
+
+  /**
+   * Keep a bounded window of folders read: at most `cachedFolders`, and while they hold more
+   * than `cachedEntries` entries, no more than two (the least recently used go first). A
+   * folder let go of while lookups wait for it still serves them.
+   */
+  function evict(): void {
+    while (loaded.size > cachedFolders || (loaded.size > 2 && heldEntries > cachedEntries)) {
+      unload(loaded.keys().next().value as string);
+    }
+  }
+
+  function unload(id: string): void {
+    loaded.delete(id);
+    heldEntries -= entriesOf.get(id) ?? 0;
+    entriesOf.delete(id);
   }
 
   function ownDocument(bucket: string, folder: string): OwnDocument {
@@ -548,7 +584,7 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
         generations.set(id, (generations.get(id) ?? 0) + 1);
         await doc.writing;
       }
-      loaded.delete(id);
+      unload(id);
       const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
       try {
         let token: string | undefined;
