@@ -6,6 +6,7 @@ import { createBucketMaintenance } from "../maintenance/bucket-maintenance.js";
 import { createMemoryObjectStore } from "../memory/memory-object-store.js";
 import { createSha256Hasher } from "../memory/sha256-hasher.js";
 import type { ObjectStore } from "../ports/object-store.js";
+import { PermissionDeniedError } from "../errors.js";
 import { collectBytes } from "../util/bytes.js";
 import { createFactsIndex, factsFolderId, parseFactsDocument } from "./facts-index.js";
 
@@ -241,6 +242,38 @@ describe("the object-facts index", () => {
     for await (const _ of service.listAll("bkt")) {
       // listing HEADs, and records nothing
     }
+    expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
+  });
+
+  it("with read-only access to the index, listings and stats still succeed, from HEADs", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const off = makeService({ store: raw, factsIndex: false }).service;
+    for (const f of ["a", "b", "c"]) {
+      for (let i = 0; i < 2; i += 1) await off.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    const denied = () => new PermissionDeniedError("Access Denied");
+    const counted = counting(raw);
+    // Writes under .deltaglider/ are refused, and so is listing it (a policy on a prefix).
+    const readOnly: ObjectStore = {
+      ...counted.store,
+      async putObject(bucket, key, body, options) {
+        if (key.startsWith(FACTS_PREFIX)) throw denied();
+        return raw.putObject(bucket, key, body, options);
+      },
+      async listObjects(bucket, options = {}) {
+        if (options.prefix?.startsWith(FACTS_PREFIX)) throw denied();
+        return raw.listObjects(bucket, options);
+      },
+    };
+    const { service } = makeService({ store: readOnly });
+    const sizes: string[] = [];
+    for await (const o of service.listAll("bkt")) sizes.push(`${o.key} ${o.size}`);
+    expect(sizes).toHaveLength(6);
+    expect(sizes.every((line) => line.endsWith(" 5000"))).toBe(true);
+    const maintenance = createBucketMaintenance({ store: readOnly, hasher, service });
+    const stats = await maintenance.bucketStats("bkt");
+    expect(stats.originalBytes).toBe(6 * 5000);
+    expect(counted.heads.filter((k) => k.endsWith(".delta")).length).toBeGreaterThanOrEqual(6);
     expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
   });
 });
