@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bodyOf, makeService } from "../../test/harness.js";
 import { seededBytes } from "../../test/seeded.js";
+import { deltaMetadata } from "../domain/metadata.js";
 import { createMemoryObjectStore } from "../memory/memory-object-store.js";
 import type { ListObjectsOptions, ObjectStore } from "../ports/object-store.js";
 import type { LogicalListedObject } from "./types.js";
@@ -174,5 +175,58 @@ describe("listAll with folders walked side by side", () => {
         if (parallelAfterPages === 40) expect(sideBySide).toBe(false);
       }
     }
+  });
+});
+
+describe("HEADs of objects the index does not know", () => {
+  it("go 64 at once by default, never more", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const sha = "a".repeat(64);
+    for (let i = 0; i < 200; i += 1) {
+      await raw.putObject(
+        "bkt",
+        `big/app-${String(i).padStart(3, "0")}.zip.delta`,
+        seededBytes(i, 8),
+        {
+          metadata: deltaMetadata({
+            tool: "test",
+            originalName: `app-${i}.zip`,
+            sha256: sha,
+            size: 1000 + i,
+            createdAt: new Date(0),
+            refKey: "big/reference.bin",
+            refSha256: sha,
+            deltaSize: 8,
+          }),
+        },
+      );
+    }
+    let inFlight = 0;
+    let most = 0;
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const held: ObjectStore = {
+      ...raw,
+      async headObject(bucket, key, options) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // Held until 64 are in flight at once (a walk with fewer never gets past this).
+        if (inFlight >= 64) open();
+        await gate;
+        try {
+          return await raw.headObject(bucket, key, options);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const { service } = makeService({ store: held });
+    const sizes: number[] = [];
+    for await (const o of service.listAll("bkt")) sizes.push(o.size);
+    expect(sizes).toHaveLength(200);
+    expect(sizes[199]).toBe(1199);
+    expect(most).toBe(64);
   });
 });
