@@ -12,7 +12,6 @@ import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
 import type { ListedObject, ObjectInfo, ObjectStore } from "../ports/object-store.js";
 import type { OperationOptions } from "../ports/common.js";
-import { concatBytes } from "../util/bytes.js";
 
 /**
  * What deltaglider knows about one stored object without a HEAD, as long as the object is the
@@ -176,6 +175,124 @@ export function parseFactsDocument(text: string): FactsDocument | undefined {
   }
 }
 
+/**
+ * Parse a document as its bytes arrive, without ever holding it whole: each entry of its
+ * `entries` array is parsed on its own, the rest (`format`, `folder`, `writer`) as a small
+ * skeleton. A document of a folder of 1,000 versions is about 350 KB; as one string it would
+ * go to V8's large-object space, which only a full collection frees, so a walk of many such
+ * folders made the heap grow with the folders' size. `undefined` when it is not one of ours
+ * (any syntax error, anywhere, rejects the whole document, as `parseFactsDocument` does).
+ *
+ * @example
+ * ```ts
+ * const doc = await parseFactsDocumentStream(body, 16 * 1024 * 1024);
+ * ```
+ */
+export async function parseFactsDocumentStream(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<FactsDocument | undefined> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const entries: FactsEntry[] = [];
+  /** The document without the elements of its `entries` array. */
+  let skeleton = "";
+  /** The text of the entry being read (it may span chunks). */
+  let element = "";
+  let size = 0;
+  /** Nesting: 1 inside the document; inside `entries`, 1 between elements, 2+ in one. */
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  /** Strings of the document's own level are collected (its keys and header values). */
+  let collecting = false;
+  let stringText = "";
+  let lastString = "";
+  let inEntries = false;
+  /** Between the array's elements: whether an element (else a comma or the end) comes next. */
+  let expectElement = true;
+  let broken = false;
+  const feed = (text: string) => {
+    let from = 0;
+    for (let i = 0; i < text.length && !broken; i += 1) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 0x5c) escaped = true;
+        else if (c === 0x22) {
+          inString = false;
+          if (collecting) lastString = stringText;
+          continue;
+        }
+        if (collecting) stringText += text[i];
+        continue;
+      }
+      if (inEntries && depth === 1) {
+        // Between the array's elements: whitespace, commas, its end, or an object.
+        if (c === 0x7b) {
+          if (!expectElement) broken = true;
+          depth = 2;
+          from = i;
+        } else if (c === 0x2c) {
+          if (expectElement) broken = true;
+          expectElement = true;
+        } else if (c === 0x5d) {
+          inEntries = false;
+          from = i;
+        } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+          broken = true; // an element that is not an object: not a document of ours
+        }
+        continue;
+      }
+      if (c === 0x22) {
+        inString = true;
+        collecting = depth === 1 && !inEntries;
+        stringText = "";
+      } else if (c === 0x7b || c === 0x5b) {
+        if (c === 0x5b && depth === 1 && !inEntries && lastString === "entries") {
+          skeleton += text.slice(from, i + 1);
+          inEntries = true;
+          expectElement = true;
+          continue;
+        }
+        depth += 1;
+      } else if (c === 0x7d || c === 0x5d) {
+        depth -= 1;
+        if (inEntries && depth === 1) {
+          const value = parseJson(element + text.slice(from, i + 1));
+          element = "";
+          if (value === undefined) broken = true;
+          else if (isEntry(value)) entries.push(value);
+          expectElement = false;
+        }
+      }
+    }
+    if (!inEntries) skeleton += text.slice(from);
+    else if (depth > 1) element += text.slice(from);
+  };
+  try {
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      if (size > maxBytes) return undefined;
+      feed(decoder.decode(chunk, { stream: true }));
+      if (broken) return undefined;
+    }
+    feed(decoder.decode());
+  } catch {
+    return undefined;
+  }
+  if (broken || inEntries || inString || depth !== 0) return undefined;
+  const head = parseFactsDocument(skeleton);
+  return head === undefined ? undefined : { ...head, entries };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One folder's entries as read: every candidate per stored key, from every document. */
 interface LoadedFolder {
   readonly byKey: Map<string, FactsEntry[]>;
@@ -310,14 +427,12 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   ): Promise<FactsDocument | undefined> {
     try {
       const { info, body } = await store.getObject(bucket, key, signal);
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (info.size > MAX_DOCUMENT_BYTES || size > MAX_DOCUMENT_BYTES) return undefined;
-        chunks.push(chunk);
+      if (info.size > MAX_DOCUMENT_BYTES) {
+        // Not ours: the body is closed unread.
+        for await (const _ of body) break;
+        return undefined;
       }
-      return parseFactsDocument(new TextDecoder().decode(concatBytes(chunks)));
+      return await parseFactsDocumentStream(body, MAX_DOCUMENT_BYTES);
     } catch {
       return undefined;
     }
