@@ -91,6 +91,33 @@ describe("the object-facts index", () => {
     expect(await gets(8)).toBe(5);
   });
 
+  it("keeps its own documents within the entry budget too (written ones go)", async () => {
+    const documentsOfA = async (cachedEntries: number) => {
+      const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+      const index = createFactsIndex({ store: raw, hasher, writerId: "w", cachedEntries });
+      const record = (key: string) =>
+        index.record("bkt", {
+          key,
+          etag: `"${key}"`,
+          storedSize: 1,
+          name: key,
+          size: 1,
+          kind: "delta",
+        });
+      for (const f of ["a", "b", "c"]) {
+        for (let i = 0; i < 3; i += 1) record(`${f}/x${i}.zip.delta`);
+        await index.flush();
+      }
+      // Back in "a": a document let go of is complete as written; a new one is started.
+      record("a/late.zip.delta");
+      await index.flush();
+      return keysUnder(raw, factsFolderPrefixFor(factsFolderId(hasher, "a")));
+    };
+    const folderA = factsFolderPrefixFor(factsFolderId(hasher, "a"));
+    expect(await documentsOfA(4096)).toEqual([`${folderA}w.json`]);
+    expect(await documentsOfA(4)).toEqual([`${folderA}w-1.json`, `${folderA}w.json`]);
+  });
+
   it("after a few folders, lists the index's documents once instead of once per folder", async () => {
     const raw = createMemoryObjectStore({ buckets: ["bkt"] });
     const { service } = makeService({ store: raw });

@@ -579,11 +579,15 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       dirty: false,
     };
     own.set(id, doc);
-    // Keep a bounded window: written documents of the least recently used folders go.
+    // Keep a bounded window: written documents of the least recently used folders go (as for
+    // the folders read: at most `cachedFolders`, and down to two above `cachedEntries`).
+    let held = 0;
+    for (const kept of own.values()) held += kept.entries.size;
     for (const [oldId, old] of own) {
-      if (own.size <= cachedFolders) break;
+      if (own.size <= cachedFolders && (own.size <= 2 || held <= cachedEntries)) break;
       if (old === doc || old.dirty || old.writing || pending.has(old)) continue;
       own.delete(oldId);
+      held -= old.entries.size;
       generations.set(oldId, (generations.get(oldId) ?? 0) + 1);
     }
     return doc;
