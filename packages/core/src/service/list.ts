@@ -9,6 +9,7 @@ import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { readAhead } from "../util/pipeline.js";
+import type { ListObjectsPage } from "../ports/object-store.js";
 import { mapLimit, type ServiceContext } from "./context.js";
 import { factsOfHead } from "./facts-index.js";
 import type { ListAllOptions, ListOptions, ListResult, LogicalListedObject } from "./types.js";
@@ -23,6 +24,18 @@ export async function listObjects(
   bucket: string,
   options: ListOptions = {},
 ): Promise<ListResult> {
+  return describePage(ctx, bucket, await storedPage(ctx, bucket, options), options);
+}
+
+/**
+ * One page of the store's listing; its folders' index documents are requested as soon as it
+ * arrives (when original sizes are wanted), while the page before it may still be described.
+ */
+async function storedPage(
+  ctx: ServiceContext,
+  bucket: string,
+  options: ListOptions,
+): Promise<ListObjectsPage> {
   const opOptions = options.signal ? { signal: options.signal } : {};
   const page = await ctx.store.listObjects(bucket, {
     ...opOptions,
@@ -36,12 +49,24 @@ export async function listObjects(
       : { startAfter: options.afterStoredKey ?? options.startAfter }),
     ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
   });
+  if ((options.originalSizes ?? true) && ctx.factsIndex !== false) {
+    ctx.factsIndex.preload(bucket, page.objects, opOptions);
+  }
+  return page;
+}
+
+/** The logical view of one page of the store's listing (see {@link listObjects}). */
+async function describePage(
+  ctx: ServiceContext,
+  bucket: string,
+  page: ListObjectsPage,
+  options: ListOptions,
+): Promise<ListResult> {
+  const opOptions = options.signal ? { signal: options.signal } : {};
   const originalSizes = options.originalSizes ?? true;
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
   const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
-  // The page's folders are read from the index side by side, not as their first keys come up.
-  if (originalSizes) facts?.preload(bucket, page.objects, opOptions);
   const described = await mapLimit(
     page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
     ctx.metadataConcurrency,
@@ -126,32 +151,16 @@ export async function* listAll(
     return;
   }
   const switchAfter = parallelAfterPages ?? PARALLEL_AFTER_PAGES;
-  // One paginated walk first, with the next page read ahead while it is still walked.
+  // One paginated walk first; a walk still going after `switchAfter` pages goes on side by side
+  // from the last stored key it listed.
   let after: string | undefined;
   if (switchAfter > 0) {
-    let pages = 0;
-    let next: Promise<ListResult> | undefined = listObjects(ctx, bucket, listOptions);
-    try {
-      while (next !== undefined) {
-        const page: ListResult = await next;
-        next = undefined;
-        pages += 1;
-        const token = page.nextContinuationToken;
-        const last = page.objects.at(-1)?.storedKey;
-        // Switched at a page that shows an object: the rest starts after its stored key.
-        const switching = token !== undefined && pages >= switchAfter && last !== undefined;
-        if (token !== undefined && !switching) {
-          next = listObjects(ctx, bucket, { ...listOptions, continuationToken: token });
-          next.catch(() => undefined);
-        }
-        yield* page.objects;
-        if (token === undefined) return;
-        if (switching) after = last;
-      }
-    } finally {
-      // An early exit waits for the page read ahead, so no request is left unobserved.
-      await next?.catch(() => undefined);
+    const walk = storedWalk(ctx, bucket, listOptions, switchAfter);
+    for await (const { page, resumeAfter } of readAhead(walk)) {
+      yield* page.objects;
+      after = resumeAfter;
     }
+    if (after === undefined) return;
   }
   for await (const page of walkFolders(ctx, bucket, listOptions, concurrency, after)) {
     yield* page;
@@ -164,15 +173,42 @@ async function* listPagesOf(
   bucket: string,
   options: Omit<ListOptions, "continuationToken">,
 ): AsyncGenerator<ListResult, void, undefined> {
-  let token: string | undefined;
-  do {
-    const page = await listObjects(ctx, bucket, {
-      ...options,
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    yield page;
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  for await (const { page } of storedWalk(ctx, bucket, options)) yield page;
+}
+
+/**
+ * One paginated walk, described page by page: the store's next page is requested as soon as
+ * the current one arrives (its LIST runs while the current page is described). With
+ * `stopAfterPages`, a walk that is still going after that many pages stops there, and its
+ * last page says which stored key the rest starts after.
+ */
+async function* storedWalk(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken">,
+  stopAfterPages = Number.POSITIVE_INFINITY,
+): AsyncGenerator<{ readonly page: ListResult; readonly resumeAfter?: string }, void, undefined> {
+  let pages = 0;
+  let next: Promise<ListObjectsPage> | undefined = storedPage(ctx, bucket, options);
+  try {
+    while (next !== undefined) {
+      const stored: ListObjectsPage = await next;
+      next = undefined;
+      pages += 1;
+      const token = stored.nextContinuationToken;
+      const last = stored.objects.at(-1)?.key;
+      const stopping = token !== undefined && pages >= stopAfterPages && last !== undefined;
+      if (token !== undefined && !stopping) {
+        next = storedPage(ctx, bucket, { ...options, continuationToken: token });
+        next.catch(() => undefined);
+      }
+      const page = await describePage(ctx, bucket, stored, options);
+      yield stopping ? { page, resumeAfter: last } : { page };
+    }
+  } finally {
+    // An early exit waits for the page requested ahead, so no request is left unobserved.
+    await next?.catch(() => undefined);
+  }
 }
 
 /** Pages of a folder walk buffered ahead of the reader. */
@@ -298,7 +334,8 @@ async function* folderPages(
     prefix: folder,
     ...(after === undefined ? {} : { afterStoredKey: after }),
   });
-  for await (const page of readAhead(walk)) {
+  // The walk requests its next page ahead, and the folder's buffer holds two described ones.
+  for await (const page of walk) {
     yield page.objects;
   }
 }
