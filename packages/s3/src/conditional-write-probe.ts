@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PROBE_PREFIX, UnsupportedError } from "@dg/core";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
+import { requestSignal } from "./request-signal.js";
 
 /** Where the probe writes (and then deletes) its object in each bucket (core owns the folder). */
 export { PROBE_PREFIX };
@@ -24,7 +25,7 @@ export function createConditionalWriteProbe(client: S3Client) {
     const put = () =>
       client.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: "probe", IfNoneMatch: "*" }),
-        signal ? { abortSignal: signal } : {},
+        signal ? { abortSignal: requestSignal(signal) } : {},
       );
     try {
       try {

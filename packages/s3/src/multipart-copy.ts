@@ -9,6 +9,7 @@ import {
 import { mapS3Error } from "./map-s3-error.js";
 import type { S3Headers } from "./object-fields.js";
 import { MAX_PART_SIZE, MAX_PARTS } from "./part-size.js";
+import { requestSignal } from "./request-signal.js";
 
 export interface MultipartCopyInput {
   readonly copySource: string;
@@ -34,7 +35,7 @@ export async function copyMultipart(
   input: MultipartCopyInput,
 ): Promise<{ etag?: string }> {
   const where = { bucket: input.bucket, key: input.key };
-  const send = input.signal ? { abortSignal: input.signal } : {};
+  const send = input.signal ? { abortSignal: requestSignal(input.signal) } : {};
   const partSize = Math.min(
     MAX_PART_SIZE,
     Math.max(input.partSize, Math.ceil(input.size / MAX_PARTS)),

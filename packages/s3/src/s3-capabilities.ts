@@ -21,9 +21,10 @@ import type {
 } from "@dg/core";
 import { hasCode, optionalEntry } from "@dg/core";
 import { mapS3Error } from "./map-s3-error.js";
+import { requestSignal } from "./request-signal.js";
 
 function sendOptions(options: OperationOptions | undefined): { abortSignal?: AbortSignal } {
-  return options?.signal ? { abortSignal: options.signal } : {};
+  return options?.signal ? { abortSignal: requestSignal(options.signal) } : {};
 }
 
 /**

@@ -27,6 +27,7 @@ import { ConflictError, hasCode, NotFoundError, optionalEntry, throwIfAborted } 
 import { checkedBody, stopSocketTimer } from "./checked-body.js";
 import { createConditionalWriteProbe } from "./conditional-write-probe.js";
 import { mapS3Error, s3ErrorCode } from "./map-s3-error.js";
+import { requestSignal } from "./request-signal.js";
 import { decodeMetadata, encodeMetadata } from "./metadata-codec.js";
 import { copyMultipart } from "./multipart-copy.js";
 import { fromS3Headers, fromTagSet, taggingEntry, toS3Headers, toTagSet } from "./object-fields.js";
@@ -95,7 +96,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions = {}): ObjectS
   const endpoint = options.client ? "(client)" : (options.endpoint ?? "aws");
 
   function sendOptions(signal: AbortSignal | undefined) {
-    return signal ? { abortSignal: signal } : {};
+    return signal ? { abortSignal: requestSignal(signal) } : {};
   }
 
   async function headRaw(bucket: string, key: string, signal: AbortSignal | undefined) {

@@ -5,6 +5,7 @@ import { encodeMetadata } from "./metadata-codec.js";
 import { uploadMultipart } from "./multipart-upload.js";
 import { taggingEntry, toS3Headers } from "./object-fields.js";
 import { partSizer } from "./part-size.js";
+import { requestSignal } from "./request-signal.js";
 
 export interface PutSettings {
   readonly threshold: number;
@@ -52,7 +53,7 @@ export async function putS3Object(
           Body: data,
           ContentLength: data.length,
         }),
-        opts.signal ? { abortSignal: opts.signal } : {},
+        opts.signal ? { abortSignal: requestSignal(opts.signal) } : {},
       );
       return result.ETag === undefined ? {} : { etag: result.ETag };
     } catch (error) {

@@ -106,8 +106,9 @@ export interface DeltaGliderClient {
   listObjectsV2(input: ListObjectsV2Input, options?: RequestOptions): Promise<ListObjectsV2Output>;
   /**
    * Every logical object under a prefix, in key order, one at a time: pages are read ahead
-   * while the current one's deltas are HEADed, and the top level's folders are listed side by
-   * side (`folderConcurrency`, default 4), so memory stays bounded whatever the bucket's size.
+   * while the current one's deltas are HEADed, and once the walk passes 25 pages the rest of
+   * the top level's folders are listed side by side (`folderConcurrency`, default 4), so memory
+   * stays bounded whatever the bucket's size.
    *
    * @example
    * ```ts

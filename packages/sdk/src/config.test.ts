@@ -143,7 +143,7 @@ describe("resolveConfig", () => {
       newReferenceRatio: 0.35,
       maxReferences: 16,
       deltaEngine: "builtin",
-      metadataConcurrency: 16,
+      metadataConcurrency: 64,
       logLevel: "warn",
       forcePathStyle: false,
       credentials: undefined,
@@ -208,8 +208,8 @@ describe("resolveConfig: concurrency", () => {
   });
 
   it("leaves DG_CONCURRENCY to the CLI, where it means files in flight", () => {
-    expect(resolveConfig({ DG_CONCURRENCY: "2" }).metadataConcurrency).toBe(16);
-    expect(resolveConfig({ DG_CONCURRENCY: "not a number" }).metadataConcurrency).toBe(16);
+    expect(resolveConfig({ DG_CONCURRENCY: "2" }).metadataConcurrency).toBe(64);
+    expect(resolveConfig({ DG_CONCURRENCY: "not a number" }).metadataConcurrency).toBe(64);
   });
 });
 

@@ -75,7 +75,7 @@ export interface ResolvedConfig {
 }
 
 /** Default of `metadataConcurrency` (`DG_METADATA_CONCURRENCY`). */
-export const DEFAULT_METADATA_CONCURRENCY = 16;
+export const DEFAULT_METADATA_CONCURRENCY = 64;
 
 /**
  * Resolve the settings of a client once: each option wins over its environment variables,

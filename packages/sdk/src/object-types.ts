@@ -222,7 +222,8 @@ export interface ListAllObjectsInput {
 export interface ListAllObjectsOptions extends RequestOptions {
   /**
    * Folders of the prefix's top level listed side by side (the level is listed with a `/`
-   * delimiter first). Default 4; 1 walks the listing page after page. The order is the same.
+   * delimiter first) once the walk has gone past 25 pages: a shorter listing is faster as one
+   * walk. Default 4; 1 walks the listing page after page. The order is the same.
    */
   readonly folderConcurrency?: number;
 }

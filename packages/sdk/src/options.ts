@@ -101,7 +101,7 @@ export interface ClientOptions {
   readonly compat?: boolean;
   /**
    * Parallel metadata requests: the HEADs of listings with original sizes, stats, purges and
-   * deletes (`DG_METADATA_CONCURRENCY`; default 16). `DG_CONCURRENCY` is not read here: it is
+   * deletes (`DG_METADATA_CONCURRENCY`; default 64). `DG_CONCURRENCY` is not read here: it is
    * the CLI's number of files transferred at once.
    */
   readonly metadataConcurrency?: number;

@@ -68,6 +68,8 @@ export const lsCommand = defineCommand({
             ctx.out.line(block.join("\n"));
             block = [];
             blockLength = 0;
+            // A slow reader of stdout holds the listing back (its pages are not requested).
+            await ctx.out.drained(ctx.signal);
           }
         }
       } finally {
@@ -99,6 +101,7 @@ export const lsCommand = defineCommand({
           formatObjectLine(object.LastModified, object.Size, object.Key.slice(shownFrom), human),
         );
       }
+      await ctx.out.drained(ctx.signal);
     }
     if (args.summarize) for (const line of formatSummary(objects, bytes, human)) ctx.out.line(line);
     // aws s3 ls exits 1 when a prefix matched nothing.

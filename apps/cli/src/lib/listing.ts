@@ -15,8 +15,8 @@ export interface ListAllOptions {
 /**
  * Every logical object under `prefix`, in key order, to the end (no 1,000 cap), through the
  * SDK's streaming walk: a bounded window of the listing is held, the next page is read while
- * the current one's deltas are HEADed, and the top level's folders are listed side by side.
- * deltaglider's own `.deltaglider/` objects are left out.
+ * the current one's deltas are HEADed, and past 25 pages the top level's folders are listed
+ * side by side. deltaglider's own `.deltaglider/` objects are left out.
  *
  * @example
  * ```ts

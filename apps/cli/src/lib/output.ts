@@ -1,11 +1,18 @@
 import { createColors, type Colors } from "./colors.js";
-import type { OutputStream } from "./io.js";
+import { byteSinkOf, type OutputStream } from "./io.js";
 
 /** Where commands print: results on stdout, problems and diagnostics on stderr. */
 export interface Output {
   readonly colors: Colors;
   /** A result line on stdout (suppressed by nothing: commands decide about `--quiet`). */
   line(text: string): void;
+  /**
+   * Resolves once stdout has taken what was written, when a write found its buffer full (at
+   * once otherwise, or on a stream that is not a byte stream): a command that prints a long
+   * listing waits here, so a slow reader of its output slows it down instead of memory
+   * filling up. Also resolves when stdout fails or `signal` is aborted.
+   */
+  drained(signal?: AbortSignal): Promise<void>;
   /** A problem on stderr, as is. */
   error(text: string): void;
   /** `deltaglider: warning: <text>` on stderr. */
@@ -35,10 +42,28 @@ export interface OutputOptions {
  */
 export function createOutput(options: OutputOptions): Output {
   const { stdout, stderr, redact } = options;
+  /** Whether a write to stdout found its buffer full since it last drained. */
+  let full = false;
   return {
     colors: createColors(options.color),
     line: (text) => {
-      stdout.write(`${text}\n`);
+      if (!stdout.write(`${text}\n`)) full = true;
+    },
+    drained: (signal) => {
+      const sink = byteSinkOf(stdout);
+      if (!full || sink === undefined || signal?.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          sink.off("drain", done);
+          sink.off("error", done);
+          signal?.removeEventListener("abort", done);
+          full = false;
+          resolve();
+        };
+        sink.on("drain", done);
+        sink.on("error", done);
+        signal?.addEventListener("abort", done, { once: true });
+      });
     },
     error: (text) => {
       stderr.write(`${redact(text)}\n`);

@@ -25,7 +25,7 @@ export function maintenanceContext(options: BucketMaintenanceOptions): Maintenan
     service: options.service,
     clock: options.clock ?? { now: () => new Date() },
     logger: options.logger ?? { log() {} },
-    metadataConcurrency: options.metadataConcurrency ?? 16,
+    metadataConcurrency: options.metadataConcurrency ?? 64,
     deltaExtensions: options.deltaExtensions,
     factsIndex:
       options.factsIndex ??

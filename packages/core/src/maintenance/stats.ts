@@ -180,8 +180,15 @@ export async function bucketStats(
     for (const object of options.listed) await add(object);
   } else {
     let seen = 0;
+    // Each page's folders are read from the index as soon as it is listed (one page ahead).
+    async function* preloaded(pages: AsyncIterable<readonly ListedObject[]>) {
+      for await (const page of pages) {
+        if (mode !== "sampled") facts?.preload(bucket, page, opOptions);
+        yield page;
+      }
+    }
     for await (const page of readAhead(
-      listStoredPages(ctx.store, bucket, prefix, options.signal),
+      preloaded(listStoredPages(ctx.store, bucket, prefix, options.signal)),
     )) {
       hooks.onPage?.(page);
       for (const object of page) await add(object);

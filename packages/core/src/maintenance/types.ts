@@ -15,7 +15,7 @@ export interface BucketMaintenanceOptions {
   readonly service: Pick<DeltaService, "deleteRecursive">;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Parallel HEAD requests while reading metadata (stats, purge). Default 16. */
+  /** Parallel HEAD requests while reading metadata (stats, purge). Default 64. */
   readonly metadataConcurrency?: number;
   /** Extensions that are delta-encoded, to tell why a file was stored whole (default list). */
   readonly deltaExtensions?: readonly string[];

@@ -27,7 +27,7 @@ export function contextFrom(options: DeltaServiceOptions): ServiceContext {
     logger: options.logger ?? { log() {} },
     maxRatio: validateMaxRatio(options.maxRatio ?? DEFAULT_MAX_RATIO),
     deltaExtensions: options.deltaExtensions ?? DEFAULT_DELTA_EXTENSIONS,
-    metadataConcurrency: options.metadataConcurrency ?? 16,
+    metadataConcurrency: options.metadataConcurrency ?? 64,
     newReferenceRatio: validateNewReferenceRatio(
       options.newReferenceRatio ?? DEFAULT_NEW_REFERENCE_RATIO,
     ),

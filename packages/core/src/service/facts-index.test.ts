@@ -6,6 +6,7 @@ import { createBucketMaintenance } from "../maintenance/bucket-maintenance.js";
 import { createMemoryObjectStore } from "../memory/memory-object-store.js";
 import { createSha256Hasher } from "../memory/sha256-hasher.js";
 import type { ObjectStore } from "../ports/object-store.js";
+import { PermissionDeniedError } from "../errors.js";
 import { collectBytes } from "../util/bytes.js";
 import { createFactsIndex, factsFolderId, parseFactsDocument } from "./facts-index.js";
 
@@ -41,7 +42,118 @@ async function listedSizes(store: ObjectStore, prefix = "") {
   return out;
 }
 
+/** The store with its listings and GETs recorded. */
+function recording(store: ObjectStore) {
+  const lists: string[] = [];
+  const gets: string[] = [];
+  const heads: string[] = [];
+  const wrapped: ObjectStore = {
+    ...store,
+    async listObjects(bucket, options = {}) {
+      lists.push(options.prefix ?? "");
+      return store.listObjects(bucket, options);
+    },
+    async getObject(bucket, key, options) {
+      gets.push(key);
+      return store.getObject(bucket, key, options);
+    },
+    async headObject(bucket, key, options) {
+      heads.push(key);
+      return store.headObject(bucket, key, options);
+    },
+  };
+  return { store: wrapped, lists, gets, heads };
+}
+
 describe("the object-facts index", () => {
+  it("keeps the folders it read within an entry budget (at least two folders)", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    for (const f of ["a", "b", "c", "d"]) {
+      for (let i = 0; i < 3; i += 1)
+        await service.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    const listed = (await raw.listObjects("bkt", {})).objects.filter((o) =>
+      o.key.endsWith(".delta"),
+    );
+    const gets = async (cachedEntries: number) => {
+      const reader = recording(raw);
+      const index = createFactsIndex({ store: reader.store, hasher, cachedEntries });
+      // Each folder holds 4 entries (3 deltas and the reference); a, b, c, d, then a again.
+      for (const object of [...listed, listed[0]]) {
+        expect(await index.lookup("bkt", object as (typeof listed)[number])).toBeDefined();
+      }
+      return reader.gets.filter((k) => k.startsWith(FACTS_PREFIX)).length;
+    };
+    // Room for every folder: each document read once.
+    expect(await gets(100)).toBe(4);
+    // Room for two folders' entries: "a" was let go of and is read again.
+    expect(await gets(8)).toBe(5);
+  });
+
+  it("keeps its own documents within the entry budget too (written ones go)", async () => {
+    const documentsOfA = async (cachedEntries: number) => {
+      const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+      const index = createFactsIndex({ store: raw, hasher, writerId: "w", cachedEntries });
+      const record = (key: string) =>
+        index.record("bkt", {
+          key,
+          etag: `"${key}"`,
+          storedSize: 1,
+          name: key,
+          size: 1,
+          kind: "delta",
+        });
+      for (const f of ["a", "b", "c"]) {
+        for (let i = 0; i < 3; i += 1) record(`${f}/x${i}.zip.delta`);
+        await index.flush();
+      }
+      // Back in "a": a document let go of is complete as written; a new one is started.
+      record("a/late.zip.delta");
+      await index.flush();
+      return keysUnder(raw, factsFolderPrefixFor(factsFolderId(hasher, "a")));
+    };
+    const folderA = factsFolderPrefixFor(factsFolderId(hasher, "a"));
+    expect(await documentsOfA(4096)).toEqual([`${folderA}w.json`]);
+    expect(await documentsOfA(4)).toEqual([`${folderA}w-1.json`, `${folderA}w.json`]);
+  });
+
+  it("after a few folders, lists the index's documents once instead of once per folder", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    const folders = Array.from({ length: 9 }, (_, f) => `f${f}`);
+    for (const f of folders) {
+      for (let i = 0; i < 2; i += 1)
+        await service.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    // Replaced behind the index's back (same size, another ETag): an entry no longer trusted.
+    const head = await raw.headObject("bkt", "f7/app-1.zip.delta");
+    const stale = await raw.getObject("bkt", "f7/app-1.zip.delta");
+    const bytes = await collectBytes(stale.body);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    await raw.putObject("bkt", "f7/app-1.zip.delta", bytes, {
+      metadata: { ...head?.metadata, "dg-file-size": "4242" },
+    });
+    const reader = recording(raw);
+    const index = createFactsIndex({ store: reader.store, hasher, catalogAfter: 2 });
+    const listing = makeService({ store: reader.store, factsIndex: index }).service;
+    const lines: string[] = [];
+    for await (const o of listing.listAll("bkt")) lines.push(`${o.key} ${o.size}`);
+    expect(lines).toHaveLength(18);
+    expect(lines).toContain("f7/app-1.zip 4242");
+    expect(lines.filter((line) => line.endsWith(" 5000"))).toHaveLength(17);
+    // Two folders listed on their own, then the index's whole list once; every folder's
+    // document read once.
+    const folderLists = reader.lists.filter(
+      (p) => p.startsWith(FACTS_PREFIX) && p !== FACTS_PREFIX,
+    );
+    expect(folderLists).toHaveLength(2);
+    expect(reader.lists.filter((p) => p === FACTS_PREFIX)).toHaveLength(1);
+    expect(reader.gets.filter((k) => k.startsWith(FACTS_PREFIX))).toHaveLength(9);
+    // Only the replaced delta was HEADed.
+    expect(reader.heads).toEqual(["f7/app-1.zip.delta"]);
+  });
+
   it("writes one document per writer and folder, in its documented layout", async () => {
     const store = createMemoryObjectStore({ buckets: ["bkt"] });
     const { service } = makeService({
@@ -157,6 +269,38 @@ describe("the object-facts index", () => {
     for await (const _ of service.listAll("bkt")) {
       // listing HEADs, and records nothing
     }
+    expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
+  });
+
+  it("with read-only access to the index, listings and stats still succeed, from HEADs", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const off = makeService({ store: raw, factsIndex: false }).service;
+    for (const f of ["a", "b", "c"]) {
+      for (let i = 0; i < 2; i += 1) await off.put("bkt", `${f}/app-${i}.zip`, bodyOf(version(i)));
+    }
+    const denied = () => new PermissionDeniedError("Access Denied");
+    const counted = counting(raw);
+    // Writes under .deltaglider/ are refused, and so is listing it (a policy on a prefix).
+    const readOnly: ObjectStore = {
+      ...counted.store,
+      async putObject(bucket, key, body, options) {
+        if (key.startsWith(FACTS_PREFIX)) throw denied();
+        return raw.putObject(bucket, key, body, options);
+      },
+      async listObjects(bucket, options = {}) {
+        if (options.prefix?.startsWith(FACTS_PREFIX)) throw denied();
+        return raw.listObjects(bucket, options);
+      },
+    };
+    const { service } = makeService({ store: readOnly });
+    const sizes: string[] = [];
+    for await (const o of service.listAll("bkt")) sizes.push(`${o.key} ${o.size}`);
+    expect(sizes).toHaveLength(6);
+    expect(sizes.every((line) => line.endsWith(" 5000"))).toBe(true);
+    const maintenance = createBucketMaintenance({ store: readOnly, hasher, service });
+    const stats = await maintenance.bucketStats("bkt");
+    expect(stats.originalBytes).toBe(6 * 5000);
+    expect(counted.heads.filter((k) => k.endsWith(".delta")).length).toBeGreaterThanOrEqual(6);
     expect(await keysUnder(raw, FACTS_PREFIX)).toEqual([]);
   });
 });

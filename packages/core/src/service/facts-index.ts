@@ -1,12 +1,17 @@
-import { baseName, logicalKeyOf, owningDeltaspaceOf } from "../domain/deltaspace.js";
-import { factsFolderPrefixFor, factsKeyFor } from "../domain/internal-folder.js";
+import {
+  baseName,
+  DELTA_SUFFIX,
+  isReferenceKey,
+  logicalKeyOf,
+  owningDeltaspaceOf,
+} from "../domain/deltaspace.js";
+import { FACTS_PREFIX, factsFolderPrefixFor, factsKeyFor } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import type { Clock } from "../ports/clock.js";
 import type { Hasher } from "../ports/hasher.js";
 import type { Logger } from "../ports/logger.js";
 import type { ListedObject, ObjectInfo, ObjectStore } from "../ports/object-store.js";
 import type { OperationOptions } from "../ports/common.js";
-import { concatBytes } from "../util/bytes.js";
 
 /**
  * What deltaglider knows about one stored object without a HEAD, as long as the object is the
@@ -40,6 +45,12 @@ export interface FactsIndex {
     object: ListedObject,
     options?: OperationOptions,
   ): Promise<ObjectFacts | undefined>;
+  /**
+   * Start reading the index documents of the folders of these listed objects (at most half
+   * the folders kept in memory), so that their lookups find them read: a listing calls it as
+   * soon as a page arrives. Never throws.
+   */
+  preload(bucket: string, objects: readonly ListedObject[], options?: OperationOptions): void;
   /** Record facts in this writer's document of the object's folder (written by `flush`). */
   record(bucket: string, facts: ObjectFacts): void;
   /** Drop this writer's entries of deleted stored keys (written by `flush`). */
@@ -65,9 +76,28 @@ export interface FactsIndexOptions {
    * so a walk of a million keys holds a bounded window). Default 32.
    */
   readonly cachedFolders?: number;
+  /**
+   * Entries the folders kept in memory may hold together before the least recently used go
+   * (down to two folders), so that a walk of folders of 1,000 versions each holds no more than
+   * one of folders of 100. Default 4,096.
+   */
+  readonly cachedEntries?: number;
   /** Merged documents above this count are compacted by the reader into one. Default 8. */
   readonly compactAbove?: number;
+  /**
+   * Folders read one by one (a LIST of the folder's documents each) before the index's whole
+   * list of documents is read once instead (a LIST per 1,000 documents), and then taken from
+   * it for {@link CATALOG_TTL_MS}. Default 1 (a listing of one folder lists that folder's
+   * documents; one of more folders lists them all once); `Infinity` never reads it.
+   */
+  readonly catalogAfter?: number;
 }
+
+/** How long a list of the index's documents is used before it is read again. */
+export const CATALOG_TTL_MS = 60_000;
+
+/** An index with more documents than this is read folder by folder (its list is not kept). */
+const MAX_CATALOG_DOCUMENTS = 200_000;
 
 /** The document format; readers skip documents of any other. */
 export const FACTS_FORMAT = "deltaglider-facts/1";
@@ -145,6 +175,124 @@ export function parseFactsDocument(text: string): FactsDocument | undefined {
   }
 }
 
+/**
+ * Parse a document as its bytes arrive, without ever holding it whole: each entry of its
+ * `entries` array is parsed on its own, the rest (`format`, `folder`, `writer`) as a small
+ * skeleton. A document of a folder of 1,000 versions is about 350 KB; as one string it would
+ * go to V8's large-object space, which only a full collection frees, so a walk of many such
+ * folders made the heap grow with the folders' size. `undefined` when it is not one of ours
+ * (any syntax error, anywhere, rejects the whole document, as `parseFactsDocument` does).
+ *
+ * @example
+ * ```ts
+ * const doc = await parseFactsDocumentStream(body, 16 * 1024 * 1024);
+ * ```
+ */
+export async function parseFactsDocumentStream(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<FactsDocument | undefined> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const entries: FactsEntry[] = [];
+  /** The document without the elements of its `entries` array. */
+  let skeleton = "";
+  /** The text of the entry being read (it may span chunks). */
+  let element = "";
+  let size = 0;
+  /** Nesting: 1 inside the document; inside `entries`, 1 between elements, 2+ in one. */
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  /** Strings of the document's own level are collected (its keys and header values). */
+  let collecting = false;
+  let stringText = "";
+  let lastString = "";
+  let inEntries = false;
+  /** Between the array's elements: whether an element (else a comma or the end) comes next. */
+  let expectElement = true;
+  let broken = false;
+  const feed = (text: string) => {
+    let from = 0;
+    for (let i = 0; i < text.length && !broken; i += 1) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 0x5c) escaped = true;
+        else if (c === 0x22) {
+          inString = false;
+          if (collecting) lastString = stringText;
+          continue;
+        }
+        if (collecting) stringText += text[i];
+        continue;
+      }
+      if (inEntries && depth === 1) {
+        // Between the array's elements: whitespace, commas, its end, or an object.
+        if (c === 0x7b) {
+          if (!expectElement) broken = true;
+          depth = 2;
+          from = i;
+        } else if (c === 0x2c) {
+          if (expectElement) broken = true;
+          expectElement = true;
+        } else if (c === 0x5d) {
+          inEntries = false;
+          from = i;
+        } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+          broken = true; // an element that is not an object: not a document of ours
+        }
+        continue;
+      }
+      if (c === 0x22) {
+        inString = true;
+        collecting = depth === 1 && !inEntries;
+        stringText = "";
+      } else if (c === 0x7b || c === 0x5b) {
+        if (c === 0x5b && depth === 1 && !inEntries && lastString === "entries") {
+          skeleton += text.slice(from, i + 1);
+          inEntries = true;
+          expectElement = true;
+          continue;
+        }
+        depth += 1;
+      } else if (c === 0x7d || c === 0x5d) {
+        depth -= 1;
+        if (inEntries && depth === 1) {
+          const value = parseJson(element + text.slice(from, i + 1));
+          element = "";
+          if (value === undefined) broken = true;
+          else if (isEntry(value)) entries.push(value);
+          expectElement = false;
+        }
+      }
+    }
+    if (!inEntries) skeleton += text.slice(from);
+    else if (depth > 1) element += text.slice(from);
+  };
+  try {
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      if (size > maxBytes) return undefined;
+      feed(decoder.decode(chunk, { stream: true }));
+      if (broken) return undefined;
+    }
+    feed(decoder.decode());
+  } catch {
+    return undefined;
+  }
+  if (broken || inEntries || inString || depth !== 0) return undefined;
+  const head = parseFactsDocument(skeleton);
+  return head === undefined ? undefined : { ...head, entries };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One folder's entries as read: every candidate per stored key, from every document. */
 interface LoadedFolder {
   readonly byKey: Map<string, FactsEntry[]>;
@@ -176,6 +324,10 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   const { store, hasher } = options;
   const writer = options.writerId ?? randomWriterId();
   const cachedFolders = options.cachedFolders ?? 32;
+  const cachedEntries = options.cachedEntries ?? 4096;
+  /** Entries of each folder read and held, and their sum. */
+  const entriesOf = new Map<string, number>();
+  let heldEntries = 0;
   const compactAbove = options.compactAbove ?? 8;
   const log = options.logger ?? { log() {} };
   const loaded = new Map<string, Promise<LoadedFolder>>();
@@ -186,6 +338,87 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   const pending = new Set<OwnDocument>();
   const now = () => (options.clock ?? { now: () => new Date() }).now();
   const folderKey = (bucket: string, folder: string) => `${bucket}\u0000${folder}`;
+  const catalogAfter = options.catalogAfter ?? 1;
+  /** Per bucket: folders read one by one so far, and the list of documents once read. */
+  const catalogs = new Map<
+    string,
+    {
+      folderReads: number;
+      list?: Promise<Map<string, string[]> | undefined> | undefined;
+      takenAt?: number;
+    }
+  >();
+
+  /** Every document key of the index, by folder id; `undefined` when not readable or too many. */
+  async function readCatalog(
+    bucket: string,
+    opOptions: OperationOptions,
+  ): Promise<Map<string, string[]> | undefined> {
+    const byFolder = new Map<string, string[]>();
+    let count = 0;
+    try {
+      let token: string | undefined;
+      do {
+        const page = await store.listObjects(bucket, {
+          ...opOptions,
+          prefix: FACTS_PREFIX,
+          ...(token === undefined ? {} : { continuationToken: token }),
+        });
+        for (const { key } of page.objects) {
+          if (!key.endsWith(".json")) continue;
+          const slash = key.indexOf("/", FACTS_PREFIX.length);
+          if (slash < 0) continue;
+          const id = key.slice(FACTS_PREFIX.length, slash);
+          const keys = byFolder.get(id);
+          if (keys) keys.push(key);
+          else byFolder.set(id, [key]);
+          count += 1;
+        }
+        if (count > MAX_CATALOG_DOCUMENTS) return undefined;
+        token = page.nextContinuationToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (opOptions.signal?.aborted) throw error;
+      log.log("debug", "object facts index not listable", { bucket });
+      return undefined;
+    }
+    return byFolder;
+  }
+
+  /**
+   * The document keys of a folder from the index's list of documents, once enough folders were
+   * read one by one; `undefined` when the folder is to be listed on its own.
+   */
+  async function catalogued(
+    bucket: string,
+    folderId: string,
+    opOptions: OperationOptions,
+  ): Promise<string[] | undefined> {
+    let state = catalogs.get(bucket);
+    if (!state) {
+      state = { folderReads: 0 };
+      catalogs.set(bucket, state);
+    }
+    const at = now().getTime();
+    if (state.list && state.takenAt !== undefined && at - state.takenAt > CATALOG_TTL_MS) {
+      state.list = undefined;
+      state.folderReads = 0;
+    }
+    if (!state.list) {
+      state.folderReads += 1;
+      if (state.folderReads <= catalogAfter) return undefined;
+      state.takenAt = at;
+      state.list = readCatalog(bucket, opOptions);
+      // A failed read (an abort) is tried again by the next reader.
+      const taken = state;
+      state.list.catch(() => {
+        taken.list = undefined;
+      });
+    }
+    const list = await state.list;
+    if (list === undefined) return undefined;
+    return list.get(folderId) ?? [];
+  }
 
   async function readDocument(
     bucket: string,
@@ -194,14 +427,12 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   ): Promise<FactsDocument | undefined> {
     try {
       const { info, body } = await store.getObject(bucket, key, signal);
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (info.size > MAX_DOCUMENT_BYTES || size > MAX_DOCUMENT_BYTES) return undefined;
-        chunks.push(chunk);
+      if (info.size > MAX_DOCUMENT_BYTES) {
+        // Not ours: the body is closed unread.
+        for await (const _ of body) break;
+        return undefined;
       }
-      return parseFactsDocument(new TextDecoder().decode(concatBytes(chunks)));
+      return await parseFactsDocumentStream(body, MAX_DOCUMENT_BYTES);
     } catch {
       return undefined;
     }
@@ -213,19 +444,24 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
     opOptions: OperationOptions,
   ): Promise<LoadedFolder> {
     const byKey = new Map<string, FactsEntry[]>();
-    const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
+    const id = factsFolderId(hasher, folder);
+    const prefix = factsFolderPrefixFor(id);
     const keys: string[] = [];
     try {
+      const fromCatalog = await catalogued(bucket, id, opOptions);
       let token: string | undefined;
-      do {
-        const page = await store.listObjects(bucket, {
-          ...opOptions,
-          prefix,
-          ...(token === undefined ? {} : { continuationToken: token }),
-        });
-        keys.push(...page.objects.map((o) => o.key).filter((k) => k.endsWith(".json")));
-        token = page.nextContinuationToken;
-      } while (token !== undefined);
+      if (fromCatalog !== undefined) keys.push(...fromCatalog);
+      else {
+        do {
+          const page = await store.listObjects(bucket, {
+            ...opOptions,
+            prefix,
+            ...(token === undefined ? {} : { continuationToken: token }),
+          });
+          keys.push(...page.objects.map((o) => o.key).filter((k) => k.endsWith(".json")));
+          token = page.nextContinuationToken;
+        } while (token !== undefined);
+      }
     } catch (error) {
       if (opOptions.signal?.aborted) throw error;
       log.log("debug", "object facts index not readable", { bucket, folder });
@@ -290,13 +526,38 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       return folderPromise;
     }
     folderPromise = loadFolder(bucket, folder, opOptions);
-    folderPromise.catch(() => loaded.delete(id));
+    const settled = folderPromise;
+    settled.then(
+      (facts) => {
+        if (loaded.get(id) !== settled) return;
+        entriesOf.set(id, facts.byKey.size);
+        heldEntries += facts.byKey.size;
+        evict();
+      },
+      () => {
+        if (loaded.get(id) === settled) unload(id);
+      },
+    );
     loaded.set(id, folderPromise);
-    while (loaded.size > cachedFolders) {
-      const oldest = loaded.keys().next().value as string;
-      loaded.delete(oldest);
-    }
+    evict();
     return folderPromise;
+  }
+
+  /**
+   * Keep a bounded window of folders read: at most `cachedFolders`, and while they hold more
+   * than `cachedEntries` entries, no more than two (the least recently used go first). A
+   * folder let go of while lookups wait for it still serves them.
+   */
+  function evict(): void {
+    while (loaded.size > cachedFolders || (loaded.size > 2 && heldEntries > cachedEntries)) {
+      unload(loaded.keys().next().value as string);
+    }
+  }
+
+  function unload(id: string): void {
+    loaded.delete(id);
+    heldEntries -= entriesOf.get(id) ?? 0;
+    entriesOf.delete(id);
   }
 
   function ownDocument(bucket: string, folder: string): OwnDocument {
@@ -318,11 +579,15 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       dirty: false,
     };
     own.set(id, doc);
-    // Keep a bounded window: written documents of the least recently used folders go.
+    // Keep a bounded window: written documents of the least recently used folders go (as for
+    // the folders read: at most `cachedFolders`, and down to two above `cachedEntries`).
+    let held = 0;
+    for (const kept of own.values()) held += kept.entries.size;
     for (const [oldId, old] of own) {
-      if (own.size <= cachedFolders) break;
+      if (own.size <= cachedFolders && (own.size <= 2 || held <= cachedEntries)) break;
       if (old === doc || old.dirty || old.writing || pending.has(old)) continue;
       own.delete(oldId);
+      held -= old.entries.size;
       generations.set(oldId, (generations.get(oldId) ?? 0) + 1);
     }
     return doc;
@@ -354,7 +619,15 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
           contentLength: body.length,
         })
         .then(
-          () => undefined,
+          () => {
+            // Readers of this client that took the index's list before find it there too.
+            void catalogs.get(doc.bucket)?.list?.then((list) => {
+              const id = factsFolderId(hasher, doc.folder);
+              const keys = list?.get(id);
+              if (keys === undefined) list?.set(id, [key]);
+              else if (!keys.includes(key)) keys.push(key);
+            });
+          },
           (error: unknown) => {
             written = false;
             log.log("debug", "object facts index not written", {
@@ -384,6 +657,18 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       return folder.byKey
         .get(object.key)
         ?.find((e) => e.etag === object.etag && e.storedSize === object.size);
+    },
+    preload(bucket, objects, opOptions = {}) {
+      const folders = new Set<string>();
+      for (const object of objects) {
+        if (object.etag === undefined) continue;
+        if (!isReferenceKey(object.key) && !object.key.endsWith(DELTA_SUFFIX)) continue;
+        folders.add(owningDeltaspaceOf(object.key));
+        if (folders.size >= Math.max(1, Math.floor(cachedFolders / 2))) break;
+      }
+      for (const folder of folders) {
+        folderFacts(bucket, folder, opOptions).catch(() => undefined);
+      }
     },
     record(bucket, facts) {
       const folder = owningDeltaspaceOf(facts.key);
@@ -418,7 +703,7 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
         generations.set(id, (generations.get(id) ?? 0) + 1);
         await doc.writing;
       }
-      loaded.delete(id);
+      unload(id);
       const prefix = factsFolderPrefixFor(factsFolderId(hasher, folder));
       try {
         let token: string | undefined;

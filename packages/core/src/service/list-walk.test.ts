@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bodyOf, makeService } from "../../test/harness.js";
 import { seededBytes } from "../../test/seeded.js";
+import { deltaMetadata } from "../domain/metadata.js";
 import { createMemoryObjectStore } from "../memory/memory-object-store.js";
 import type { ListObjectsOptions, ObjectStore } from "../ports/object-store.js";
 import type { LogicalListedObject } from "./types.js";
@@ -83,7 +84,9 @@ describe("listAll with folders walked side by side", () => {
       const walk = makeService({ store: single.store }).service;
       const spread = makeService({ store: parallel.store }).service;
       const expected = await collect(walk.listAll("bkt", { prefix }));
-      const got = await collect(spread.listAll("bkt", { prefix, folderConcurrency: 4 }));
+      const got = await collect(
+        spread.listAll("bkt", { prefix, folderConcurrency: 4, parallelAfterPages: 0 }),
+      );
       expect(got, `prefix ${prefix}`).toEqual(expected);
       if (prefix === "") {
         expect(expected.length).toBeGreaterThan(60);
@@ -115,7 +118,8 @@ describe("listAll with folders walked side by side", () => {
       // The walk side by side makes one delimiter request first, then one per folder.
       held.holdFrom(folderConcurrency === 1 ? 2 : 3, gate.promise);
       const { service } = makeService({ store: held.store });
-      const iterator = service.listAll("bkt", { folderConcurrency })[Symbol.asyncIterator]();
+      const listing = service.listAll("bkt", { folderConcurrency, parallelAfterPages: 0 });
+      const iterator = listing[Symbol.asyncIterator]();
       const first = await iterator.next();
       expect(first.done).toBe(false);
       expect(first.value?.key).toBe("a.txt");
@@ -134,12 +138,96 @@ describe("listAll with folders walked side by side", () => {
     }
     const counted = instrumented(raw, 10);
     const { service } = makeService({ store: counted.store });
-    for await (const object of service.listAll("bkt", { folderConcurrency: 4 })) {
+    for await (const object of service.listAll("bkt", {
+      folderConcurrency: 4,
+      parallelAfterPages: 0,
+    })) {
       expect(object.key).toBe("d0/k0");
       break;
     }
     // 40 folders of 3 pages each: a full walk makes 120 requests and more. Stopped at once,
-    // at most 4 folders were started, each at most 3 pages ahead, plus the top level's page.
-    expect(counted.calls.length).toBeLessThanOrEqual(1 + 4 * 3);
+    // at most 4 folders were started, each at most 3 pages ahead, plus the top level's page
+    // and the next one, requested as it arrived.
+    expect(counted.calls.length).toBeLessThanOrEqual(2 + 4 * 3);
+  });
+
+  it("walks page after page first, then the rest side by side, in the order of one walk", async () => {
+    const raw = await seededBucket();
+    for (const prefix of ["", "x", "x/", "deep/", "f0", "rel/"]) {
+      const expected = await collect(
+        makeService({ store: instrumented(raw, 5).store }).service.listAll("bkt", { prefix }),
+      );
+      for (const parallelAfterPages of [1, 2, 3, 5, 8, 13, 40]) {
+        const counted = instrumented(raw, 5);
+        const { service } = makeService({ store: counted.store });
+        const got = await collect(
+          service.listAll("bkt", { prefix, folderConcurrency: 3, parallelAfterPages }),
+        );
+        expect(got, `prefix ${prefix}, after ${parallelAfterPages} pages`).toEqual(expected);
+        const flatPages = counted.calls.filter(
+          (c) => (c.prefix ?? "") === prefix && c.delimiter === undefined && !c.startAfter,
+        ).length;
+        const sideBySide = counted.calls.some((c) => c.delimiter === "/");
+        if (prefix === "" && parallelAfterPages <= 8) {
+          // The bucket takes more than 8 pages of 5: the rest was walked side by side.
+          expect(flatPages).toBe(parallelAfterPages);
+          expect(sideBySide).toBe(true);
+        }
+        if (parallelAfterPages === 40) expect(sideBySide).toBe(false);
+      }
+    }
+  });
+});
+
+describe("HEADs of objects the index does not know", () => {
+  it("go 64 at once by default, never more", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const sha = "a".repeat(64);
+    for (let i = 0; i < 200; i += 1) {
+      await raw.putObject(
+        "bkt",
+        `big/app-${String(i).padStart(3, "0")}.zip.delta`,
+        seededBytes(i, 8),
+        {
+          metadata: deltaMetadata({
+            tool: "test",
+            originalName: `app-${i}.zip`,
+            sha256: sha,
+            size: 1000 + i,
+            createdAt: new Date(0),
+            refKey: "big/reference.bin",
+            refSha256: sha,
+            deltaSize: 8,
+          }),
+        },
+      );
+    }
+    let inFlight = 0;
+    let most = 0;
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const held: ObjectStore = {
+      ...raw,
+      async headObject(bucket, key, options) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // Held until 64 are in flight at once (a walk with fewer never gets past this).
+        if (inFlight >= 64) open();
+        await gate;
+        try {
+          return await raw.headObject(bucket, key, options);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const { service } = makeService({ store: held });
+    const sizes: number[] = [];
+    for await (const o of service.listAll("bkt")) sizes.push(o.size);
+    expect(sizes).toHaveLength(200);
+    expect(sizes[199]).toBe(1199);
+    expect(most).toBe(64);
   });
 });

@@ -9,6 +9,7 @@ import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { readAhead } from "../util/pipeline.js";
+import type { ListObjectsPage } from "../ports/object-store.js";
 import { mapLimit, type ServiceContext } from "./context.js";
 import { factsOfHead } from "./facts-index.js";
 import type { ListAllOptions, ListOptions, ListResult, LogicalListedObject } from "./types.js";
@@ -23,6 +24,18 @@ export async function listObjects(
   bucket: string,
   options: ListOptions = {},
 ): Promise<ListResult> {
+  return describePage(ctx, bucket, await storedPage(ctx, bucket, options), options);
+}
+
+/**
+ * One page of the store's listing; its folders' index documents are requested as soon as it
+ * arrives (when original sizes are wanted), while the page before it may still be described.
+ */
+async function storedPage(
+  ctx: ServiceContext,
+  bucket: string,
+  options: ListOptions,
+): Promise<ListObjectsPage> {
   const opOptions = options.signal ? { signal: options.signal } : {};
   const page = await ctx.store.listObjects(bucket, {
     ...opOptions,
@@ -31,9 +44,25 @@ export async function listObjects(
     ...(options.continuationToken === undefined
       ? {}
       : { continuationToken: options.continuationToken }),
-    ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
+    ...(options.startAfter === undefined && options.afterStoredKey === undefined
+      ? {}
+      : { startAfter: options.afterStoredKey ?? options.startAfter }),
     ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
   });
+  if ((options.originalSizes ?? true) && ctx.factsIndex !== false) {
+    ctx.factsIndex.preload(bucket, page.objects, opOptions);
+  }
+  return page;
+}
+
+/** The logical view of one page of the store's listing (see {@link listObjects}). */
+async function describePage(
+  ctx: ServiceContext,
+  bucket: string,
+  page: ListObjectsPage,
+  options: ListOptions,
+): Promise<ListResult> {
+  const opOptions = options.signal ? { signal: options.signal } : {};
   const originalSizes = options.originalSizes ?? true;
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
@@ -95,24 +124,47 @@ export async function listObjects(
 }
 
 /**
+ * Pages a listing walks one after another before the rest is walked folder by folder side by
+ * side: most listings end within a few pages, where listing the folders first costs more
+ * requests than it saves; a long one gains from requests in parallel (see ADR 0002).
+ */
+export const PARALLEL_AFTER_PAGES = 25;
+
+/**
  * Every logical object under a prefix, in the order of one paginated walk, holding a bounded
- * window: the next page is requested while the current one is described (its deltas HEADed),
- * and with `folderConcurrency` above 1 (and no delimiter) the folders of the top level are
- * walked side by side (see {@link walkFolders}).
+ * window: the next page is requested while the current one is described (its deltas HEADed).
+ * With `folderConcurrency` above 1 (and no delimiter), a walk still going after
+ * `parallelAfterPages` pages walks the rest folder by folder, side by side (see
+ * {@link walkFolders}).
  */
 export async function* listAll(
   ctx: ServiceContext,
   bucket: string,
   options: ListAllOptions = {},
 ): AsyncIterable<LogicalListedObject> {
-  const { folderConcurrency, ...listOptions } = options;
-  if ((folderConcurrency ?? 1) > 1 && listOptions.delimiter === undefined) {
-    for await (const page of walkFolders(ctx, bucket, listOptions, folderConcurrency ?? 1)) {
-      yield* page;
+  const { folderConcurrency, parallelAfterPages, ...listOptions } = options;
+  const concurrency = folderConcurrency ?? 1;
+  if (concurrency <= 1 || listOptions.delimiter !== undefined) {
+    for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) {
+      yield* page.objects;
     }
     return;
   }
-  for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) yield* page.objects;
+  const switchAfter = parallelAfterPages ?? PARALLEL_AFTER_PAGES;
+  // One paginated walk first; a walk still going after `switchAfter` pages goes on side by side
+  // from the last stored key it listed.
+  let after: string | undefined;
+  if (switchAfter > 0) {
+    const walk = storedWalk(ctx, bucket, listOptions, switchAfter);
+    for await (const { page, resumeAfter } of readAhead(walk)) {
+      yield* page.objects;
+      after = resumeAfter;
+    }
+    if (after === undefined) return;
+  }
+  for await (const page of walkFolders(ctx, bucket, listOptions, concurrency, after)) {
+    yield* page;
+  }
 }
 
 /** The pages of one paginated logical listing, following continuation tokens to the end. */
@@ -121,15 +173,42 @@ async function* listPagesOf(
   bucket: string,
   options: Omit<ListOptions, "continuationToken">,
 ): AsyncGenerator<ListResult, void, undefined> {
-  let token: string | undefined;
-  do {
-    const page = await listObjects(ctx, bucket, {
-      ...options,
-      ...(token === undefined ? {} : { continuationToken: token }),
-    });
-    yield page;
-    token = page.nextContinuationToken;
-  } while (token !== undefined);
+  for await (const { page } of storedWalk(ctx, bucket, options)) yield page;
+}
+
+/**
+ * One paginated walk, described page by page: the store's next page is requested as soon as
+ * the current one arrives (its LIST runs while the current page is described). With
+ * `stopAfterPages`, a walk that is still going after that many pages stops there, and its
+ * last page says which stored key the rest starts after.
+ */
+async function* storedWalk(
+  ctx: ServiceContext,
+  bucket: string,
+  options: Omit<ListOptions, "continuationToken">,
+  stopAfterPages = Number.POSITIVE_INFINITY,
+): AsyncGenerator<{ readonly page: ListResult; readonly resumeAfter?: string }, void, undefined> {
+  let pages = 0;
+  let next: Promise<ListObjectsPage> | undefined = storedPage(ctx, bucket, options);
+  try {
+    while (next !== undefined) {
+      const stored: ListObjectsPage = await next;
+      next = undefined;
+      pages += 1;
+      const token = stored.nextContinuationToken;
+      const last = stored.objects.at(-1)?.key;
+      const stopping = token !== undefined && pages >= stopAfterPages && last !== undefined;
+      if (token !== undefined && !stopping) {
+        next = storedPage(ctx, bucket, { ...options, continuationToken: token });
+        next.catch(() => undefined);
+      }
+      const page = await describePage(ctx, bucket, stored, options);
+      yield stopping ? { page, resumeAfter: last } : { page };
+    }
+  } finally {
+    // An early exit waits for the page requested ahead, so no request is left unobserved.
+    await next?.catch(() => undefined);
+  }
 }
 
 /** Pages of a folder walk buffered ahead of the reader. */
@@ -141,7 +220,7 @@ const MAX_DESCENT = 4;
 /** A run of a level's own objects, or one of its folders, in key order. */
 type Segment =
   | { readonly objects: readonly LogicalListedObject[] }
-  | { readonly folder: string; walker?: BufferedPages };
+  | { readonly folder: string; readonly after?: string; walker?: BufferedPages };
 
 /**
  * Parallel listing, as s5cmd does for buckets with many folders: the level under the prefix is
@@ -157,6 +236,7 @@ export async function* walkFolders(
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   concurrency: number,
+  after?: string,
 ): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
   // A pump lists the level ahead of the reader and starts the walks of its folders, at most
   // `concurrency` at once and a bounded queue ahead; the reader hands the queue out in order.
@@ -170,7 +250,8 @@ export async function* walkFolders(
   let current: BufferedPages | undefined;
   const pump = (async () => {
     try {
-      for await (const segment of levelSegments(ctx, bucket, options, options.prefix ?? "", 0)) {
+      const level = levelSegments(ctx, bucket, options, options.prefix ?? "", 0, after);
+      for await (const segment of level) {
         while (
           !closed &&
           (queue.length >= maxQueued || ("folder" in segment && walking >= concurrency))
@@ -179,7 +260,9 @@ export async function* walkFolders(
         }
         if (closed) break;
         if ("folder" in segment) {
-          segment.walker = bufferPages(folderPages(ctx, bucket, options, segment.folder));
+          segment.walker = bufferPages(
+            folderPages(ctx, bucket, options, segment.folder, segment.after),
+          );
           walking += 1;
         }
         queue.push(segment);
@@ -244,39 +327,66 @@ async function* folderPages(
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   folder: string,
+  after: string | undefined,
 ): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
-  for await (const page of readAhead(listPagesOf(ctx, bucket, { ...options, prefix: folder }))) {
+  const walk = listPagesOf(ctx, bucket, {
+    ...options,
+    prefix: folder,
+    ...(after === undefined ? {} : { afterStoredKey: after }),
+  });
+  // The walk requests its next page ahead, and the folder's buffer holds two described ones.
+  for await (const page of walk) {
     yield page.objects;
   }
 }
 
-/** One level's objects and folders, in key order, page by page. */
+/**
+ * One level's objects and folders, in key order, page by page; with `after` (a stored key),
+ * only what sorts after it: the folder holding it comes first, walked from there.
+ */
 async function* levelSegments(
   ctx: ServiceContext,
   bucket: string,
   options: Omit<ListOptions, "continuationToken" | "delimiter">,
   prefix: string,
   depth: number,
+  after?: string,
 ): AsyncGenerator<Segment, void, undefined> {
+  // The folder of this level that holds `after`, if any: the level is listed after it whole.
+  const slash = after?.startsWith(prefix) ? after.indexOf("/", prefix.length) : -1;
+  const within = after !== undefined && slash >= 0 ? after.slice(0, slash + 1) : undefined;
+  const levelAfter = within ?? after;
   let first = true;
-  for await (const page of listPagesOf(ctx, bucket, { ...options, prefix, delimiter: "/" })) {
-    const [only] = page.commonPrefixes;
-    if (
-      first &&
-      page.nextContinuationToken === undefined &&
-      page.objects.length === 0 &&
-      page.commonPrefixes.length === 1 &&
-      only !== undefined &&
-      depth < MAX_DESCENT
-    ) {
-      yield* levelSegments(ctx, bucket, options, only, depth + 1);
-      return;
-    }
-    first = false;
+  const pages = listPagesOf(ctx, bucket, {
+    ...options,
+    prefix,
+    delimiter: "/",
+    ...(levelAfter === undefined ? {} : { afterStoredKey: levelAfter }),
+  });
+  for await (const page of pages) {
     const entries = [
       ...page.objects.map((object) => ({ at: object.storedKey, object })),
       ...page.commonPrefixes.map((folder) => ({ at: folder, folder })),
-    ].sort((a, b) => compareKeys(a.at, b.at));
+    ]
+      // Stores differ on whether a folder equal to the start is listed: it never is here.
+      .filter((entry) => levelAfter === undefined || compareKeys(entry.at, levelAfter) > 0)
+      .sort((a, b) => compareKeys(a.at, b.at));
+    const only = entries[0];
+    if (first && page.nextContinuationToken === undefined && depth < MAX_DESCENT) {
+      // A level that holds a single folder and nothing else (or, after a key, nothing but
+      // the rest of the folder holding it) is descended into.
+      if (within !== undefined && entries.length === 0) {
+        yield* levelSegments(ctx, bucket, options, within, depth + 1, after);
+        return;
+      }
+      if (within === undefined && entries.length === 1 && only && "folder" in only) {
+        // Every key of the folder sorts after `after` (the folder does).
+        yield* levelSegments(ctx, bucket, options, only.folder, depth + 1);
+        return;
+      }
+    }
+    if (first && within !== undefined) yield { folder: within, after: after as string };
+    first = false;
     let run: LogicalListedObject[] = [];
     for (const entry of entries) {
       if ("object" in entry) {

@@ -24,7 +24,7 @@ export interface DeltaServiceOptions {
   readonly maxRatio?: number;
   /** Default: the DeltaGlider 6.x list. */
   readonly deltaExtensions?: readonly string[];
-  /** Parallel HEAD requests while listing original sizes. Default 16. */
+  /** Parallel HEAD requests while listing original sizes. Default 64. */
   readonly metadataConcurrency?: number;
   /**
    * A file whose best delta is larger than this share of it becomes a new reference of its
@@ -135,6 +135,11 @@ export interface ListOptions extends OperationOptions {
   readonly maxKeys?: number;
   /** Look up original sizes (one HEAD per delta, in parallel). Default true. */
   readonly originalSizes?: boolean;
+  /**
+   * A stored key the store's listing starts after (no logical `startAfter` filtering): how a
+   * walk continues from where it was. Not together with `startAfter` or a continuation token.
+   */
+  readonly afterStoredKey?: string;
 }
 
 /** A whole listing, walked to its end. */
@@ -144,6 +149,11 @@ export interface ListAllOptions extends Omit<ListOptions, "continuationToken"> {
    * paginated walk). The order is that of one walk either way.
    */
   readonly folderConcurrency?: number;
+  /**
+   * With `folderConcurrency` above 1: pages walked one after another before the rest is walked
+   * side by side (default {@link PARALLEL_AFTER_PAGES}, 25; 0 lists the folders at once).
+   */
+  readonly parallelAfterPages?: number;
 }
 
 export interface LogicalListedObject {

@@ -40,27 +40,58 @@ async function holdsObject(dir: string): Promise<boolean> {
   return false;
 }
 
+/** The smallest items of a listing's scope, and whether they are all of them. */
+export interface CollectedItems {
+  readonly items: ListItem[];
+  /** False when items beyond the `limit` smallest were left out. */
+  readonly complete: boolean;
+}
+
 /**
  * Walk the folders of a bucket that can hold keys in scope and return those keys, or a
- * common prefix for a folder the delimiter rolls up whole, in S3 order. Folders whose keys all
- * sort before `after`, or that cannot match the prefix, are not read.
+ * common prefix for a folder the delimiter rolls up whole, in S3 order: at most the `limit`
+ * smallest of them. Folders whose keys all sort before `after`, or that cannot match the
+ * prefix, are not read; once `limit` items are found, neither are folders whose keys all sort
+ * after them (so a page costs about its own entries, not the rest of the bucket).
  */
-export async function collectItems(bucketDir: string, scope: ListScope): Promise<ListItem[]> {
+export async function collectItems(
+  bucketDir: string,
+  scope: ListScope,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<CollectedItems> {
   const prefix = Buffer.from(scope.prefix, "utf8");
   const after = Buffer.from(scope.after, "utf8");
   const delimiter = scope.delimiter ? Buffer.from(scope.delimiter, "utf8") : undefined;
-  const items: ListItem[] = [];
+  let items: { item: ListItem; bytes: Buffer }[] = [];
   const rolledUp = new Set<string>();
+  /** Once `limit` items are known: the largest of them; anything above it is left out. */
+  let cutoff: Buffer | undefined;
+  const byBytes = (a: { bytes: Buffer }, b: { bytes: Buffer }) => Buffer.compare(a.bytes, b.bytes);
+  const add = (bytes: Buffer, isPrefix: boolean) => {
+    if (cutoff !== undefined && Buffer.compare(bytes, cutoff) > 0) return;
+    items.push({ item: { key: bytes.toString("utf8"), isPrefix }, bytes });
+    // Keep at most twice the limit: sort, keep the smallest, and note the largest kept.
+    if (items.length >= 2 * limit) {
+      items.sort(byBytes);
+      items = items.slice(0, limit);
+      cutoff = items[items.length - 1]?.bytes;
+    }
+  };
 
   const walk = async (dir: string, base: Buffer): Promise<void> => {
+    const entries: { name: string; kind: string; bytes: Buffer }[] = [];
     for (const name of await names(dir)) {
       const parsed = parseName(name);
-      if (!parsed) continue;
-      const bytes = Buffer.concat([base, parsed.bytes]);
-      if (parsed.kind === "object") {
-        if (startsWith(bytes, prefix) && Buffer.compare(bytes, after) > 0) {
-          items.push({ key: bytes.toString("utf8"), isPrefix: false });
-        }
+      if (parsed)
+        entries.push({ name, kind: parsed.kind, bytes: Buffer.concat([base, parsed.bytes]) });
+    }
+    // In key order, so that the walk can stop at the first entry past the cutoff: every key
+    // under an entry starts with its bytes, so sorts at or after them.
+    entries.sort(byBytes);
+    for (const { name, kind, bytes } of entries) {
+      if (cutoff !== undefined && Buffer.compare(bytes, cutoff) > 0) return;
+      if (kind === "object") {
+        if (startsWith(bytes, prefix) && Buffer.compare(bytes, after) > 0) add(bytes, false);
         continue;
       }
       // Every key below starts with `bytes`.
@@ -69,10 +100,11 @@ export async function collectItems(bucketDir: string, scope: ListScope): Promise
       if (delimiter && bytes.length > prefix.length) {
         const at = bytes.indexOf(delimiter, prefix.length);
         if (at >= 0) {
-          const common = bytes.subarray(0, at + delimiter.length).toString("utf8");
+          const commonBytes = bytes.subarray(0, at + delimiter.length);
+          const common = commonBytes.toString("utf8");
           if (!rolledUp.has(common) && (await holdsObject(join(dir, name)))) {
             rolledUp.add(common);
-            items.push({ key: common, isPrefix: true });
+            add(Buffer.from(commonBytes), true);
           }
           continue;
         }
@@ -81,7 +113,9 @@ export async function collectItems(bucketDir: string, scope: ListScope): Promise
     }
   };
   await walk(bucketDir, Buffer.alloc(0));
-  return items.sort((a, b) => compareUtf8(a.key, b.key));
+  items.sort(byBytes);
+  const complete = cutoff === undefined && items.length <= limit;
+  return { items: items.slice(0, limit).map((entry) => entry.item), complete };
 }
 
 function startsWith(bytes: Buffer, head: Buffer): boolean {

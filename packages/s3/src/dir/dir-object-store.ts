@@ -351,8 +351,16 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
           : (opts.startAfter ?? "");
       const scope = { prefix: opts.prefix ?? "", delimiter: opts.delimiter || undefined, after };
       try {
-        const items = await collectItems(dir, scope);
-        const page = pageItems(items, scope, maxKeys);
+        // The page's entries and one more (to know whether more follow); collected again with
+        // a higher limit in the rare case where keys rolled up by the delimiter used them up.
+        let limit = maxKeys + 1;
+        let page: ReturnType<typeof pageItems>;
+        while (true) {
+          const { items, complete } = await collectItems(dir, scope, limit);
+          page = pageItems(items, scope, maxKeys);
+          if (complete || page.last !== undefined) break;
+          limit *= 4;
+        }
         // A few blocking calls per entry (see readObjectFileSync), in slices, so that a
         // page of 1,000 never holds the event loop for long.
         const listed: (ListedObject | undefined)[] = [];
