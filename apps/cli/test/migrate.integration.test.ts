@@ -199,6 +199,8 @@ describe("migrate against moto, with the EC2 region check", () => {
           DG_DISABLE_EC2_DETECTION: undefined,
           AWS_EC2_METADATA_DISABLED: undefined,
           AWS_EC2_METADATA_SERVICE_ENDPOINT: imdsUrl,
+          // A busy machine can take more than the default second to start the first request.
+          AWS_METADATA_SERVICE_TIMEOUT: "60",
         },
       },
     );

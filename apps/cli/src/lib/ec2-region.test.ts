@@ -1,7 +1,12 @@
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { detectEc2Placement, ec2DetectionDisabled, regionReport } from "./ec2-region.js";
+import {
+  detectEc2Placement,
+  ec2DetectionDisabled,
+  metadataTimeoutMs,
+  regionReport,
+} from "./ec2-region.js";
 
 const IMDS = "http://169.254.169.254";
 const seen: string[] = [];
@@ -67,6 +72,14 @@ describe("detectEc2Placement", () => {
       }),
     );
     expect(await detectEc2Placement({ env: {}, timeoutMs: 20 })).toBeUndefined();
+  });
+
+  it("takes each request's timeout from AWS_METADATA_SERVICE_TIMEOUT (seconds), else 1 s", () => {
+    expect(metadataTimeoutMs({})).toBe(1000);
+    expect(metadataTimeoutMs({ AWS_METADATA_SERVICE_TIMEOUT: "5" })).toBe(5000);
+    expect(metadataTimeoutMs({ AWS_METADATA_SERVICE_TIMEOUT: "0.5" })).toBe(500);
+    expect(metadataTimeoutMs({ AWS_METADATA_SERVICE_TIMEOUT: "soon" })).toBe(1000);
+    expect(metadataTimeoutMs({ AWS_METADATA_SERVICE_TIMEOUT: "0" })).toBe(1000);
   });
 
   it("honours AWS_EC2_METADATA_SERVICE_ENDPOINT", async () => {

@@ -16,10 +16,24 @@ export function ec2DetectionDisabled(env: Readonly<Record<string, string | undef
 }
 
 /**
+ * Milliseconds each metadata request may take: `AWS_METADATA_SERVICE_TIMEOUT` seconds (the AWS
+ * CLI's variable) when it is a positive number, else 1 s.
+ *
+ * @example
+ * ```ts
+ * metadataTimeoutMs({ AWS_METADATA_SERVICE_TIMEOUT: "5" }); // 5000
+ * ```
+ */
+export function metadataTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  const seconds = Number(env.AWS_METADATA_SERVICE_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+}
+
+/**
  * Ask the instance metadata service (IMDSv2: a token, then the placement) where this machine
  * runs; `undefined` when it is not an EC2 instance, when detection is disabled, or on any
- * failure. Every request has a short timeout (1 s by default), so off EC2 this costs at most
- * that. The endpoint can be moved with `AWS_EC2_METADATA_SERVICE_ENDPOINT`, as in the AWS SDK.
+ * failure. Every request has a short timeout (1 s by default, or `AWS_METADATA_SERVICE_TIMEOUT`
+ * seconds, as in the AWS CLI), so off EC2 this costs at most that. The endpoint can be moved with `AWS_EC2_METADATA_SERVICE_ENDPOINT`, as in the AWS SDK.
  *
  * @example
  * ```ts
@@ -37,7 +51,7 @@ export async function detectEc2Placement(options: {
     /\/+$/,
     "",
   );
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? metadataTimeoutMs(options.env);
   const signal = () =>
     options.signal
       ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
