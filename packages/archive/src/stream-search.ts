@@ -81,7 +81,9 @@ export interface StreamSearcherOptions {
   /**
    * Settings that reproduced streams of earlier files (of the same codec, most recent first):
    * tried right after this file's own, before the full search, and they let the searches run
-   * in parallel from the first stream on. A wrong hint costs one early-stopped try a stream.
+   * in parallel from the first stream on. A wrong hint costs one more try for each stream
+   * searched before this file's own settings are found (stopped early for the JavaScript
+   * engines, a whole deflate for Node's zlib).
    */
   readonly hints?: readonly DeflateParams[];
 }
