@@ -31,6 +31,7 @@ import { writeTar } from "../test/tar-writer.js";
 import type { ZipEntryInput } from "../test/zip-writer.js";
 import { writeZip } from "../test/zip-writer.js";
 import { createArchiveCodec, createArchiveCodecWithPool } from "./archive-codec.js";
+import type { DeflateJob } from "./deflate-jobs.js";
 import type { DeflatePool } from "./deflate-pool.js";
 import { createDeflatePool } from "./deflate-pool.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
@@ -506,5 +507,40 @@ describe("worker failures and cancellation", () => {
     );
     await expect(decoding).rejects.toBeInstanceOf(CancelledError);
     expect(await readdir(tempDir)).toEqual([]);
+  });
+});
+
+describe("settings remembered across files", () => {
+  it("a codec's next encode tries the settings its last one found first; both rebuild exactly", async () => {
+    const ref = gzipSync(writeTar(v1), { level: 9 });
+    const target = gzipSync(writeTar(v2), { level: 9 });
+    const real = createDeflatePool({ size: 0 });
+    const firstTried: string[] = [];
+    let encodes = 0;
+    let seen = -1;
+    const pool: DeflatePool = {
+      size: real.size,
+      run: (job, signal, options) => {
+        // The first find job of each encode: which settings it tries first.
+        const asked: DeflateJob = job;
+        if (asked.kind === "find" && seen !== encodes) {
+          seen = encodes;
+          const first = asked.candidates[0];
+          firstTried.push(first === undefined ? "none" : `${first.engine}:${first.level}`);
+        }
+        return real.run(job, signal, options);
+      },
+      close: () => real.close(),
+    };
+    const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);
+    for (let i = 0; i < 2; i++) {
+      const { delta, formats } = await encodeWith(codec, ref, target);
+      encodes++;
+      expect(formats).toEqual(["dg-archive/2"]);
+      expect(same(await decodeWith(codec, ref, delta), target)).toBe(true);
+    }
+    // The full search starts with level 6; the second file starts with what the first found.
+    expect(firstTried).toEqual(["node-zlib:6", "node-zlib:9"]);
+    await pool.close();
   });
 });

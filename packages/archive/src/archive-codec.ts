@@ -19,6 +19,7 @@ import type { DeflatePool } from "./deflate-pool.js";
 import { createDeflatePool } from "./deflate-pool.js";
 import type { ArchiveEncodeReport } from "./encode-archive.js";
 import { encodeArchive } from "./encode-archive.js";
+import { createSettingsMemory } from "./stream-search.js";
 import { writeStreamToFile } from "./temp-files.js";
 
 /** Options of {@link createArchiveCodec}. */
@@ -81,6 +82,8 @@ export function createArchiveCodecWithPool(
   pool: () => DeflatePool,
 ): DeltaCodec {
   const { inner } = options;
+  // The settings of the last files encoded: the next file is likely made by the same tool.
+  const settings = createSettingsMemory();
   const maxExpandedSize = options.maxExpandedSize ?? DEFAULT_MAX_EXPANDED;
   if (!Number.isSafeInteger(maxExpandedSize) || maxExpandedSize < 0) {
     throw new InvalidArgumentError(
@@ -157,6 +160,7 @@ export function createArchiveCodecWithPool(
           scratch,
           maxExpandedSize,
           signal,
+          settings,
         });
         options.onEncodeReport?.(chosen.report);
         for (const format of chosen.formats) encodeOptions.onFormat?.(format);

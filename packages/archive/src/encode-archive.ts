@@ -24,6 +24,7 @@ import { encodeHeaderV2, parseHeaderV2Body } from "./header-v2.js";
 import { decodeInnerDelta, encodeInnerDelta } from "./inner-delta.js";
 import { deflateEngineName } from "./rebuild.js";
 import { MAX_SEGMENTS } from "./segment-table.js";
+import type { SettingsMemory } from "./stream-search.js";
 import { createStreamSearcher } from "./stream-search.js";
 import type { CopyFinder, ResolvedTarget, TargetWalk } from "./target-walk.js";
 import {
@@ -105,6 +106,8 @@ export interface EncodeArchiveInput {
   readonly signal: AbortSignal | undefined;
   /** Files up to this size get both deltas (default 1 MiB): the plain one costs little. */
   readonly smallFile?: number;
+  /** Settings earlier encodes found: tried first, and told what this one finds. */
+  readonly settings?: SettingsMemory;
 }
 
 /** Share of the changed streams' compressed bytes reproduced below which both deltas are made. */
@@ -185,7 +188,13 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
   const inflated = await growingFile(work.file("target.inflated"));
   let expandedReference: ExpandedReference | undefined;
   try {
-    const searcher = createStreamSearcher({ pool, target, inflated: inflated.source, signal });
+    const searcher = createStreamSearcher({
+      pool,
+      target,
+      inflated: inflated.source,
+      signal,
+      ...(input.settings === undefined ? {} : { hints: input.settings.recent() }),
+    });
     const walk: TargetWalk = await walkTarget({
       target,
       container,
@@ -222,6 +231,7 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
       await dropSpeculative();
       throw error;
     }
+    input.settings?.learn(searcher.learned());
     if (input.expectedSha256 !== undefined && walk.sha256 !== input.expectedSha256) {
       await dropSpeculative();
       throw new IntegrityError("The file changed while it was encoded", {

@@ -71,7 +71,8 @@ export async function* rebuildTarget(
   const budget = Math.max(1, pool.size) * BUDGET_PER_WORKER;
   const queue: Queued[] = [];
   let held = 0;
-  const pending: Promise<unknown>[] = [];
+  /** Jobs still running, forgotten once settled so that their output is not kept to the end. */
+  const pending = new Set<Promise<unknown>>();
 
   async function* emitHead(): AsyncGenerator<Uint8Array, void, undefined> {
     const head = queue.shift() as Queued;
@@ -96,8 +97,11 @@ export async function* rebuildTarget(
   };
   /** A pool job whose failure must surface at its turn, not as an unhandled rejection. */
   const job = <T>(promise: Promise<T>): Promise<T> => {
-    promise.catch(() => undefined);
-    pending.push(promise);
+    pending.add(promise);
+    const forget = (): void => {
+      pending.delete(promise);
+    };
+    promise.then(forget, forget);
     return promise;
   };
 

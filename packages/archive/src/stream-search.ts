@@ -30,6 +30,8 @@ export interface StreamSearcher {
    * first blocks): a hint that the others will too. Resolves once that search is over.
    */
   readonly firstFound: Promise<boolean>;
+  /** Settings that reproduced streams of this file so far, most recently successful first. */
+  learned(): readonly DeflateParams[];
 }
 
 /** Streams inflating to at least this are cut into pieces deflated in parallel. */
@@ -76,6 +78,14 @@ export interface StreamSearcherOptions {
   /** The file the target's streams are inflated into. */
   readonly inflated: RandomAccessSource;
   readonly signal: AbortSignal | undefined;
+  /**
+   * Settings that reproduced streams of earlier files (of the same codec, most recent first):
+   * tried right after this file's own, before the full search, and they let the searches run
+   * in parallel from the first stream on. A wrong hint costs one more try for each stream
+   * searched before this file's own settings are found (stopped early for the JavaScript
+   * engines, a whole deflate for Node's zlib).
+   */
+  readonly hints?: readonly DeflateParams[];
 }
 
 /**
@@ -91,6 +101,7 @@ export interface StreamSearcherOptions {
  */
 export function createStreamSearcher(options: StreamSearcherOptions): StreamSearcher {
   const { pool, target, inflated, signal } = options;
+  const hints = options.hints ?? [];
   const learned: DeflateParams[] = [];
   let failures = 0;
   let tellFirst: (found: boolean) => void = () => undefined;
@@ -110,9 +121,9 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
     }
   };
   // Jobs in flight: enough to keep every worker busy, few enough to bound memory; one at a
-  // time until a first stream tells which settings this file uses.
+  // time until a first stream (or an earlier file) tells which settings this file uses.
   const limit = createLimiter(() =>
-    learned.length > 0 || failures > 0 ? Math.max(1, pool.size) * 2 : 1,
+    learned.length > 0 || failures > 0 || hints.length > 0 ? Math.max(1, pool.size) * 2 : 1,
   );
   const allCandidates = candidateParams();
   const likelyCandidates = allCandidates.slice(0, LIKELY_CANDIDATES);
@@ -128,7 +139,15 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
           ? likelyCandidates
           : defaultCandidates;
     const seen = new Set(learned.map(paramsKey));
-    return [...learned, ...base.filter((p) => !seen.has(paramsKey(p)))];
+    const first = [...learned];
+    for (const hint of hints) {
+      const key = paramsKey(hint);
+      if (!seen.has(key)) {
+        seen.add(key);
+        first.push(hint);
+      }
+    }
+    return [...first, ...base.filter((p) => !seen.has(paramsKey(p)))];
   }
 
   function remember(params: DeflateParams): void {
@@ -330,6 +349,7 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
 
   return {
     firstFound,
+    learned: () => [...learned],
     search(stream, at) {
       const searching =
         stream.inflatedLength < SPLIT_MIN ? searchWhole(stream, at) : searchLong(stream, at);
@@ -339,6 +359,45 @@ export function createStreamSearcher(options: StreamSearcherOptions): StreamSear
         () => tellFirst(false),
       );
       return searching;
+    },
+  };
+}
+
+/** Settings that reproduced streams of earlier files, shared by the encodes of one codec. */
+export interface SettingsMemory {
+  /** Most recently successful first. */
+  recent(): readonly DeflateParams[];
+  /** Record what reproduced the streams of a file (its most recently successful first). */
+  learn(found: readonly DeflateParams[]): void;
+}
+
+/**
+ * A {@link SettingsMemory} of at most `size` settings: the files of one command (the
+ * releases of one project, the jars of one build) are usually made by one tool, so the
+ * settings of the last file are the likeliest for the next.
+ *
+ * @example
+ * ```ts
+ * const memory = createSettingsMemory();
+ * const searcher = createStreamSearcher({ pool, target, inflated, signal, hints: memory.recent() });
+ * memory.learn(searcher.learned());
+ * ```
+ */
+export function createSettingsMemory(size = 4): SettingsMemory {
+  let recent: DeflateParams[] = [];
+  return {
+    recent: () => recent,
+    learn(found) {
+      if (found.length === 0) return;
+      const seen = new Set<string>();
+      const next: DeflateParams[] = [];
+      for (const p of [...found, ...recent]) {
+        const key = paramsKey(p);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push(p);
+      }
+      recent = next.slice(0, size);
     },
   };
 }
