@@ -10,13 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPythonTool, seededBytes } from "@dg/testkit";
-import {
-  MOTO_CREDENTIALS,
-  motoClient,
-  motoEndpoint,
-  motoStore,
-  uniqueBucket,
-} from "../test/moto-client.js";
+import { motoClient, motoStore, pythonToolEnv, uniqueBucket } from "../test/moto-client.js";
 import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
 
 const run = promisify(execFile);
@@ -264,14 +258,7 @@ describe.skipIf(!python.found)(
       });
       const home = await mkdtemp(join(tmpdir(), "dg-direct-python-"));
       try {
-        const env = {
-          PATH: process.env.PATH ?? "",
-          HOME: home,
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_ENDPOINT_URL: motoEndpoint(),
-        };
+        const env = pythonToolEnv(home);
         const listed = await run(python.path, ["ls", `s3://${bucket}/py/`], { env });
         for (const name of Object.keys(files)) expect(listed.stdout).toContain(name);
         for (const [name, bytes] of Object.entries(files)) {
@@ -328,14 +315,7 @@ describe.skipIf(!python.found)(
       expect(delta.length).toBeLessThan(50_000);
       const home = await mkdtemp(join(tmpdir(), "dg-lzma-python-"));
       try {
-        const env = {
-          PATH: process.env.PATH ?? "",
-          HOME: home,
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_ENDPOINT_URL: motoEndpoint(),
-        };
+        const env = pythonToolEnv(home);
         const out = join(home, "app-2.zip");
         await run(python.path, ["cp", `s3://${bucket}/py/app-2.zip`, out], {
           env,

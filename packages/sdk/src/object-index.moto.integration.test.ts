@@ -13,6 +13,7 @@ import {
   motoClient,
   motoEndpoint,
   motoStore,
+  pythonToolEnv,
   uniqueBucket,
 } from "../test/moto-client.js";
 import { countingHeads, objectIndexSuite } from "../test/object-index.suite.js";
@@ -76,14 +77,7 @@ describe.skipIf(!python.found)(
         await writer.putObject({ Bucket: pyBucket, Key: "rel/app-2.zip", Body: next });
         const documents = (await raw.store.listObjects(pyBucket, { prefix: FACTS_PREFIX })).objects;
         expect(documents.length).toBeGreaterThan(0);
-        const env = {
-          PATH: process.env.PATH ?? "",
-          HOME: home,
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_ENDPOINT_URL: motoEndpoint(),
-        };
+        const env = pythonToolEnv(home);
         const folder = await run(python.path, ["ls", `s3://${pyBucket}/rel/`], {
           env,
           timeout: 120_000,

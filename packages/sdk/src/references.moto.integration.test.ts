@@ -6,13 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { findPythonTool, seededBytes } from "@dg/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  MOTO_CREDENTIALS,
-  motoClient,
-  motoEndpoint,
-  motoStore,
-  uniqueBucket,
-} from "../test/moto-client.js";
+import { motoClient, motoStore, pythonToolEnv, uniqueBucket } from "../test/moto-client.js";
 import type { DeltaGliderClient } from "./index.js";
 
 const run = promisify(execFile);
@@ -145,14 +139,7 @@ describe.skipIf(!python.found)(
       expect(third.DeltaGliderInfo.ReferenceKey).toBe(extraKeyOf("py", far));
       const home = await mkdtemp(join(tmpdir(), "dg-refs-python-"));
       try {
-        const env = {
-          PATH: process.env.PATH ?? "",
-          HOME: home,
-          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_ENDPOINT_URL: motoEndpoint(),
-        };
+        const env = pythonToolEnv(home);
         for (const [name, bytes] of [
           ["app-2.zip", far],
           ["app-3.zip", near],

@@ -47,3 +47,18 @@ export function uniqueBucket(label: string): string {
   counter++;
   return `sdk-${label}-${process.pid}-${counter}`.toLowerCase();
 }
+
+/**
+ * The environment the Python DeltaGlider runs in against moto: this process's PATH, its own
+ * HOME (`home`, a temporary folder), the test credentials, and moto as the S3 endpoint.
+ */
+export function pythonToolEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_ENDPOINT_URL: motoEndpoint(),
+  };
+}
