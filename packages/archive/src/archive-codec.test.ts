@@ -483,6 +483,7 @@ describe("worker failures and cancellation", () => {
         controller.abort();
         return real.run(job, signal);
       },
+      trim: () => real.trim(),
       close: () => real.close(),
     };
   }
@@ -530,6 +531,7 @@ describe("settings remembered across files", () => {
         }
         return real.run(job, signal, options);
       },
+      trim: () => real.trim(),
       close: () => real.close(),
     };
     const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);

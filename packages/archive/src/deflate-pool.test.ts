@@ -35,6 +35,19 @@ describe("createDeflatePool", () => {
     }
   });
 
+  it("trim stops idle workers only: a running job finishes, later jobs get new workers", async () => {
+    pool = createDeflatePool({ size: 2 });
+    const running = pool.run(job(1));
+    const finished = await pool.run(job(2));
+    pool.trim(); // one worker idle (job 2's), one running job 1
+    const results = [await running, finished, await pool.run(job(4))];
+    for (const [i, n] of [1, 2, 4].entries()) {
+      expect(
+        Buffer.from(results[i] as Uint8Array).equals(runDeflateJob(job(n)) as Uint8Array),
+      ).toBe(true);
+    }
+  });
+
   it("runs jobs inline with size 0", async () => {
     pool = createDeflatePool({ size: 0 });
     const result = await pool.run(job(3));

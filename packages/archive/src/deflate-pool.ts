@@ -17,6 +17,11 @@ export interface DeflatePool {
     signal?: AbortSignal,
     options?: RunOptions,
   ): Promise<DeflateJobResults[K]>;
+  /**
+   * Stop the workers that have no job (their memory goes back to the system); the pool starts
+   * new ones for later jobs.
+   */
+  trim(): void;
   /** Stop every worker; jobs still queued or running are rejected. */
   close(): Promise<void>;
 }
@@ -245,6 +250,13 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         queue.push(task);
         pump();
       });
+    },
+    trim(): void {
+      for (const slot of slots.filter((s) => s.task === undefined && !s.gone)) {
+        slot.gone = true;
+        slots.splice(slots.indexOf(slot), 1);
+        void slot.worker.terminate();
+      }
     },
     async close(): Promise<void> {
       closed = true;

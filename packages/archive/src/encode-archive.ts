@@ -227,6 +227,9 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     let resolved: ResolvedTarget;
     try {
       resolved = await resolveTarget(walk, target, inflated.source);
+      // Every search is done: a large file's inner delta is what remains, and idle workers
+      // would hold their memory through it.
+      if (target.size >= TRIM_WORKERS_FROM) pool.trim();
     } catch (error) {
       await dropSpeculative();
       throw error;
@@ -377,6 +380,9 @@ interface InnerDelta {
 }
 
 /** The expanded target as if every stream being searched were reproduced. */
+/** Files from this size stop their idle deflate workers once their searches are done. */
+const TRIM_WORKERS_FROM = 64 << 20;
+
 function expandedTargetOf(
   walk: TargetWalk,
   target: RandomAccessSource,

@@ -15,6 +15,7 @@ import { SPLIT_MIN, createSettingsMemory, createStreamSearcher } from "./stream-
 const idlePool: DeflatePool = {
   size: 2,
   run: () => Promise.reject(new InternalError("no job was expected")),
+  trim: () => undefined,
   close: async () => undefined,
 };
 
@@ -77,6 +78,7 @@ function recordingPool(): DeflatePool & { finds: (readonly DeflateParams[])[] } 
       }
       return inline.run(job, signal, options);
     },
+    trim: () => inline.trim(),
     close: () => inline.close(),
   };
 }
