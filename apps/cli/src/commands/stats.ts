@@ -31,7 +31,8 @@ export const statsCommand = defineCommand({
       })
       .option("no-cache", {
         type: "boolean",
-        describe: "Neither read nor write the cache in .deltaglider/ of the bucket",
+        describe:
+          "Neither read nor write the stats cache in .deltaglider/ of the bucket (the object-facts index is still used; DG_OBJECT_INDEX=false turns it off)",
       })
       .option("no-progress", { type: "boolean", describe: "Plain text, no dashboard" })
       .option("no-interactive", {
