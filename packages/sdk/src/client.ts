@@ -48,7 +48,12 @@ function codecFor(options: ClientOptions, config: ResolvedConfig, logger: Logger
       import("@dg/xdelta"),
       import("@dg/archive"),
     ]);
-    const vcdiff = createXdeltaCodec({ engine: config.deltaEngine });
+    const secondary = config.deltaSecondary;
+    const vcdiff = createXdeltaCodec({
+      engine: config.deltaEngine,
+      builtin: { encoder: { secondary } },
+      native: { secondary },
+    });
     // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
     // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
     // Which deltas each archive encode made, and why (see @dg/archive's ArchiveEncodeReport).

@@ -107,6 +107,7 @@ describe("resolveConfig", () => {
       {
         DG_MAX_RATIO: "0.25",
         DG_DELTA_ENGINE: "XDELTA3",
+        DG_DELTA_SECONDARY: "None",
         DG_METADATA_CONCURRENCY: "4",
         DG_LOG_LEVEL: "warning",
         DG_CHECKSUM_MODE: "when_required",
@@ -121,6 +122,7 @@ describe("resolveConfig", () => {
     expect(config).toMatchObject({
       maxRatio: 0.25,
       deltaEngine: "xdelta3",
+      deltaSecondary: "none",
       metadataConcurrency: 4,
       logLevel: "warn",
       checksumMode: "WHEN_REQUIRED",
@@ -129,6 +131,9 @@ describe("resolveConfig", () => {
       credentials: { accessKeyId: "id", secretAccessKey: "secret", sessionToken: "token" },
     });
     expect(resolveConfig({ DG_MAX_RATIO: "0.25" }, { maxRatio: 0.9 }).maxRatio).toBe(0.9);
+    expect(resolveConfig({ DG_DELTA_SECONDARY: "none" }, { deltaSecondary: "lzma" })).toMatchObject(
+      { deltaSecondary: "lzma" },
+    );
     expect(
       resolveConfig({ DG_NEW_REFERENCE_RATIO: "0.3", DG_MAX_REFERENCES: "4" }, {}),
     ).toMatchObject({ newReferenceRatio: 0.3, maxReferences: 4 });
@@ -143,6 +148,7 @@ describe("resolveConfig", () => {
       newReferenceRatio: 0.35,
       maxReferences: 16,
       deltaEngine: "builtin",
+      deltaSecondary: "lzma",
       metadataConcurrency: 64,
       logLevel: "warn",
       forcePathStyle: false,
@@ -155,6 +161,7 @@ describe("resolveConfig", () => {
       { DG_NEW_REFERENCE_RATIO: "a fifth" },
       { DG_MAX_REFERENCES: "0" },
       { DG_DELTA_ENGINE: "bsdiff" },
+      { DG_DELTA_SECONDARY: "djw" },
       { DG_METADATA_CONCURRENCY: "0" },
       { DG_LOG_LEVEL: "loud" },
       { DG_CHECKSUM_MODE: "sometimes" },

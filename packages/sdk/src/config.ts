@@ -66,6 +66,8 @@ export interface ResolvedConfig {
   /** The most references a folder holds (its `reference.bin` included). */
   readonly maxReferences: number;
   readonly deltaEngine: DeltaEngine;
+  /** Secondary compression of the VCDIFF deltas written (`lzma`, or `none` for plain sections). */
+  readonly deltaSecondary: "lzma" | "none";
   readonly compat: boolean;
   /** Parallel metadata requests (HEADs of listings, stats, purge, deletes). */
   readonly metadataConcurrency: number;
@@ -147,6 +149,7 @@ export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedCo
         DEFAULT_MAX_REFERENCES,
     ),
     deltaEngine: options.deltaEngine ?? deltaEngineFromEnv(env),
+    deltaSecondary: options.deltaSecondary ?? deltaSecondaryFromEnv(env),
     compat: options.compat ?? compatFromEnv(env),
     // DG_CONCURRENCY is the CLI's number of files in flight, not this.
     metadataConcurrency: checkConcurrency(
@@ -334,6 +337,18 @@ function objectIndexFromEnv(env: Env): boolean {
     `DG_OBJECT_INDEX must be true or false, got ${JSON.stringify(value)}`,
     {
       hint: "DG_OBJECT_INDEX=false stops reading and writing the object-facts index under .deltaglider/facts/.",
+    },
+  );
+}
+
+function deltaSecondaryFromEnv(env: Env): "lzma" | "none" {
+  const value = nonEmpty(env.DG_DELTA_SECONDARY)?.toLowerCase();
+  if (value === undefined || value === "lzma") return "lzma";
+  if (value === "none") return "none";
+  throw new InvalidArgumentError(
+    `DG_DELTA_SECONDARY must be lzma or none, got ${JSON.stringify(value)}`,
+    {
+      hint: "none writes VCDIFF without secondary compression, for an xdelta3 built without LZMA.",
     },
   );
 }

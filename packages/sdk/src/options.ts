@@ -95,6 +95,13 @@ export interface ClientOptions {
   /** Delta engine when no `codec` is given (`DG_DELTA_ENGINE`; default builtin). */
   readonly deltaEngine?: DeltaEngine;
   /**
+   * Secondary compression of the VCDIFF deltas written when no `codec` is given
+   * (`DG_DELTA_SECONDARY`; default `lzma`, as xdelta3 writes it, which `xdelta3 -d` and the
+   * Python DeltaGlider read). `none` writes plain RFC 3284 sections, for an `xdelta3` built
+   * without LZMA.
+   */
+  readonly deltaSecondary?: "lzma" | "none";
+  /**
    * Write only what the Python DeltaGlider can read: plain VCDIFF deltas, no archive-aware
    * deltas (`DG_COMPAT=python`; default false). Reading is unaffected.
    */
