@@ -208,9 +208,18 @@ export function matchWindow(
   const emit = (copyNew: number, copyOld: number, copyLen: number, litEnd: number): void => {
     out.seeks.push(copyOld - oldCursor);
     out.diffLens.push(copyLen);
-    for (let i = 0; i < copyLen; i++) {
-      diff[out.diffLength + i] =
-        ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+    // Zero where the bytes agree (most of a copy, filled a run at a time), else the difference.
+    const at = out.diffLength;
+    for (let i = 0; i < copyLen; ) {
+      const run = matchLength(oldView, copyOld + i, targetView, copyNew + i, copyLen - i);
+      if (run > 0) {
+        diff.fill(0, at + i, at + i + run);
+        i += run;
+      }
+      if (i < copyLen) {
+        diff[at + i] = ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+        i++;
+      }
     }
     out.diffLength += copyLen;
     oldCursor = copyOld + copyLen;
