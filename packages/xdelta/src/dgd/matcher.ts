@@ -18,6 +18,9 @@ const SWITCH_MARGIN = 32;
  */
 const MAX_VERIFY = 1 << 14;
 
+/** Positions hashed per pass of the index build (two scratch arrays of this many). */
+const INDEX_CHUNK = 1 << 14;
+
 const HASH_PRIME = 0x9e3779b1 | 0;
 /** HASH_PRIME ** (SEED_LENGTH - 1), mod 2^32. */
 const HASH_OUT = (() => {
@@ -87,25 +90,40 @@ export function buildReferenceIndex(
   const shift = 32 - bits;
   const mask = slots - 1;
   if (n >= SEED_LENGTH) {
+    // Two passes a chunk at a time: the first rolls the hash with no unpredictable branch,
+    // writing every position and hash and advancing the count only at anchors; the second
+    // inserts the anchors back to back, its cache misses overlapping. Same order, same table.
+    const chunk = Math.min(INDEX_CHUNK, n - SEED_LENGTH + 1);
+    const positions = new Int32Array(chunk + 1);
+    const hashes = new Int32Array(chunk + 1);
     let h = 0;
     for (let i = 0; i < SEED_LENGTH; i++) h = (Math.imul(h, HASH_PRIME) + (bytes[i] as number)) | 0;
     const last = n - SEED_LENGTH;
-    for (let p = 0; ; p++) {
-      if (((Math.imul(h, 0x27d4eb2d) >>> 20) & anchorMask) === 0) {
-        const slot = slotOf(h, shift);
+    for (let start = 0; start <= last; start += chunk) {
+      const end = Math.min(start + chunk, last + 1);
+      let count = 0;
+      for (let p = start; ; ) {
+        positions[count] = p;
+        hashes[count] = h;
+        count += +(((Math.imul(h, 0x27d4eb2d) >>> 20) & anchorMask) === 0);
+        if (p === last) break;
+        h =
+          (Math.imul(h - Math.imul(bytes[p] as number, HASH_OUT), HASH_PRIME) +
+            (bytes[p + SEED_LENGTH] as number)) |
+          0;
+        if (++p === end) break;
+      }
+      for (let k = 0; k < count; k++) {
+        const slot = slotOf(hashes[k] as number, shift);
+        const value = (positions[k] as number) + 1;
         for (let j = 0; j < PROBES; j++) {
           const s = (slot + j) & mask;
           if (table[s] === 0) {
-            table[s] = p + 1;
+            table[s] = value;
             break;
           }
         }
       }
-      if (p === last) break;
-      h =
-        (Math.imul(h - Math.imul(bytes[p] as number, HASH_OUT), HASH_PRIME) +
-          (bytes[p + SEED_LENGTH] as number)) |
-        0;
     }
   }
   return { bytes, base, table, shift, anchorMask };
@@ -140,9 +158,12 @@ export function createWindowStreams(capacity: number): WindowStreams {
   };
 }
 
-function matchLength(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
+/** How many bytes of `a` from `ai` and `b` from `bi` agree, at most `max`: four at a time. */
+function matchLength(a: DataView, ai: number, b: DataView, bi: number, max: number): number {
   let n = 0;
-  while (n < max && a[ai + n] === b[bi + n]) n++;
+  const words = max - 3;
+  while (n < words && a.getInt32(ai + n) === b.getInt32(bi + n)) n += 4;
+  while (n < max && a.getUint8(ai + n) === b.getUint8(bi + n)) n++;
   return n;
 }
 
@@ -168,6 +189,8 @@ export function matchWindow(
   out.extraLength = 0;
   const diff = out.diff;
   const extra = out.extra;
+  const oldView = new DataView(old.buffer, old.byteOffset, old.byteLength);
+  const targetView = new DataView(target.buffer, target.byteOffset, target.byteLength);
   // Reference positions are region-relative here; the decoder's are absolute.
   let oldCursor = state.lastOldEnd - index.base;
 
@@ -185,9 +208,18 @@ export function matchWindow(
   const emit = (copyNew: number, copyOld: number, copyLen: number, litEnd: number): void => {
     out.seeks.push(copyOld - oldCursor);
     out.diffLens.push(copyLen);
-    for (let i = 0; i < copyLen; i++) {
-      diff[out.diffLength + i] =
-        ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+    // Zero where the bytes agree (most of a copy, filled a run at a time), else the difference.
+    const at = out.diffLength;
+    for (let i = 0; i < copyLen; ) {
+      const run = matchLength(oldView, copyOld + i, targetView, copyNew + i, copyLen - i);
+      if (run > 0) {
+        diff.fill(0, at + i, at + i + run);
+        i += run;
+      }
+      if (i < copyLen) {
+        diff[at + i] = ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+        i++;
+      }
     }
     out.diffLength += copyLen;
     oldCursor = copyOld + copyLen;
@@ -220,14 +252,20 @@ export function matchWindow(
           }
         }
         hashAt = scan;
-        const slot = slotOf(hash, shift);
         const probes = isAnchor(hash, anchorMask) ? PROBES : 0;
+        const slot = probes === 0 ? 0 : slotOf(hash, shift);
         for (let j = 0; j < probes; j++) {
           const v = table[(slot + j) & mask] as number;
           if (v === 0) break;
           const p = v - 1;
           if (old[p] !== target[scan] || old[p + len] !== target[scan + len]) continue;
-          const l = matchLength(old, p, target, scan, Math.min(oldSize - p, n - scan, MAX_VERIFY));
+          const l = matchLength(
+            oldView,
+            p,
+            targetView,
+            scan,
+            Math.min(oldSize - p, n - scan, MAX_VERIFY),
+          );
           if (l > len) {
             len = l;
             pos = p;
@@ -236,7 +274,13 @@ export function matchWindow(
       }
       const dp = scan + lastOffset;
       if (dp >= 0 && dp < oldSize && old[dp] === target[scan]) {
-        const l = matchLength(old, dp, target, scan, Math.min(oldSize - dp, n - scan, MAX_VERIFY));
+        const l = matchLength(
+          oldView,
+          dp,
+          targetView,
+          scan,
+          Math.min(oldSize - dp, n - scan, MAX_VERIFY),
+        );
         if (l >= len && l > 0) {
           // The current diagonal is (one of) the best: it goes on, nothing to switch to.
           // Skipping ahead here also keeps the scan linear where another diagonal matches
@@ -261,13 +305,18 @@ export function matchWindow(
       let s = 0;
       let bestF = 0;
       let lenf = 0;
-      for (let i = 0; lastScan + i < scan && lastPos + i < oldSize; ) {
-        if (old[lastPos + i] === target[lastScan + i]) s++;
-        i++;
+      // A run of agreeing bytes raises the score by one a byte and a differing byte lowers
+      // it, so the best end is the end of some run: step a run at a time.
+      const limitF = Math.min(scan - lastScan, oldSize - lastPos);
+      for (let i = 0; i < limitF; ) {
+        const run = matchLength(oldView, lastPos + i, targetView, lastScan + i, limitF - i);
+        s += run;
+        i += run;
         if (s * 2 - i > bestF * 2 - lenf) {
           bestF = s;
           lenf = i;
         }
+        i++;
       }
       // And the new match backwards.
       let lenb = 0;
