@@ -3,15 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createDirObjectStore } from "@dg/s3/dir";
-import { seededBytes } from "@dg/testkit";
+import { seededLetters } from "@dg/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "./index.js";
-
-/** Seeded text: LZMA shrinks it, so compressed sections show in the delta's size too. */
-function seededText(seed: string, length: number): Uint8Array {
-  const noise = seededBytes(seed, length);
-  return noise.map((b) => (b % 7 === 0 ? 0x20 : 0x61 + (b % 12)));
-}
 
 let root: string;
 beforeAll(async () => {
@@ -22,10 +16,10 @@ afterAll(async () => {
 });
 
 describe("the VCDIFF deltas' secondary compression (deltaSecondary, DG_DELTA_SECONDARY)", () => {
-  const base = seededText("secondary-base", 200_000);
+  const base = seededLetters("secondary-base", 200_000);
   const next = new Uint8Array(base.length + 40_000);
   next.set(base.subarray(0, 100_000));
-  next.set(seededText("secondary-new", 40_000), 100_000);
+  next.set(seededLetters("secondary-new", 40_000), 100_000);
   next.set(base.subarray(100_000), 140_000);
 
   async function storedDelta(env: Record<string, string>, bucket: string): Promise<Uint8Array> {

@@ -9,8 +9,14 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findPythonTool, seededBytes } from "@dg/testkit";
-import { motoClient, motoStore, pythonToolEnv, uniqueBucket } from "../test/moto-client.js";
+import { findPythonTool, seededBytes, seededLetters } from "@dg/testkit";
+import {
+  motoClient,
+  motoStore,
+  pythonDownload,
+  pythonToolEnv,
+  uniqueBucket,
+} from "../test/moto-client.js";
 import { type DeltaEngine, type DeltaGliderClient, paginateListObjectsV2 } from "./index.js";
 
 const run = promisify(execFile);
@@ -262,12 +268,13 @@ describe.skipIf(!python.found)(
         const listed = await run(python.path, ["ls", `s3://${bucket}/py/`], { env });
         for (const name of Object.keys(files)) expect(listed.stdout).toContain(name);
         for (const [name, bytes] of Object.entries(files)) {
-          const out = join(home, name);
-          await run(python.path, ["cp", `s3://${bucket}/py/${name}`, out], {
-            env,
-            timeout: 120_000,
-          });
-          expect(sha(await readFile(out)), name).toBe(sha(bytes));
+          const got = await pythonDownload(
+            python.path,
+            `s3://${bucket}/py/${name}`,
+            join(home, name),
+            home,
+          );
+          expect(sha(got), name).toBe(sha(bytes));
         }
       } finally {
         await rm(home, { recursive: true, force: true });
@@ -277,17 +284,6 @@ describe.skipIf(!python.found)(
   },
 );
 
-/** Seeded text: words of letters, compressible as release notes or source code are. */
-function seededText(seed: string, length: number): Uint8Array {
-  const noise = seededBytes(seed, length);
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    const b = noise[i]!;
-    out[i] = b % 7 === 0 ? 0x20 : 0x61 + (b % 12);
-  }
-  return out;
-}
-
 describe.skipIf(!python.found)(
   `the Python DeltaGlider restores our deltas with LZMA sections${python.found ? "" : ` (skipped: ${python.reason})`}`,
   () => {
@@ -296,10 +292,10 @@ describe.skipIf(!python.found)(
       const client = motoClient({ compat: true });
       const bucket = uniqueBucket("lzma-python");
       await client.createBucket({ Bucket: bucket });
-      const base = seededText("lzma-py-base", 300_000);
+      const base = seededLetters("lzma-py-base", 300_000);
       const next = new Uint8Array(base.length + 60_000);
       next.set(base.subarray(0, 150_000));
-      next.set(seededText("lzma-py-new", 60_000), 150_000);
+      next.set(seededLetters("lzma-py-new", 60_000), 150_000);
       next.set(base.subarray(150_000), 210_000);
       await client.putObject({ Bucket: bucket, Key: "py/app-1.zip", Body: base });
       const put = await client.putObject({ Bucket: bucket, Key: "py/app-2.zip", Body: next });
@@ -315,13 +311,13 @@ describe.skipIf(!python.found)(
       expect(delta.length).toBeLessThan(50_000);
       const home = await mkdtemp(join(tmpdir(), "dg-lzma-python-"));
       try {
-        const env = pythonToolEnv(home);
-        const out = join(home, "app-2.zip");
-        await run(python.path, ["cp", `s3://${bucket}/py/app-2.zip`, out], {
-          env,
-          timeout: 120_000,
-        });
-        expect(sha(await readFile(out))).toBe(sha(next));
+        const got = await pythonDownload(
+          python.path,
+          `s3://${bucket}/py/app-2.zip`,
+          join(home, "app-2.zip"),
+          home,
+        );
+        expect(sha(got)).toBe(sha(next));
       } finally {
         await rm(home, { recursive: true, force: true });
         client.destroy();

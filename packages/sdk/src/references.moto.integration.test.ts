@@ -1,15 +1,12 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { findPythonTool, seededBytes } from "@dg/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { motoClient, motoStore, pythonToolEnv, uniqueBucket } from "../test/moto-client.js";
+import { motoClient, motoStore, pythonDownload, uniqueBucket } from "../test/moto-client.js";
 import type { DeltaGliderClient } from "./index.js";
 
-const run = promisify(execFile);
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const extraKeyOf = (folder: string, bytes: Uint8Array) =>
   `${folder}/.dg-refs/${sha(bytes).slice(0, 16)}/reference.bin`;
@@ -139,17 +136,17 @@ describe.skipIf(!python.found)(
       expect(third.DeltaGliderInfo.ReferenceKey).toBe(extraKeyOf("py", far));
       const home = await mkdtemp(join(tmpdir(), "dg-refs-python-"));
       try {
-        const env = pythonToolEnv(home);
         for (const [name, bytes] of [
           ["app-2.zip", far],
           ["app-3.zip", near],
         ] as const) {
-          const out = join(home, name);
-          await run(python.path, ["cp", `s3://${bucket}/py/${name}`, out], {
-            env,
-            timeout: 120_000,
-          });
-          expect(sha(await readFile(out)), name).toBe(sha(bytes));
+          const got = await pythonDownload(
+            python.path,
+            `s3://${bucket}/py/${name}`,
+            join(home, name),
+            home,
+          );
+          expect(sha(got), name).toBe(sha(bytes));
         }
       } finally {
         await rm(home, { recursive: true, force: true });

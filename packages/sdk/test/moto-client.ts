@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import type { ObjectStore } from "@dg/core";
 import { createS3Client, createS3ObjectStore } from "@dg/s3";
 import { inject } from "vitest";
@@ -61,4 +64,21 @@ export function pythonToolEnv(home: string): Record<string, string> {
     AWS_DEFAULT_REGION: "us-east-1",
     AWS_ENDPOINT_URL: motoEndpoint(),
   };
+}
+
+/**
+ * `dg cp URI OUT` with the Python DeltaGlider at `tool` against moto (its HOME is `home`);
+ * resolves to the bytes it wrote to `out`.
+ */
+export async function pythonDownload(
+  tool: string,
+  uri: string,
+  out: string,
+  home: string,
+): Promise<Uint8Array> {
+  await promisify(execFile)(tool, ["cp", uri, out], {
+    env: pythonToolEnv(home),
+    timeout: 120_000,
+  });
+  return readFile(out);
 }

@@ -13,7 +13,7 @@ export type {
 } from "./object-store.contract.js";
 export { objectStoreContract } from "./object-store.contract.js";
 export type { Rng } from "./seeded.js";
-export { createRng, seededBytes, seededSlice, seededStream } from "./seeded.js";
+export { createRng, seededBytes, seededLetters, seededSlice, seededStream } from "./seeded.js";
 export type { DeltaCodecContractOptions } from "./delta-codec.contract.js";
 export { deltaCodecContract } from "./delta-codec.contract.js";
 export { scratchSpaceContract } from "./scratch-space.contract.js";

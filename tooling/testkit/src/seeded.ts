@@ -136,3 +136,16 @@ export function seededSlice(seed: number | string, start: number, length: number
   }
   return out;
 }
+
+/**
+ * `length` deterministic text-like bytes for `seed`: words of twelve lowercase letters between
+ * spaces, which LZMA and deflate shrink as they do source code or release notes.
+ *
+ * @example
+ * ```ts
+ * const notes = seededLetters("notes", 4096);
+ * ```
+ */
+export function seededLetters(seed: number | string, length: number): Uint8Array {
+  return seededBytes(seed, length).map((b) => (b % 7 === 0 ? 0x20 : 0x61 + (b % 12)));
+}
