@@ -175,11 +175,24 @@ export async function* listAll(
   bucket: string,
   options: ListAllOptions = {},
 ): AsyncIterable<LogicalListedObject> {
+  for await (const page of listAllPages(ctx, bucket, options)) yield* page;
+}
+
+/**
+ * {@link listAll} a page at a time (the same objects in the same order, in runs of up to a
+ * page): a caller that goes through them synchronously pays one turn of async iteration per
+ * page instead of one per object.
+ */
+export async function* listAllPages(
+  ctx: ServiceContext,
+  bucket: string,
+  options: ListAllOptions = {},
+): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
   const { folderConcurrency, parallelAfterPages, ...listOptions } = options;
   const concurrency = folderConcurrency ?? 1;
   if (concurrency <= 1 || listOptions.delimiter !== undefined) {
     for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) {
-      yield* page.objects;
+      if (page.objects.length > 0) yield page.objects;
     }
     return;
   }
@@ -190,14 +203,12 @@ export async function* listAll(
   if (switchAfter > 0) {
     const walk = storedWalk(ctx, bucket, listOptions, switchAfter);
     for await (const { page, resumeAfter } of readAhead(walk)) {
-      yield* page.objects;
+      if (page.objects.length > 0) yield page.objects;
       after = resumeAfter;
     }
     if (after === undefined) return;
   }
-  for await (const page of walkFolders(ctx, bucket, listOptions, concurrency, after)) {
-    yield* page;
-  }
+  yield* walkFolders(ctx, bucket, listOptions, concurrency, after);
 }
 
 /** The pages of one paginated logical listing, following continuation tokens to the end. */
