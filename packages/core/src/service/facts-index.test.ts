@@ -91,6 +91,41 @@ describe("the object-facts index", () => {
     expect(await gets(8)).toBe(5);
   });
 
+  it("counts what it records into folders read against the entry budget", async () => {
+    const rereadsOfA = async (cachedEntries: number) => {
+      const reader = recording(createMemoryObjectStore({ buckets: ["bkt"] }));
+      const index = createFactsIndex({
+        store: reader.store,
+        hasher,
+        cachedEntries,
+        catalogAfter: Number.POSITIVE_INFINITY,
+      });
+      // Folders without documents (a bucket no deltaglider wrote), filled as a listing that
+      // HEADs them does.
+      for (const f of ["a", "b", "c"]) {
+        await index.folder("bkt", f);
+        for (let i = 0; i < 3; i += 1) {
+          index.record("bkt", {
+            key: `${f}/x${i}.zip.delta`,
+            etag: '"e"',
+            storedSize: 1,
+            name: `x${i}.zip`,
+            size: 1,
+            kind: "delta",
+          });
+        }
+        await index.flush();
+      }
+      await index.folder("bkt", "a");
+      const prefixOfA = factsFolderPrefixFor(factsFolderId(hasher, "a"));
+      return reader.lists.filter((prefix) => prefix === prefixOfA).length;
+    };
+    // Room for all: "a" is still held.
+    expect(await rereadsOfA(100)).toBe(1);
+    // Nine entries recorded against a budget of four: "a" was let go of and is read again.
+    expect(await rereadsOfA(4)).toBe(2);
+  });
+
   it("keeps its own documents within the entry budget too (written ones go)", async () => {
     const documentsOfA = async (cachedEntries: number) => {
       const raw = createMemoryObjectStore({ buckets: ["bkt"] });

@@ -779,9 +779,18 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       }
       pending.add(doc);
       // Readers of this client see it at once.
-      void loaded.get(folderKey(bucket, folder))?.then((f) => {
+      const id = folderKey(bucket, folder);
+      const held = loaded.get(id);
+      void held?.then((f) => {
         const found = f.byKey.get(facts.key);
         f.byKey.set(facts.key, found === undefined ? entry : [entry, ...candidatesOf(found)]);
+        // A new key counts against the entry budget as the entries read do (a first listing
+        // of a bucket without an index records every object it HEADs into folders it read).
+        if (found === undefined && loaded.get(id) === held && entriesOf.has(id)) {
+          entriesOf.set(id, (entriesOf.get(id) ?? 0) + 1);
+          heldEntries += 1;
+          evict();
+        }
       });
     },
     forget(bucket, storedKeys) {
