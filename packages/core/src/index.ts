@@ -145,7 +145,12 @@ export {
   factsOfHead,
   parseFactsDocument,
 } from "./service/facts-index.js";
-export type { FactsIndex, FactsIndexOptions, ObjectFacts } from "./service/facts-index.js";
+export type {
+  FactsIndex,
+  FactsIndexOptions,
+  FolderFacts,
+  ObjectFacts,
+} from "./service/facts-index.js";
 export { createBucketMaintenance } from "./maintenance/bucket-maintenance.js";
 export { listStoredPages } from "./maintenance/context.js";
 export { DEFAULT_UPLOAD_AGE_MS, SET_ASIDE_GRACE_MS } from "./maintenance/purge.js";

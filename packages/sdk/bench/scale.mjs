@@ -6,9 +6,10 @@
 //   node packages/sdk/bench/scale.mjs     (after a build; `pnpm bench scale` does both)
 // Environment:
 //   DG_BENCH_SCALE_FILE_KEYS    deltas on file://, comma-separated sizes (default "20000,200000")
-//   DG_BENCH_SCALE_MOTO_KEYS    deltas on moto (default "20000")
+//   DG_BENCH_SCALE_MOTO_KEYS    deltas on moto (default "20000"; empty: none)
 //   DG_BENCH_SCALE_FOLDERS      folders they are spread over (default 200)
-//   DG_BENCH_SCALE_MIGRATE      files of the sharded migration (default 2000; 0 skips it)
+//   DG_BENCH_SCALE_MIGRATE      files of the sharded migration (default 2000; 0 skips it; with
+//                               no moto keys either, moto is not started: the file:// part alone)
 //   DG_BENCH_SCALE_SHARDS       shards of it (default 4)
 // Two buckets per size: "ours", written as deltaglider writes (deltas, references, and the
 // object-facts index its uploads record), and "python", the same objects as the Python tool
@@ -244,14 +245,18 @@ out(
     .map((l) => l.toFixed(1))
     .join(" ")}, ${folders} folders${timeBinary ? "" : " (no /usr/bin/time: no peak RSS)"}`,
 );
-const moto = await startMoto();
-const s3 = createS3Client({
-  endpoint: moto.endpoint,
-  region: "us-east-1",
-  credentials: { accessKeyId: "test", secretAccessKey: "test-secret-key" },
-  forcePathStyle: true,
-});
-const motoStore = createS3ObjectStore({ client: s3 });
+// moto only when a part needs it: DG_BENCH_SCALE_MOTO_KEYS= DG_BENCH_SCALE_MIGRATE=0 runs the
+// file:// part alone.
+const moto = motoKeys.length > 0 || migrateFiles > 0 ? await startMoto() : undefined;
+const s3 =
+  moto &&
+  createS3Client({
+    endpoint: moto.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test-secret-key" },
+    forcePathStyle: true,
+  });
+const motoStore = s3 && createS3ObjectStore({ client: s3 });
 try {
   const rssAt = [];
   for (const keys of fileKeys) {
@@ -316,8 +321,8 @@ try {
   }
   if (migrateFiles > 0) await shardedMigration();
 } finally {
-  s3.destroy();
-  await moto.stop();
+  s3?.destroy();
+  await moto?.stop();
   rmSync(work, { recursive: true, force: true });
 }
 

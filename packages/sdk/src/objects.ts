@@ -233,13 +233,13 @@ export async function* listAllObjects(
       hint: "Pass a whole number of at least 1 (1 lists page after page).",
     });
   }
-  const listing = ctx.service.listAll(input.Bucket, {
+  const pages = ctx.service.listAllPages(input.Bucket, {
     ...signalOption(options.signal),
     ...(input.Prefix === undefined || input.Prefix === "" ? {} : { prefix: input.Prefix }),
     originalSizes: input.FetchOriginalSizes ?? true,
     folderConcurrency,
   });
-  for await (const object of listing) yield listedObjectOf(object);
+  for await (const page of pages) for (const object of page) yield listedObjectOf(object);
 }
 
 export async function deleteObject(

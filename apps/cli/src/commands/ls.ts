@@ -1,5 +1,6 @@
 import type { CliContext } from "../context.js";
 import { EXIT } from "../lib/errors.js";
+import { boundHeapGrowth } from "../lib/heap.js";
 import {
   formatBucketLine,
   formatObjectLine,
@@ -41,6 +42,7 @@ export const lsCommand = defineCommand({
   async run(ctx, args) {
     if (args.path === undefined || args.path === "") return listBuckets(ctx);
     const uri = parseS3Arg(args.path);
+    boundHeapGrowth();
     const human = args.humanReadable === true;
     const recursive = args.recursive === true;
     // As in aws s3 ls: names are shown relative to the last "/" of the prefix.

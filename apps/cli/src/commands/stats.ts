@@ -1,5 +1,6 @@
 import type { BucketStats, StatsMode } from "@dg/sdk";
 import { EXIT, UsageError } from "../lib/errors.js";
+import { boundHeapGrowth } from "../lib/heap.js";
 import { parseBucketArg } from "../lib/locations.js";
 import { formatStatsText } from "../lib/stats-text.js";
 import type { CliContext } from "../context.js";
@@ -46,6 +47,7 @@ export const statsCommand = defineCommand({
         ["$0 stats s3://releases/app/ --detailed --json", "Exact figures of a prefix, as JSON"],
       ]),
   async run(ctx, args) {
+    boundHeapGrowth();
     if (args.sampled && args.detailed) {
       throw new UsageError("--sampled and --detailed cannot be used together", {
         hint: "Pick one: --sampled is faster, --detailed is exact.",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   displayPath,
   formatBucketLine,
+  formatListingDate,
   formatObjectLine,
   formatPercent,
   formatPrefixLine,
@@ -40,6 +41,26 @@ describe("ls lines", () => {
     const pre = formatPrefixLine("dir/");
     expect(pre).toBe("                           PRE dir/");
     expect(pre.indexOf("PRE") + 3).toBe(formatObjectLine(date, 1, "x", false).indexOf(" x"));
+  });
+  it("dates lines of the same second alike, and each second and zone as its own", () => {
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = "UTC";
+      const at = Date.UTC(2026, 10, 25, 16, 24, 8);
+      const text = (ms: number) => formatListingDate(new Date(ms));
+      expect(text(at)).toBe("2026-11-25 16:24:08");
+      expect(text(at + 999)).toBe("2026-11-25 16:24:08");
+      expect(text(at + 1000)).toBe("2026-11-25 16:24:09");
+      expect(text(at - 1)).toBe("2026-11-25 16:24:07");
+      // The same instant again after the zone changed: local time of the new zone.
+      process.env.TZ = "Asia/Tokyo";
+      expect(text(at)).toBe("2026-11-26 01:24:08");
+      process.env.TZ = "UTC";
+      expect(text(at)).toBe("2026-11-25 16:24:08");
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
   it("formats buckets and summaries", () => {
     expect(formatBucketLine(date, "releases")).toBe("2026-11-25 16:24:08 releases");

@@ -39,11 +39,19 @@ function pad2(n: number): string {
  * ```
  */
 export function formatListingDate(date: Date): string {
-  return (
+  // Listings print many objects written within the same second: the text of the last one is
+  // reused when the instant's second and the zone's offset at it are the same.
+  const second = Math.floor(date.getTime() / 1000);
+  const offset = date.getTimezoneOffset();
+  if (second === last.second && offset === last.offset) return last.text;
+  const text =
     `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ` +
-    `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
-  );
+    `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+  last = { second, offset, text };
+  return text;
 }
+
+let last = { second: Number.NaN, offset: Number.NaN, text: "" };
 
 /** `--human-readable` or plain byte counts. */
 export function formatSize(bytes: number, human: boolean): string {

@@ -7,7 +7,8 @@ import {
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { readField } from "../domain/metadata.js";
 import type { ListedObject } from "../ports/object-store.js";
-import { factsOfHead } from "../service/facts-index.js";
+import { mapLimit } from "../service/context.js";
+import { type FolderFacts, factsOfHead, type ObjectFacts } from "../service/facts-index.js";
 import { createBoundedPool, readAhead } from "../util/pipeline.js";
 import { listStoredPages, type MaintenanceContext, signalOption } from "./context.js";
 import type {
@@ -33,6 +34,15 @@ interface SpreadSample {
 }
 
 type SampledDelta = ListedObject;
+
+/** What stats read of a delta (or a reference, `detailed`): from the index or a HEAD. */
+interface DeltaFacts {
+  readonly size: number;
+  readonly sha256: string | undefined;
+  readonly ref: string | undefined;
+  /** Whether `size` is the original file's (else the stored size stands in for it). */
+  readonly sized: boolean;
+}
 
 /** One deltaspace's running figures: numbers, never the objects themselves. */
 interface SpaceTally {
@@ -115,18 +125,18 @@ export async function bucketStats(
   const pool = createBoundedPool(ctx.metadataConcurrency);
 
   const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
+  /** What the index knows of a stored object, as the tally needs it. */
+  const fromRecorded = (recorded: ObjectFacts): DeltaFacts => ({
+    size: recorded.size,
+    sha256: recorded.sha256,
+    ref: recorded.refSha256,
+    // deltaglider's own objects always carry their original size.
+    sized: recorded.kind !== "foreign",
+  });
   /** What a stored object is: from the facts index when it matches, else a HEAD (recorded). */
-  const factsOf = async (object: ListedObject) => {
+  const factsOf = async (object: ListedObject): Promise<DeltaFacts | undefined> => {
     const recorded = await facts?.lookup(bucket, object, opOptions);
-    if (recorded) {
-      return {
-        size: recorded.size,
-        sha256: recorded.sha256,
-        ref: recorded.refSha256,
-        // deltaglider's own objects always carry their original size.
-        sized: recorded.kind !== "foreign",
-      };
-    }
+    if (recorded) return fromRecorded(recorded);
     const head = await ctx.store.headObject(bucket, object.key, opOptions);
     if (!head) return undefined; // deleted since the listing
     const fromHead = factsOfHead(head);
@@ -141,8 +151,7 @@ export async function bucketStats(
     };
   };
 
-  const headDelta = async (space: SpaceTally, object: ListedObject) => {
-    const known = await factsOf(object);
+  const tallyDelta = (space: SpaceTally, object: ListedObject, known: DeltaFacts | undefined) => {
     if (known?.sized) {
       space.known += 1;
       space.knownOriginal += known.size;
@@ -153,8 +162,19 @@ export async function bucketStats(
       space.deltasByReferenceSha.set(refSha, (space.deltasByReferenceSha.get(refSha) ?? 0) + 1);
     }
   };
+  const headDelta = async (space: SpaceTally, object: ListedObject) => {
+    tallyDelta(space, object, await factsOf(object));
+  };
 
-  const add = async (object: ListedObject) => {
+  /**
+   * Tally one listed object. `folders`: the index's entries of the page's folders, read once
+   * per page; a delta they know is tallied at once, any other goes to the pool of HEADs (the
+   * promise returned then resolves once the pool took it).
+   */
+  const add = (
+    object: ListedObject,
+    folders?: ReadonlyMap<string, FolderFacts>,
+  ): Promise<void> | undefined => {
     if (object.key.startsWith(INTERNAL_PREFIX)) return;
     const space = spaceOf(object.key);
     if (isReferenceKey(object.key)) {
@@ -168,12 +188,32 @@ export async function bucketStats(
     } else if (object.key.endsWith(DELTA_SUFFIX)) {
       space.deltas += 1;
       space.deltaBytes += object.size;
-      if (mode === "sampled") keepInSample(space.sample, object);
-      else await pool.submit(() => headDelta(space, object));
+      if (mode === "sampled") {
+        keepInSample(space.sample, object);
+        return;
+      }
+      const recorded = folders?.get(owningDeltaspaceOf(object.key))?.match(object);
+      if (!recorded) return pool.submit(() => headDelta(space, object));
+      tallyDelta(space, object, fromRecorded(recorded));
     } else {
       space.direct += 1;
       space.directBytes += object.size;
     }
+  };
+  /** The index's entries of the folders of a page's deltas, `metadataConcurrency` at once. */
+  const foldersOf = async (page: readonly ListedObject[]) => {
+    const folders = new Map<string, FolderFacts>();
+    if (!facts || mode === "sampled") return folders;
+    const names = new Set<string>();
+    for (const object of page) {
+      if (object.etag !== undefined && object.key.endsWith(DELTA_SUFFIX)) {
+        names.add(owningDeltaspaceOf(object.key));
+      }
+    }
+    await mapLimit([...names], ctx.metadataConcurrency, async (name) => {
+      folders.set(name, await facts.folder(bucket, name, opOptions));
+    });
+    return folders;
   };
   if (options.listed) {
     hooks.onPage?.(options.listed);
@@ -191,7 +231,11 @@ export async function bucketStats(
       preloaded(listStoredPages(ctx.store, bucket, prefix, options.signal)),
     )) {
       hooks.onPage?.(page);
-      for (const object of page) await add(object);
+      const folders = await foldersOf(page);
+      for (const object of page) {
+        const queued = add(object, folders);
+        if (queued) await queued;
+      }
       seen += page.length;
       options.onListProgress?.(seen);
     }

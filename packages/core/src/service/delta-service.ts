@@ -4,7 +4,7 @@ import { contextFrom } from "./context.js";
 import { deleteObject, deleteObjects } from "./delete.js";
 import { deleteRecursive } from "./delete-recursive.js";
 import { rehydrate } from "./rehydrate.js";
-import { listAll, listObjects } from "./list.js";
+import { listAll, listAllPages, listObjects } from "./list.js";
 import { putObject } from "./put.js";
 import { getObject, getResolved, headObject, resolve } from "./read.js";
 import { spool } from "./streams.js";
@@ -43,6 +43,11 @@ export interface DeltaService {
    * ahead, folders walked side by side with `folderConcurrency`).
    */
   listAll(bucket: string, options?: ListAllOptions): AsyncIterable<LogicalListedObject>;
+  /** {@link listAll} in runs of up to a page (one turn of async iteration per page). */
+  listAllPages(
+    bucket: string,
+    options?: ListAllOptions,
+  ): AsyncIterable<readonly LogicalListedObject[]>;
   delete(bucket: string, key: string, options?: OperationOptions): Promise<DeleteResult>;
   /**
    * Delete every logical object under a folder prefix, as `rm -r`: each reference goes with
@@ -115,6 +120,7 @@ export function createDeltaService(options: DeltaServiceOptions): DeltaService {
     head: (bucket, key, opts) => headObject(ctx, bucket, key, opts),
     list: (bucket, opts) => listObjects(ctx, bucket, opts),
     listAll: (bucket, opts) => listAll(ctx, bucket, opts),
+    listAllPages: (bucket, opts) => listAllPages(ctx, bucket, opts),
     delete: (bucket, key, opts) => deleteObject(ctx, bucket, key, opts),
     deleteMany: (bucket, keys, opts) => deleteObjects(ctx, bucket, keys, opts),
     deleteRecursive: (bucket, prefix, opts) => deleteRecursive(ctx, bucket, prefix, opts),

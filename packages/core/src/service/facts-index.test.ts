@@ -91,6 +91,41 @@ describe("the object-facts index", () => {
     expect(await gets(8)).toBe(5);
   });
 
+  it("counts what it records into folders read against the entry budget", async () => {
+    const rereadsOfA = async (cachedEntries: number) => {
+      const reader = recording(createMemoryObjectStore({ buckets: ["bkt"] }));
+      const index = createFactsIndex({
+        store: reader.store,
+        hasher,
+        cachedEntries,
+        catalogAfter: Number.POSITIVE_INFINITY,
+      });
+      // Folders without documents (a bucket no deltaglider wrote), filled as a listing that
+      // HEADs them does.
+      for (const f of ["a", "b", "c"]) {
+        await index.folder("bkt", f);
+        for (let i = 0; i < 3; i += 1) {
+          index.record("bkt", {
+            key: `${f}/x${i}.zip.delta`,
+            etag: '"e"',
+            storedSize: 1,
+            name: `x${i}.zip`,
+            size: 1,
+            kind: "delta",
+          });
+        }
+        await index.flush();
+      }
+      await index.folder("bkt", "a");
+      const prefixOfA = factsFolderPrefixFor(factsFolderId(hasher, "a"));
+      return reader.lists.filter((prefix) => prefix === prefixOfA).length;
+    };
+    // Room for all: "a" is still held.
+    expect(await rereadsOfA(100)).toBe(1);
+    // Nine entries recorded against a budget of four: "a" was let go of and is read again.
+    expect(await rereadsOfA(4)).toBe(2);
+  });
+
   it("keeps its own documents within the entry budget too (written ones go)", async () => {
     const documentsOfA = async (cachedEntries: number) => {
       const raw = createMemoryObjectStore({ buckets: ["bkt"] });
@@ -207,6 +242,46 @@ describe("the object-facts index", () => {
       "rel/app-2.zip 5000",
     ]);
     expect(third.heads).toEqual(["rel/app-1.zip.delta"]);
+  });
+
+  it("reads a folder once for many matches, which answer as lookup does", async () => {
+    const raw = createMemoryObjectStore({ buckets: ["bkt"] });
+    const { service } = makeService({ store: raw });
+    for (let i = 0; i < 3; i += 1) await service.put("bkt", `rel/app-${i}.zip`, bodyOf(version(i)));
+    const listed = (await raw.listObjects("bkt", { prefix: "rel/" })).objects;
+    expect(listed).toHaveLength(4);
+    const reader = recording(raw);
+    const index = createFactsIndex({ store: reader.store, hasher });
+    const folder = await index.folder("bkt", "rel");
+    for (const object of listed) {
+      const matched = folder.match(object);
+      expect(matched, object.key).toBeDefined();
+      expect(matched).toEqual(await index.lookup("bkt", object));
+      expect(matched?.kind).toBe(object.key.endsWith(".delta") ? "delta" : "reference");
+      // Another version of the object (ETag or stored size), or no ETag: no match.
+      expect(folder.match({ ...object, etag: '"other"' })).toBeUndefined();
+      expect(folder.match({ ...object, size: object.size + 1 })).toBeUndefined();
+      const { etag: _, ...noEtag } = object;
+      expect(folder.match(noEtag)).toBeUndefined();
+    }
+    expect(
+      folder.match({ ...(listed[0] as (typeof listed)[number]), key: "rel/x.delta" }),
+    ).toBeUndefined();
+    // One GET of the folder's one document for all of them.
+    expect(reader.gets.filter((k) => k.startsWith(FACTS_PREFIX))).toHaveLength(1);
+    // Facts recorded afterwards (here: and written) are seen by a folder read before.
+    const delta = listed.find((o) => o.key.endsWith(".delta")) as (typeof listed)[number];
+    index.record("bkt", {
+      key: delta.key,
+      etag: '"newer"',
+      storedSize: 7,
+      name: "n",
+      size: 9,
+      kind: "delta",
+    });
+    await index.flush();
+    expect(folder.match({ ...delta, etag: '"newer"', size: 7 })?.size).toBe(9);
+    expect(folder.match(delta)?.size).toBe(5000);
   });
 
   it("stats take original sizes from the index, and fill it when they HEAD", async () => {

@@ -46,6 +46,12 @@ export interface FactsIndex {
     options?: OperationOptions,
   ): Promise<ObjectFacts | undefined>;
   /**
+   * The index's entries of one folder (read, or taken from memory), to match many listed
+   * objects of that folder without a promise each: a listing awaits it once per folder of a
+   * page. Its `match` answers as {@link lookup} does for an object of that folder.
+   */
+  folder(bucket: string, folder: string, options?: OperationOptions): Promise<FolderFacts>;
+  /**
    * Start reading the index documents of the folders of these listed objects (at most half
    * the folders kept in memory), so that their lookups find them read: a listing calls it as
    * soon as a page arrives. Never throws.
@@ -62,6 +68,12 @@ export interface FactsIndex {
   dropFolder(bucket: string, folder: string, options?: OperationOptions): Promise<void>;
   /** Write the documents changed since the last flush; never throws. */
   flush(options?: OperationOptions): Promise<void>;
+}
+
+/** One folder's entries of the index, as read (see {@link FactsIndex.folder}). */
+export interface FolderFacts {
+  /** The facts of a listed object of the folder, when an entry matches key, ETag and size. */
+  match(object: ListedObject): ObjectFacts | undefined;
 }
 
 export interface FactsIndexOptions {
@@ -188,12 +200,25 @@ export function parseFactsDocument(text: string): FactsDocument | undefined {
  * const doc = await parseFactsDocumentStream(body, 16 * 1024 * 1024);
  * ```
  */
-export async function parseFactsDocumentStream(
+export function parseFactsDocumentStream(
   chunks: AsyncIterable<Uint8Array>,
   maxBytes: number,
 ): Promise<FactsDocument | undefined> {
+  return parseDocumentStream(chunks, maxBytes, (entry) => entry);
+}
+
+/**
+ * {@link parseFactsDocumentStream}, each entry handed to `mapEntry` as soon as it is parsed
+ * (what it returns is kept instead: the parsed object is then garbage at once, before the
+ * document's next chunk is awaited).
+ */
+async function parseDocumentStream<E>(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  mapEntry: (entry: FactsEntry) => E,
+): Promise<(Omit<FactsDocument, "entries"> & { readonly entries: readonly E[] }) | undefined> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const entries: FactsEntry[] = [];
+  const entries: E[] = [];
   /** The document without the elements of its `entries` array. */
   let skeleton = "";
   /** The text of the entry being read (it may span chunks). */
@@ -261,7 +286,7 @@ export async function parseFactsDocumentStream(
           const value = parseJson(element + text.slice(from, i + 1));
           element = "";
           if (value === undefined) broken = true;
-          else if (isEntry(value)) entries.push(value);
+          else if (isEntry(value)) entries.push(mapEntry(value));
           expectElement = false;
         }
       }
@@ -293,9 +318,70 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** One folder's entries as read: every candidate per stored key, from every document. */
+/** The entry of a folder read that matches a listed object's key, ETag and stored size. */
+function matchIn(folder: LoadedFolder, object: ListedObject): ObjectFacts | undefined {
+  if (object.etag === undefined) return undefined;
+  const found = folder.byKey.get(object.key);
+  if (found === undefined) return undefined;
+  const matches = (e: LoadedEntry) => e.etag === object.etag && e.storedSize === object.size;
+  if (!Array.isArray(found)) return matches(found) ? found : undefined;
+  return found.find(matches);
+}
+
+/**
+ * An entry as a folder read holds it: the facts, and when it was recorded only while the
+ * folder may be compacted (held entries are what a long listing keeps, folder after folder).
+ */
+interface LoadedEntry extends ObjectFacts {
+  readonly recordedAt?: string;
+}
+
+/**
+ * One folder's entries as read: the candidates per stored key, from every document (one entry
+ * as itself, the usual case; several as a list).
+ */
 interface LoadedFolder {
-  readonly byKey: Map<string, FactsEntry[]>;
+  readonly byKey: Map<string, LoadedEntry | LoadedEntry[]>;
+}
+
+/** The candidates of a key in a folder read, as a list. */
+function candidatesOf(found: LoadedEntry | LoadedEntry[] | undefined): LoadedEntry[] {
+  if (found === undefined) return [];
+  return Array.isArray(found) ? found : [found];
+}
+
+/** References a folder's entries name at most that are shared as one string each. */
+const MAX_SHARED_REFERENCES = 64;
+
+/**
+ * An entry read from a document, as a folder read holds it: a fresh object of one shape, its
+ * reference's SHA-256 shared with the folder's other entries (`shared`), `recordedAt` kept only
+ * when asked (for a compaction).
+ */
+function loadedEntry(
+  entry: FactsEntry,
+  shared: Map<string, string>,
+  keepRecordedAt: boolean,
+): LoadedEntry {
+  const out: { -readonly [K in keyof LoadedEntry]: LoadedEntry[K] } = {
+    key: entry.key,
+    etag: entry.etag,
+    storedSize: entry.storedSize,
+    name: entry.name,
+    size: entry.size,
+    kind: entry.kind,
+  };
+  if (entry.sha256 !== undefined) out.sha256 = entry.sha256;
+  if (entry.refSha256 !== undefined) {
+    let ref = shared.get(entry.refSha256);
+    if (ref === undefined) {
+      ref = entry.refSha256;
+      if (shared.size < MAX_SHARED_REFERENCES) shared.set(ref, ref);
+    }
+    out.refSha256 = ref;
+  }
+  if (keepRecordedAt) out.recordedAt = entry.recordedAt;
+  return out;
 }
 
 /** This writer's entries of one folder, and its write state. */
@@ -424,7 +510,8 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
     bucket: string,
     key: string,
     signal: OperationOptions,
-  ): Promise<FactsDocument | undefined> {
+    mapEntry: (entry: FactsEntry) => LoadedEntry,
+  ): Promise<(Omit<FactsDocument, "entries"> & { entries: readonly LoadedEntry[] }) | undefined> {
     try {
       const { info, body } = await store.getObject(bucket, key, signal);
       if (info.size > MAX_DOCUMENT_BYTES) {
@@ -432,7 +519,7 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
         for await (const _ of body) break;
         return undefined;
       }
-      return await parseFactsDocumentStream(body, MAX_DOCUMENT_BYTES);
+      return await parseDocumentStream(body, MAX_DOCUMENT_BYTES, mapEntry);
     } catch {
       return undefined;
     }
@@ -443,7 +530,7 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
     folder: string,
     opOptions: OperationOptions,
   ): Promise<LoadedFolder> {
-    const byKey = new Map<string, FactsEntry[]>();
+    const byKey = new Map<string, LoadedEntry | LoadedEntry[]>();
     const id = factsFolderId(hasher, folder);
     const prefix = factsFolderPrefixFor(id);
     const keys: string[] = [];
@@ -467,16 +554,22 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       log.log("debug", "object facts index not readable", { bucket, folder });
       return { byKey };
     }
-    const documents = await Promise.all(keys.map((key) => readDocument(bucket, key, opOptions)));
+    const compacting = keys.length > compactAbove;
+    const shared = new Map<string, string>();
+    const mapEntry = (entry: FactsEntry) => loadedEntry(entry, shared, compacting);
+    const documents = await Promise.all(
+      keys.map((key) => readDocument(bucket, key, opOptions, mapEntry)),
+    );
     for (const doc of documents) {
       if (doc === undefined || doc.folder !== folder) continue;
       for (const entry of doc.entries) {
-        const list = byKey.get(entry.key);
-        if (list) list.push(entry);
-        else byKey.set(entry.key, [entry]);
+        const found = byKey.get(entry.key);
+        if (found === undefined) byKey.set(entry.key, entry);
+        else if (Array.isArray(found)) found.push(entry);
+        else byKey.set(entry.key, [found, entry]);
       }
     }
-    if (keys.length > compactAbove) await compact(bucket, folder, byKey, keys, opOptions);
+    if (compacting) await compact(bucket, folder, byKey, keys, opOptions);
     return { byKey };
   }
 
@@ -488,15 +581,19 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   async function compact(
     bucket: string,
     folder: string,
-    byKey: Map<string, FactsEntry[]>,
+    byKey: Map<string, LoadedEntry | LoadedEntry[]>,
     keys: readonly string[],
     opOptions: OperationOptions,
   ): Promise<void> {
     const doc = ownDocument(bucket, folder);
-    for (const [key, entries] of byKey) {
-      const latest = entries.reduce((a, b) => (a.recordedAt >= b.recordedAt ? a : b));
+    // Entries read for a compaction keep their `recordedAt`.
+    const recordedAt = (e: LoadedEntry) => e.recordedAt ?? "";
+    for (const [key, found] of byKey) {
+      const latest = candidatesOf(found).reduce((a, b) => (recordedAt(a) >= recordedAt(b) ? a : b));
       const mine = doc.entries.get(key);
-      if (mine === undefined || mine.recordedAt < latest.recordedAt) doc.entries.set(key, latest);
+      if (mine === undefined || mine.recordedAt < recordedAt(latest)) {
+        doc.entries.set(key, { ...latest, recordedAt: recordedAt(latest) });
+      }
     }
     const ownKey = factsKeyFor(factsFolderId(hasher, folder), doc.name);
     await writeFolder(doc, opOptions);
@@ -653,10 +750,11 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
   return {
     async lookup(bucket, object, opOptions = {}) {
       if (object.etag === undefined) return undefined;
-      const folder = await folderFacts(bucket, owningDeltaspaceOf(object.key), opOptions);
-      return folder.byKey
-        .get(object.key)
-        ?.find((e) => e.etag === object.etag && e.storedSize === object.size);
+      return matchIn(await folderFacts(bucket, owningDeltaspaceOf(object.key), opOptions), object);
+    },
+    async folder(bucket, folder, opOptions = {}) {
+      const read = await folderFacts(bucket, folder, opOptions);
+      return { match: (object) => matchIn(read, object) };
     },
     preload(bucket, objects, opOptions = {}) {
       const folders = new Set<string>();
@@ -681,8 +779,18 @@ export function createFactsIndex(options: FactsIndexOptions): FactsIndex {
       }
       pending.add(doc);
       // Readers of this client see it at once.
-      void loaded.get(folderKey(bucket, folder))?.then((f) => {
-        f.byKey.set(facts.key, [entry, ...(f.byKey.get(facts.key) ?? [])]);
+      const id = folderKey(bucket, folder);
+      const held = loaded.get(id);
+      void held?.then((f) => {
+        const found = f.byKey.get(facts.key);
+        f.byKey.set(facts.key, found === undefined ? entry : [entry, ...candidatesOf(found)]);
+        // A new key counts against the entry budget as the entries read do (a first listing
+        // of a bucket without an index records every object it HEADs into folders it read).
+        if (found === undefined && loaded.get(id) === held && entriesOf.has(id)) {
+          entriesOf.set(id, (entriesOf.get(id) ?? 0) + 1);
+          heldEntries += 1;
+          evict();
+        }
       });
     },
     forget(bucket, storedKeys) {

@@ -179,6 +179,25 @@ describe("listAll with folders walked side by side", () => {
   });
 });
 
+describe("listAllPages", () => {
+  it("gives the objects of listAll in the same order, in runs of at most a store page", async () => {
+    const raw = await seededBucket();
+    for (const options of [{}, { folderConcurrency: 3, parallelAfterPages: 2 }]) {
+      const { service } = makeService({ store: instrumented(raw, 5).store });
+      const expected = await collect(service.listAll("bkt", options));
+      const runs: number[] = [];
+      const got: string[] = [];
+      for await (const page of service.listAllPages("bkt", options)) {
+        runs.push(page.length);
+        for (const o of page) got.push(`${o.key} ${o.size} ${o.storedKey}`);
+      }
+      expect(got).toEqual(expected);
+      expect(Math.min(...runs)).toBeGreaterThan(0);
+      expect(Math.max(...runs)).toBeLessThanOrEqual(5);
+    }
+  });
+});
+
 describe("HEADs of objects the index does not know", () => {
   it("go 64 at once by default, never more", async () => {
     const raw = createMemoryObjectStore({ buckets: ["bkt"] });

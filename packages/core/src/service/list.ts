@@ -4,14 +4,16 @@ import {
   isExtraReferencesPrefix,
   isReferenceKey,
   logicalKeyOf,
+  owningDeltaspaceOf,
 } from "../domain/deltaspace.js";
 import { INTERNAL_PREFIX } from "../domain/internal-folder.js";
 import { classifyStoredObject, readField, type StoredObjectKind } from "../domain/metadata.js";
 import { compareKeys } from "../util/bytes.js";
 import { readAhead } from "../util/pipeline.js";
-import type { ListObjectsPage } from "../ports/object-store.js";
+import type { OperationOptions } from "../ports/common.js";
+import type { ListedObject, ListObjectsPage } from "../ports/object-store.js";
 import { mapLimit, type ServiceContext } from "./context.js";
-import { factsOfHead } from "./facts-index.js";
+import { type FolderFacts, factsOfHead } from "./facts-index.js";
 import type { ListAllOptions, ListOptions, ListResult, LogicalListedObject } from "./types.js";
 
 /**
@@ -55,6 +57,12 @@ async function storedPage(
   return page;
 }
 
+/** What a listed object is, as far as a listing needs to know. */
+interface KnownObject {
+  readonly kind: StoredObjectKind;
+  readonly size: number;
+}
+
 /** The logical view of one page of the store's listing (see {@link listObjects}). */
 async function describePage(
   ctx: ServiceContext,
@@ -64,54 +72,29 @@ async function describePage(
 ): Promise<ListResult> {
   const opOptions = options.signal ? { signal: options.signal } : {};
   const originalSizes = options.originalSizes ?? true;
+  const visible = page.objects.filter(
+    (o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key),
+  );
   // With metadata lookups, a `.delta` or `reference.bin` key that carries no deltaglider
   // metadata is someone else's object and is listed under its own name, as it is.
-  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
-  const described = await mapLimit(
-    page.objects.filter((o) => !o.key.startsWith(INTERNAL_PREFIX) && !isExtraReferenceKey(o.key)),
-    ctx.metadataConcurrency,
-    async (o): Promise<LogicalListedObject | undefined> => {
-      const named = isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
-      // What the object is: from the facts index when an entry matches this very version
-      // (key, ETag, stored size), else from a HEAD, whose facts are then recorded.
-      let known: { kind: StoredObjectKind; size: number } | undefined;
-      if (named && originalSizes) {
-        const recorded = await facts?.lookup(bucket, o, opOptions);
-        if (recorded) known = recorded;
-        else {
-          const head = await ctx.store.headObject(bucket, o.key, opOptions);
-          if (head) {
-            const fromHead = factsOfHead(head);
-            if (fromHead) facts?.record(bucket, fromHead);
-            const size = readField(head.metadata, "fileSize");
-            known = {
-              kind: classifyStoredObject(o.key, head.metadata),
-              size: size !== undefined && /^\d+$/.test(size) ? Number(size) : o.size,
-            };
-          }
-        }
-      }
-      const kind = known?.kind;
-      if (kind === "reference" || (isReferenceKey(o.key) && !originalSizes)) return undefined;
-      const isDelta = o.key.endsWith(DELTA_SUFFIX) && (kind === undefined || kind === "delta");
-      return {
-        key: isDelta ? logicalKeyOf(o.key) : o.key,
-        storedKey: o.key,
-        size: isDelta && known !== undefined ? known.size : o.size,
-        storedSize: o.size,
-        lastModified: o.lastModified,
-        ...(o.etag === undefined ? {} : { etag: o.etag }),
-        isDelta,
-      };
-    },
-  );
-  // What the HEADs taught goes to the index once per page (one write per folder touched).
-  await facts?.flush(opOptions);
-  const objects = described.filter(
-    (o): o is LogicalListedObject =>
-      o !== undefined &&
-      (options.startAfter === undefined || compareKeys(o.key, options.startAfter) > 0),
-  );
+  const known = originalSizes ? await knownObjects(ctx, bucket, visible, opOptions) : [];
+  const objects: LogicalListedObject[] = [];
+  for (const [i, o] of visible.entries()) {
+    const kind = known[i]?.kind;
+    if (kind === "reference" || (isReferenceKey(o.key) && !originalSizes)) continue;
+    const isDelta = o.key.endsWith(DELTA_SUFFIX) && (kind === undefined || kind === "delta");
+    const key = isDelta ? logicalKeyOf(o.key) : o.key;
+    if (options.startAfter !== undefined && compareKeys(key, options.startAfter) <= 0) continue;
+    objects.push({
+      key,
+      storedKey: o.key,
+      size: isDelta && known[i] !== undefined ? (known[i] as KnownObject).size : o.size,
+      storedSize: o.size,
+      lastModified: o.lastModified,
+      ...(o.etag === undefined ? {} : { etag: o.etag }),
+      isDelta,
+    });
+  }
   return {
     objects,
     commonPrefixes: page.commonPrefixes.filter(
@@ -121,6 +104,56 @@ async function describePage(
       ? {}
       : { nextContinuationToken: page.nextContinuationToken }),
   };
+}
+
+/**
+ * What each `.delta` and `reference.bin` object of a page is (by position; others are left
+ * out): from the facts index when an entry matches this very version (key, ETag, stored size),
+ * else from a HEAD, whose facts are then recorded. The index is asked once per folder of the
+ * page and matched synchronously, so a page of indexed deltas costs no promise per object;
+ * only the objects it does not know are HEADed, `metadataConcurrency` at once.
+ */
+async function knownObjects(
+  ctx: ServiceContext,
+  bucket: string,
+  objects: readonly ListedObject[],
+  opOptions: OperationOptions,
+): Promise<(KnownObject | undefined)[]> {
+  const facts = ctx.factsIndex === false ? undefined : ctx.factsIndex;
+  const named = (o: ListedObject) => isReferenceKey(o.key) || o.key.endsWith(DELTA_SUFFIX);
+  const folders = new Map<string, FolderFacts | undefined>();
+  if (facts) {
+    for (const o of objects) {
+      if (o.etag !== undefined && named(o)) folders.set(owningDeltaspaceOf(o.key), undefined);
+    }
+    await mapLimit([...folders.keys()], ctx.metadataConcurrency, async (folder) => {
+      folders.set(folder, await facts.folder(bucket, folder, opOptions));
+    });
+  }
+  const known = new Array<KnownObject | undefined>(objects.length);
+  const unknown: number[] = [];
+  for (const [i, o] of objects.entries()) {
+    if (!named(o)) continue;
+    const recorded = o.etag === undefined ? undefined : folders.get(owningDeltaspaceOf(o.key));
+    const match = recorded?.match(o);
+    if (match) known[i] = match;
+    else unknown.push(i);
+  }
+  await mapLimit(unknown, ctx.metadataConcurrency, async (i) => {
+    const o = objects[i] as ListedObject;
+    const head = await ctx.store.headObject(bucket, o.key, opOptions);
+    if (!head) return;
+    const fromHead = factsOfHead(head);
+    if (fromHead) facts?.record(bucket, fromHead);
+    const size = readField(head.metadata, "fileSize");
+    known[i] = {
+      kind: classifyStoredObject(o.key, head.metadata),
+      size: size !== undefined && /^\d+$/.test(size) ? Number(size) : o.size,
+    };
+  });
+  // What the HEADs taught goes to the index once per page (one write per folder touched).
+  await facts?.flush(opOptions);
+  return known;
 }
 
 /**
@@ -142,11 +175,24 @@ export async function* listAll(
   bucket: string,
   options: ListAllOptions = {},
 ): AsyncIterable<LogicalListedObject> {
+  for await (const page of listAllPages(ctx, bucket, options)) yield* page;
+}
+
+/**
+ * {@link listAll} a page at a time (the same objects in the same order, in runs of up to a
+ * page): a caller that goes through them synchronously pays one turn of async iteration per
+ * page instead of one per object.
+ */
+export async function* listAllPages(
+  ctx: ServiceContext,
+  bucket: string,
+  options: ListAllOptions = {},
+): AsyncGenerator<readonly LogicalListedObject[], void, undefined> {
   const { folderConcurrency, parallelAfterPages, ...listOptions } = options;
   const concurrency = folderConcurrency ?? 1;
   if (concurrency <= 1 || listOptions.delimiter !== undefined) {
     for await (const page of readAhead(listPagesOf(ctx, bucket, listOptions))) {
-      yield* page.objects;
+      if (page.objects.length > 0) yield page.objects;
     }
     return;
   }
@@ -157,14 +203,12 @@ export async function* listAll(
   if (switchAfter > 0) {
     const walk = storedWalk(ctx, bucket, listOptions, switchAfter);
     for await (const { page, resumeAfter } of readAhead(walk)) {
-      yield* page.objects;
+      if (page.objects.length > 0) yield page.objects;
       after = resumeAfter;
     }
     if (after === undefined) return;
   }
-  for await (const page of walkFolders(ctx, bucket, listOptions, concurrency, after)) {
-    yield* page;
-  }
+  yield* walkFolders(ctx, bucket, listOptions, concurrency, after);
 }
 
 /** The pages of one paginated logical listing, following continuation tokens to the end. */

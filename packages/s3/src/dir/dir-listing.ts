@@ -2,12 +2,14 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidArgumentError } from "@dg/core";
 import { compareUtf8 } from "../utf8-order.js";
-import { parseName } from "./key-path.js";
+import { parseName, parseNameUnder } from "./key-path.js";
 
 /** A key, or a common prefix that stands for a whole folder rolled up by the delimiter. */
 export interface ListItem {
   readonly key: string;
   readonly isPrefix: boolean;
+  /** For a key: its object file, as the folder it was found in and the file's name. */
+  readonly file?: { readonly dir: string; readonly name: string };
 }
 
 export interface ListScope {
@@ -67,9 +69,10 @@ export async function collectItems(
   /** Once `limit` items are known: the largest of them; anything above it is left out. */
   let cutoff: Buffer | undefined;
   const byBytes = (a: { bytes: Buffer }, b: { bytes: Buffer }) => Buffer.compare(a.bytes, b.bytes);
-  const add = (bytes: Buffer, isPrefix: boolean) => {
+  const add = (bytes: Buffer, isPrefix: boolean, file?: ListItem["file"]) => {
     if (cutoff !== undefined && Buffer.compare(bytes, cutoff) > 0) return;
-    items.push({ item: { key: bytes.toString("utf8"), isPrefix }, bytes });
+    const key = bytes.toString("utf8");
+    items.push({ item: file ? { key, isPrefix, file } : { key, isPrefix }, bytes });
     // Keep at most twice the limit: sort, keep the smallest, and note the largest kept.
     if (items.length >= 2 * limit) {
       items.sort(byBytes);
@@ -81,9 +84,8 @@ export async function collectItems(
   const walk = async (dir: string, base: Buffer): Promise<void> => {
     const entries: { name: string; kind: string; bytes: Buffer }[] = [];
     for (const name of await names(dir)) {
-      const parsed = parseName(name);
-      if (parsed)
-        entries.push({ name, kind: parsed.kind, bytes: Buffer.concat([base, parsed.bytes]) });
+      const parsed = parseNameUnder(name, base);
+      if (parsed) entries.push({ name, kind: parsed.kind, bytes: parsed.bytes });
     }
     // In key order, so that the walk can stop at the first entry past the cutoff: every key
     // under an entry starts with its bytes, so sorts at or after them.
@@ -91,7 +93,9 @@ export async function collectItems(
     for (const { name, kind, bytes } of entries) {
       if (cutoff !== undefined && Buffer.compare(bytes, cutoff) > 0) return;
       if (kind === "object") {
-        if (startsWith(bytes, prefix) && Buffer.compare(bytes, after) > 0) add(bytes, false);
+        if (startsWith(bytes, prefix) && Buffer.compare(bytes, after) > 0) {
+          add(bytes, false, { dir, name });
+        }
         continue;
       }
       // Every key below starts with `bytes`.
@@ -127,8 +131,10 @@ export function pageItems(
   items: readonly ListItem[],
   scope: ListScope,
   maxKeys: number,
-): { keys: string[]; commonPrefixes: string[]; last?: string } {
+): { keys: string[]; commonPrefixes: string[]; objects: ListItem[]; last?: string } {
   const keys: string[] = [];
+  /** The items of `keys`, in the same order. */
+  const objects: ListItem[] = [];
   const commonPrefixes: string[] = [];
   let last: string | undefined;
   for (const item of items) {
@@ -147,12 +153,16 @@ export function pageItems(
       if (scope.after && compareUtf8(entry, scope.after) <= 0) continue;
     }
     if (keys.length + commonPrefixes.length >= maxKeys) {
-      return { keys, commonPrefixes, ...(last === undefined ? {} : { last }) };
+      return { keys, commonPrefixes, objects, ...(last === undefined ? {} : { last }) };
     }
-    (isPrefix ? commonPrefixes : keys).push(entry);
+    if (isPrefix) commonPrefixes.push(entry);
+    else {
+      keys.push(entry);
+      objects.push(item);
+    }
     last = entry;
   }
-  return { keys, commonPrefixes };
+  return { keys, commonPrefixes, objects };
 }
 
 /** Continuation tokens are the last entry of the page, base64url-encoded. */

@@ -12,7 +12,7 @@ import {
   unlink,
   utimes,
 } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
   BucketInfo,
@@ -37,7 +37,7 @@ import {
 import { makeFolder, mapFsError } from "@dg/node";
 import { assertBucketName, bucketNameProblem } from "../bucket-name.js";
 import { compareUtf8 } from "../utf8-order.js";
-import { collectItems, decodeToken, encodeToken, pageItems } from "./dir-listing.js";
+import { collectItems, decodeToken, encodeToken, type ListItem, pageItems } from "./dir-listing.js";
 import { keyToPath } from "./key-path.js";
 import { assertUnchanged } from "./unchanged.js";
 import {
@@ -243,8 +243,11 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
   }
 
   /** A listing entry; `undefined` when the object was deleted since the walk. */
-  function listedObject(bucket: string, key: string): ListedObject | undefined {
-    const read = readObjectFileSync(objectPath(bucket, key), `s3://${bucket}/${key}`);
+  function listedObject(bucket: string, item: ListItem): ListedObject | undefined {
+    const { key, file } = item;
+    // The walk's folder is a normalised path and the name a single component: no join needed.
+    const path = file ? `${file.dir}${sep}${file.name}` : objectPath(bucket, key);
+    const read = readObjectFileSync(path, `s3://${bucket}/${key}`);
     if (!read) return undefined;
     return { key, size: read.bodySize, lastModified: read.lastModified, etag: read.trailer.etag };
   }
@@ -364,11 +367,12 @@ export function createDirObjectStore(options: DirObjectStoreOptions): ObjectStor
         // A few blocking calls per entry (see readObjectFileSync), in slices, so that a
         // page of 1,000 never holds the event loop for long.
         const listed: (ListedObject | undefined)[] = [];
-        for (let at = 0; at < page.keys.length; at += LIST_SLICE) {
+        for (let at = 0; at < page.objects.length; at += LIST_SLICE) {
           if (at > 0) await new Promise((resume) => setImmediate(resume));
           throwIfAborted(opts.signal);
-          for (const key of page.keys.slice(at, at + LIST_SLICE)) {
-            listed.push(listedObject(bucket, key));
+          const end = Math.min(at + LIST_SLICE, page.objects.length);
+          for (let i = at; i < end; i++) {
+            listed.push(listedObject(bucket, page.objects[i] as ListItem));
           }
         }
         const objects = listed.filter((object) => object !== undefined);

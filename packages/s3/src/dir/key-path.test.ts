@@ -1,6 +1,6 @@
 import { createRng } from "@dg/testkit";
 import { describe, expect, it } from "vitest";
-import { keyToPath, MAX_PIECE, parseName } from "./key-path.js";
+import { keyToPath, MAX_PIECE, parseName, parseNameUnder } from "./key-path.js";
 
 function decode(components: readonly string[]): string {
   const parts = components.map((name) => {
@@ -77,5 +77,35 @@ describe("keyToPath", () => {
     expect(parseName("A~o")).toBeUndefined();
     expect(parseName("%4a~o")).toBeUndefined();
     expect(parseName("%4A~o")?.bytes.toString()).toBe("J");
+  });
+
+  it("parses a name under a folder's key bytes as parseName does, the folder's bytes first", () => {
+    const base = Buffer.from("rel/é/", "utf8");
+    const names = [
+      "app-1.0.zip.delta~o",
+      "sub~d",
+      "piece~c",
+      "%44ocs~d",
+      "a%20b.txt~o",
+      "~o",
+      ".dg-tmp-abc",
+      "A~o",
+      "%4a~o",
+      "x~z",
+    ];
+    for (const name of names) {
+      const under = parseNameUnder(name, base);
+      const alone = parseName(name);
+      if (alone === undefined) {
+        expect(under, name).toBeUndefined();
+        continue;
+      }
+      expect(under?.kind, name).toBe(alone.kind);
+      expect(under?.bytes.equals(Buffer.concat([base, alone.bytes])), name).toBe(true);
+    }
+    // The folder's bytes are copied, not shared.
+    const parsed = parseNameUnder("b~o", base);
+    base[0] = 0x78;
+    expect(parsed?.bytes.toString("utf8")).toBe("rel/é/b");
   });
 });

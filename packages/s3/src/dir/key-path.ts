@@ -113,6 +113,44 @@ export function parseName(name: string): { kind: EntryKind; bytes: Buffer } | un
 }
 
 const SLASH = Buffer.from("/");
+const PERCENT = 0x25;
+
+/**
+ * {@link parseName} of a name in a folder whose keys start with `base`: the bytes returned are
+ * `base` and the name's own, in one buffer. A name without `%` escapes (the usual case) is
+ * decoded without an intermediate buffer (a listing parses every name of a folder per page).
+ */
+export function parseNameUnder(
+  name: string,
+  base: Buffer,
+): { kind: EntryKind; bytes: Buffer } | undefined {
+  const suffix = name.slice(-2);
+  const kind: EntryKind | undefined =
+    suffix === OBJECT_SUFFIX
+      ? "object"
+      : suffix === FOLDER_SUFFIX
+        ? "folder"
+        : suffix === CONTINUATION_SUFFIX
+          ? "continuation"
+          : undefined;
+  if (kind === undefined) return undefined;
+  const length = name.length - 2;
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === PERCENT) {
+      const parsed = parseName(name);
+      return parsed && { kind, bytes: Buffer.concat([base, parsed.bytes]) };
+    }
+    if (!KEEP[c]) return undefined;
+  }
+  const tail = kind === "folder" ? 1 : 0;
+  const bytes = Buffer.allocUnsafe(base.length + length + tail);
+  base.copy(bytes, 0);
+  // Every character kept is ASCII: one byte each.
+  bytes.write(name, base.length, length, "latin1");
+  if (tail) bytes[bytes.length - 1] = 0x2f;
+  return { kind, bytes };
+}
 
 function decodePiece(encoded: string): Buffer | undefined {
   const out: number[] = [];
