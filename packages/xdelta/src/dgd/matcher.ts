@@ -21,13 +21,54 @@ const MAX_VERIFY = 1 << 14;
 /** Positions hashed per pass of the index build (two scratch arrays of this many). */
 const INDEX_CHUNK = 1 << 14;
 
-const HASH_PRIME = 0x9e3779b1 | 0;
-/** HASH_PRIME ** (SEED_LENGTH - 1), mod 2^32. */
-const HASH_OUT = (() => {
-  let p = 1;
-  for (let i = 0; i < SEED_LENGTH - 1; i++) p = Math.imul(p, HASH_PRIME);
-  return p;
+/**
+ * Anchors are chosen by a gear hash (one table load, a shift and an add a byte). Its bit `j`
+ * depends on the last `j + 1` bytes only, so an anchor is tested on bits below SEED_LENGTH:
+ * whether a position is an anchor depends on its seed's bytes alone.
+ */
+/** The sparsest seeds: one in 2^SEED_LENGTH positions. */
+const MAX_SPACING = 1 << SEED_LENGTH;
+const GEAR = (() => {
+  const table = new Int32Array(256);
+  let x = 0x2545f491;
+  for (let i = 0; i < 256; i++) {
+    // xorshift32: a fixed table, the same in every run.
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    table[i] = x;
+  }
+  return table;
 })();
+
+/** The hash of the seed at `p` (its SEED_LENGTH bytes, three little-endian words). */
+function seedHash(bytes: Uint8Array, p: number): number {
+  const a =
+    (bytes[p] as number) |
+    ((bytes[p + 1] as number) << 8) |
+    ((bytes[p + 2] as number) << 16) |
+    ((bytes[p + 3] as number) << 24);
+  const b =
+    (bytes[p + 4] as number) |
+    ((bytes[p + 5] as number) << 8) |
+    ((bytes[p + 6] as number) << 16) |
+    ((bytes[p + 7] as number) << 24);
+  const c =
+    (bytes[p + 8] as number) |
+    ((bytes[p + 9] as number) << 8) |
+    ((bytes[p + 10] as number) << 16) |
+    ((bytes[p + 11] as number) << 24);
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (a >>> 15), 0x85ebca6b);
+  h = Math.imul(h ^ c ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The gear hash of the SEED_LENGTH bytes at `p` (its anchor bits only are used). */
+function gearOf(bytes: Uint8Array, p: number): number {
+  let g = 0;
+  for (let i = 0; i < SEED_LENGTH; i++) g = ((g << 1) + (GEAR[bytes[p + i] as number] as number)) | 0;
+  return g;
+}
 
 /** Seeds over the bytes of one region of the reference. */
 export interface ReferenceIndex {
@@ -43,6 +84,8 @@ export interface ReferenceIndex {
    * `isAnchor`, so the target is looked up at the same content-defined positions only.
    */
   readonly anchorMask: number;
+  /** The anchor bits are `(gear >>> anchorShift) & anchorMask`. */
+  readonly anchorShift: number;
 }
 
 export interface IndexLimits {
@@ -52,11 +95,6 @@ export interface IndexLimits {
   readonly minSpacing?: number;
   /** A table of an earlier index of the same size to fill again (saves the allocation). */
   readonly reuse?: Int32Array;
-}
-
-/** Whether a position whose seed hashes to `hash` is a seed (about one in anchorMask + 1). */
-function isAnchor(hash: number, anchorMask: number): boolean {
-  return ((Math.imul(hash, 0x27d4eb2d) >>> 20) & anchorMask) === 0;
 }
 
 function slotOf(hash: number, shift: number): number {
@@ -78,8 +116,10 @@ export function buildReferenceIndex(
   while (bits < limits.maxTableBits && 2 ** bits < 2 * n) bits++;
   const slots = 2 ** bits;
   let spacing = Math.max(1, limits.minSpacing ?? 4);
-  while (spacing * slots < 2 * n) spacing *= 2;
+  while (spacing * slots < 2 * n && spacing < MAX_SPACING) spacing *= 2;
+  spacing = Math.min(spacing, MAX_SPACING);
   const anchorMask = spacing - 1;
+  const anchorShift = SEED_LENGTH - Math.log2(spacing);
   let table: Int32Array;
   if (limits.reuse?.length === slots) {
     table = limits.reuse;
@@ -90,32 +130,29 @@ export function buildReferenceIndex(
   const shift = 32 - bits;
   const mask = slots - 1;
   if (n >= SEED_LENGTH) {
-    // Two passes a chunk at a time: the first rolls the hash with no unpredictable branch,
-    // writing every position and hash and advancing the count only at anchors; the second
-    // inserts the anchors back to back, its cache misses overlapping. Same order, same table.
+    // Two passes a chunk at a time: the first rolls the gear hash with no unpredictable
+    // branch, writing every position and advancing the count only at anchors; the second
+    // hashes the anchors' seeds and inserts them back to back, their cache misses
+    // overlapping. The first seed wins a slot: the earliest copy of repeated content.
     const chunk = Math.min(INDEX_CHUNK, n - SEED_LENGTH + 1);
     const positions = new Int32Array(chunk + 1);
-    const hashes = new Int32Array(chunk + 1);
-    let h = 0;
-    for (let i = 0; i < SEED_LENGTH; i++) h = (Math.imul(h, HASH_PRIME) + (bytes[i] as number)) | 0;
+    const gear = GEAR;
+    let g = gearOf(bytes, 0);
     const last = n - SEED_LENGTH;
     for (let start = 0; start <= last; start += chunk) {
       const end = Math.min(start + chunk, last + 1);
       let count = 0;
       for (let p = start; ; ) {
         positions[count] = p;
-        hashes[count] = h;
-        count += +(((Math.imul(h, 0x27d4eb2d) >>> 20) & anchorMask) === 0);
+        count += +(((g >>> anchorShift) & anchorMask) === 0);
         if (p === last) break;
-        h =
-          (Math.imul(h - Math.imul(bytes[p] as number, HASH_OUT), HASH_PRIME) +
-            (bytes[p + SEED_LENGTH] as number)) |
-          0;
+        g = ((g << 1) + (gear[bytes[p + SEED_LENGTH] as number] as number)) | 0;
         if (++p === end) break;
       }
       for (let k = 0; k < count; k++) {
-        const slot = slotOf(hashes[k] as number, shift);
-        const value = (positions[k] as number) + 1;
+        const p = positions[k] as number;
+        const slot = slotOf(seedHash(bytes, p), shift);
+        const value = p + 1;
         for (let j = 0; j < PROBES; j++) {
           const s = (slot + j) & mask;
           if (table[s] === 0) {
@@ -126,7 +163,7 @@ export function buildReferenceIndex(
       }
     }
   }
-  return { bytes, base, table, shift, anchorMask };
+  return { bytes, base, table, shift, anchorMask, anchorShift };
 }
 
 /** Where the previous window's last copy left the reference position (absolute). */
@@ -180,7 +217,7 @@ export function matchWindow(
   const old = index.bytes;
   const oldSize = old.length;
   const n = target.length;
-  const { table, shift, anchorMask } = index;
+  const { table, shift, anchorMask, anchorShift } = index;
   const mask = table.length - 1;
   out.seeks.length = 0;
   out.diffLens.length = 0;
@@ -201,7 +238,7 @@ export function matchWindow(
   let len = 0;
   let pos = 0;
 
-  // Rolling hash of target[hashAt .. hashAt + SEED_LENGTH).
+  // Gear hash of target[hashAt .. hashAt + SEED_LENGTH) (its anchor bits).
   let hashAt = -2;
   let hash = 0;
 
@@ -241,19 +278,13 @@ export function matchWindow(
       len = 0;
       if (scan + SEED_LENGTH <= n) {
         if (hashAt === scan - 1) {
-          hash =
-            (Math.imul(hash - Math.imul(target[scan - 1] as number, HASH_OUT), HASH_PRIME) +
-              (target[scan + SEED_LENGTH - 1] as number)) |
-            0;
+          hash = ((hash << 1) + (GEAR[target[scan + SEED_LENGTH - 1] as number] as number)) | 0;
         } else {
-          hash = 0;
-          for (let i = 0; i < SEED_LENGTH; i++) {
-            hash = (Math.imul(hash, HASH_PRIME) + (target[scan + i] as number)) | 0;
-          }
+          hash = gearOf(target, scan);
         }
         hashAt = scan;
-        const probes = isAnchor(hash, anchorMask) ? PROBES : 0;
-        const slot = probes === 0 ? 0 : slotOf(hash, shift);
+        const probes = ((hash >>> anchorShift) & anchorMask) === 0 ? PROBES : 0;
+        const slot = probes === 0 ? 0 : slotOf(seedHash(target, scan), shift);
         for (let j = 0; j < probes; j++) {
           const v = table[(slot + j) & mask] as number;
           if (v === 0) break;
