@@ -243,6 +243,24 @@ export function matchWindow(
   let hash = 0;
 
   const emit = (copyNew: number, copyOld: number, copyLen: number, litEnd: number): void => {
+    const litStart = copyNew + copyLen;
+    const litLen = litEnd - litStart;
+    if (copyLen === 0) {
+      // No copy: nothing to record but new bytes, which join the previous entry's (the
+      // reference position stays where it was). An entry of neither is left out.
+      if (litLen === 0) return;
+      const last = out.extraLens.length - 1;
+      if (last >= 0) {
+        out.extraLens[last] = (out.extraLens[last] as number) + litLen;
+      } else {
+        out.seeks.push(0);
+        out.diffLens.push(0);
+        out.extraLens.push(litLen);
+      }
+      extra.set(target.subarray(litStart, litEnd), out.extraLength);
+      out.extraLength += litLen;
+      return;
+    }
     out.seeks.push(copyOld - oldCursor);
     out.diffLens.push(copyLen);
     // Zero where the bytes agree (most of a copy, filled a run at a time), else the difference.
@@ -260,8 +278,6 @@ export function matchWindow(
     }
     out.diffLength += copyLen;
     oldCursor = copyOld + copyLen;
-    const litStart = copyNew + copyLen;
-    const litLen = litEnd - litStart;
     out.extraLens.push(litLen);
     if (litLen > 0) {
       extra.set(target.subarray(litStart, litEnd), out.extraLength);
@@ -284,6 +300,7 @@ export function matchWindow(
         }
         hashAt = scan;
         const probes = ((hash >>> anchorShift) & anchorMask) === 0 ? PROBES : 0;
+        const near = scan + lastOffset;
         const slot = probes === 0 ? 0 : slotOf(seedHash(target, scan), shift);
         for (let j = 0; j < probes; j++) {
           const v = table[(slot + j) & mask] as number;
@@ -297,7 +314,9 @@ export function matchWindow(
             scan,
             Math.min(oldSize - p, n - scan, MAX_VERIFY),
           );
-          if (l > len) {
+          // Of equal matches (copies of the same content in the reference), the one nearest
+          // the current diagonal: a small seek, and the copy that goes on matching.
+          if (l > len || (l === len && Math.abs(p - near) < Math.abs(pos - near))) {
             len = l;
             pos = p;
           }
