@@ -66,7 +66,8 @@ function seedHash(bytes: Uint8Array, p: number): number {
 /** The gear hash of the SEED_LENGTH bytes at `p` (its anchor bits only are used). */
 function gearOf(bytes: Uint8Array, p: number): number {
   let g = 0;
-  for (let i = 0; i < SEED_LENGTH; i++) g = ((g << 1) + (GEAR[bytes[p + i] as number] as number)) | 0;
+  for (let i = 0; i < SEED_LENGTH; i++)
+    g = ((g << 1) + (GEAR[bytes[p + i] as number] as number)) | 0;
   return g;
 }
 
