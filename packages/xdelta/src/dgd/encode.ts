@@ -207,7 +207,8 @@ export async function* encodeDgd(
     control.varint(diffLensBytes);
     control.varint(extraLensBytes);
     control.bytes(lens.view());
-    const diffRuns = zeroRuns(streams.diff.subarray(0, streams.diffLength));
+    // Copies, as the buffers are reused by the next window.
+    const diffRuns = streams.diffRuns.out.view().slice();
     // Copies of what the next window overwrites: the extra bytes (the buffer is reused).
     const extra = streams.extra.slice(0, streams.extraLength);
     const entries = streams.seeks.length;

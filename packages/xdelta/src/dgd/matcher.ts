@@ -6,6 +6,8 @@
  * which the diff stream records and its compressor squeezes, being mostly zeros.
  */
 
+import { ByteWriter } from "./format.js";
+
 /** Bytes hashed per seed. */
 export const SEED_LENGTH = 12;
 /** Slots probed per lookup (and per insertion). */
@@ -178,10 +180,46 @@ export interface WindowStreams {
   readonly seeks: number[];
   readonly diffLens: number[];
   readonly extraLens: number[];
-  readonly diff: Uint8Array;
+  /** The diff bytes of the copies, in run form (DGD-FORMAT.md), built as they are found. */
+  readonly diffRuns: DiffRunWriter;
+  /** Bytes copied (the diff bytes the runs stand for). */
   diffLength: number;
   readonly extra: Uint8Array;
   extraLength: number;
+}
+
+/**
+ * The diff bytes as runs, written as the copies are found: a varint count of zero bytes, a
+ * varint count of non-zero bytes, those bytes; and again. Zero bytes are only counted, so a
+ * window's diff bytes (mostly zeros) are never held.
+ */
+export class DiffRunWriter {
+  readonly out = new ByteWriter(1 << 16);
+  private readonly literals = new ByteWriter(1 << 12);
+  private zeros = 0;
+  reset(): void {
+    this.out.reset();
+    this.literals.reset();
+    this.zeros = 0;
+  }
+  addZeros(count: number): void {
+    if (this.literals.length > 0) this.pair();
+    this.zeros += count;
+  }
+  addLiteral(byte: number): void {
+    this.literals.u8(byte);
+  }
+  /** Ends the runs; `out` then holds them. */
+  finish(): void {
+    if (this.zeros > 0 || this.literals.length > 0) this.pair();
+  }
+  private pair(): void {
+    this.out.varint(this.zeros);
+    this.out.varint(this.literals.length);
+    this.out.bytes(this.literals.view());
+    this.literals.reset();
+    this.zeros = 0;
+  }
 }
 
 export function createWindowStreams(capacity: number): WindowStreams {
@@ -189,7 +227,7 @@ export function createWindowStreams(capacity: number): WindowStreams {
     seeks: [],
     diffLens: [],
     extraLens: [],
-    diff: new Uint8Array(capacity),
+    diffRuns: new DiffRunWriter(),
     diffLength: 0,
     extra: new Uint8Array(capacity),
     extraLength: 0,
@@ -225,7 +263,8 @@ export function matchWindow(
   out.extraLens.length = 0;
   out.diffLength = 0;
   out.extraLength = 0;
-  const diff = out.diff;
+  const runs = out.diffRuns;
+  runs.reset();
   const extra = out.extra;
   const oldView = new DataView(old.buffer, old.byteOffset, old.byteLength);
   const targetView = new DataView(target.buffer, target.byteOffset, target.byteLength);
@@ -264,16 +303,15 @@ export function matchWindow(
     }
     out.seeks.push(copyOld - oldCursor);
     out.diffLens.push(copyLen);
-    // Zero where the bytes agree (most of a copy, filled a run at a time), else the difference.
-    const at = out.diffLength;
+    // Zero where the bytes agree (most of a copy, counted a run at a time), else the difference.
     for (let i = 0; i < copyLen; ) {
       const run = matchLength(oldView, copyOld + i, targetView, copyNew + i, copyLen - i);
       if (run > 0) {
-        diff.fill(0, at + i, at + i + run);
+        runs.addZeros(run);
         i += run;
       }
       if (i < copyLen) {
-        diff[at + i] = ((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff;
+        runs.addLiteral(((target[copyNew + i] as number) - (old[copyOld + i] as number)) & 0xff);
         i++;
       }
     }
@@ -406,5 +444,6 @@ export function matchWindow(
     }
   }
   // Seeks are differences of positions, the same whether region-relative or absolute.
+  runs.finish();
   state.lastOldEnd = oldCursor + index.base;
 }
