@@ -115,12 +115,12 @@ export function buildReferenceIndex(
   limits: IndexLimits,
 ): ReferenceIndex {
   const n = bytes.length;
+  let spacing = Math.min(MAX_SPACING, Math.max(1, limits.minSpacing ?? 4));
+  // Twice as many slots as seeds (at most 2^maxTableBits; sparser seeds past that).
   let bits = 10;
-  while (bits < limits.maxTableBits && 2 ** bits < 2 * n) bits++;
+  while (bits < limits.maxTableBits && 2 ** bits * spacing < 2 * n) bits++;
   const slots = 2 ** bits;
-  let spacing = Math.max(1, limits.minSpacing ?? 4);
   while (spacing * slots < 2 * n && spacing < MAX_SPACING) spacing *= 2;
-  spacing = Math.min(spacing, MAX_SPACING);
   const anchorMask = spacing - 1;
   const anchorShift = SEED_LENGTH - Math.log2(spacing);
   let table: Int32Array;
@@ -131,42 +131,83 @@ export function buildReferenceIndex(
     table = new Int32Array(slots);
   }
   const shift = 32 - bits;
-  const mask = slots - 1;
   if (n >= SEED_LENGTH) {
     // Two passes a chunk at a time: the first rolls the gear hash with no unpredictable
     // branch, writing every position and advancing the count only at anchors; the second
     // hashes the anchors' seeds and inserts them back to back, their cache misses
-    // overlapping. The first seed wins a slot: the earliest copy of repeated content.
+    // overlapping. The first seed wins a slot: the earliest copy of repeated content. Each
+    // pass is a function called once a chunk, so the JIT optimizes it whole, early.
     const chunk = Math.min(INDEX_CHUNK, n - SEED_LENGTH + 1);
     const positions = new Int32Array(chunk + 1);
-    const gear = GEAR;
-    let g = gearOf(bytes, 0);
+    const rolling = { gear: gearOf(bytes, 0) };
     const last = n - SEED_LENGTH;
     for (let start = 0; start <= last; start += chunk) {
       const end = Math.min(start + chunk, last + 1);
-      let count = 0;
-      for (let p = start; ; ) {
-        positions[count] = p;
-        count += +(((g >>> anchorShift) & anchorMask) === 0);
-        if (p === last) break;
-        g = ((g << 1) + (gear[bytes[p + SEED_LENGTH] as number] as number)) | 0;
-        if (++p === end) break;
-      }
-      for (let k = 0; k < count; k++) {
-        const p = positions[k] as number;
-        const slot = slotOf(seedHash(bytes, p), shift);
-        const value = p + 1;
-        for (let j = 0; j < PROBES; j++) {
-          const s = (slot + j) & mask;
-          if (table[s] === 0) {
-            table[s] = value;
-            break;
-          }
-        }
-      }
+      const count = anchorPass(
+        bytes,
+        start,
+        end,
+        last,
+        rolling,
+        positions,
+        anchorShift,
+        anchorMask,
+      );
+      insertSeeds(bytes, positions, count, table, shift);
     }
   }
   return { bytes, base, table, shift, anchorMask, anchorShift };
+}
+
+/**
+ * The positions of `[start, end)` that are anchors, into `positions` (their count returned);
+ * `rolling.gear` is the gear hash of the seed at `start` and is left at that of `end`.
+ */
+function anchorPass(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  last: number,
+  rolling: { gear: number },
+  positions: Int32Array,
+  anchorShift: number,
+  anchorMask: number,
+): number {
+  const gear = GEAR;
+  let g = rolling.gear;
+  let count = 0;
+  for (let p = start; ; ) {
+    positions[count] = p;
+    count += +(((g >>> anchorShift) & anchorMask) === 0);
+    if (p === last) break;
+    g = ((g << 1) + (gear[bytes[p + SEED_LENGTH] as number] as number)) | 0;
+    if (++p === end) break;
+  }
+  rolling.gear = g;
+  return count;
+}
+
+/** The seeds at `positions[0 .. count)` into the first free of their PROBES slots. */
+function insertSeeds(
+  bytes: Uint8Array,
+  positions: Int32Array,
+  count: number,
+  table: Int32Array,
+  shift: number,
+): void {
+  const mask = table.length - 1;
+  for (let k = 0; k < count; k++) {
+    const p = positions[k] as number;
+    const slot = slotOf(seedHash(bytes, p), shift);
+    const value = p + 1;
+    for (let j = 0; j < PROBES; j++) {
+      const s = (slot + j) & mask;
+      if (table[s] === 0) {
+        table[s] = value;
+        break;
+      }
+    }
+  }
 }
 
 /** Where the previous window's last copy left the reference position (absolute). */
