@@ -20,6 +20,13 @@ const SWITCH_MARGIN = 32;
  */
 const MAX_VERIFY = 1 << 14;
 
+/**
+ * A backward extension stops once it is this many differing bytes (net of agreeing ones)
+ * past its best start: it walks no further into the previous copy, which is on another
+ * diagonal (bsdiff walks all of it, so the work per copy grew with the previous one's length).
+ */
+const GIVE_UP = 1 << 10;
+
 /** Positions hashed per pass of the index build (two scratch arrays of this many). */
 const INDEX_CHUNK = 1 << 14;
 
@@ -105,6 +112,55 @@ function slotOf(hash: number, shift: number): number {
 }
 
 /**
+ * Runs the byte-comparing helpers on a few small inputs, once: V8 then optimizes each whole
+ * with feedback from every branch, instead of compiling it mid-loop on its first long call and
+ * dropping back to the interpreter at a branch not yet seen (measured: the first window's
+ * scan ran several times slower than a repeat of it).
+ */
+let warmedUp = false;
+function warmUp(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const a = new Uint8Array(256);
+  const b = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    a[i] = i % 7;
+    b[i] = i % 7 === 3 ? 1 : i % 7;
+  }
+  const av = new DataView(a.buffer);
+  const bv = new DataView(b.buffer);
+  for (let k = 0; k < 2000; k++) {
+    const at = k % 64;
+    matchLength(av, at, bv, at, 64 + (k % 5));
+    matchLengthBack(av, 200 - at, bv, 200 - at, 64 + (k % 5));
+    extendForward(av, at, bv, at, 100);
+    extendBackward(av, 200 - at, bv, 200 - at, 100);
+    splitOverlap(a, b, at, at, at + 1, at, 40);
+  }
+  // And a whole small match: a pseudo-random reference, a target with changed bytes, inserted
+  // and deleted runs and a moved block.
+  const ref = new Uint8Array(1 << 13);
+  let x = 0x1234567;
+  for (let i = 0; i < ref.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    ref[i] = 97 + ((x >>> 8) % 23);
+  }
+  const target = new Uint8Array(ref.length + 600);
+  target.set(ref.subarray(0, 3000), 0);
+  target.set(ref.subarray(3100, 6000), 3000);
+  target.set(ref.subarray(0, 700), 5900);
+  target.set(ref.subarray(6000), 6600);
+  for (let i = 7; i < target.length; i += 301) target[i] = (target[i] as number) ^ 1;
+  const streams = createWindowStreams(target.length);
+  for (let k = 0; k < 8; k++) {
+    const index = buildReferenceIndex(ref, 0, { maxTableBits: 12, minSpacing: 1 << (k % 4) });
+    matchWindow(index, target, { lastOldEnd: k * 100 }, streams);
+  }
+}
+
+/**
  * Index `bytes` (the region at `base` of the reference): a seed about every `spacing` bytes,
  * at positions chosen by content, the spacing growing so that the table stays at most half
  * full within `limits`.
@@ -114,6 +170,7 @@ export function buildReferenceIndex(
   base: number,
   limits: IndexLimits,
 ): ReferenceIndex {
+  warmUp();
   const n = bytes.length;
   let spacing = Math.min(MAX_SPACING, Math.max(1, limits.minSpacing ?? 4));
   // Twice as many slots as seeds (at most 2^maxTableBits; sparser seeds past that).
@@ -139,20 +196,10 @@ export function buildReferenceIndex(
     // pass is a function called once a chunk, so the JIT optimizes it whole, early.
     const chunk = Math.min(INDEX_CHUNK, n - SEED_LENGTH + 1);
     const positions = new Int32Array(chunk + 1);
-    const rolling = { gear: gearOf(bytes, 0) };
     const last = n - SEED_LENGTH;
     for (let start = 0; start <= last; start += chunk) {
       const end = Math.min(start + chunk, last + 1);
-      const count = anchorPass(
-        bytes,
-        start,
-        end,
-        last,
-        rolling,
-        positions,
-        anchorShift,
-        anchorMask,
-      );
+      const count = anchorPass(bytes, start, end, last, positions, anchorShift, anchorMask);
       insertSeeds(bytes, positions, count, table, shift);
     }
   }
@@ -160,21 +207,20 @@ export function buildReferenceIndex(
 }
 
 /**
- * The positions of `[start, end)` that are anchors, into `positions` (their count returned);
- * `rolling.gear` is the gear hash of the seed at `start` and is left at that of `end`.
+ * The positions of `[start, end)` that are anchors, into `positions` (their count returned).
+ * The gear hash starts from the seed at `start` alone: the anchor bits depend on no more.
  */
 function anchorPass(
   bytes: Uint8Array,
   start: number,
   end: number,
   last: number,
-  rolling: { gear: number },
   positions: Int32Array,
   anchorShift: number,
   anchorMask: number,
 ): number {
   const gear = GEAR;
-  let g = rolling.gear;
+  let g = gearOf(bytes, start);
   let count = 0;
   for (let p = start; ; ) {
     positions[count] = p;
@@ -183,7 +229,6 @@ function anchorPass(
     g = ((g << 1) + (gear[bytes[p + SEED_LENGTH] as number] as number)) | 0;
     if (++p === end) break;
   }
-  rolling.gear = g;
   return count;
 }
 
@@ -284,6 +329,146 @@ function matchLength(a: DataView, ai: number, b: DataView, bi: number, max: numb
   return n;
 }
 
+/** How many bytes before `ai` in `a` and before `bi` in `b` agree, at most `max`. */
+function matchLengthBack(a: DataView, ai: number, b: DataView, bi: number, max: number): number {
+  let n = 0;
+  const words = max - 3;
+  while (n < words && a.getInt32(ai - n - 4) === b.getInt32(bi - n - 4)) n += 4;
+  while (n < max && a.getUint8(ai - n - 1) === b.getUint8(bi - n - 1)) n++;
+  return n;
+}
+
+/**
+ * The longest verified match of the seeds at `scan` (up to PROBES of them, from the table):
+ * into `found`, whose `len` is 0 and `pos` the previous match's on entry. Of equal matches
+ * (copies of the same content in the reference), the one nearest `near`, the current
+ * diagonal: a small seek, and the copy that goes on matching.
+ */
+function probeSeeds(
+  index: ReferenceIndex,
+  oldView: DataView,
+  target: Uint8Array,
+  targetView: DataView,
+  scan: number,
+  near: number,
+  found: { len: number; pos: number },
+): void {
+  const { table, shift, bytes: old } = index;
+  const mask = table.length - 1;
+  const oldSize = old.length;
+  const n = target.length;
+  const slot = slotOf(seedHash(target, scan), shift);
+  let len = 0;
+  let pos = found.pos;
+  for (let j = 0; j < PROBES; j++) {
+    const v = table[(slot + j) & mask] as number;
+    if (v === 0) break;
+    const p = v - 1;
+    if (old[p] !== target[scan]) continue;
+    if (len > 0 && (scan + len >= n || p + len >= oldSize || old[p + len] !== target[scan + len])) {
+      continue;
+    }
+    const l = matchLength(
+      oldView,
+      p,
+      targetView,
+      scan,
+      Math.min(oldSize - p, n - scan, MAX_VERIFY),
+    );
+    if (l > len || (l === len && Math.abs(p - near) < Math.abs(pos - near))) {
+      len = l;
+      pos = p;
+    }
+  }
+  found.len = len;
+  found.pos = pos;
+}
+
+/**
+ * How far a copy from `oldAt` to `newAt` may extend forwards (at most `limit` bytes) keeping
+ * at least half its bytes agreeing: the length that maximizes agreeing minus differing
+ * bytes. That is the end of some run of agreeing bytes, so it steps a run at a time.
+ */
+function extendForward(
+  oldView: DataView,
+  oldAt: number,
+  targetView: DataView,
+  newAt: number,
+  limit: number,
+): number {
+  const limitF = Math.min(limit, oldView.byteLength - oldAt);
+  let s = 0;
+  let best = 0;
+  let lenf = 0;
+  for (let i = 0; i < limitF; ) {
+    const run = matchLength(oldView, oldAt + i, targetView, newAt + i, limitF - i);
+    s += run;
+    i += run;
+    if (s * 2 - i > best * 2 - lenf) {
+      best = s;
+      lenf = i;
+    }
+    i++;
+  }
+  return lenf;
+}
+
+/** `extendForward` backwards: from the bytes before `oldAt` and `newAt`, at most `limit`. */
+function extendBackward(
+  oldView: DataView,
+  oldAt: number,
+  targetView: DataView,
+  newAt: number,
+  limit: number,
+): number {
+  const limitB = Math.min(limit, oldAt);
+  let s = 0;
+  let best = 0;
+  let lenb = 0;
+  for (let i = 0; i < limitB; ) {
+    const run = matchLengthBack(oldView, oldAt - i, targetView, newAt - i, limitB - i);
+    s += run;
+    i += run;
+    const score = s * 2 - i;
+    if (score > best * 2 - lenb) {
+      best = s;
+      lenb = i;
+    } else if (score < best * 2 - lenb - GIVE_UP) {
+      break;
+    }
+    i++;
+  }
+  return lenb;
+}
+
+/**
+ * Where two copies overlap by `overlap` target bytes (the first's last ones from `oldA` and
+ * `newA`, the second's first ones from `oldB` and `newB`): how many of them the first keeps,
+ * the split where the first agrees most and the second least.
+ */
+function splitOverlap(
+  old: Uint8Array,
+  target: Uint8Array,
+  oldA: number,
+  newA: number,
+  oldB: number,
+  newB: number,
+  overlap: number,
+): number {
+  let s = 0;
+  let best = 0;
+  let lens = 0;
+  for (let i = 0; i < overlap; i++) {
+    if (target[newA + i] === old[oldA + i]) s++;
+    if (target[newB + i] === old[oldB + i]) s--;
+    if (s > best) {
+      best = s;
+      lens = i + 1;
+    }
+  }
+  return lens;
+}
+
 /**
  * Scan `target` (one window) against `index`, appending control triples and the diff and
  * extra bytes to `out` (reset first). `state` carries the reference position across windows.
@@ -319,6 +504,8 @@ export function matchWindow(
   let len = 0;
   let pos = 0;
 
+  /** The best seed match of a lookup. */
+  const found = { len: 0, pos: 0 };
   // Gear hash of target[hashAt .. hashAt + SEED_LENGTH) (its anchor bits).
   let hashAt = -2;
   let hash = 0;
@@ -381,25 +568,12 @@ export function matchWindow(
         hashAt = scan;
         const probes = ((hash >>> anchorShift) & anchorMask) === 0 ? PROBES : 0;
         const near = scan + lastOffset;
-        const slot = probes === 0 ? 0 : slotOf(seedHash(target, scan), shift);
-        for (let j = 0; j < probes; j++) {
-          const v = table[(slot + j) & mask] as number;
-          if (v === 0) break;
-          const p = v - 1;
-          if (old[p] !== target[scan] || old[p + len] !== target[scan + len]) continue;
-          const l = matchLength(
-            oldView,
-            p,
-            targetView,
-            scan,
-            Math.min(oldSize - p, n - scan, MAX_VERIFY),
-          );
-          // Of equal matches (copies of the same content in the reference), the one nearest
-          // the current diagonal: a small seek, and the copy that goes on matching.
-          if (l > len || (l === len && Math.abs(p - near) < Math.abs(pos - near))) {
-            len = l;
-            pos = p;
-          }
+        found.len = 0;
+        found.pos = pos;
+        if (probes !== 0) {
+          probeSeeds(index, oldView, target, targetView, scan, near, found);
+          len = found.len;
+          pos = found.pos;
         }
       }
       const dp = scan + lastOffset;
@@ -431,50 +605,21 @@ export function matchWindow(
       if (q >= 0 && q < oldSize && old[q] === target[scan]) oldScore--;
     }
     if (len !== oldScore || scan === n) {
-      // Extend the last match forwards while at least half its bytes agree.
-      let s = 0;
-      let bestF = 0;
-      let lenf = 0;
-      // A run of agreeing bytes raises the score by one a byte and a differing byte lowers
-      // it, so the best end is the end of some run: step a run at a time.
-      const limitF = Math.min(scan - lastScan, oldSize - lastPos);
-      for (let i = 0; i < limitF; ) {
-        const run = matchLength(oldView, lastPos + i, targetView, lastScan + i, limitF - i);
-        s += run;
-        i += run;
-        if (s * 2 - i > bestF * 2 - lenf) {
-          bestF = s;
-          lenf = i;
-        }
-        i++;
-      }
-      // And the new match backwards.
-      let lenb = 0;
-      if (scan < n) {
-        s = 0;
-        let bestB = 0;
-        for (let i = 1; scan >= lastScan + i && pos >= i; i++) {
-          if (old[pos - i] === target[scan - i]) s++;
-          if (s * 2 - i > bestB * 2 - lenb) {
-            bestB = s;
-            lenb = i;
-          }
-        }
-      }
-      // Where the two extensions overlap, split them where the bytes agree best.
+      // Extend the last match forwards and the new one backwards while at least half their
+      // bytes agree; where the two overlap, split them where the bytes agree best.
+      let lenf = extendForward(oldView, lastPos, targetView, lastScan, scan - lastScan);
+      let lenb = scan < n ? extendBackward(oldView, pos, targetView, scan, scan - lastScan) : 0;
       if (lastScan + lenf > scan - lenb) {
         const overlap = lastScan + lenf - (scan - lenb);
-        s = 0;
-        let bestS = 0;
-        let lens = 0;
-        for (let i = 0; i < overlap; i++) {
-          if (target[lastScan + lenf - overlap + i] === old[lastPos + lenf - overlap + i]) s++;
-          if (target[scan - lenb + i] === old[pos - lenb + i]) s--;
-          if (s > bestS) {
-            bestS = s;
-            lens = i + 1;
-          }
-        }
+        const lens = splitOverlap(
+          old,
+          target,
+          lastPos + lenf - overlap,
+          lastScan + lenf - overlap,
+          pos - lenb,
+          scan - lenb,
+          overlap,
+        );
         lenf += lens - overlap;
         lenb -= lens;
       }
