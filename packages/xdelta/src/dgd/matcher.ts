@@ -51,22 +51,10 @@ const GEAR = (() => {
 })();
 
 /** The hash of the seed at `p` (its SEED_LENGTH bytes, three little-endian words). */
-function seedHash(bytes: Uint8Array, p: number): number {
-  const a =
-    (bytes[p] as number) |
-    ((bytes[p + 1] as number) << 8) |
-    ((bytes[p + 2] as number) << 16) |
-    ((bytes[p + 3] as number) << 24);
-  const b =
-    (bytes[p + 4] as number) |
-    ((bytes[p + 5] as number) << 8) |
-    ((bytes[p + 6] as number) << 16) |
-    ((bytes[p + 7] as number) << 24);
-  const c =
-    (bytes[p + 8] as number) |
-    ((bytes[p + 9] as number) << 8) |
-    ((bytes[p + 10] as number) << 16) |
-    ((bytes[p + 11] as number) << 24);
+function seedHash(view: DataView, p: number): number {
+  const a = view.getInt32(p, true);
+  const b = view.getInt32(p + 4, true);
+  const c = view.getInt32(p + 8, true);
   let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (a >>> 15), 0x85ebca6b);
   h = Math.imul(h ^ c ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
@@ -241,9 +229,10 @@ function insertSeeds(
   shift: number,
 ): void {
   const mask = table.length - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let k = 0; k < count; k++) {
     const p = positions[k] as number;
-    const slot = slotOf(seedHash(bytes, p), shift);
+    const slot = slotOf(seedHash(view, p), shift);
     const value = p + 1;
     for (let j = 0; j < PROBES; j++) {
       const s = (slot + j) & mask;
@@ -357,7 +346,7 @@ function probeSeeds(
   const mask = table.length - 1;
   const oldSize = old.length;
   const n = target.length;
-  const slot = slotOf(seedHash(target, scan), shift);
+  const slot = slotOf(seedHash(targetView, scan), shift);
   let len = 0;
   let pos = found.pos;
   for (let j = 0; j < PROBES; j++) {
