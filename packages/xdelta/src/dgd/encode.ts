@@ -19,7 +19,7 @@ import { buildReferenceIndex, createWindowStreams, matchWindow } from "./matcher
 /** Options of `encodeDgd`. */
 export interface EncodeDgdOptions {
   readonly signal?: AbortSignal;
-  /** Target bytes per window (default 16 MiB, at most 64 MiB). */
+  /** Target bytes per window (default 32 MiB, at most 64 MiB). */
   readonly windowSize?: number;
   /**
    * The most reference bytes held (and indexed) at once (default 96 MiB). A larger reference
@@ -150,7 +150,7 @@ export async function* encodeDgd(
   const regionLength = Math.min(refSize, maxRegion);
   let index: ReferenceIndex | undefined;
   const state: MatchState = { lastOldEnd: 0 };
-  const streams = createWindowStreams(windowSize);
+  const streams = createWindowStreams();
   const whole = createHash("sha256");
   let total = 0;
 
@@ -210,7 +210,7 @@ export async function* encodeDgd(
     // Copies, as the buffers are reused by the next window.
     const diffRuns = streams.diffRuns.out.view().slice();
     // Copies of what the next window overwrites: the extra bytes (the buffer is reused).
-    const extra = streams.extra.slice(0, streams.extraLength);
+    const extra = streams.extra.view().slice();
     const entries = streams.seeks.length;
     const digest = createHash("sha256").update(data).digest().subarray(0, WINDOW_DIGEST_BYTES);
     whole.update(data);

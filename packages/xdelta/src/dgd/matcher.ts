@@ -141,7 +141,7 @@ function warmUp(): void {
   target.set(ref.subarray(0, 700), 5900);
   target.set(ref.subarray(6000), 6600);
   for (let i = 7; i < target.length; i += 301) target[i] = (target[i] as number) ^ 1;
-  const streams = createWindowStreams(target.length);
+  const streams = createWindowStreams();
   for (let k = 0; k < 8; k++) {
     const index = buildReferenceIndex(ref, 0, { maxTableBits: 12, minSpacing: 1 << (k % 4) });
     matchWindow(index, target, { lastOldEnd: k * 100 }, streams);
@@ -259,8 +259,8 @@ export interface WindowStreams {
   readonly diffRuns: DiffRunWriter;
   /** Bytes copied (the diff bytes the runs stand for). */
   diffLength: number;
-  readonly extra: Uint8Array;
-  extraLength: number;
+  /** The new bytes (a growable buffer: most windows have few). */
+  readonly extra: ByteWriter;
 }
 
 /**
@@ -297,15 +297,14 @@ export class DiffRunWriter {
   }
 }
 
-export function createWindowStreams(capacity: number): WindowStreams {
+export function createWindowStreams(): WindowStreams {
   return {
     seeks: [],
     diffLens: [],
     extraLens: [],
     diffRuns: new DiffRunWriter(),
     diffLength: 0,
-    extra: new Uint8Array(capacity),
-    extraLength: 0,
+    extra: new ByteWriter(1 << 16),
   };
 }
 
@@ -477,7 +476,7 @@ export function matchWindow(
   out.diffLens.length = 0;
   out.extraLens.length = 0;
   out.diffLength = 0;
-  out.extraLength = 0;
+  out.extra.reset();
   const runs = out.diffRuns;
   runs.reset();
   const extra = out.extra;
@@ -514,8 +513,7 @@ export function matchWindow(
         out.diffLens.push(0);
         out.extraLens.push(litLen);
       }
-      extra.set(target.subarray(litStart, litEnd), out.extraLength);
-      out.extraLength += litLen;
+      extra.bytes(target.subarray(litStart, litEnd));
       return;
     }
     out.seeks.push(copyOld - oldCursor);
@@ -535,10 +533,7 @@ export function matchWindow(
     out.diffLength += copyLen;
     oldCursor = copyOld + copyLen;
     out.extraLens.push(litLen);
-    if (litLen > 0) {
-      extra.set(target.subarray(litStart, litEnd), out.extraLength);
-      out.extraLength += litLen;
-    }
+    if (litLen > 0) extra.bytes(target.subarray(litStart, litEnd));
   };
 
   while (scan < n) {
