@@ -27,7 +27,7 @@ export interface EncodeDgdOptions {
    * in proportion: smaller memory, fewer matches, never a wrong delta.
    */
   readonly maxRegionBytes?: number;
-  /** log2 of the most slots of the seed table (4 bytes each; default 25). */
+  /** log2 of the most slots of the seed table (4 bytes each; default 24, 23 above 64 MiB). */
   readonly maxIndexBits?: number;
 }
 
@@ -53,6 +53,8 @@ const SMALL_EXTRA = 32 << 10;
 /**
  * The diff bytes as runs: a varint count of zero bytes, a varint count of non-zero bytes,
  * those bytes; and again, to the end. Most diff bytes are zero, so this is a fraction of them.
+ * The encoder writes the same runs as it finds the copies (`DiffRunWriter`); this is their
+ * definition, which the tests hold it to.
  */
 export function zeroRuns(diff: Uint8Array): Uint8Array {
   const out = new ByteWriter(Math.max(64, diff.length >> 3));
