@@ -470,8 +470,7 @@ export function matchWindow(
   const old = index.bytes;
   const oldSize = old.length;
   const n = target.length;
-  const { table, shift, anchorMask, anchorShift } = index;
-  const mask = table.length - 1;
+  const { anchorMask, anchorShift } = index;
   out.seeks.length = 0;
   out.diffLens.length = 0;
   out.extraLens.length = 0;
