@@ -220,8 +220,12 @@ export async function* encodeDgd(
     // Copies of what the next window overwrites: the extra bytes (the buffer is reused).
     const extra = streams.extra.view().slice();
     const entries = streams.seeks.length;
-    const digest = createHash("sha256").update(data).digest().subarray(0, WINDOW_DIGEST_BYTES);
     whole.update(data);
+    // The first window's digest is that of the target so far: one pass over its bytes, not
+    // two (most targets are one window).
+    const digest = (
+      total === 0 ? whole.copy().digest() : createHash("sha256").update(data).digest()
+    ).subarray(0, WINDOW_DIGEST_BYTES);
     const length = filled;
     total += filled;
     filled = 0;
