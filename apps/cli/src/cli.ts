@@ -39,7 +39,7 @@ function withGlobalOptions(parser: Argv): Argv<GlobalArgs> {
     .option("compat", {
       type: "boolean",
       describe:
-        "Write only deltas the Python DeltaGlider can read (plain VCDIFF, no archive-aware deltas); also DG_COMPAT=python",
+        "Write only deltas the Python DeltaGlider can read (plain VCDIFF, no dgd or archive-aware deltas; without it deltas are dgd, or VCDIFF with DG_DELTA_FORMAT=vcdiff); also DG_COMPAT=python",
       global: true,
     })
     .option("cli-connect-timeout", {

@@ -32,7 +32,7 @@ export interface SeenRequest {
  * ```ts
  * const proxy = await startGatedProxy(inject("s3Endpoint"));
  * proxy.hold((r) => r.method === "PUT" && r.path.startsWith("/bucket/releases/"));
- * const held = proxy.nextHeld();
+ * const held = proxy.nextHeld("the upload");
  * // ... start the CLI with DG_ENDPOINT_URL=proxy.endpoint ...
  * await held; // a PUT is waiting at the proxy
  * proxy.release();
@@ -146,13 +146,23 @@ export async function startGatedProxy(target: string) {
     },
     /** Requests held right now. */
     held: (): readonly SeenRequest[] => held.map((entry) => entry.seen),
-    /** The next request held (ask before it comes); fails after `timeoutMs`. */
-    nextHeld(timeoutMs = 60_000): Promise<SeenRequest> {
+    /**
+     * The next request held (ask before it comes); fails after `timeoutMs`, naming `what` was
+     * awaited, what is held and the last requests seen (to tell a lost key from a slow server).
+     */
+    nextHeld(what: string, timeoutMs = 60_000): Promise<SeenRequest> {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no request was held within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        const timer = setTimeout(() => {
+          const show = (r: SeenRequest) => `${r.method} ${r.path}?${r.query.toString()}`;
+          const recent = requests.slice(-12).map(show);
+          reject(
+            new Error(
+              `no request was held within ${timeoutMs} ms (waiting for ${what}); held now: ` +
+                `[${held.map((entry) => show(entry.seen)).join(", ")}]; ` +
+                `last ${recent.length} of ${requests.length} requests:\n  ${recent.join("\n  ")}`,
+            ),
+          );
+        }, timeoutMs);
         arrivals.push((seen) => {
           clearTimeout(timer);
           resolve(seen);

@@ -12,28 +12,15 @@ import { createTmux, hasTmux, waitUntil } from "./tmux.js";
  */
 const tmux = createTmux("migrate-steer");
 let ws: Workspace;
-let proxy: GatedProxy;
-const legacy = uniqueBucket("steer-legacy");
-const compact = uniqueBucket("steer-compact");
+let proxy: GatedProxy | undefined;
+let attempts = 0;
 const MiB = 1024 * 1024;
 /** Not delta-eligible, and large enough for a multipart upload (8 MiB parts). */
 const BIG = "app-2.1-symbols.bin";
 const ZIPS = ["app-2.0.zip", "app-2.1.zip", "app-2.2.zip", "app-2.3.zip"];
 
 beforeAll(async () => {
-  const moto = inject("s3Endpoint");
-  ws = await createWorkspace({ endpoint: moto });
-  proxy = await startGatedProxy(moto);
-  for (const bucket of [legacy, compact]) {
-    expect((await ws.run(["mb", `s3://${bucket}`])).code).toBe(0);
-  }
-  // A plain S3 prefix (no deltaglider metadata), in key order: app-2.0.zip, the big file,
-  // then the other releases.
-  const store = ws.store();
-  for (const [i, bytes] of releaseVersions("tui-steer", 300_000, ZIPS.length).entries()) {
-    await store.putObject(legacy, `releases/${ZIPS[i]}`, bytes, {});
-  }
-  await store.putObject(legacy, `releases/${BIG}`, seededBytes("tui-steer-big", 20 * MiB), {});
+  ws = await createWorkspace({ endpoint: inject("s3Endpoint") });
 });
 afterAll(async () => {
   await tmux.kill();
@@ -41,14 +28,35 @@ afterAll(async () => {
   await ws?.cleanup();
 });
 
+/**
+ * A fresh source bucket (a plain S3 prefix with no deltaglider metadata, in key order:
+ * app-2.0.zip, the big file, then the other releases), an empty destination, and a fresh
+ * proxy: each attempt of the test starts from nothing another attempt left.
+ */
+async function prepare(): Promise<{ legacy: string; compact: string; proxy: GatedProxy }> {
+  const legacy = uniqueBucket("steer-legacy");
+  const compact = uniqueBucket("steer-compact");
+  for (const bucket of [legacy, compact]) {
+    expect((await ws.run(["mb", `s3://${bucket}`])).code).toBe(0);
+  }
+  const store = ws.store();
+  for (const [i, bytes] of releaseVersions("tui-steer", 300_000, ZIPS.length).entries()) {
+    await store.putObject(legacy, `releases/${ZIPS[i]}`, bytes, {});
+  }
+  await store.putObject(legacy, `releases/${BIG}`, seededBytes("tui-steer-big", 20 * MiB), {});
+  await proxy?.close();
+  proxy = await startGatedProxy(inject("s3Endpoint"));
+  return { legacy, compact, proxy };
+}
+
 /** Keys under the destination folder, as stored (references and deltas included). */
-async function storedKeys(): Promise<string[]> {
+async function storedKeys(compact: string): Promise<string[]> {
   const page = await ws.store().listObjects(compact, { prefix: "releases/" });
   return page.objects.map((o) => o.key).sort();
 }
 
 /** The multipart uploads moto has open in the destination bucket (raw XML). */
-async function openUploads(): Promise<string> {
+async function openUploads(compact: string): Promise<string> {
   return (await fetch(`${inject("s3Endpoint")}/${compact}?uploads`)).text();
 }
 
@@ -61,41 +69,53 @@ function touchesOtherFile(request: SeenRequest, keep: string): boolean {
 describe("migrate's dashboard keys in a real terminal (tmux 160×32, moto)", () => {
   it.runIf(hasTmux)(
     "p pauses (no new file starts) and resumes; q then ctrl-c stops with nothing half-written (exit 130); a rerun resumes",
+    { retry: 1 },
     async () => {
+      // A retry (this drives a real terminal on a loaded machine) starts from scratch.
+      const { legacy, compact, proxy } = await prepare();
+      const session = `s${++attempts}`;
       // 1. Start, and hold the first upload into the destination.
       await tmux.start(
-        "s",
+        session,
         ws,
         ["migrate", `s3://${legacy}/releases/`, `s3://${compact}/`, "--concurrency", "1"],
         { columns: 160, rows: 32, env: { DG_ENDPOINT_URL: proxy.endpoint } },
       );
-      let shown = await tmux.waitForScreen("s", "Proceed? [y/N]");
+      let shown = await tmux.waitForScreen(session, "Proceed? [y/N]");
       expect(shown).toContain("Files to migrate: 5 (");
       proxy.hold((r) => r.method === "PUT" && r.path.startsWith(`/${compact}/releases/`));
-      const firstHeld = proxy.nextHeld();
-      await tmux.keys("s", "y");
+      /** A held request awaited, or its failure with the screen at that moment. */
+      const held = (what: string) =>
+        proxy.nextHeld(what).catch(async (error: unknown) => {
+          throw new Error(`${String(error)}\nscreen:\n${await tmux.screen(session)}`);
+        });
+      const firstHeld = held("the first upload, after y");
+      await tmux.keys(session, "y");
       expect((await firstHeld).path).toBe(`/${compact}/releases/reference.bin`);
-      shown = await tmux.waitForScreen("s", /app-2\.0\.zip +[█░]+/);
+      shown = await tmux.waitForScreen(session, /app-2\.0\.zip +[█░]+/);
       expect(shown).toContain("0/5 files");
 
       // 2. Pause while app-2.0.zip is in flight; it finishes, and nothing else starts.
       const pausedAt = proxy.requests.length;
-      await tmux.keys("s", "p");
-      shown = await tmux.waitForScreen("s", "PAUSED");
+      await tmux.keys(session, "p");
+      shown = await tmux.waitForScreen(session, "PAUSED");
       expect(shown).toContain("Paused: no new file starts; 1 file running finish. p resumes.");
       proxy.release();
-      shown = await tmux.waitForScreen("s", "Paused: no new file starts. p resumes.");
+      shown = await tmux.waitForScreen(session, "Paused: no new file starts. p resumes.");
       expect(shown).toMatch(/1\/5 files/);
       expect(shown).toContain(
         `copy: s3://${legacy}/releases/app-2.0.zip to s3://${compact}/releases/app-2.0.zip (reference`,
       );
-      expect(await storedKeys()).toEqual(["releases/app-2.0.zip.delta", "releases/reference.bin"]);
+      expect(await storedKeys(compact)).toEqual([
+        "releases/app-2.0.zip.delta",
+        "releases/reference.bin",
+      ]);
       // Another process reads the bucket meanwhile; still nothing new has started.
       const listed = await ws.run(["ls", `s3://${compact}/releases/`]);
       expect(listed.stdout).toContain("app-2.0.zip");
       const after = proxy.requests.slice(pausedAt);
       expect(after.filter((r) => touchesOtherFile(r, "app-2.0.zip"))).toEqual([]);
-      shown = await tmux.screen("s");
+      shown = await tmux.screen(session);
       expect(shown).toMatch(/1\/5 files/);
       expect(shown).toContain("Paused: no new file starts. p resumes.");
 
@@ -106,25 +126,31 @@ describe("migrate's dashboard keys in a real terminal (tmux 160×32, moto)", () 
           r.path.endsWith(`/releases/${BIG}`) &&
           r.query.get("partNumber") === "2",
       );
-      const partHeld = proxy.nextHeld();
-      await tmux.keys("s", "p");
+      const partHeld = held("part 2 of the big file, after p resumes");
+      await tmux.keys(session, "p");
       await partHeld;
-      shown = await tmux.waitForScreen("s", new RegExp(`${BIG.replace(/\./g, "\\.")} +[█░]+`));
+      shown = await tmux.waitForScreen(session, new RegExp(`${BIG.replace(/\./g, "\\.")} +[█░]+`));
       expect(shown).not.toContain("PAUSED");
       expect(shown).toContain("p pause · q stop (running files finish) · ctrl-c stop now");
-      expect(await openUploads()).toContain(`<Key>releases/${BIG}</Key>`);
+      expect(await openUploads(compact)).toContain(`<Key>releases/${BIG}</Key>`);
 
       // 4. q: no new file starts, the running one would finish; ctrl-c: stop now.
-      await tmux.keys("s", "q");
-      await tmux.waitForScreen("s", "Stopping: no new file starts; 1 file running finishes first");
-      await tmux.keys("s", "C-c");
-      const { code, screen } = await tmux.waitForExit("s");
+      await tmux.keys(session, "q");
+      await tmux.waitForScreen(
+        session,
+        "Stopping: no new file starts; 1 file running finishes first",
+      );
+      await tmux.keys(session, "C-c");
+      const { code, screen } = await tmux.waitForExit(session);
       expect(code, screen).toBe(130);
       expect(screen).toContain("Migration summary: 1 migrated, 0 already there, 0 failed");
       expect(screen).toContain("Stopped before 4 files: run the same command again to resume");
       // Nothing half-written: the multipart upload was aborted, the big file is not there.
-      expect(await openUploads()).not.toContain("<UploadId>");
-      expect(await storedKeys()).toEqual(["releases/app-2.0.zip.delta", "releases/reference.bin"]);
+      expect(await openUploads(compact)).not.toContain("<UploadId>");
+      expect(await storedKeys(compact)).toEqual([
+        "releases/app-2.0.zip.delta",
+        "releases/reference.bin",
+      ]);
       const markers = await ws.store().listObjects(compact, { prefix: ".deltaglider/uploads/" });
       expect(markers.objects).toEqual([]);
       // The held part was given up by the CLI and never reached the server.

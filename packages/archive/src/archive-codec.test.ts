@@ -22,7 +22,7 @@ import {
   createSimpleMemoryReferenceCache,
 } from "@dg/core/memory";
 import { createRng, seededBytes } from "@dg/testkit";
-import { createNativeXdeltaCodec, createXdeltaCodec } from "@dg/xdelta";
+import { createDeltaCodec, createNativeXdeltaCodec, createXdeltaCodec } from "@dg/xdelta";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstRelease, nextRelease, sourceText } from "../test/corpus.js";
 import { gnuGzip, hasBinary, infoZip, jdkJar } from "../test/gnu.js";
@@ -222,6 +222,33 @@ describe("archive-aware deltas", () => {
     expect(formats).toEqual([]);
     expect(reports[0]).toMatchObject({ chosen: "raw", why: "identical" });
     expect(same(await decodeWith(inner, zip, delta), zip)).toBe(true);
+  });
+
+  it("a zero-diff delta is the inner codec's, the streams not even looked at", async () => {
+    const zip = writeZip(v1);
+    const { codec, reports } = codecWithReports(createDeltaCodec({ format: "dgd" }));
+    const { delta, formats } = await encodeWith(codec, zip, zip, { zeroDiff: true });
+    expect(reports).toEqual([]);
+    expect(formats).toEqual([]);
+    expect([...delta.subarray(0, 3)]).toEqual([0xd6, 0xc3, 0xc4]);
+    expect(same(await decodeWith(inner, zip, delta), zip)).toBe(true);
+  });
+
+  it("with a dgd inner codec: archive deltas hold dgd, a plain delta keeps the dgd/1 mark", async () => {
+    const dgd = createDeltaCodec({ format: "dgd" });
+    const win = codecWithReports(dgd);
+    const archived = await encodeWith(win.codec, writeZip(v1), writeZip(v2));
+    expect(archived.formats).toEqual(["dg-archive/2"]);
+    expect(same(await decodeWith(win.codec, writeZip(v1), archived.delta), writeZip(v2))).toBe(
+      true,
+    );
+    const stored = (files: typeof v1) => gzipSync(writeTar(files), { level: 0 });
+    const raw = codecWithReports(dgd);
+    const plain = await encodeWith(raw.codec, stored(v1), stored(v2));
+    expect(raw.reports[0]?.chosen).toBe("raw");
+    expect(plain.formats).toEqual(["dgd/1"]);
+    expect([...plain.delta.subarray(0, 4)]).toEqual([0xd7, 0x44, 0x47, 0x44]);
+    expect(same(await decodeWith(raw.codec, stored(v1), plain.delta), stored(v2))).toBe(true);
   });
 
   it("stops with CancelledError when aborted, leaving no temporary files", async () => {

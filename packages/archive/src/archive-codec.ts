@@ -123,6 +123,11 @@ export function createArchiveCodecWithPool(
     encodeOptions: DeltaEncodeOptions = {},
   ): Promise<ScratchBlob> {
     const signal = encodeOptions.signal;
+    // A new reference's own delta: nothing to gain from the streams, and every reader reads
+    // the inner codec's plain delta.
+    if (encodeOptions.zeroDiff === true) {
+      return spool(scratch, inner.encode(source, target, encodeOptions), encodeOptions);
+    }
     let stream: ByteStream | undefined;
     if (isReplayableTarget(target)) {
       const head = await target.openRandomAccess(signal === undefined ? {} : { signal });

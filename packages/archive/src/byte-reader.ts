@@ -101,24 +101,5 @@ export function createByteReader(stream: ByteStream): ByteReader {
   };
 }
 
-/**
- * The first `length` bytes of a stream, and a stream that replays them followed by the rest.
- *
- * @example
- * ```ts
- * const { head, stream } = await peekStream(input, 4);
- * if (head[0] === 0x1f) { ... } else yield* inner.encode(source, stream);
- * ```
- */
-export async function peekStream(
-  stream: ByteStream,
-  length: number,
-): Promise<{ readonly head: Uint8Array; readonly stream: ByteStream }> {
-  const reader = createByteReader(stream);
-  const head = await reader.read(length);
-  async function* replay(): AsyncGenerator<Uint8Array, void, undefined> {
-    if (head.length > 0) yield head;
-    yield* reader.rest();
-  }
-  return { head, stream: replay() };
-}
+/** The first bytes of a stream, and the whole stream again (from `@dg/core`). */
+export { peekStream } from "@dg/core";

@@ -252,10 +252,10 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
       extra: Partial<ArchiveEncodeReport> = {},
     ): Promise<ChosenDelta> => {
       await dropSpeculative();
-      const blob = await plainDelta(input);
+      const { blob, formats } = await plainDelta(input);
       return {
         blob,
-        formats: [],
+        formats,
         report: { ...counts, chosen: "raw", path: "raw", why, rawDeltaSize: blob.size, ...extra },
       };
     };
@@ -308,10 +308,12 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
         report: { ...sizes, chosen: "archive", path: "archive", why: "streams-reproduced" },
       };
     }
-    const plain = await plainDelta(input).catch(async (error: unknown) => {
-      await made.blob.dispose();
-      throw error;
-    });
+    const { blob: plain, formats: plainFormats } = await plainDelta(input).catch(
+      async (error: unknown) => {
+        await made.blob.dispose();
+        throw error;
+      },
+    );
     const both = {
       ...sizes,
       path: "archive+raw",
@@ -328,7 +330,7 @@ export async function encodeArchive(input: EncodeArchiveInput): Promise<ChosenDe
     await made.blob.dispose();
     return {
       blob: plain,
-      formats: [],
+      formats: plainFormats,
       report: {
         ...both,
         chosen: "raw",
@@ -358,17 +360,25 @@ async function identical(
   return sameBytes(target, cursor, reference, cursor, target.size - cursor);
 }
 
-/** The inner codec's plain delta of the whole file, written to scratch. */
-function plainDelta(input: EncodeArchiveInput): Promise<ScratchBlob> {
+/**
+ * The inner codec's plain delta of the whole file, written to scratch, with the formats the
+ * inner codec reported (none for plain VCDIFF).
+ */
+async function plainDelta(
+  input: EncodeArchiveInput,
+): Promise<{ readonly blob: ScratchBlob; readonly formats: readonly string[] }> {
+  const formats: string[] = [];
   const options = {
     targetSize: input.target.size,
+    onFormat: (format: string) => formats.push(format),
     ...(input.signal === undefined ? {} : { signal: input.signal }),
   };
-  return spool(
+  const blob = await spool(
     input.scratch,
     input.inner.encode(input.reference, input.rawTarget, options),
     options,
   );
+  return { blob, formats };
 }
 
 /** An inner delta made and checked. */

@@ -11,12 +11,14 @@ export async function encodeWith(
   codec: DeltaCodec,
   source: Uint8Array,
   target: Uint8Array,
+  options: { readonly zeroDiff?: boolean } = {},
 ): Promise<{ delta: Uint8Array; formats: string[] }> {
   const formats: string[] = [];
   const delta = await collectBytes(
     codec.encode(createBufferSource(source), chunked(target), {
       targetSize: target.length,
       onFormat: (format) => formats.push(format),
+      ...options,
     }),
   );
   return { delta, formats };

@@ -205,7 +205,7 @@ export type {
   StorageType,
 } from "./service/types.js";
 export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
-export { collectBytes, compareKeys, concatBytes, streamOf } from "./util/bytes.js";
+export { collectBytes, compareKeys, concatBytes, peekStream, streamOf } from "./util/bytes.js";
 export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";
 export { clampReadRange } from "./util/read-range.js";
 export type { ReadRange } from "./util/read-range.js";

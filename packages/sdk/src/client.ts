@@ -44,28 +44,33 @@ function codecFor(options: ClientOptions, config: ResolvedConfig, logger: Logger
   if (options.codec) return options.codec;
   // The codecs load on the first encode or decode: listings, stats and deletes never need them.
   const load = once(async () => {
-    const [{ createXdeltaCodec }, { createArchiveCodec }] = await Promise.all([
+    const [{ createDeltaCodec }, { createArchiveCodec }] = await Promise.all([
       import("@dg/xdelta"),
       import("@dg/archive"),
     ]);
     const secondary = config.deltaSecondary;
-    const vcdiff = createXdeltaCodec({
-      engine: config.deltaEngine,
-      builtin: { encoder: { secondary } },
-      native: { secondary },
+    // Writes the configured format; reads dgd and VCDIFF alike (told apart by their magic).
+    const inner = createDeltaCodec({
+      format: config.deltaFormat,
+      vcdiff: {
+        engine: config.deltaEngine,
+        builtin: { encoder: { secondary } },
+        native: { secondary },
+      },
     });
     // Archive-aware deltas are ours alone; in compat mode only plain VCDIFF is written. Both
-    // modes read both kinds (the archive codec hands plain VCDIFF to the inner codec).
+    // modes read every kind (the archive codec hands other deltas to the inner codec).
     // Which deltas each archive encode made, and why (see @dg/archive's ArchiveEncodeReport).
     const archive = createArchiveCodec({
-      inner: vcdiff,
+      inner,
       onEncodeReport: (report) => logger.log("debug", "archive-aware encode", { ...report }),
     });
     if (!config.compat) return archive;
-    return { name: vcdiff.name, encode: vcdiff.encode, decode: archive.decode };
+    return { name: inner.name, encode: inner.encode, decode: archive.decode };
   });
-  // The names the codecs give themselves (`builtin`/`xdelta3`, `archive+` in front).
-  return lazyDeltaCodec(config.compat ? config.deltaEngine : `archive+${config.deltaEngine}`, load);
+  // The names the codecs give themselves (`dgd`, `builtin`/`xdelta3`, `archive+` in front).
+  const written = config.deltaFormat === "dgd" ? "dgd" : config.deltaEngine;
+  return lazyDeltaCodec(config.compat ? written : `archive+${written}`, load);
 }
 
 /** The reference cache of the resolved settings. */

@@ -177,6 +177,28 @@ describe("resolveConfig", () => {
     }
   });
 
+  it("writes dgd deltas unless compat, the xdelta3 engine or DG_DELTA_FORMAT says VCDIFF", () => {
+    expect(resolveConfig({}).deltaFormat).toBe("dgd");
+    expect(resolveConfig({ DG_DELTA_FORMAT: "VCDIFF" }).deltaFormat).toBe("vcdiff");
+    expect(resolveConfig({ DG_DELTA_FORMAT: "vcdiff" }, { deltaFormat: "dgd" }).deltaFormat).toBe(
+      "dgd",
+    );
+    expect(resolveConfig({ DG_COMPAT: "python" }).deltaFormat).toBe("vcdiff");
+    expect(resolveConfig({}, { compat: true, deltaFormat: "vcdiff" }).deltaFormat).toBe("vcdiff");
+    expect(resolveConfig({ DG_DELTA_ENGINE: "xdelta3" }).deltaFormat).toBe("vcdiff");
+    expect(resolveConfig({}, { deltaEngine: "xdelta3", deltaFormat: "dgd" }).deltaFormat).toBe(
+      "dgd",
+    );
+    for (const [env, options] of [
+      [{ DG_DELTA_FORMAT: "bsdiff" }, {}],
+      [{ DG_COMPAT: "python", DG_DELTA_FORMAT: "dgd" }, {}],
+      [{}, { compat: true, deltaFormat: "dgd" }],
+    ] as const) {
+      const error = thrown(() => resolveConfig(env, options));
+      expect(hasCode(error, "INVALID_ARGUMENT"), JSON.stringify([env, options])).toBe(true);
+    }
+  });
+
   it("resolves the connect and read timeouts as the AWS CLI has them: 60 s, seconds in DG_*", () => {
     expect(resolveConfig({})).toMatchObject({
       connectTimeoutMs: 60_000,

@@ -17,6 +17,7 @@ import type {
   ClientOptions,
   CredentialsOption,
   DeltaEngine,
+  DeltaFormat,
   Env,
 } from "./options.js";
 import { nonEmpty, readSharedProfile } from "./shared-config.js";
@@ -68,6 +69,8 @@ export interface ResolvedConfig {
   readonly deltaEngine: DeltaEngine;
   /** Secondary compression of the VCDIFF deltas written (`lzma`, or `none` for plain sections). */
   readonly deltaSecondary: "lzma" | "none";
+  /** The format of the deltas written (`vcdiff` whenever `compat`). */
+  readonly deltaFormat: DeltaFormat;
   readonly compat: boolean;
   /** Parallel metadata requests (HEADs of listings, stats, purge, deletes). */
   readonly metadataConcurrency: number;
@@ -92,6 +95,8 @@ export const DEFAULT_METADATA_CONCURRENCY = 64;
  * ```
  */
 export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedConfig {
+  const compat = options.compat ?? compatFromEnv(env);
+  const deltaEngine = options.deltaEngine ?? deltaEngineFromEnv(env);
   const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
   // The shared config file is read only when something is still missing.
   let shared: ReturnType<typeof readSharedProfile> | undefined;
@@ -148,9 +153,10 @@ export function resolveConfig(env: Env, options: ClientOptions = {}): ResolvedCo
         positiveIntegerFromEnv(env, "DG_MAX_REFERENCES") ??
         DEFAULT_MAX_REFERENCES,
     ),
-    deltaEngine: options.deltaEngine ?? deltaEngineFromEnv(env),
+    deltaEngine,
     deltaSecondary: options.deltaSecondary ?? deltaSecondaryFromEnv(env),
-    compat: options.compat ?? compatFromEnv(env),
+    deltaFormat: resolveDeltaFormat(options, env, compat, deltaEngine),
+    compat,
     // DG_CONCURRENCY is the CLI's number of files in flight, not this.
     metadataConcurrency: checkConcurrency(
       options.metadataConcurrency ??
@@ -351,6 +357,38 @@ function deltaSecondaryFromEnv(env: Env): "lzma" | "none" {
       hint: "none writes VCDIFF without secondary compression, for an xdelta3 built without LZMA.",
     },
   );
+}
+
+/**
+ * The format the deltas are written in: `deltaFormat` or `DG_DELTA_FORMAT`, else dgd, except
+ * that compat mode writes VCDIFF only (asking for dgd there is an error), and so does the
+ * `xdelta3` engine unless dgd is asked for.
+ */
+function resolveDeltaFormat(
+  options: ClientOptions,
+  env: Env,
+  compat: boolean,
+  engine: DeltaEngine,
+): DeltaFormat {
+  const fromEnv = nonEmpty(env.DG_DELTA_FORMAT)?.toLowerCase();
+  if (fromEnv !== undefined && fromEnv !== "dgd" && fromEnv !== "vcdiff") {
+    throw new InvalidArgumentError(
+      `DG_DELTA_FORMAT must be dgd or vcdiff, got ${JSON.stringify(fromEnv)}`,
+      {
+        hint: "dgd writes smaller deltas only deltaglider reads; vcdiff writes what xdelta3 reads.",
+      },
+    );
+  }
+  const asked = options.deltaFormat ?? fromEnv;
+  if (compat) {
+    if (asked === "dgd") {
+      throw new InvalidArgumentError("The dgd delta format cannot be written in compat mode", {
+        hint: "Compat mode (DG_COMPAT=python) writes VCDIFF only, which the Python DeltaGlider reads; drop one of the two.",
+      });
+    }
+    return "vcdiff";
+  }
+  return asked ?? (engine === "xdelta3" ? "vcdiff" : "dgd");
 }
 
 function deltaEngineFromEnv(env: Env): DeltaEngine {

@@ -11,6 +11,7 @@ export type {
   ClientOptions,
   CredentialsOption,
   DeltaEngine,
+  DeltaFormat,
   Env,
 } from "./options.js";
 export type {

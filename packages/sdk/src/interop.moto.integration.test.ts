@@ -117,8 +117,8 @@ const SHA = /^[0-9a-f]{64}$/;
 const TOOL = /^deltaglider-ts\/\d+\.\d+\.\d+/;
 
 describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
-  it("writes reference, zero-diff delta, delta and direct objects with the dg-* metadata", async () => {
-    const client = motoClient();
+  it("writes reference, zero-diff delta, delta and direct objects with the dg-* metadata (compat)", async () => {
+    const client = motoClient({ compat: true });
     const bucket = uniqueBucket("layout");
     await client.createBucket({ Bucket: bucket });
     const originals = join(FIXTURE, "originals");
@@ -227,6 +227,50 @@ describe("objects this client writes follow the DeltaGlider 6.x layout", () => {
     await save("releases/demo/demo-1.0.2.zip.delta", "x.delta");
     await run("xdelta3", ["-d", "-f", "-s", "reference.bin", "x.delta", "out"], { cwd: dir });
     expect(sha(await readFile(join(dir, "out")))).toBe(sha(v2));
+    client.destroy();
+  });
+
+  it("by default writes dgd deltas, marked dgd/1, beside a VCDIFF zero-diff every reader decodes", async () => {
+    const client = motoClient();
+    const bucket = uniqueBucket("layout-dgd");
+    await client.createBucket({ Bucket: bucket });
+    const v1 = seededBytes("layout-dgd", 300_000);
+    const v2 = new Uint8Array(v1);
+    for (let at = 1_000; at < v2.length; at += 9_973) v2[at] = (v2[at] ?? 0) ^ 0x5a;
+    const put = async (name: string, bytes: Uint8Array) =>
+      client.putObject({ Bucket: bucket, Key: `rel/${name}`, Body: bytes });
+    await put("app-1.tar", v1);
+    const second = await put("app-2.tar", v2);
+    expect(second.DeltaGliderInfo.StorageType).toBe("delta");
+    const head = async (key: string) => (await raw.store.headObject(bucket, key))?.metadata ?? {};
+    expect((await head("rel/app-2.tar.delta"))["dg-delta-format"]).toBe("dgd/1");
+    const zeroDiff = await head("rel/app-1.tar.delta");
+    expect(zeroDiff["dg-note"]).toBe("zero-diff (reference identical)");
+    expect(zeroDiff["dg-delta-format"]).toBeUndefined();
+
+    const save = async (key: string, file: string) => {
+      const { body } = await raw.store.getObject(bucket, key);
+      await pipeline(Readable.from(body), createWriteStream(join(dir, file)));
+    };
+    await save("rel/reference.bin", "ref-dgd.bin");
+    await save("rel/app-1.tar.delta", "zero.delta");
+    await save("rel/app-2.tar.delta", "dgd.delta");
+    const delta = await readFile(join(dir, "dgd.delta"));
+    expect([...delta.subarray(0, 4)]).toEqual([0xd7, 0x44, 0x47, 0x44]);
+    await run("xdelta3", ["-d", "-f", "-s", "ref-dgd.bin", "zero.delta", "zero.out"], {
+      cwd: dir,
+    });
+    expect(sha(await readFile(join(dir, "zero.out")))).toBe(sha(v1));
+    // Read back by a client that writes VCDIFF: reading does not depend on the format written.
+    const reader = motoClient({ deltaFormat: "vcdiff" });
+    for (const [name, bytes] of [
+      ["app-1.tar", v1],
+      ["app-2.tar", v2],
+    ] as const) {
+      const got = await reader.getObject({ Bucket: bucket, Key: `rel/${name}` });
+      expect(sha(await got.Body.transformToByteArray()), name).toBe(sha(bytes));
+    }
+    reader.destroy();
     client.destroy();
   });
 });

@@ -16,6 +16,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The delta engines `DG_DELTA_ENGINE` accepts. */
 export type DeltaEngine = "builtin" | "xdelta3";
 
+/** The delta formats the client writes: dgd (ours, smaller) or VCDIFF (what xdelta3 reads). */
+export type DeltaFormat = "dgd" | "vcdiff";
+
 /** The reference cache backends `DG_CACHE_BACKEND` accepts. */
 export type CacheBackend = "filesystem" | "memory";
 
@@ -101,6 +104,14 @@ export interface ClientOptions {
    * without LZMA.
    */
   readonly deltaSecondary?: "lzma" | "none";
+  /**
+   * The delta format written when no `codec` is given (`DG_DELTA_FORMAT`): `dgd`, ours
+   * (approximate matches, smaller deltas; `packages/xdelta/DGD-FORMAT.md`), or `vcdiff`
+   * (RFC 3284, what `xdelta3 -d` and the Python DeltaGlider read). Default `dgd`; `vcdiff`
+   * under `compat` and when `deltaEngine` is `xdelta3` (the binary writes VCDIFF). Every
+   * format is read whatever this says; zero-diff deltas beside a new reference are VCDIFF.
+   */
+  readonly deltaFormat?: DeltaFormat;
   /**
    * Write only what the Python DeltaGlider can read: plain VCDIFF deltas, no archive-aware
    * deltas (`DG_COMPAT=python`; default false). Reading is unaffected.

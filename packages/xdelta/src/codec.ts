@@ -1,4 +1,4 @@
-import { InvalidArgumentError, targetStream } from "@dg/core";
+import { InvalidArgumentError, peekStream, targetStream } from "@dg/core";
 import type {
   ByteStream,
   DeltaCodec,
@@ -12,6 +12,7 @@ import { decodeVcdiff } from "./decode/lazy.js";
 import type { EncodeVcdiffOptions } from "./encode/index.js";
 import { encodeVcdiff } from "./encode/lazy.js";
 import type { EncodeDgdOptions } from "./dgd/encode.js";
+import { DGD_DELTA_FORMAT, DGD_MAGIC, isDgdDelta } from "./dgd/format.js";
 import { decodeDgd, encodeDgd } from "./dgd/lazy.js";
 import type { NativeXdeltaCodecOptions } from "./native/xdelta3-codec.js";
 import { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
@@ -116,7 +117,8 @@ export interface DgdCodecOptions {
 
 /**
  * dgd, our own delta format (DGD-FORMAT.md), behind the `DeltaCodec` port: `encodeDgd` and
- * `decodeDgd`. Its deltas are read by deltaglider only; not used by the SDK yet.
+ * `decodeDgd`. Its deltas are read by deltaglider only; an encode reports `dgd/1` through
+ * `onFormat` (the SDK records it as `dg-delta-format`).
  *
  * @example
  * ```ts
@@ -128,6 +130,7 @@ export function createDgdCodec(options: DgdCodecOptions = {}): DeltaCodec {
   return {
     name: "dgd",
     encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      opts?.onFormat?.(DGD_DELTA_FORMAT);
       return encodeDgd(source, targetStream(target, opts), {
         ...options.encoder,
         ...(opts?.signal === undefined ? {} : { signal: opts.signal }),
@@ -135,6 +138,52 @@ export function createDgdCodec(options: DgdCodecOptions = {}): DeltaCodec {
     },
     decode(source: RandomAccessSource, delta: ByteStream, opts?: DeltaDecodeOptions) {
       return decodeDgd(source, delta, opts?.signal === undefined ? {} : { signal: opts.signal });
+    },
+  };
+}
+
+/** The delta formats a codec of {@link createDeltaCodec} writes. */
+export type DeltaFormat = "dgd" | "vcdiff";
+
+export const DELTA_FORMATS: readonly DeltaFormat[] = ["dgd", "vcdiff"];
+
+/** Options of {@link createDeltaCodec}. */
+export interface DeltaCodecOptions {
+  /** What `encode` writes (default `dgd`); zero-diff deltas are always VCDIFF. */
+  readonly format?: DeltaFormat;
+  /** The VCDIFF codec: written when `format` is `vcdiff`, and for every VCDIFF delta read. */
+  readonly vcdiff?: XdeltaCodecOptions;
+  readonly dgd?: DgdCodecOptions;
+}
+
+/**
+ * The codec that reads every delta format we ever wrote and writes the chosen one: dgd deltas
+ * are told from VCDIFF by their magic (`d7 44 47 44`; VCDIFF starts `d6 c3 c4`), so a bucket
+ * may hold both. Writes dgd by default, VCDIFF with `format: "vcdiff"` (what the Python
+ * DeltaGlider and `xdelta3 -d` read) and for zero-diff deltas (`zeroDiff`), which every
+ * reader then decodes.
+ *
+ * @example
+ * ```ts
+ * const codec = createDeltaCodec({ format: "dgd", vcdiff: { engine: "builtin" } });
+ * const target = codec.decode(reference, deltaStream); // dgd or VCDIFF
+ * ```
+ */
+export function createDeltaCodec(options: DeltaCodecOptions = {}): DeltaCodec {
+  const vcdiff = createXdeltaCodec(options.vcdiff);
+  const dgd = createDgdCodec(options.dgd);
+  const writesDgd = (options.format ?? "dgd") === "dgd";
+  return {
+    name: writesDgd ? "dgd" : vcdiff.name,
+    encode(source: RandomAccessSource, target: DeltaTarget, opts?: DeltaEncodeOptions) {
+      return writesDgd && opts?.zeroDiff !== true
+        ? dgd.encode(source, target, opts)
+        : vcdiff.encode(source, target, opts);
+    },
+    async *decode(source: RandomAccessSource, delta: ByteStream, opts?: DeltaDecodeOptions) {
+      const peeked = await peekStream(delta, DGD_MAGIC.length);
+      const codec = isDgdDelta(peeked.head) ? dgd : vcdiff;
+      yield* codec.decode(source, peeked.stream, opts);
     },
   };
 }

@@ -1,14 +1,18 @@
 export type {
   BuiltinCodecOptions,
+  DeltaCodecOptions,
   DeltaEngine,
+  DeltaFormat,
   DgdCodecOptions,
   XdeltaCodecOptions,
 } from "./codec.js";
 export {
   createBuiltinCodec,
+  createDeltaCodec,
   createDgdCodec,
   createXdeltaCodec,
   DELTA_ENGINES,
+  DELTA_FORMATS,
   parseDeltaEngine,
 } from "./codec.js";
 export type { DecodeVcdiffOptions } from "./decode/index.js";
@@ -22,5 +26,5 @@ export { createNativeXdeltaCodec } from "./native/xdelta3-codec.js";
 export { createBufferSource } from "./vcdiff/index.js";
 export type { DecodeDgdOptions } from "./dgd/decode.js";
 export type { EncodeDgdOptions } from "./dgd/encode.js";
-export { isDgdDelta } from "./dgd/format.js";
+export { DGD_DELTA_FORMAT, isDgdDelta } from "./dgd/format.js";
 export { decodeDgd, encodeDgd } from "./dgd/lazy.js";

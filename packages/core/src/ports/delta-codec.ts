@@ -10,6 +10,12 @@ export interface DeltaEncodeOptions extends OperationOptions {
    * it in the object's metadata as `dg-delta-format`; plain VCDIFF carries no mark.
    */
   readonly onFormat?: (format: string) => void;
+  /**
+   * The target is the source itself: the zero-diff delta written beside a new reference.
+   * Codecs write it in the format every reader knows (plain VCDIFF, which the Python
+   * DeltaGlider and `xdelta3 -d` decode), whatever they write otherwise; it costs no size.
+   */
+  readonly zeroDiff?: boolean;
 }
 
 /** Options of {@link DeltaCodec.decode}. */

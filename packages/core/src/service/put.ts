@@ -28,6 +28,7 @@ import { createSketcher, encodeSketch, type Sketcher } from "../domain/sketch.js
 import { hasCode, IntegrityError, InternalError, UnavailableError } from "../errors.js";
 import type {
   ByteStream,
+  DeltaEncodeOptions,
   DeltaTarget,
   OperationOptions,
   RandomAccessSource,
@@ -280,6 +281,7 @@ export async function putObject(
       (reference) => sourceAsTarget(reference, sha256),
       size,
       opOptions,
+      { zeroDiff: true },
     );
   };
 
@@ -494,16 +496,18 @@ export async function encodeDelta(
   targetFor: (reference: RandomAccessSource) => DeltaTarget,
   size: number,
   opOptions: OperationOptions,
+  kind: Pick<DeltaEncodeOptions, "zeroDiff"> = {},
 ): Promise<EncodedDelta> {
   let format: string | undefined;
   const blob = await withReference(ctx, referenceSha, openReference, (reference) => {
     format = undefined;
     const target = targetFor(reference);
-    const encodeOptions = {
+    const encodeOptions: DeltaEncodeOptions = {
       targetSize: size,
       onFormat: (f: string) => {
         format = f;
       },
+      ...kind,
       ...opOptions,
     };
     // A codec that holds its whole output anyway writes it to scratch itself (once).

@@ -199,6 +199,7 @@ export async function rebaseDeltaspace(
             (cached) => sourceAsTarget(cached, delta.sha256),
             file.size,
             opOptions,
+            { zeroDiff: true },
           );
           action = "new-reference";
         } else if (decision === "direct" || encoded.blob.size >= delta.info.size) {

@@ -52,3 +52,55 @@ export async function* streamOf(bytes: Uint8Array): ByteStream {
 export function isBytes(body: ByteStream | Uint8Array): body is Uint8Array {
   return body instanceof Uint8Array;
 }
+
+/**
+ * The first `length` bytes of a stream (fewer when it is shorter), and a stream of all of it
+ * from the start again; the rest is not read until the returned stream is. For telling a
+ * format by its magic before handing the stream on.
+ *
+ * @example
+ * ```ts
+ * const { head, stream } = await peekStream(delta, 4);
+ * yield* (head[0] === 0xd6 ? vcdiff : other).decode(source, stream);
+ * ```
+ */
+export async function peekStream(
+  stream: ByteStream,
+  length: number,
+): Promise<{ readonly head: Uint8Array; readonly stream: ByteStream }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < length) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    have += next.value.length;
+  }
+  const head = new Uint8Array(Math.min(have, length));
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= head.length) break;
+    const part = chunk.subarray(0, head.length - at);
+    head.set(part, at);
+    at += part.length;
+  }
+  async function* again(): AsyncGenerator<Uint8Array, void, undefined> {
+    try {
+      yield* chunks;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) return;
+        yield next.value;
+      }
+    } finally {
+      if (!done) await iterator.return?.();
+    }
+  }
+  return { head, stream: again() };
+}

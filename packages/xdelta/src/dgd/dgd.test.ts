@@ -118,6 +118,21 @@ describe("dgd round trips", () => {
     expect(delta.length).toBeLessThan(3_000);
   });
 
+  it("a file rewritten more than half in place keeps its unchanged stretches as copies", async () => {
+    // 1,000 random bytes rewritten in every 1,500, in place: no stretch agrees half the time,
+    // so one approximate copy cannot span it (bsdiff stores such a file whole).
+    const source = randomBytes(41, 200_000);
+    const target = source.slice();
+    const next = createPrng(42);
+    let changed = 0;
+    for (let at = 0; at + 1_000 <= target.length; at += 1_500) {
+      for (let i = 0; i < 1_000; i++) target[at + i] = next() & 0xff;
+      changed += 1_000;
+    }
+    const delta = await roundTrip(source, target);
+    expect(delta.length).toBeLessThan(changed * 1.05);
+  });
+
   it("a reference larger than the region: matched a region at a time, still exact", async () => {
     const source = randomText(20, 3_500_000);
     const target = edited(21, source, 30);

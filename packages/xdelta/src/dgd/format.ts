@@ -8,6 +8,8 @@ import { IntegrityError, UnsupportedError } from "@dg/core";
 /** The 8 bytes every dgd delta starts with. */
 export const DGD_MAGIC: readonly number[] = [0xd7, 0x44, 0x47, 0x44, 0x0d, 0x0a, 0x1a, 0x0a];
 export const DGD_VERSION = 1;
+/** The name an encode reports through `onFormat`, recorded as `dg-delta-format`. */
+export const DGD_DELTA_FORMAT = `dgd/${DGD_VERSION}`;
 
 export const TAG_WINDOW = 0x57; // "W"
 export const TAG_END = 0x45; // "E"

@@ -95,6 +95,31 @@ export interface IndexLimits {
   readonly reuse?: Int32Array;
 }
 
+/** Stretches longer than this that mostly differ end a copy (see `mostlyDiffers`). */
+const REWRITE_GAP = 64;
+/** The least agreement on the diagonal that starts a new copy after a rewritten stretch. */
+const MIN_RESUME = 16;
+
+/**
+ * Whether target bytes `[from, to)`, on the diagonal `offset` (reference position minus
+ * target position), are a rewritten stretch: longer than {@link REWRITE_GAP} and fewer than
+ * half of them equal to the reference's.
+ */
+function mostlyDiffers(
+  old: Uint8Array,
+  target: Uint8Array,
+  from: number,
+  to: number,
+  offset: number,
+): boolean {
+  if (to - from <= REWRITE_GAP) return false;
+  const start = Math.max(from, -offset);
+  const end = Math.min(to, old.length - offset);
+  let agree = 0;
+  for (let k = start; k < end; k++) if (old[k + offset] === target[k]) agree++;
+  return agree * 2 < to - from;
+}
+
 function slotOf(hash: number, shift: number): number {
   return Math.imul(hash, 0x85ebca6b) >>> shift;
 }
@@ -539,6 +564,9 @@ export function matchWindow(
     let oldScore = 0;
     scan += len;
     let scsc = scan;
+    const resumed = scan;
+    /** Where the backward extension of the new match stops: after a rewrite, at its start. */
+    let backFloor = lastScan;
     for (; scan < n; scan++) {
       // search: the longest verified candidate among the seeds and the current diagonal.
       len = 0;
@@ -568,13 +596,23 @@ export function matchWindow(
           scan,
           Math.min(oldSize - dp, n - scan, MAX_VERIFY),
         );
-        if (l >= len && l > 0) {
-          // The current diagonal is (one of) the best: it goes on, nothing to switch to.
-          // Skipping ahead here also keeps the scan linear where another diagonal matches
-          // a little longer without winning (duplicated content in the reference).
+        // The current diagonal is (one of) the best: it goes on, nothing to switch to.
+        // Skipping ahead here also keeps the scan linear where another diagonal matches
+        // a little longer without winning (duplicated content in the reference). Unless the
+        // bytes since the last agreement mostly differ (a rewritten stretch, not shifted
+        // addresses): then the copy so far ends and a new one starts here, on the same
+        // diagonal, so that the stretch becomes new bytes instead of ending every copy that
+        // follows it (a file rewritten more than half, in place, kept no copy at all); and a
+        // chance agreement of a few bytes inside such a stretch is no match.
+        const rewritten =
+          l >= len && l > 0 && mostlyDiffers(old, target, resumed, scan, lastOffset);
+        if (l >= len && l > 0 && (!rewritten || l >= MIN_RESUME)) {
           len = l;
           pos = dp;
-          oldScore = len;
+          oldScore = rewritten ? 0 : len;
+          // Extended backwards past the rewrite, the new copy would take the last one's
+          // agreeing bytes too, and end it.
+          if (rewritten) backFloor = Math.max(lastScan, resumed);
           scsc = scan + len;
           break;
         }
@@ -588,10 +626,11 @@ export function matchWindow(
       if (q >= 0 && q < oldSize && old[q] === target[scan]) oldScore--;
     }
     if (len !== oldScore || scan === n) {
-      // Extend the last match forwards and the new one backwards while at least half their
-      // bytes agree; where the two overlap, split them where the bytes agree best.
+      // Extend the last match forwards and the new one backwards (no further back than
+      // `backFloor`) while at least half their bytes agree; where the two overlap, split them
+      // where the bytes agree best.
       let lenf = extendForward(oldView, lastPos, targetView, lastScan, scan - lastScan);
-      let lenb = scan < n ? extendBackward(oldView, pos, targetView, scan, scan - lastScan) : 0;
+      let lenb = scan < n ? extendBackward(oldView, pos, targetView, scan, scan - backFloor) : 0;
       if (lastScan + lenf > scan - lenb) {
         const overlap = lastScan + lenf - (scan - lenb);
         const lens = splitOverlap(
