@@ -14,6 +14,7 @@ import { decodeDgd } from "./decode.js";
 import type { EncodeDgdOptions } from "./encode.js";
 import { encodeDgd, zeroRuns } from "./encode.js";
 import { ByteWriter, DGD_MAGIC, isDgdDelta } from "./format.js";
+import { DiffRunWriter } from "./matcher.js";
 
 async function encode(
   source: Uint8Array,
@@ -146,6 +147,37 @@ describe("dgd round trips", () => {
   it("the diff runs keep zero and non-zero stretches", () => {
     expect([...zeroRuns(Uint8Array.of(0, 0, 5, 6, 0, 7))]).toEqual([2, 2, 5, 6, 1, 1, 7]);
     expect([...zeroRuns(new Uint8Array(0))]).toEqual([]);
+  });
+
+  it("the runs written as copies are found are those of the whole diff", () => {
+    const next = createPrng(41);
+    for (let round = 0; round < 40; round++) {
+      // Mostly zeros, some stretches of differences, a trailing stretch of either kind.
+      const diff = new Uint8Array(next() % 3000);
+      for (let i = 0; i < diff.length; i++) {
+        if (next() % 50 === 0) {
+          const end = Math.min(diff.length, i + 1 + (next() % 9));
+          for (; i < end; i++) diff[i] = 1 + (next() % 255);
+        }
+      }
+      // Fed as the encoder does: runs of agreeing bytes counted, differences one at a time,
+      // cut at arbitrary copy boundaries (a zero run may span two copies).
+      const writer = new DiffRunWriter();
+      writer.reset();
+      for (let i = 0; i < diff.length; ) {
+        if (diff[i] !== 0) {
+          writer.addLiteral(diff[i] as number);
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < diff.length && diff[j] === 0 && j - i < 1 + (next() % 40)) j++;
+        writer.addZeros(j - i);
+        i = j;
+      }
+      writer.finish();
+      expect([...writer.out.view()]).toEqual([...zeroRuns(diff)]);
+    }
   });
 
   it("is deterministic", async () => {

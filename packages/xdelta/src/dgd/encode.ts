@@ -19,7 +19,7 @@ import { buildReferenceIndex, createWindowStreams, matchWindow } from "./matcher
 /** Options of `encodeDgd`. */
 export interface EncodeDgdOptions {
   readonly signal?: AbortSignal;
-  /** Target bytes per window (default 16 MiB, at most 64 MiB). */
+  /** Target bytes per window (default 32 MiB, at most 64 MiB). */
   readonly windowSize?: number;
   /**
    * The most reference bytes held (and indexed) at once (default 96 MiB). A larger reference
@@ -27,7 +27,7 @@ export interface EncodeDgdOptions {
    * in proportion: smaller memory, fewer matches, never a wrong delta.
    */
   readonly maxRegionBytes?: number;
-  /** log2 of the most slots of the seed table (4 bytes each; default 25). */
+  /** log2 of the most slots of the seed table (4 bytes each; default 24, 23 above 64 MiB). */
   readonly maxIndexBits?: number;
 }
 
@@ -35,20 +35,26 @@ const MIN_WINDOW = 1 << 16;
 
 /**
  * The entropy stage of each stream, chosen by measurement on real release pairs (npm
- * tarballs, a Go executable): brotli's best quality for the small control stream and for a
- * small extra stream (text, mostly), xz for the diff runs, whose byte patterns (an
- * executable's shifted addresses) LZMA models best, and for a large extra stream, where
- * brotli's best quality is too slow.
+ * tarballs, a Go executable; sizes and CPU time summed over 22 pairs): brotli at quality 10
+ * for the control stream (within 0.1% of quality 11 at half its time); xz for the diff runs,
+ * whose byte patterns (an executable's shifted addresses) LZMA models best (preset 5: 0.5%
+ * larger than 6 at 85% of its time; 4 was 2% larger); and for the extra
+ * stream brotli's best quality while it is small (up to 32 KiB, where its cost is a few
+ * milliseconds), quality 9 above: 8% larger extra streams than quality 11 or xz 6 (3.5% on
+ * the deltas' sum, every pair still within 1.13x the better of bsdiff and zstd), at a fifth
+ * of xz's time and a fifteenth of brotli 11's.
  */
-const CONTROL_COMPRESSION: StreamCompression = { method: "brotli", quality: 11 };
-const DIFF_COMPRESSION: StreamCompression = { method: "xz", preset: 6 };
+const CONTROL_COMPRESSION: StreamCompression = { method: "brotli", quality: 10 };
+const DIFF_COMPRESSION: StreamCompression = { method: "xz", preset: 5 };
 const SMALL_EXTRA_COMPRESSION: StreamCompression = { method: "brotli", quality: 11 };
-const LARGE_EXTRA_COMPRESSION: StreamCompression = { method: "xz", preset: 6 };
-const SMALL_EXTRA = 1 << 20;
+const LARGE_EXTRA_COMPRESSION: StreamCompression = { method: "brotli", quality: 9 };
+const SMALL_EXTRA = 32 << 10;
 
 /**
  * The diff bytes as runs: a varint count of zero bytes, a varint count of non-zero bytes,
  * those bytes; and again, to the end. Most diff bytes are zero, so this is a fraction of them.
+ * The encoder writes the same runs as it finds the copies (`DiffRunWriter`); this is their
+ * definition, which the tests hold it to.
  */
 export function zeroRuns(diff: Uint8Array): Uint8Array {
   const out = new ByteWriter(Math.max(64, diff.length >> 3));
@@ -67,8 +73,12 @@ export function zeroRuns(diff: Uint8Array): Uint8Array {
   return out.view();
 }
 const READ_CHUNK = 8 << 20;
-/** Regions up to this size get a seed every 4 bytes (on average), larger ones every 8. */
-const DENSE_REGION = 16 << 20;
+/**
+ * A seed every 8 bytes of the reference (on average; sparser in a region too large for the
+ * table). Every 4 (as for regions up to 16 MiB before) made deltas 1.3% smaller at twice
+ * the seeds, each a cache miss to insert.
+ */
+const SEED_SPACING = 8;
 /**
  * The most reference bytes held at once by default: with the seed table, the window and its
  * streams, and the compressors' state, a 1 GB pair stays under 512 MB of peak RSS (with
@@ -149,7 +159,7 @@ export async function* encodeDgd(
   const regionLength = Math.min(refSize, maxRegion);
   let index: ReferenceIndex | undefined;
   const state: MatchState = { lastOldEnd: 0 };
-  const streams = createWindowStreams(windowSize);
+  const streams = createWindowStreams();
   const whole = createHash("sha256");
   let total = 0;
 
@@ -174,8 +184,7 @@ export async function* encodeDgd(
     index = buildReferenceIndex(bytes, start, {
       ...(reuse === undefined ? {} : { reuse }),
       maxTableBits: maxIndexBits,
-      // Each seed costs a cache miss to insert: denser seeds only where the region is small.
-      minSpacing: regionLength <= DENSE_REGION ? 4 : 8,
+      minSpacing: SEED_SPACING,
     });
     return index;
   };
@@ -206,12 +215,17 @@ export async function* encodeDgd(
     control.varint(diffLensBytes);
     control.varint(extraLensBytes);
     control.bytes(lens.view());
-    const diffRuns = zeroRuns(streams.diff.subarray(0, streams.diffLength));
+    // Copies, as the buffers are reused by the next window.
+    const diffRuns = streams.diffRuns.out.view().slice();
     // Copies of what the next window overwrites: the extra bytes (the buffer is reused).
-    const extra = streams.extra.slice(0, streams.extraLength);
+    const extra = streams.extra.view().slice();
     const entries = streams.seeks.length;
-    const digest = createHash("sha256").update(data).digest().subarray(0, WINDOW_DIGEST_BYTES);
     whole.update(data);
+    // The first window's digest is that of the target so far: one pass over its bytes, not
+    // two (most targets are one window).
+    const digest = (
+      total === 0 ? whole.copy().digest() : createHash("sha256").update(data).digest()
+    ).subarray(0, WINDOW_DIGEST_BYTES);
     const length = filled;
     total += filled;
     filled = 0;
