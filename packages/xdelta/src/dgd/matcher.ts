@@ -95,29 +95,30 @@ export interface IndexLimits {
   readonly reuse?: Int32Array;
 }
 
-/** Stretches longer than this that mostly differ end a copy (see `mostlyDiffers`). */
+/**
+ * A stretch longer than this whose bytes mostly differ from the reference's on the current
+ * diagonal is a rewrite: it ends the copy before it (see `matchWindow`).
+ */
 const REWRITE_GAP = 64;
 /** The least agreement on the diagonal that starts a new copy after a rewritten stretch. */
 const MIN_RESUME = 16;
 
 /**
- * Whether target bytes `[from, to)`, on the diagonal `offset` (reference position minus
- * target position), are a rewritten stretch: longer than {@link REWRITE_GAP} and fewer than
- * half of them equal to the reference's.
+ * How many of target bytes `[from, to)` equal the reference's on the diagonal `offset`
+ * (reference position minus target position).
  */
-function mostlyDiffers(
+function agreeing(
   old: Uint8Array,
   target: Uint8Array,
   from: number,
   to: number,
   offset: number,
-): boolean {
-  if (to - from <= REWRITE_GAP) return false;
+): number {
   const start = Math.max(from, -offset);
   const end = Math.min(to, old.length - offset);
   let agree = 0;
   for (let k = start; k < end; k++) if (old[k + offset] === target[k]) agree++;
-  return agree * 2 < to - from;
+  return agree;
 }
 
 function slotOf(hash: number, shift: number): number {
@@ -567,6 +568,10 @@ export function matchWindow(
     const resumed = scan;
     /** Where the backward extension of the new match stops: after a rewrite, at its start. */
     let backFloor = lastScan;
+    // The agreement on the current diagonal over [resumed, agreedTo), counted as the scan
+    // goes (once per byte: the diagonal does not change within this loop).
+    let agreed = 0;
+    let agreedTo = resumed;
     for (; scan < n; scan++) {
       // search: the longest verified candidate among the seeds and the current diagonal.
       len = 0;
@@ -604,8 +609,12 @@ export function matchWindow(
         // diagonal, so that the stretch becomes new bytes instead of ending every copy that
         // follows it (a file rewritten more than half, in place, kept no copy at all); and a
         // chance agreement of a few bytes inside such a stretch is no match.
-        const rewritten =
-          l >= len && l > 0 && mostlyDiffers(old, target, resumed, scan, lastOffset);
+        let rewritten = false;
+        if (l >= len && l > 0 && scan - resumed > REWRITE_GAP) {
+          agreed += agreeing(old, target, agreedTo, scan, lastOffset);
+          agreedTo = scan;
+          rewritten = agreed * 2 < scan - resumed;
+        }
         if (l >= len && l > 0 && (!rewritten || l >= MIN_RESUME)) {
           len = l;
           pos = dp;
