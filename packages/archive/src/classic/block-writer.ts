@@ -19,6 +19,7 @@ import {
   STATIC_LTREE_CODE,
   STATIC_LTREE_LEN,
 } from "./tables.js";
+import { spareArrays, zeroedArray } from "./spare-arrays.js";
 import type { Tree } from "./trees.js";
 import { buildBitLengthTree, buildTree, createTree, createTreeScratch } from "./trees.js";
 
@@ -85,6 +86,8 @@ export interface BlockWriter {
   flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void;
   /** Output bytes produced so far and not yet taken. */
   take(): Uint8Array | undefined;
+  /** Give the writer's arrays to later writers; it is not used afterwards. */
+  dispose(): void;
 }
 
 export interface BlockWriterOptions {
@@ -280,8 +283,8 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   const bitLengths = createTree("bitlength");
   const scratch = createTreeScratch();
   const symbolEnd = options.symbolBuffer - 1;
-  const symDist = new Uint16Array(options.symbolBuffer);
-  const symLc = new Uint8Array(options.symbolBuffer);
+  const symDist = zeroedArray("u16", options.symbolBuffer);
+  const symLc = zeroedArray("u8", options.symbolBuffer);
   const block: BlockSymbols = {
     dist: symDist,
     lc: symLc,
@@ -294,7 +297,7 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     distBits: 0,
   };
   const bits: BitOutput = {
-    out: new Uint8Array(64 * 1024),
+    out: zeroedArray("u8", 64 * 1024),
     outLength: 0,
     bitBuffer: 0,
     bitCount: 0,
@@ -396,6 +399,9 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
       const piece = bits.out.slice(0, bits.outLength);
       bits.outLength = 0;
       return piece;
+    },
+    dispose(): void {
+      spareArrays([symDist, symLc, bits.out]);
     },
   };
 }
