@@ -10,6 +10,8 @@ import { deflateStream } from "./deflate-engines.js";
 import { HISTORY, LOOKAHEAD } from "./deflate-jobs.js";
 import type { DeflateParams } from "./deflate-params.js";
 import type { DeflatePool } from "./deflate-pool.js";
+import type { OutputChunks } from "./output-chunks.js";
+import { createOutputChunks } from "./output-chunks.js";
 import type { DeflateSegment, Segment } from "./segments.js";
 
 /** The deflate implementation this runtime replays with, as recorded in headers. */
@@ -32,13 +34,17 @@ export interface RebuildInput {
 }
 
 const OUTPUT_CHUNK = 64 * 1024;
-const COPY_CHUNK = 1024 * 1024;
 /** Streams up to this size without pieces are deflated by one job on the pool. */
 const ONE_JOB = 8 * 1024 * 1024;
 /** Raw runs up to this size are held while earlier streams are deflated. */
 const HELD_RAW = 1024 * 1024;
 /** Bytes held for work not emitted yet (inputs of jobs, raw runs); past it the head is awaited. */
 const BUDGET_PER_WORKER = 8 * 1024 * 1024;
+/**
+ * Jobs kept queued or running per worker before output that is ready is written: reading
+ * ahead for the next stream to deflate comes first, so that no worker waits for work.
+ */
+const JOBS_AHEAD_PER_WORKER = 2;
 
 /** Output waiting its turn: `emit` runs when everything before it has been emitted. */
 interface Queued {
@@ -46,7 +52,7 @@ interface Queued {
   readonly held: number;
   /** Whether `emit` can run without waiting for a worker. */
   ready(): boolean;
-  emit(): AsyncIterable<Uint8Array>;
+  emit(out: OutputChunks): void | Promise<void>;
 }
 
 /**
@@ -54,8 +60,9 @@ interface Queued {
  * runs pass through, copied streams are read from the reference, deflate streams are
  * deflated again with their recorded settings on the pool (a stream's pieces in parallel)
  * and checked (inflated length and CRC-32 before, compressed length after); output keeps
- * the file's order and memory stays bounded. The whole result is checked against the
- * recorded SHA-256. Any difference is an `IntegrityError` raised while iterating.
+ * the file's order, comes in chunks of about 1 MiB, and memory stays bounded. The whole
+ * result is checked against the recorded SHA-256. Any difference is an `IntegrityError`
+ * raised while iterating.
  *
  * @example
  * ```ts
@@ -68,7 +75,9 @@ export async function* rebuildTarget(
   const { segments, pool, reference, signal } = input;
   const reader = createByteReader(input.expanded);
   const hash = createHash("sha256");
+  const out = createOutputChunks(reference, hash);
   const budget = Math.max(1, pool.size) * BUDGET_PER_WORKER;
+  const jobsAhead = pool.size * JOBS_AHEAD_PER_WORKER;
   const queue: Queued[] = [];
   let held = 0;
   /** Jobs still running, forgotten once settled so that their output is not kept to the end. */
@@ -76,18 +85,22 @@ export async function* rebuildTarget(
 
   async function* emitHead(): AsyncGenerator<Uint8Array, void, undefined> {
     const head = queue.shift() as Queued;
-    for await (const chunk of head.emit()) {
-      hash.update(chunk);
-      yield chunk;
-    }
+    // Hand on what is gathered before waiting for a worker: it can be written meanwhile.
+    if (!head.ready()) yield* out.take(true);
+    await head.emit(out);
     held -= head.held;
+    yield* out.take(false);
   }
   /**
    * Emit from the head of the queue: whatever needs no waiting (raw runs, copies, finished
-   * jobs), then, while more than `below` bytes are held, the rest in turn.
+   * jobs) while the workers have enough queued, then, while more than `below` bytes are
+   * held, the rest in turn.
    */
   async function* drain(below: number): AsyncGenerator<Uint8Array, void, undefined> {
-    while (queue.length > 0 && (held > below || (queue[0] as Queued).ready())) {
+    while (
+      queue.length > 0 &&
+      (held > below || ((queue[0] as Queued).ready() && pending.size >= jobsAhead))
+    ) {
       yield* emitHead();
     }
   }
@@ -112,20 +125,20 @@ export async function* rebuildTarget(
         enqueue({
           held: 0,
           ready: () => true,
-          emit: () => copyFrom(reference, segment.referenceOffset, segment.length),
+          emit: (o) => o.copy(segment.referenceOffset, segment.length),
         });
       } else if (segment.kind === "raw") {
         if (segment.length <= HELD_RAW) {
           const bytes = await reader.read(segment.length);
           if (bytes.length !== segment.length) throw shortExpansion();
-          enqueue({ held: bytes.length, ready: () => true, emit: () => once(bytes) });
+          enqueue({ held: bytes.length, ready: () => true, emit: (o) => o.append(bytes) });
         } else {
           yield* drain(-1);
           let got = 0;
           for await (const chunk of reader.take(segment.length)) {
             got += chunk.length;
-            hash.update(chunk);
-            yield chunk;
+            out.append(chunk);
+            yield* out.take(false);
           }
           if (got !== segment.length) throw shortExpansion();
         }
@@ -138,8 +151,8 @@ export async function* rebuildTarget(
           // One long stream, not cut into pieces (version 1 deltas): deflated as it streams.
           yield* drain(-1);
           for await (const chunk of redeflate(reader, segment, params, input.engine, signal)) {
-            hash.update(chunk);
-            yield chunk;
+            out.append(chunk);
+            yield* out.take(false);
           }
           continue;
         }
@@ -152,6 +165,7 @@ export async function* rebuildTarget(
       yield* drain(budget);
     }
     yield* drain(-1);
+    yield* out.take(true);
     if (!(await reader.atEnd())) {
       throw new IntegrityError("archive delta: the expanded target is longer than recorded");
     }
@@ -161,38 +175,11 @@ export async function* rebuildTarget(
       });
     }
   } finally {
-    // Jobs still running hold nothing of ours once settled; wait so none outlives the call.
+    // Jobs and reads still running hold nothing of ours once settled; wait so none outlives
+    // the call.
     await Promise.allSettled(pending);
+    await out.settle();
     await reader.close();
-  }
-}
-
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
-  if (bytes.length > 0) yield bytes;
-}
-
-async function* copyFrom(
-  reference: RandomAccessSource,
-  offset: number,
-  length: number,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  for (let done = 0; done < length; ) {
-    const n = Math.min(COPY_CHUNK, length - done);
-    // A buffer of our own for each chunk: the consumer may keep it.
-    let bytes: Uint8Array;
-    if (reference.readInto !== undefined) {
-      bytes = Buffer.allocUnsafe(n);
-      bytes = bytes.subarray(0, await reference.readInto(offset + done, bytes, 0, n));
-    } else {
-      bytes = new Uint8Array(await reference.read(offset + done, n));
-    }
-    if (bytes.length !== n) {
-      throw new IntegrityError("archive delta: it copies past the end of the reference", {
-        hint: "The delta was made against a different reference.",
-      });
-    }
-    done += n;
-    yield bytes;
   }
 }
 
@@ -273,14 +260,14 @@ function* deflateJobs(
       return {
         held,
         ready: () => done,
-        async *emit() {
-          const out = await result;
+        async emit(out) {
+          const deflated = await result;
           if (pieces.length === 0) {
-            if (out.length !== segment.compressedLength) throw streamMismatch(engine, params);
-            yield out;
+            if (deflated.length !== segment.compressedLength) throw streamMismatch(engine, params);
+            out.append(deflated);
             return;
           }
-          let bytes = joiner.append(out, bits ?? out.length * 8);
+          let bytes = joiner.append(deflated, bits ?? deflated.length * 8);
           if (final) {
             const tail = joiner.finish();
             const joined = new Uint8Array(bytes.length + tail.length);
@@ -294,7 +281,7 @@ function* deflateJobs(
           }
           produced += bytes.length;
           if (produced > segment.compressedLength) throw streamMismatch(engine, params);
-          if (bytes.length > 0) yield bytes;
+          out.append(bytes);
         },
       };
     })();
