@@ -484,6 +484,7 @@ describe("worker failures and cancellation", () => {
         return real.run(job, signal);
       },
       trim: () => real.trim(),
+      warm: () => real.warm(),
       close: () => real.close(),
     };
   }
@@ -532,6 +533,7 @@ describe("settings remembered across files", () => {
         return real.run(job, signal, options);
       },
       trim: () => real.trim(),
+      warm: () => real.warm(),
       close: () => real.close(),
     };
     const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);

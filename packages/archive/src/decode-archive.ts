@@ -61,6 +61,8 @@ export async function* decodeArchiveDelta(
     yield* decodeVersion1(input, header);
     return;
   }
+  // The workers load while the reference is expanded.
+  if (header.segments.some((s) => s.kind === "deflate")) input.pool.warm();
   const expanded = await expandRecordedReference(
     input.reference,
     header,

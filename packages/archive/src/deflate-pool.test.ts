@@ -35,6 +35,20 @@ describe("createDeflatePool", () => {
     }
   });
 
+  it("warm starts the workers ahead of the jobs, which then run on them; a closed pool stays closed", async () => {
+    const warmed = createDeflatePool({ size: 2 });
+    pool = warmed;
+    warmed.warm();
+    warmed.warm(); // no more than size
+    const results = await Promise.all([0, 1, 2].map((i) => warmed.run(job(i))));
+    for (const [i, result] of results.entries()) {
+      expect(Buffer.from(result).equals(runDeflateJob(job(i)) as Uint8Array)).toBe(true);
+    }
+    await warmed.close();
+    warmed.warm();
+    await expect(warmed.run(job(0))).rejects.toBeInstanceOf(InternalError);
+  });
+
   it("trim stops idle workers only: a running job finishes, later jobs get new workers", async () => {
     pool = createDeflatePool({ size: 2 });
     const running = pool.run(job(1));

@@ -22,6 +22,11 @@ export interface DeflatePool {
    * new ones for later jobs.
    */
   trim(): void;
+  /**
+   * Start the workers now (up to `size`), so that they are loaded and ready when the first
+   * jobs come; they do not keep the process alive while idle.
+   */
+  warm(): void;
   /** Stop every worker; jobs still queued or running are rejected. */
   close(): Promise<void>;
 }
@@ -151,6 +156,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     const slot: Slot = { worker, task: undefined, taskId: -1, gone: false };
+    worker.unref();
     worker.on("message", (answer: WorkerAnswer) => {
       const task = slot.task;
       if (task === undefined || answer.id !== slot.taskId) return;
@@ -250,6 +256,9 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         queue.push(task);
         pump();
       });
+    },
+    warm(): void {
+      while (!closed && slots.length < size) spawn();
     },
     trim(): void {
       for (const slot of slots.filter((s) => s.task === undefined && !s.gone)) {
