@@ -17,7 +17,7 @@ import { expandRecordedReference } from "./expanded-reference.js";
 import type { ArchiveDeltaHeaderV2 } from "./header-v2.js";
 import { parseHeaderV2 } from "./header-v2.js";
 import { decodeInnerDelta } from "./inner-delta.js";
-import { rebuildTarget } from "./rebuild.js";
+import { rebuildTarget, rebuildWorkers } from "./rebuild.js";
 import { deflateSegmentsOf } from "./segments.js";
 import { sha256OfFile } from "./temp-files.js";
 
@@ -62,7 +62,9 @@ export async function* decodeArchiveDelta(
     return;
   }
   // The workers load while the reference is expanded.
-  if (header.segments.some((s) => s.kind === "deflate")) input.pool.warm();
+  if (header.segments.some((s) => s.kind === "deflate")) {
+    input.pool.warm(rebuildWorkers(input.pool.size));
+  }
   const expanded = await expandRecordedReference(
     input.reference,
     header,

@@ -49,6 +49,23 @@ describe("createDeflatePool", () => {
     await expect(warmed.run(job(0))).rejects.toBeInstanceOf(InternalError);
   });
 
+  it("runs a job alongside fewer jobs than `alongside`, waiting in turn otherwise", async () => {
+    const counters = new SharedArrayBuffer(8);
+    pool = createDeflatePool({
+      size: 2,
+      script: new URL("../test/workers/counting-worker.mjs", import.meta.url),
+      workerData: { counters },
+    });
+    const busy = pool;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => busy.run(job(i), undefined, { alongside: 1 })),
+    );
+    for (const [i, result] of results.entries()) {
+      expect(Buffer.from(result).equals(runDeflateJob(job(i)) as Uint8Array)).toBe(true);
+    }
+    expect(new Int32Array(counters)[1]).toBe(1);
+  });
+
   it("trim stops idle workers only: a running job finishes, later jobs get new workers", async () => {
     pool = createDeflatePool({ size: 2 });
     const running = pool.run(job(1));

@@ -23,10 +23,10 @@ export interface DeflatePool {
    */
   trim(): void;
   /**
-   * Start the workers now (up to `size`), so that they are loaded and ready when the first
-   * jobs come; they do not keep the process alive while idle.
+   * Start `count` workers now (at most `size`), so that they are loaded and ready when the
+   * first jobs come; they do not keep the process alive while idle.
    */
-  warm(): void;
+  warm(count?: number): void;
   /** Stop every worker; jobs still queued or running are rejected. */
   close(): Promise<void>;
 }
@@ -38,6 +38,11 @@ export interface RunOptions {
    * made for this job alone (each a whole `ArrayBuffer`); they are unusable afterwards.
    */
   readonly transfer?: boolean;
+  /**
+   * Run while fewer than this many jobs run on the pool's workers (it waits in the queue
+   * otherwise): a caller with work of its own on the calling thread leaves it a core.
+   */
+  readonly alongside?: number;
 }
 
 export interface DeflatePoolOptions {
@@ -68,6 +73,7 @@ function defaultScript(): URL {
 interface Task {
   readonly job: DeflateJob;
   readonly transfer: boolean;
+  readonly alongside: number;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -184,6 +190,8 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
 
   function pump(): void {
     while (queue.length > 0 && !closed) {
+      const running = slots.reduce((n, s) => (s.task === undefined ? n : n + 1), 0);
+      if (running >= (queue[0] as Task).alongside) return;
       let slot = slots.find((s) => s.task === undefined && !s.gone);
       if (slot === undefined) {
         if (slots.length >= size) return;
@@ -246,6 +254,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         const task: Task = {
           job,
           transfer: runOptions.transfer === true,
+          alongside: runOptions.alongside ?? size,
           signal,
           resolve: resolve as (value: unknown) => void,
           reject,
@@ -257,8 +266,8 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         pump();
       });
     },
-    warm(): void {
-      while (!closed && slots.length < size) spawn();
+    warm(count = size): void {
+      while (!closed && slots.length < Math.min(size, count)) spawn();
     },
     trim(): void {
       for (const slot of slots.filter((s) => s.task === undefined && !s.gone)) {

@@ -7,6 +7,7 @@ import { createBitJoiner } from "./bit-string.js";
 import { createByteReader } from "./byte-reader.js";
 import type { ByteReader } from "./byte-reader.js";
 import { deflateStream } from "./deflate-engines.js";
+import type { Piece } from "./deflate-jobs.js";
 import { HISTORY, LOOKAHEAD } from "./deflate-jobs.js";
 import type { DeflateParams } from "./deflate-params.js";
 import type { DeflatePool } from "./deflate-pool.js";
@@ -76,8 +77,9 @@ export async function* rebuildTarget(
   const reader = createByteReader(input.expanded);
   const hash = createHash("sha256");
   const out = createOutputChunks(reference, hash);
-  const budget = Math.max(1, pool.size) * BUDGET_PER_WORKER;
-  const jobsAhead = pool.size * JOBS_AHEAD_PER_WORKER;
+  const workers = rebuildWorkers(pool.size);
+  const budget = Math.max(1, workers) * BUDGET_PER_WORKER;
+  const jobsAhead = workers * JOBS_AHEAD_PER_WORKER;
   const queue: Queued[] = [];
   let held = 0;
   /** Jobs still running, forgotten once settled so that their output is not kept to the end. */
@@ -156,7 +158,16 @@ export async function* rebuildTarget(
           }
           continue;
         }
-        for (const item of deflateJobs(reader, segment, params, input.engine, pool, job, signal)) {
+        const run: RunJob = (piece, bits) =>
+          job(
+            pool.run(
+              { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
+              signal,
+              // The piece's arrays are fresh copies made for this job: moved, not copied.
+              { transfer: true, alongside: workers },
+            ),
+          );
+        for (const item of deflateJobs(reader, segment, params, input.engine, run)) {
           const ready = await item;
           enqueue(ready);
           yield* drain(budget);
@@ -183,6 +194,20 @@ export async function* rebuildTarget(
   }
 }
 
+/** Deflate a piece on the pool: its first `bits` bits, or all of it when final. */
+type RunJob = (piece: Piece, bits: number | undefined) => Promise<Uint8Array>;
+
+/**
+ * Workers a rebuild deflates on at once: all but one of the pool's when it has more than
+ * one, since this thread is busy for the whole rebuild too (the inner delta's decoding,
+ * copies, hashing). On two cores, two workers and this thread took 20% more CPU time than
+ * one worker beside it (a second isolate starting and compiling the deflater), and more
+ * wall time on a loaded machine.
+ */
+export function rebuildWorkers(poolSize: number): number {
+  return poolSize > 1 ? poolSize - 1 : poolSize;
+}
+
 /**
  * The queue items of one deflate stream: one job, or one per piece. Each item is produced
  * once the stream's bytes it needs have been read (in order, so `reader` is shared safely).
@@ -192,9 +217,7 @@ function* deflateJobs(
   segment: DeflateSegment,
   params: DeflateParams,
   engine: string,
-  pool: DeflatePool,
-  job: <T>(promise: Promise<T>) => Promise<T>,
-  signal: AbortSignal | undefined,
+  run: RunJob,
 ): Generator<Promise<Queued>, void, undefined> {
   const pieces = segment.pieces ?? [];
   const length = segment.inflatedLength;
@@ -241,14 +264,7 @@ function* deflateJobs(
       const bits = final ? undefined : next.bit - start.bit;
       let done = false;
       const held = piece.history.length + piece.input.length;
-      // The piece's arrays are fresh copies made for this job: moved, not copied.
-      const result = job(
-        pool.run(
-          { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
-          signal,
-          { transfer: true },
-        ),
-      );
+      const result = run(piece, bits);
       result.then(
         () => {
           done = true;
