@@ -162,7 +162,6 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     const slot: Slot = { worker, task: undefined, taskId: -1, gone: false };
-    worker.unref();
     worker.on("message", (answer: WorkerAnswer) => {
       const task = slot.task;
       if (task === undefined || answer.id !== slot.taskId) return;
@@ -184,6 +183,8 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         settleFailure(slot, new InternalError(`archive worker exited (code ${code})`));
       }
     });
+    // After the listeners: a 'message' listener refs the worker's port again.
+    worker.unref();
     slots.push(slot);
     return slot;
   }
