@@ -63,7 +63,7 @@ export async function* decodeArchiveDelta(
   }
   // The workers load while the reference is expanded.
   if (header.segments.some((s) => s.kind === "deflate")) {
-    input.pool.warm(rebuildWorkers(input.pool.size));
+    input.pool.warm(rebuildWorkers(input.pool.size, header.segments));
   }
   const expanded = await expandRecordedReference(
     input.reference,

@@ -77,7 +77,7 @@ export async function* rebuildTarget(
   const reader = createByteReader(input.expanded);
   const hash = createHash("sha256");
   const out = createOutputChunks(reference, hash);
-  const workers = rebuildWorkers(pool.size);
+  const workers = rebuildWorkers(pool.size, segments);
   const budget = Math.max(1, workers) * BUDGET_PER_WORKER;
   const jobsAhead = workers * JOBS_AHEAD_PER_WORKER;
   const queue: Queued[] = [];
@@ -198,14 +198,21 @@ export async function* rebuildTarget(
 type RunJob = (piece: Piece, bits: number | undefined) => Promise<Uint8Array>;
 
 /**
- * Workers a rebuild deflates on at once: all but one of the pool's when it has more than
- * one, since this thread is busy for the whole rebuild too (the inner delta's decoding,
- * copies, hashing). On two cores, two workers and this thread took 20% more CPU time than
- * one worker beside it (a second isolate starting and compiling the deflater), and more
- * wall time on a loaded machine.
+ * Workers a rebuild deflates on at once. When it copies more bytes from the reference than it
+ * deflates, this thread is busy for the whole rebuild (copies, hashing, the inner delta's
+ * decoding), and all but one of the pool's workers leave it a core: on 2 cores a jar that is
+ * mostly copies took 20% more CPU time with two workers beside it than with one (a second
+ * isolate starting and compiling the deflater). A file that is mostly deflating (one long
+ * gzip stream) uses them all: its pieces deflate in parallel and this thread waits.
  */
-export function rebuildWorkers(poolSize: number): number {
-  return poolSize > 1 ? poolSize - 1 : poolSize;
+export function rebuildWorkers(poolSize: number, segments: readonly Segment[]): number {
+  let copied = 0;
+  let deflated = 0;
+  for (const s of segments) {
+    if (s.kind === "copy") copied += s.length;
+    else if (s.kind === "deflate") deflated += s.inflatedLength;
+  }
+  return poolSize > 1 && copied >= deflated ? poolSize - 1 : poolSize;
 }
 
 /**
