@@ -511,6 +511,7 @@ describe("worker failures and cancellation", () => {
         return real.run(job, signal);
       },
       trim: () => real.trim(),
+      warm: () => real.warm(),
       close: () => real.close(),
     };
   }
@@ -559,6 +560,7 @@ describe("settings remembered across files", () => {
         return real.run(job, signal, options);
       },
       trim: () => real.trim(),
+      warm: () => real.warm(),
       close: () => real.close(),
     };
     const codec = createArchiveCodecWithPool({ inner, tempDir }, () => pool);

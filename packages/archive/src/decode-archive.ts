@@ -17,7 +17,7 @@ import { expandRecordedReference } from "./expanded-reference.js";
 import type { ArchiveDeltaHeaderV2 } from "./header-v2.js";
 import { parseHeaderV2 } from "./header-v2.js";
 import { decodeInnerDelta } from "./inner-delta.js";
-import { rebuildTarget } from "./rebuild.js";
+import { rebuildTarget, rebuildWorkers } from "./rebuild.js";
 import { deflateSegmentsOf } from "./segments.js";
 import { sha256OfFile } from "./temp-files.js";
 
@@ -60,6 +60,10 @@ export async function* decodeArchiveDelta(
   if (header.version === 1) {
     yield* decodeVersion1(input, header);
     return;
+  }
+  // The workers load while the reference is expanded.
+  if (header.segments.some((s) => s.kind === "deflate")) {
+    input.pool.warm(rebuildWorkers(input.pool.size, header.segments));
   }
   const expanded = await expandRecordedReference(
     input.reference,

@@ -40,8 +40,14 @@ function classic(p: DeflateParams) {
 export function deflateWhole(params: DeflateParams, input: Uint8Array): Uint8Array {
   if (params.engine === "node-zlib") return deflateRawSync(input, nodeOptions(params));
   const deflater = classic(params);
-  const head = deflater.write(input);
-  const tail = deflater.finish();
+  let head: Uint8Array | undefined;
+  let tail: Uint8Array | undefined;
+  try {
+    head = deflater.write(input);
+    tail = deflater.finish();
+  } finally {
+    deflater.dispose();
+  }
   if (head === undefined) return tail ?? new Uint8Array(0);
   if (tail === undefined) return head;
   const out = new Uint8Array(head.length + tail.length);
@@ -67,12 +73,16 @@ export async function* deflateStream(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   if (params.engine !== "node-zlib") {
     const deflater = classic(params);
-    for await (const chunk of input) {
-      const out = deflater.write(chunk);
-      if (out !== undefined) yield out;
+    try {
+      for await (const chunk of input) {
+        const out = deflater.write(chunk);
+        if (out !== undefined) yield out;
+      }
+      const last = deflater.finish();
+      if (last !== undefined) yield last;
+    } finally {
+      deflater.dispose();
     }
-    const last = deflater.finish();
-    if (last !== undefined) yield last;
     return;
   }
   const deflater = createDeflateRaw(nodeOptions(params, chunkSize));

@@ -93,7 +93,11 @@ export function deflatePiece(params: DeflateParams, piece: Piece): Uint8Array {
       ? {}
       : { history: { bytes: piece.history, position: piece.position } }),
   });
-  return joinParts([deflater.write(piece.input), deflater.finish()]);
+  try {
+    return joinParts([deflater.write(piece.input), deflater.finish()]);
+  } finally {
+    deflater.dispose();
+  }
 }
 
 function joinParts(parts: readonly (Uint8Array | undefined)[]): Uint8Array {
@@ -137,12 +141,16 @@ function classicMatches(params: DeflateParams, piece: Piece, expected: ExpectedB
     return true;
   };
   const input = piece.input;
-  for (let i = 0; i < input.length; i += CLASSIC_FEED) {
-    if (!agrees(deflater.write(input.subarray(i, i + CLASSIC_FEED)))) return false;
-    if (piece.final ? at * 8 >= limitBits + 8 : at * 8 >= limitBits) return !piece.final;
+  try {
+    for (let i = 0; i < input.length; i += CLASSIC_FEED) {
+      if (!agrees(deflater.write(input.subarray(i, i + CLASSIC_FEED)))) return false;
+      if (piece.final ? at * 8 >= limitBits + 8 : at * 8 >= limitBits) return !piece.final;
+    }
+    if (!agrees(deflater.finish())) return false;
+    return piece.final ? at === Math.ceil(limitBits / 8) : at * 8 >= limitBits;
+  } finally {
+    deflater.dispose();
   }
-  if (!agrees(deflater.finish())) return false;
-  return piece.final ? at === Math.ceil(limitBits / 8) : at * 8 >= limitBits;
 }
 
 function reproduces(params: DeflateParams, piece: Piece, expected: ExpectedBits): boolean {

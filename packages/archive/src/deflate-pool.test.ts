@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CancelledError, InternalError } from "@dg/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { firstRelease } from "../test/corpus.js";
@@ -33,6 +37,58 @@ describe("createDeflatePool", () => {
         Buffer.from(results[i] as Uint8Array).equals(runDeflateJob(job(i)) as Uint8Array),
       ).toBe(true);
     }
+  });
+
+  it("warm starts the workers ahead of the jobs, which then run on them; a closed pool stays closed", async () => {
+    const warmed = createDeflatePool({ size: 2 });
+    pool = warmed;
+    warmed.warm();
+    warmed.warm(); // no more than size
+    const results = await Promise.all([0, 1, 2].map((i) => warmed.run(job(i))));
+    for (const [i, result] of results.entries()) {
+      expect(Buffer.from(result).equals(runDeflateJob(job(i)) as Uint8Array)).toBe(true);
+    }
+    await warmed.close();
+    warmed.warm();
+    await expect(warmed.run(job(0))).rejects.toBeInstanceOf(InternalError);
+  });
+
+  it("runs a job alongside fewer jobs than `alongside`, waiting in turn otherwise", async () => {
+    const counters = new SharedArrayBuffer(8);
+    pool = createDeflatePool({
+      size: 2,
+      script: new URL("../test/workers/counting-worker.mjs", import.meta.url),
+      workerData: { counters },
+    });
+    const busy = pool;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => busy.run(job(i), undefined, { alongside: 1 })),
+    );
+    for (const [i, result] of results.entries()) {
+      expect(Buffer.from(result).equals(runDeflateJob(job(i)) as Uint8Array)).toBe(true);
+    }
+    expect(new Int32Array(counters)[1]).toBe(1);
+  });
+
+  it("idle workers, warmed or done with their jobs, do not keep the process alive", () => {
+    const pool = new URL("../dist/deflate-pool.js", import.meta.url).href;
+    const script = `
+      const { createDeflatePool } = await import(${JSON.stringify(pool)});
+      const pool = createDeflatePool({ size: 2 });
+      pool.warm();
+      const params = { engine: "zlib", level: 6, memLevel: 8, windowBits: 15, strategy: 0 };
+      const piece = { history: new Uint8Array(0), input: new Uint8Array(5000).fill(7), position: 0, final: true };
+      await pool.run({ kind: "deflate", params, piece });
+      console.log("done");`;
+    const dir = mkdtempSync(join(tmpdir(), "dg-pool-exit-"));
+    const file = join(dir, "child.mjs");
+    writeFileSync(file, script);
+    // The guard only stops a child that would never exit; the assertion is that it exits.
+    const child = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(child.stdout.trim(), child.stderr).toBe("done");
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   it("trim stops idle workers only: a running job finishes, later jobs get new workers", async () => {

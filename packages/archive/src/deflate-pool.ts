@@ -22,6 +22,11 @@ export interface DeflatePool {
    * new ones for later jobs.
    */
   trim(): void;
+  /**
+   * Start `count` workers now (at most `size`), so that they are loaded and ready when the
+   * first jobs come; they do not keep the process alive while idle.
+   */
+  warm(count?: number): void;
   /** Stop every worker; jobs still queued or running are rejected. */
   close(): Promise<void>;
 }
@@ -33,6 +38,11 @@ export interface RunOptions {
    * made for this job alone (each a whole `ArrayBuffer`); they are unusable afterwards.
    */
   readonly transfer?: boolean;
+  /**
+   * Run while fewer than this many jobs run on the pool's workers (it waits in the queue
+   * otherwise): a caller with work of its own on the calling thread leaves it a core.
+   */
+  readonly alongside?: number;
 }
 
 export interface DeflatePoolOptions {
@@ -63,6 +73,7 @@ function defaultScript(): URL {
 interface Task {
   readonly job: DeflateJob;
   readonly transfer: boolean;
+  readonly alongside: number;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -172,12 +183,16 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         settleFailure(slot, new InternalError(`archive worker exited (code ${code})`));
       }
     });
+    // After the listeners: a 'message' listener refs the worker's port again.
+    worker.unref();
     slots.push(slot);
     return slot;
   }
 
   function pump(): void {
     while (queue.length > 0 && !closed) {
+      const running = slots.reduce((n, s) => (s.task === undefined ? n : n + 1), 0);
+      if (running >= (queue[0] as Task).alongside) return;
       let slot = slots.find((s) => s.task === undefined && !s.gone);
       if (slot === undefined) {
         if (slots.length >= size) return;
@@ -240,6 +255,7 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         const task: Task = {
           job,
           transfer: runOptions.transfer === true,
+          alongside: runOptions.alongside ?? size,
           signal,
           resolve: resolve as (value: unknown) => void,
           reject,
@@ -250,6 +266,9 @@ export function createDeflatePool(options: DeflatePoolOptions = {}): DeflatePool
         queue.push(task);
         pump();
       });
+    },
+    warm(count = size): void {
+      while (!closed && slots.length < Math.min(size, count)) spawn();
     },
     trim(): void {
       for (const slot of slots.filter((s) => s.task === undefined && !s.gone)) {

@@ -7,9 +7,12 @@ import { createBitJoiner } from "./bit-string.js";
 import { createByteReader } from "./byte-reader.js";
 import type { ByteReader } from "./byte-reader.js";
 import { deflateStream } from "./deflate-engines.js";
+import type { Piece } from "./deflate-jobs.js";
 import { HISTORY, LOOKAHEAD } from "./deflate-jobs.js";
 import type { DeflateParams } from "./deflate-params.js";
 import type { DeflatePool } from "./deflate-pool.js";
+import type { OutputChunks } from "./output-chunks.js";
+import { createOutputChunks } from "./output-chunks.js";
 import type { DeflateSegment, Segment } from "./segments.js";
 
 /** The deflate implementation this runtime replays with, as recorded in headers. */
@@ -32,13 +35,17 @@ export interface RebuildInput {
 }
 
 const OUTPUT_CHUNK = 64 * 1024;
-const COPY_CHUNK = 1024 * 1024;
 /** Streams up to this size without pieces are deflated by one job on the pool. */
 const ONE_JOB = 8 * 1024 * 1024;
 /** Raw runs up to this size are held while earlier streams are deflated. */
 const HELD_RAW = 1024 * 1024;
 /** Bytes held for work not emitted yet (inputs of jobs, raw runs); past it the head is awaited. */
 const BUDGET_PER_WORKER = 8 * 1024 * 1024;
+/**
+ * Jobs kept queued or running per worker before output that is ready is written: reading
+ * ahead for the next stream to deflate comes first, so that no worker waits for work.
+ */
+const JOBS_AHEAD_PER_WORKER = 2;
 
 /** Output waiting its turn: `emit` runs when everything before it has been emitted. */
 interface Queued {
@@ -46,7 +53,7 @@ interface Queued {
   readonly held: number;
   /** Whether `emit` can run without waiting for a worker. */
   ready(): boolean;
-  emit(): AsyncIterable<Uint8Array>;
+  emit(out: OutputChunks): void | Promise<void>;
 }
 
 /**
@@ -54,8 +61,9 @@ interface Queued {
  * runs pass through, copied streams are read from the reference, deflate streams are
  * deflated again with their recorded settings on the pool (a stream's pieces in parallel)
  * and checked (inflated length and CRC-32 before, compressed length after); output keeps
- * the file's order and memory stays bounded. The whole result is checked against the
- * recorded SHA-256. Any difference is an `IntegrityError` raised while iterating.
+ * the file's order, comes in chunks of about 1 MiB, and memory stays bounded. The whole
+ * result is checked against the recorded SHA-256. Any difference is an `IntegrityError`
+ * raised while iterating.
  *
  * @example
  * ```ts
@@ -68,7 +76,10 @@ export async function* rebuildTarget(
   const { segments, pool, reference, signal } = input;
   const reader = createByteReader(input.expanded);
   const hash = createHash("sha256");
-  const budget = Math.max(1, pool.size) * BUDGET_PER_WORKER;
+  const out = createOutputChunks(reference, hash);
+  const workers = rebuildWorkers(pool.size, segments);
+  const budget = Math.max(1, workers) * BUDGET_PER_WORKER;
+  const jobsAhead = workers * JOBS_AHEAD_PER_WORKER;
   const queue: Queued[] = [];
   let held = 0;
   /** Jobs still running, forgotten once settled so that their output is not kept to the end. */
@@ -76,18 +87,22 @@ export async function* rebuildTarget(
 
   async function* emitHead(): AsyncGenerator<Uint8Array, void, undefined> {
     const head = queue.shift() as Queued;
-    for await (const chunk of head.emit()) {
-      hash.update(chunk);
-      yield chunk;
-    }
+    // Hand on what is gathered before waiting for a worker: it can be written meanwhile.
+    if (!head.ready()) yield* out.take(true);
+    await head.emit(out);
     held -= head.held;
+    yield* out.take(false);
   }
   /**
    * Emit from the head of the queue: whatever needs no waiting (raw runs, copies, finished
-   * jobs), then, while more than `below` bytes are held, the rest in turn.
+   * jobs) while the workers have enough queued, then, while more than `below` bytes are
+   * held, the rest in turn.
    */
   async function* drain(below: number): AsyncGenerator<Uint8Array, void, undefined> {
-    while (queue.length > 0 && (held > below || (queue[0] as Queued).ready())) {
+    while (
+      queue.length > 0 &&
+      (held > below || ((queue[0] as Queued).ready() && pending.size >= jobsAhead))
+    ) {
       yield* emitHead();
     }
   }
@@ -112,20 +127,20 @@ export async function* rebuildTarget(
         enqueue({
           held: 0,
           ready: () => true,
-          emit: () => copyFrom(reference, segment.referenceOffset, segment.length),
+          emit: (o) => o.copy(segment.referenceOffset, segment.length),
         });
       } else if (segment.kind === "raw") {
         if (segment.length <= HELD_RAW) {
           const bytes = await reader.read(segment.length);
           if (bytes.length !== segment.length) throw shortExpansion();
-          enqueue({ held: bytes.length, ready: () => true, emit: () => once(bytes) });
+          enqueue({ held: bytes.length, ready: () => true, emit: (o) => o.append(bytes) });
         } else {
           yield* drain(-1);
           let got = 0;
           for await (const chunk of reader.take(segment.length)) {
             got += chunk.length;
-            hash.update(chunk);
-            yield chunk;
+            out.append(chunk);
+            yield* out.take(false);
           }
           if (got !== segment.length) throw shortExpansion();
         }
@@ -138,12 +153,21 @@ export async function* rebuildTarget(
           // One long stream, not cut into pieces (version 1 deltas): deflated as it streams.
           yield* drain(-1);
           for await (const chunk of redeflate(reader, segment, params, input.engine, signal)) {
-            hash.update(chunk);
-            yield chunk;
+            out.append(chunk);
+            yield* out.take(false);
           }
           continue;
         }
-        for (const item of deflateJobs(reader, segment, params, input.engine, pool, job, signal)) {
+        const run: RunJob = (piece, bits) =>
+          job(
+            pool.run(
+              { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
+              signal,
+              // The piece's arrays are fresh copies made for this job: moved, not copied.
+              { transfer: true, alongside: workers },
+            ),
+          );
+        for (const item of deflateJobs(reader, segment, params, input.engine, run)) {
           const ready = await item;
           enqueue(ready);
           yield* drain(budget);
@@ -152,6 +176,7 @@ export async function* rebuildTarget(
       yield* drain(budget);
     }
     yield* drain(-1);
+    yield* out.take(true);
     if (!(await reader.atEnd())) {
       throw new IntegrityError("archive delta: the expanded target is longer than recorded");
     }
@@ -161,39 +186,33 @@ export async function* rebuildTarget(
       });
     }
   } finally {
-    // Jobs still running hold nothing of ours once settled; wait so none outlives the call.
+    // Jobs and reads still running hold nothing of ours once settled; wait so none outlives
+    // the call.
     await Promise.allSettled(pending);
+    await out.settle();
     await reader.close();
   }
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
-  if (bytes.length > 0) yield bytes;
-}
+/** Deflate a piece on the pool: its first `bits` bits, or all of it when final. */
+type RunJob = (piece: Piece, bits: number | undefined) => Promise<Uint8Array>;
 
-async function* copyFrom(
-  reference: RandomAccessSource,
-  offset: number,
-  length: number,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  for (let done = 0; done < length; ) {
-    const n = Math.min(COPY_CHUNK, length - done);
-    // A buffer of our own for each chunk: the consumer may keep it.
-    let bytes: Uint8Array;
-    if (reference.readInto !== undefined) {
-      bytes = Buffer.allocUnsafe(n);
-      bytes = bytes.subarray(0, await reference.readInto(offset + done, bytes, 0, n));
-    } else {
-      bytes = new Uint8Array(await reference.read(offset + done, n));
-    }
-    if (bytes.length !== n) {
-      throw new IntegrityError("archive delta: it copies past the end of the reference", {
-        hint: "The delta was made against a different reference.",
-      });
-    }
-    done += n;
-    yield bytes;
+/**
+ * Workers a rebuild deflates on at once. When it copies more bytes from the reference than it
+ * deflates, this thread is busy for the whole rebuild (copies, hashing, the inner delta's
+ * decoding), and all but one of the pool's workers leave it a core: on 2 cores a jar that is
+ * mostly copies took 20% more CPU time with two workers beside it than with one (a second
+ * isolate starting and compiling the deflater). A file that is mostly deflating (one long
+ * gzip stream) uses them all: its pieces deflate in parallel and this thread waits.
+ */
+export function rebuildWorkers(poolSize: number, segments: readonly Segment[]): number {
+  let copied = 0;
+  let deflated = 0;
+  for (const s of segments) {
+    if (s.kind === "copy") copied += s.length;
+    else if (s.kind === "deflate") deflated += s.inflatedLength;
   }
+  return poolSize > 1 && copied >= deflated ? poolSize - 1 : poolSize;
 }
 
 /**
@@ -205,9 +224,7 @@ function* deflateJobs(
   segment: DeflateSegment,
   params: DeflateParams,
   engine: string,
-  pool: DeflatePool,
-  job: <T>(promise: Promise<T>) => Promise<T>,
-  signal: AbortSignal | undefined,
+  run: RunJob,
 ): Generator<Promise<Queued>, void, undefined> {
   const pieces = segment.pieces ?? [];
   const length = segment.inflatedLength;
@@ -254,14 +271,7 @@ function* deflateJobs(
       const bits = final ? undefined : next.bit - start.bit;
       let done = false;
       const held = piece.history.length + piece.input.length;
-      // The piece's arrays are fresh copies made for this job: moved, not copied.
-      const result = job(
-        pool.run(
-          { kind: "deflate", params, piece, ...(bits === undefined ? {} : { bits }) },
-          signal,
-          { transfer: true },
-        ),
-      );
+      const result = run(piece, bits);
       result.then(
         () => {
           done = true;
@@ -273,14 +283,14 @@ function* deflateJobs(
       return {
         held,
         ready: () => done,
-        async *emit() {
-          const out = await result;
+        async emit(out) {
+          const deflated = await result;
           if (pieces.length === 0) {
-            if (out.length !== segment.compressedLength) throw streamMismatch(engine, params);
-            yield out;
+            if (deflated.length !== segment.compressedLength) throw streamMismatch(engine, params);
+            out.append(deflated);
             return;
           }
-          let bytes = joiner.append(out, bits ?? out.length * 8);
+          let bytes = joiner.append(deflated, bits ?? deflated.length * 8);
           if (final) {
             const tail = joiner.finish();
             const joined = new Uint8Array(bytes.length + tail.length);
@@ -294,7 +304,7 @@ function* deflateJobs(
           }
           produced += bytes.length;
           if (produced > segment.compressedLength) throw streamMismatch(engine, params);
-          if (bytes.length > 0) yield bytes;
+          out.append(bytes);
         },
       };
     })();

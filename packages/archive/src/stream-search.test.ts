@@ -16,6 +16,7 @@ const idlePool: DeflatePool = {
   size: 2,
   run: () => Promise.reject(new InternalError("no job was expected")),
   trim: () => undefined,
+  warm: () => undefined,
   close: async () => undefined,
 };
 
@@ -79,6 +80,7 @@ function recordingPool(): DeflatePool & { finds: (readonly DeflateParams[])[] } 
       return inline.run(job, signal, options);
     },
     trim: () => inline.trim(),
+    warm: () => inline.warm(),
     close: () => inline.close(),
   };
 }

@@ -19,6 +19,7 @@ import {
   STATIC_LTREE_CODE,
   STATIC_LTREE_LEN,
 } from "./tables.js";
+import { spareArrays, zeroedArray } from "./spare-arrays.js";
 import type { Tree } from "./trees.js";
 import { buildBitLengthTree, buildTree, createTree, createTreeScratch } from "./trees.js";
 
@@ -85,6 +86,8 @@ export interface BlockWriter {
   flushBlock(stored: Uint8Array | undefined, storedLength: number, last: boolean): void;
   /** Output bytes produced so far and not yet taken. */
   take(): Uint8Array | undefined;
+  /** Give the writer's arrays to later writers; it is not used afterwards. */
+  dispose(): void;
 }
 
 export interface BlockWriterOptions {
@@ -99,14 +102,189 @@ export interface BlockWriterOptions {
   readonly level: number;
 }
 
+/**
+ * The bit output of a block writer. The functions that write to it are module-level and take
+ * it as an argument, so that each has one optimised form for every writer: closures made per
+ * writer would each be a different call target, and a deflater is made per job.
+ */
+interface BitOutput {
+  out: Uint8Array;
+  outLength: number;
+  bitBuffer: number;
+  bitCount: number;
+}
+
+/** Room for `n` more output bytes. */
+function reserve(o: BitOutput, n: number): void {
+  if (o.outLength + n <= o.out.length) return;
+  let size = o.out.length * 2;
+  while (size < o.outLength + n) size *= 2;
+  const bigger = new Uint8Array(size);
+  bigger.set(o.out.subarray(0, o.outLength));
+  o.out = bigger;
+}
+
+function putByte(o: BitOutput, b: number): void {
+  if (o.outLength === o.out.length) reserve(o, 1);
+  o.out[o.outLength++] = b;
+}
+
+function sendBits(o: BitOutput, value: number, length: number): void {
+  let buf = o.bitBuffer | (value << o.bitCount);
+  let count = o.bitCount + length;
+  while (count >= 8) {
+    putByte(o, buf & 0xff);
+    buf >>>= 8;
+    count -= 8;
+  }
+  o.bitBuffer = buf;
+  o.bitCount = count;
+}
+
+function windup(o: BitOutput): void {
+  if (o.bitCount > 0) putByte(o, o.bitBuffer & 0xff);
+  o.bitBuffer = 0;
+  o.bitCount = 0;
+}
+
+function sendCode(o: BitOutput, tree: Tree, symbol: number): void {
+  sendBits(o, tree.fc[symbol] as number, tree.dl[symbol] as number);
+}
+
+/**
+ * The block's symbols with the given codes. The bit buffer and output position are in
+ * locals, room for the whole block is made once up front (at most 48 bits a symbol), and
+ * the buffer is emptied 16 bits at a time without a branch: the two bytes are always
+ * stored and the position advances only when 16 bits are there (`count & 16`; the buffer
+ * holds at most 31 bits), since whether it does is as good as random.
+ */
+function compressBlock(
+  bits: BitOutput,
+  block: BlockSymbols,
+  lcode: Uint16Array,
+  llen: Uint16Array,
+  dcode: Uint16Array,
+  dlen: Uint16Array,
+): void {
+  const symbols = block.count;
+  const symDist = block.dist;
+  const symLc = block.lc;
+  reserve(bits, symbols * 6 + 8);
+  const o = bits.out;
+  let at = bits.outLength;
+  let buf = bits.bitBuffer;
+  let count = bits.bitCount;
+  let full = 0;
+  for (let i = 0; i < symbols; i++) {
+    const dist = symDist[i] as number;
+    const lc = symLc[i] as number;
+    if (dist === 0) {
+      buf |= (lcode[lc] as number) << count;
+      count += llen[lc] as number;
+    } else {
+      const code = LENGTH_CODE[lc] as number;
+      buf |= (lcode[code + LITERALS + 1] as number) << count;
+      count += llen[code + LITERALS + 1] as number;
+      full = count & 16;
+      o[at] = buf;
+      o[at + 1] = buf >>> 8;
+      at += full >>> 3;
+      buf >>>= full;
+      count -= full;
+      // The mask makes the extra bits 0 where there are none (length 258's code has no
+      // extra bits, and lc minus its base is not 0).
+      const extra = EXTRA_LBITS[code] as number;
+      buf |= ((lc - (BASE_LENGTH[code] as number)) & ((1 << extra) - 1)) << count;
+      count += extra;
+      const d = dist - 1;
+      const dc = DIST_CODE[d < 256 ? d : 256 + (d >>> 7)] as number;
+      full = count & 16;
+      o[at] = buf;
+      o[at + 1] = buf >>> 8;
+      at += full >>> 3;
+      buf >>>= full;
+      count -= full;
+      buf |= (dcode[dc] as number) << count;
+      count += dlen[dc] as number;
+      full = count & 16;
+      o[at] = buf;
+      o[at + 1] = buf >>> 8;
+      at += full >>> 3;
+      buf >>>= full;
+      count -= full;
+      buf |= (d - (BASE_DIST[dc] as number)) << count;
+      count += EXTRA_DBITS[dc] as number;
+    }
+    full = count & 16;
+    o[at] = buf;
+    o[at + 1] = buf >>> 8;
+    at += full >>> 3;
+    buf >>>= full;
+    count -= full;
+  }
+  bits.outLength = at;
+  bits.bitBuffer = buf;
+  bits.bitCount = count;
+  sendBits(bits, lcode[END_BLOCK] as number, llen[END_BLOCK] as number);
+}
+
+/** A tree's code lengths, run-length coded with the bit-length tree's codes. */
+function sendTree(o: BitOutput, tree: Tree, bitLengths: Tree): void {
+  const dl = tree.dl;
+  const maxCode = tree.maxCode;
+  let prevLen = -1;
+  let nextLen = dl[0] as number;
+  let count = 0;
+  let maxCount = 7;
+  let minCount = 4;
+  if (nextLen === 0) {
+    maxCount = 138;
+    minCount = 3;
+  }
+  for (let n = 0; n <= maxCode; n++) {
+    const curLen = nextLen;
+    nextLen = dl[n + 1] as number;
+    if (++count < maxCount && curLen === nextLen) continue;
+    if (count < minCount) {
+      do sendCode(o, bitLengths, curLen);
+      while (--count !== 0);
+    } else if (curLen !== 0) {
+      if (curLen !== prevLen) {
+        sendCode(o, bitLengths, curLen);
+        count--;
+      }
+      sendCode(o, bitLengths, REP_3_6);
+      sendBits(o, count - 3, 2);
+    } else if (count <= 10) {
+      sendCode(o, bitLengths, REPZ_3_10);
+      sendBits(o, count - 3, 3);
+    } else {
+      sendCode(o, bitLengths, REPZ_11_138);
+      sendBits(o, count - 11, 7);
+    }
+    count = 0;
+    prevLen = curLen;
+    if (nextLen === 0) {
+      maxCount = 138;
+      minCount = 3;
+    } else if (curLen === nextLen) {
+      maxCount = 6;
+      minCount = 3;
+    } else {
+      maxCount = 7;
+      minCount = 4;
+    }
+  }
+}
+
 export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
   const literals = createTree("literal");
   const distances = createTree("distance");
   const bitLengths = createTree("bitlength");
   const scratch = createTreeScratch();
   const symbolEnd = options.symbolBuffer - 1;
-  const symDist = new Uint16Array(options.symbolBuffer);
-  const symLc = new Uint8Array(options.symbolBuffer);
+  const symDist = zeroedArray("u16", options.symbolBuffer);
+  const symLc = zeroedArray("u8", options.symbolBuffer);
   const block: BlockSymbols = {
     dist: symDist,
     lc: symLc,
@@ -118,46 +296,12 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     matches: 0,
     distBits: 0,
   };
-
-  let out = new Uint8Array(64 * 1024);
-  let outLength = 0;
-  let bitBuffer = 0;
-  let bitCount = 0;
-
-  /** Room for `n` more output bytes. */
-  function reserve(n: number): void {
-    if (outLength + n <= out.length) return;
-    let size = out.length * 2;
-    while (size < outLength + n) size *= 2;
-    const bigger = new Uint8Array(size);
-    bigger.set(out.subarray(0, outLength));
-    out = bigger;
-  }
-
-  function putByte(b: number): void {
-    if (outLength === out.length) {
-      const bigger = new Uint8Array(out.length * 2);
-      bigger.set(out);
-      out = bigger;
-    }
-    out[outLength++] = b;
-  }
-
-  function sendBits(value: number, length: number): void {
-    bitBuffer |= value << bitCount;
-    bitCount += length;
-    while (bitCount >= 8) {
-      putByte(bitBuffer & 0xff);
-      bitBuffer >>>= 8;
-      bitCount -= 8;
-    }
-  }
-
-  function windup(): void {
-    if (bitCount > 0) putByte(bitBuffer & 0xff);
-    bitBuffer = 0;
-    bitCount = 0;
-  }
+  const bits: BitOutput = {
+    out: zeroedArray("u8", 64 * 1024),
+    outLength: 0,
+    bitBuffer: 0,
+    bitCount: 0,
+  };
 
   function initBlock(): void {
     literals.fc.fill(0, 0, L_CODES);
@@ -176,131 +320,6 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
     if (!block.splitCheck) return false;
     const inLength = options.blockInputLength?.() ?? 0;
     return splitsEarly(block.count, block.matches, block.distBits, inLength);
-  }
-
-  function sendCode(tree: Tree, symbol: number): void {
-    sendBits(tree.fc[symbol] as number, tree.dl[symbol] as number);
-  }
-
-  /**
-   * The block's symbols with the given codes. The bit buffer and output position are in
-   * locals, room for the whole block is made once up front (at most 48 bits a symbol), and
-   * the buffer is emptied 16 bits at a time without a branch: the two bytes are always
-   * stored and the position advances only when 16 bits are there (`count & 16`; the buffer
-   * holds at most 31 bits), since whether it does is as good as random.
-   */
-  function compressBlock(
-    lcode: Uint16Array,
-    llen: Uint16Array,
-    dcode: Uint16Array,
-    dlen: Uint16Array,
-  ): void {
-    const symbols = block.count;
-    reserve(symbols * 6 + 8);
-    const o = out;
-    let at = outLength;
-    let buf = bitBuffer;
-    let count = bitCount;
-    let full = 0;
-    for (let i = 0; i < symbols; i++) {
-      const dist = symDist[i] as number;
-      const lc = symLc[i] as number;
-      if (dist === 0) {
-        buf |= (lcode[lc] as number) << count;
-        count += llen[lc] as number;
-      } else {
-        const code = LENGTH_CODE[lc] as number;
-        buf |= (lcode[code + LITERALS + 1] as number) << count;
-        count += llen[code + LITERALS + 1] as number;
-        full = count & 16;
-        o[at] = buf;
-        o[at + 1] = buf >>> 8;
-        at += full >>> 3;
-        buf >>>= full;
-        count -= full;
-        // The mask makes the extra bits 0 where there are none (length 258's code has no
-        // extra bits, and lc minus its base is not 0).
-        const extra = EXTRA_LBITS[code] as number;
-        buf |= ((lc - (BASE_LENGTH[code] as number)) & ((1 << extra) - 1)) << count;
-        count += extra;
-        const d = dist - 1;
-        const dc = DIST_CODE[d < 256 ? d : 256 + (d >>> 7)] as number;
-        full = count & 16;
-        o[at] = buf;
-        o[at + 1] = buf >>> 8;
-        at += full >>> 3;
-        buf >>>= full;
-        count -= full;
-        buf |= (dcode[dc] as number) << count;
-        count += dlen[dc] as number;
-        full = count & 16;
-        o[at] = buf;
-        o[at + 1] = buf >>> 8;
-        at += full >>> 3;
-        buf >>>= full;
-        count -= full;
-        buf |= (d - (BASE_DIST[dc] as number)) << count;
-        count += EXTRA_DBITS[dc] as number;
-      }
-      full = count & 16;
-      o[at] = buf;
-      o[at + 1] = buf >>> 8;
-      at += full >>> 3;
-      buf >>>= full;
-      count -= full;
-    }
-    outLength = at;
-    bitBuffer = buf;
-    bitCount = count;
-    sendBits(lcode[END_BLOCK] as number, llen[END_BLOCK] as number);
-  }
-
-  function sendTree(tree: Tree): void {
-    const dl = tree.dl;
-    const maxCode = tree.maxCode;
-    let prevLen = -1;
-    let nextLen = dl[0] as number;
-    let count = 0;
-    let maxCount = 7;
-    let minCount = 4;
-    if (nextLen === 0) {
-      maxCount = 138;
-      minCount = 3;
-    }
-    for (let n = 0; n <= maxCode; n++) {
-      const curLen = nextLen;
-      nextLen = dl[n + 1] as number;
-      if (++count < maxCount && curLen === nextLen) continue;
-      if (count < minCount) {
-        do sendCode(bitLengths, curLen);
-        while (--count !== 0);
-      } else if (curLen !== 0) {
-        if (curLen !== prevLen) {
-          sendCode(bitLengths, curLen);
-          count--;
-        }
-        sendCode(bitLengths, REP_3_6);
-        sendBits(count - 3, 2);
-      } else if (count <= 10) {
-        sendCode(bitLengths, REPZ_3_10);
-        sendBits(count - 3, 3);
-      } else {
-        sendCode(bitLengths, REPZ_11_138);
-        sendBits(count - 11, 7);
-      }
-      count = 0;
-      prevLen = curLen;
-      if (nextLen === 0) {
-        maxCount = 138;
-        minCount = 3;
-      } else if (curLen === nextLen) {
-        maxCount = 6;
-        minCount = 3;
-      } else {
-        maxCount = 7;
-        minCount = 4;
-      }
-    }
   }
 
   return {
@@ -338,39 +357,51 @@ export function createBlockWriter(options: BlockWriterOptions): BlockWriter {
       if (staticLenBytes <= optLenBytes || options.fixedOnly) optLenBytes = staticLenBytes;
       const flag = last ? 1 : 0;
       if (storedLength + 4 <= optLenBytes && stored !== undefined) {
-        sendBits(flag, 3);
-        windup();
-        putByte(storedLength & 0xff);
-        putByte((storedLength >>> 8) & 0xff);
-        putByte(~storedLength & 0xff);
-        putByte((~storedLength >>> 8) & 0xff);
-        for (let i = 0; i < storedLength; i++) putByte(stored[i] as number);
+        sendBits(bits, flag, 3);
+        windup(bits);
+        putByte(bits, storedLength & 0xff);
+        putByte(bits, (storedLength >>> 8) & 0xff);
+        putByte(bits, ~storedLength & 0xff);
+        putByte(bits, (~storedLength >>> 8) & 0xff);
+        reserve(bits, storedLength);
+        bits.out.set(stored.subarray(0, storedLength), bits.outLength);
+        bits.outLength += storedLength;
       } else if (staticLenBytes === optLenBytes) {
-        sendBits(2 + flag, 3);
-        compressBlock(STATIC_LTREE_CODE, STATIC_LTREE_LEN, STATIC_DTREE_CODE, STATIC_DTREE_LEN);
+        sendBits(bits, 2 + flag, 3);
+        compressBlock(
+          bits,
+          block,
+          STATIC_LTREE_CODE,
+          STATIC_LTREE_LEN,
+          STATIC_DTREE_CODE,
+          STATIC_DTREE_LEN,
+        );
       } else {
-        sendBits(4 + flag, 3);
+        sendBits(bits, 4 + flag, 3);
         const lcodes = literals.maxCode + 1;
         const dcodes = distances.maxCode + 1;
         const blcodes = maxBlIndex + 1;
-        sendBits(lcodes - 257, 5);
-        sendBits(dcodes - 1, 5);
-        sendBits(blcodes - 4, 4);
+        sendBits(bits, lcodes - 257, 5);
+        sendBits(bits, dcodes - 1, 5);
+        sendBits(bits, blcodes - 4, 4);
         for (let rank = 0; rank < blcodes; rank++) {
-          sendBits(bitLengths.dl[BL_ORDER[rank] as number] as number, 3);
+          sendBits(bits, bitLengths.dl[BL_ORDER[rank] as number] as number, 3);
         }
-        sendTree(literals);
-        sendTree(distances);
-        compressBlock(literals.fc, literals.dl, distances.fc, distances.dl);
+        sendTree(bits, literals, bitLengths);
+        sendTree(bits, distances, bitLengths);
+        compressBlock(bits, block, literals.fc, literals.dl, distances.fc, distances.dl);
       }
       initBlock();
-      if (last) windup();
+      if (last) windup(bits);
     },
     take(): Uint8Array | undefined {
-      if (outLength === 0) return undefined;
-      const piece = out.slice(0, outLength);
-      outLength = 0;
+      if (bits.outLength === 0) return undefined;
+      const piece = bits.out.slice(0, bits.outLength);
+      bits.outLength = 0;
       return piece;
+    },
+    dispose(): void {
+      spareArrays([symDist, symLc, bits.out]);
     },
   };
 }

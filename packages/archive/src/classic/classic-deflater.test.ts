@@ -66,6 +66,35 @@ describe("createClassicDeflater", () => {
     }
   });
 
+  it("a deflater made with the arrays of disposed ones gives the bytes of a fresh one", () => {
+    const options: ClassicDeflateOptions[] = [
+      { flavor: "zlib", level: 6 },
+      { flavor: "gzip", level: 6 },
+      { flavor: "zlib", level: 9, memLevel: 9, windowBits: 12 },
+    ];
+    const fresh = new Map<string, Buffer>();
+    for (const o of options) {
+      for (const [name, data] of Object.entries(samples)) {
+        fresh.set(`${JSON.stringify(o)} ${name}`, deflate(data, o));
+      }
+    }
+    // Each deflater below leaves its arrays dirty (full windows, chains, symbols) for the next.
+    const rng = createRng(21);
+    for (let i = 0; i < 60; i++) {
+      const o = rng.pick(options);
+      const name = rng.pick(Object.keys(samples));
+      const data = samples[name] as Uint8Array;
+      const deflater = createClassicDeflater(o);
+      const out = Buffer.concat(
+        [deflater.write(data), deflater.finish()].filter((p) => p !== undefined),
+      );
+      deflater.dispose();
+      expect(out.equals(fresh.get(`${JSON.stringify(o)} ${name}`) as Buffer), `${i} ${name}`).toBe(
+        true,
+      );
+    }
+  });
+
   it.skipIf(!hasBinary("python3"))(
     "matches reference zlib (Python's) across levels, memLevels, windows and strategies",
     () => {

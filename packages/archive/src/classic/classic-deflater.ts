@@ -1,6 +1,7 @@
 import { createBlockWriter } from "./block-writer.js";
 import { createGzipLz77 } from "./gzip-lz77.js";
 import { createInputQueue } from "./input-queue.js";
+import { spareArrays } from "./spare-arrays.js";
 import { LEVEL_CONFIG } from "./tables.js";
 import { createWindow } from "./window.js";
 import { createZlibLz77 } from "./zlib-lz77.js";
@@ -33,6 +34,11 @@ export interface ClassicDeflateOptions {
 export interface ClassicDeflater {
   write(chunk: Uint8Array): Uint8Array | undefined;
   finish(): Uint8Array | undefined;
+  /**
+   * Give the deflater's arrays to later deflaters of this thread (optional: an undisposed
+   * deflater is simply collected); it is not used afterwards.
+   */
+  dispose(): void;
 }
 
 /**
@@ -84,6 +90,10 @@ export function createClassicDeflater(options: ClassicDeflateOptions): ClassicDe
     finish(): Uint8Array | undefined {
       lz77.run(true);
       return blocks.take();
+    },
+    dispose(): void {
+      blocks.dispose();
+      spareArrays([window.window, window.head, window.prev]);
     },
   };
 }

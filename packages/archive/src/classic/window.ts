@@ -1,3 +1,4 @@
+import { zeroedArray } from "./spare-arrays.js";
 import { MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH } from "./tables.js";
 
 /**
@@ -50,12 +51,12 @@ export function createWindow(o: WindowOptions): Window {
     wSize,
     wMask: wSize - 1,
     windowSize: 2 * wSize,
-    window: new Uint8Array(2 * wSize),
+    window: zeroedArray("u8", 2 * wSize),
     hashMask: hashSize - 1,
     hashShift: Math.floor((o.hashBits + MIN_MATCH - 1) / MIN_MATCH),
     // Own buffers of an even length (hashBits >= 8): slideHash reads them as 32-bit words.
-    head: new Uint16Array(hashSize),
-    prev: new Uint16Array(wSize),
+    head: zeroedArray("u16", hashSize),
+    prev: zeroedArray("u16", wSize),
     insH: 0,
     strStart: 0,
     blockStart: 0,
