@@ -1,7 +1,11 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation
-// The flag: under Node 20, V8's background compile jobs can deadlock with the exit drain and
-// leave the process hanging at exit (see packages/xdelta/src/cli/node-flags.ts). The installed
-// bin gets it from this line; `node dist/main.js` runs without it.
+#!/usr/bin/env -S node --no-concurrent-recompilation --max-semi-space-size=8
+// The flags: under Node 20, V8's background compile jobs can deadlock with the exit drain and
+// leave the process hanging at exit (see packages/xdelta/src/cli/node-flags.ts); and a young
+// generation of at most 8 MB a half keeps a long listing's memory flat (without it V8 doubles
+// it over a 200,000-key `stats` that only lists, 1.3x the peak at 20,000 keys; with it every
+// `ls -r` and `stats` stays within 1.2x), at no measured cost to uploads and downloads (100 MB
+// pair on file://, paired runs: CPU 0.98-1.03x). The installed bin gets them from this line;
+// `node dist/main.js` runs without them.
 import "./process-setup.js";
 import { CancelledError } from "@dg/sdk/common";
 import { runCli } from "./cli.js";

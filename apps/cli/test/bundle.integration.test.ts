@@ -29,10 +29,11 @@ describe("the bundled CLI (dist/main.js and dist/chunks/)", () => {
       await readFile(new URL("../package.json", import.meta.url), "utf8"),
     ) as { version: string; bin: Record<string, string> };
     expect(Object.values(manifest.bin)).toEqual(["./dist/main.js", "./dist/main.js"]);
-    // The flag keeps Node 20 from hanging at exit (packages/xdelta/src/cli/node-flags.ts).
+    // The flags keep Node 20 from hanging at exit (packages/xdelta/src/cli/node-flags.ts) and
+    // a long listing's memory flat (apps/cli/src/main.ts).
     expect(
       (await readFile(CLI_MAIN, "utf8")).startsWith(
-        "#!/usr/bin/env -S node --no-concurrent-recompilation\n",
+        "#!/usr/bin/env -S node --no-concurrent-recompilation --max-semi-space-size=8\n",
       ),
     ).toBe(true);
     const result = await ws.run(["--version"]);

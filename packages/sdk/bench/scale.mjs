@@ -34,8 +34,15 @@ import { isolatedCliEnv } from "../../../tooling/bench/bench-util.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, "../../../apps/cli/dist/main.js");
 const RAW_WALK = join(here, "scale-raw-walk.mjs");
-// As the installed bin runs it (its #! line passes the flag: see apps/cli/src/main.ts).
-const DG = [process.execPath, "--no-concurrent-recompilation", CLI];
+// As the installed bin runs it (its #! line passes the flags: see apps/cli/src/main.ts);
+// DG_BENCH_NODE_FLAGS replaces them (space-separated), to measure what a flag does.
+const DG = [
+  process.execPath,
+  ...(process.env.DG_BENCH_NODE_FLAGS ?? "--no-concurrent-recompilation --max-semi-space-size=8")
+    .split(" ")
+    .filter(Boolean),
+  CLI,
+];
 const sizesOf = (text) => text.split(",").filter(Boolean).map(Number);
 const fileKeys = sizesOf(process.env.DG_BENCH_SCALE_FILE_KEYS ?? "20000,200000");
 const motoKeys = sizesOf(process.env.DG_BENCH_SCALE_MOTO_KEYS ?? "20000");
