@@ -95,17 +95,21 @@ export function keyToPath(key: string): string[] {
 /** What a name in a bucket folder is, or `undefined` for names the store does not own. */
 export type EntryKind = "object" | "folder" | "continuation";
 
+/** What a name is, by its two-character suffix; `undefined` for names the store does not own. */
+function kindOfName(name: string): EntryKind | undefined {
+  const suffix = name.slice(-2);
+  return suffix === OBJECT_SUFFIX
+    ? "object"
+    : suffix === FOLDER_SUFFIX
+      ? "folder"
+      : suffix === CONTINUATION_SUFFIX
+        ? "continuation"
+        : undefined;
+}
+
 /** Split a file name into its kind and the bytes of key it stands for. */
 export function parseName(name: string): { kind: EntryKind; bytes: Buffer } | undefined {
-  const suffix = name.slice(-2);
-  const kind: EntryKind | undefined =
-    suffix === OBJECT_SUFFIX
-      ? "object"
-      : suffix === FOLDER_SUFFIX
-        ? "folder"
-        : suffix === CONTINUATION_SUFFIX
-          ? "continuation"
-          : undefined;
+  const kind = kindOfName(name);
   if (kind === undefined) return undefined;
   const bytes = decodePiece(name.slice(0, -2));
   if (bytes === undefined) return undefined;
@@ -124,15 +128,7 @@ export function parseNameUnder(
   name: string,
   base: Buffer,
 ): { kind: EntryKind; bytes: Buffer } | undefined {
-  const suffix = name.slice(-2);
-  const kind: EntryKind | undefined =
-    suffix === OBJECT_SUFFIX
-      ? "object"
-      : suffix === FOLDER_SUFFIX
-        ? "folder"
-        : suffix === CONTINUATION_SUFFIX
-          ? "continuation"
-          : undefined;
+  const kind = kindOfName(name);
   if (kind === undefined) return undefined;
   const length = name.length - 2;
   for (let i = 0; i < length; i++) {
