@@ -350,13 +350,15 @@ export async function* decodeDgd(
       ) {
         throw damaged("the control stream does not cover its window exactly");
       }
-      const got = createHash("sha256").update(out).digest();
+      // The first window's digest is that of the target so far (as the encoder takes it): one
+      // pass over its bytes, not two (most release files are one window).
+      whole.update(out);
+      const got = total === 0 ? whole.copy().digest() : createHash("sha256").update(out).digest();
       for (let k = 0; k < WINDOW_DIGEST_BYTES; k++) {
         if (got[k] !== digest[k]) {
           throw damaged("a window's checksum does not match (wrong reference, or a damaged delta)");
         }
       }
-      whole.update(out);
       total += targetLen;
       yield out;
     }
