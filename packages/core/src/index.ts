@@ -212,5 +212,6 @@ export type {
 export { REHYDRATION_REUSE_MARGIN_MS } from "./service/rehydrate.js";
 export { collectBytes, compareKeys, concatBytes, peekStream, streamOf } from "./util/bytes.js";
 export { isReplayableTarget, sourceStream, targetStream } from "./util/delta-target.js";
+export { gearTable } from "./util/gear.js";
 export { clampReadRange } from "./util/read-range.js";
 export type { ReadRange } from "./util/read-range.js";

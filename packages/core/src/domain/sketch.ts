@@ -7,6 +7,7 @@
  * the {@link SKETCH_SIZE} smallest distinct fingerprints (a bottom-k MinHash). The share of
  * chunks two files have in common is then estimated from their sketches alone.
  */
+import { gearTable } from "../util/gear.js";
 
 /** Fingerprints a sketch keeps. */
 export const SKETCH_SIZE = 64;
@@ -17,18 +18,8 @@ const CUT_MASK = (1 << 11) - 1;
 const MIN_CHUNK = 256;
 const MAX_CHUNK = 16 * 1024;
 
-/** The gear table: 256 fixed pseudo-random words (xorshift32 from a fixed seed). */
-const GEAR: Int32Array = (() => {
-  const table = new Int32Array(256);
-  let x = 0x9e3779b9 | 0;
-  for (let i = 0; i < 256; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    table[i] = x;
-  }
-  return table;
-})();
+/** The gear table of the rolling hash that cuts chunks. */
+const GEAR = gearTable(0x9e3779b9);
 
 /** A sketch: up to {@link SKETCH_SIZE} fingerprints, ascending, distinct. */
 export type Sketch = readonly number[];

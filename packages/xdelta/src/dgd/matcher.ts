@@ -6,6 +6,7 @@
  * which the diff stream records and its compressor squeezes, being mostly zeros.
  */
 
+import { gearTable } from "@dg/core";
 import { ByteWriter } from "./format.js";
 
 /** Bytes hashed per seed. */
@@ -37,18 +38,8 @@ const INDEX_CHUNK = 1 << 14;
  */
 /** The sparsest seeds: one in 2^SEED_LENGTH positions. */
 const MAX_SPACING = 1 << SEED_LENGTH;
-const GEAR = (() => {
-  const table = new Int32Array(256);
-  let x = 0x2545f491;
-  for (let i = 0; i < 256; i++) {
-    // xorshift32: a fixed table, the same in every run.
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    table[i] = x;
-  }
-  return table;
-})();
+/** The gear table of the anchor test's rolling hash. */
+const GEAR = gearTable(0x2545f491);
 
 /** The hash of the seed at `p` (its SEED_LENGTH bytes, three little-endian words). */
 function seedHash(view: DataView, p: number): number {
