@@ -145,8 +145,6 @@ export function createDgdCodec(options: DgdCodecOptions = {}): DeltaCodec {
 /** The delta formats a codec of {@link createDeltaCodec} writes. */
 export type DeltaFormat = "dgd" | "vcdiff";
 
-export const DELTA_FORMATS: readonly DeltaFormat[] = ["dgd", "vcdiff"];
-
 /** Options of {@link createDeltaCodec}. */
 export interface DeltaCodecOptions {
   /** What `encode` writes (default `dgd`); zero-diff deltas are always VCDIFF. */

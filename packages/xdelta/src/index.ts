@@ -12,7 +12,6 @@ export {
   createDgdCodec,
   createXdeltaCodec,
   DELTA_ENGINES,
-  DELTA_FORMATS,
   parseDeltaEngine,
 } from "./codec.js";
 export type { DecodeVcdiffOptions } from "./decode/index.js";
